@@ -1,0 +1,43 @@
+# Two commands for a fresh clone: `make report` and `make test`.
+# Only Python 3.11+ and make are needed; everything else is installed into .venv.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PERIOD ?= latest
+RAW ?= data/raw
+PROCESSED ?= data/processed
+REGION ?= config/alak.toml
+# Fixed demo clock so that the demo's "latest" period is its last complete one.
+DEMO_SEED ?= 20260701
+PYTEST_ARGS ?=
+
+.PHONY: venv report demo ingest test lab bench clean-venv
+
+# The venv is rebuilt only when the files that define it change.
+$(STAMP): pyproject.toml environment.yml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m ipykernel install --sys-prefix --name mutasi-analysis --display-name "Python (mutasi-analysis)" >/dev/null
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/mutasi demo-data --seed $(DEMO_SEED) --out $(RAW)
+
+ingest: $(STAMP)
+	$(BIN)/mutasi ingest --raw $(RAW) --out $(PROCESSED) --region $(REGION)
+
+report: demo ingest
+
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lab: $(STAMP)
+	$(BIN)/jupyter lab --notebook-dir=notebooks
+
+clean-venv:
+	rm -rf $(VENV)

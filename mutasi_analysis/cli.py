@@ -1,0 +1,83 @@
+"""The ``mutasi`` command: thin wrappers around the package.
+
+Every user-facing problem is raised as :class:`~mutasi_analysis.errors.MutasiError` and printed
+here as one message, without a traceback, with a non-zero exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import MutasiError
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import write_demo_data
+
+    result = write_demo_data(
+        out=Path(args.out), seed=args.seed, region=Path(args.region), fmt=args.format,
+        dirty=args.dirty, scale=args.scale,
+    )
+    print(result.describe())
+    return 0
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    from .ingest import ingest
+
+    summary = ingest(raw=Path(args.raw), out=Path(args.out), region=Path(args.region))
+    print(summary.to_text())
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mutasi",
+        description="Evaluation toolkit for civil-servant rotation (mutasi ASN).",
+    )
+    parser.add_argument("--version", action="version", version=f"mutasi-analysis {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("demo-data", help="write a realistic demo raw data set with a known truth")
+    p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same bytes)")
+    p.add_argument("--out", default="data/raw", help="output folder (default: data/raw)")
+    p.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="file format")
+    p.add_argument("--region", default="config/alak.toml", help="region config (TOML)")
+    p.add_argument("--dirty", action="store_true", help="plant realistic faults and list them")
+    p.add_argument("--scale", type=float, default=1.0, help="multiply staff and complaints (benchmarks)")
+    p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser("ingest", help="validate and pseudonymise raw exports into data/processed")
+    p.add_argument("--raw", default="data/raw", help="folder of raw exports (default: data/raw)")
+    p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
+    p.add_argument("--region", default="config/alak.toml", help="region config (TOML)")
+    p.set_defaults(func=_cmd_ingest)
+
+    try:
+        from .reporting.cli import add_report_parser
+    except ImportError:  # the report pipeline is optional while it is being built
+        add_report_parser = None
+    if add_report_parser is not None:
+        add_report_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``mutasi`` command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except MutasiError as exc:
+        print(f"mutasi {args.command}: error: {exc.message}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"mutasi {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

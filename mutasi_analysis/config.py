@@ -1,0 +1,208 @@
+"""Region configuration: load, validate, typed access.
+
+A region (a kecamatan, or a whole kota) is a TOML file, not code. ``config/alak.toml`` is the
+default. Loading validates the whole file with pydantic and reports every problem at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import ConfigError
+
+__all__ = [
+    "UNIT_TYPES",
+    "PERIOD_KINDS",
+    "Unit",
+    "FreezeWindow",
+    "RegionConfig",
+    "load_config",
+    "DEFAULT_CONFIG",
+]
+
+UNIT_TYPES = ("kantor_camat", "kantor_kelurahan", "puskesmas", "pustu")
+PERIOD_KINDS = ("semester", "quarter", "month", "year")
+TREATMENT_DEFINITIONS = ("share_rotated_in", "first_rotation", "head_rotated")
+DEFAULT_CONFIG = Path("config/alak.toml")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Region(_Strict):
+    code: str = Field(min_length=1, pattern=r"^[a-z0-9_-]+$")
+    name: str = Field(min_length=1)
+    parent: str = ""
+    province: str = ""
+
+
+class PeriodSettings(_Strict):
+    kind: Literal["semester", "quarter", "month", "year"] = "semester"
+
+
+class Unit(_Strict):
+    code: str = Field(min_length=1, pattern=r"^[A-Za-z0-9_.-]+$")
+    name: str = Field(min_length=1)
+    type: Literal["kantor_camat", "kantor_kelurahan", "puskesmas", "pustu"]
+    kelurahan: str = ""
+
+
+class FreezeWindow(_Strict):
+    start: dt.date
+    end: dt.date
+    legal_basis: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end < self.start:
+            raise ValueError(f"freeze window ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    def contains(self, day: dt.date) -> bool:
+        """Whether ``day`` falls inside the window (both ends included)."""
+        return self.start <= day <= self.end
+
+
+class RotationRules(_Strict):
+    min_years_in_post: float = Field(2.0, gt=0)
+    max_years_in_post: float = Field(5.0, gt=0)
+    legal_basis: str = ""
+    freeze_windows: tuple[FreezeWindow, ...] = ()
+
+    @model_validator(mode="after")
+    def _bounds(self):
+        if self.max_years_in_post <= self.min_years_in_post:
+            raise ValueError("max_years_in_post must be greater than min_years_in_post")
+        return self
+
+
+class ServiceSettings(_Strict):
+    response_target_working_days: int = Field(5, ge=1)
+    cuti_bersama: tuple[dt.date, ...] = ()
+
+
+class TreatmentSettings(_Strict):
+    definition: Literal["share_rotated_in", "first_rotation", "head_rotated"] = "share_rotated_in"
+    share_threshold: float = Field(0.25, gt=0, le=1)
+
+
+class Thresholds(_Strict):
+    min_cell_size: int = Field(5, ge=1)
+    unready_share_training: float = Field(0.30, ge=0, le=1)
+    min_treated_units: int = Field(3, ge=1)
+    min_control_units: int = Field(3, ge=1)
+    alpha: float = Field(0.05, gt=0, lt=0.5)
+
+
+class RegionConfig(_Strict):
+    """A validated region configuration.
+
+    Attributes
+    ----------
+    region, period, units, rotation, services, treatment, thresholds
+        Sections of the TOML file, validated and typed.
+    source : Path or None
+        The file it was loaded from.
+    """
+
+    region: Region
+    period: PeriodSettings = PeriodSettings()
+    units: tuple[Unit, ...] = Field(min_length=1)
+    rotation: RotationRules = RotationRules()
+    services: ServiceSettings = ServiceSettings()
+    treatment: TreatmentSettings = TreatmentSettings()
+    thresholds: Thresholds = Thresholds()
+    source: Path | None = None
+
+    @field_validator("units")
+    @classmethod
+    def _unique_codes(cls, units):
+        seen, dup = set(), []
+        for u in units:
+            if u.code in seen:
+                dup.append(u.code)
+            seen.add(u.code)
+        if dup:
+            raise ValueError(f"duplicate unit codes: {', '.join(sorted(set(dup)))}")
+        return units
+
+    @property
+    def unit_codes(self) -> tuple[str, ...]:
+        """Unit codes in configuration order."""
+        return tuple(u.code for u in self.units)
+
+    def unit(self, code: str) -> Unit:
+        """The unit with this code; :class:`ConfigError` naming the known codes otherwise."""
+        for u in self.units:
+            if u.code == code:
+                return u
+        raise ConfigError(
+            f"unit code {code!r} is not in the region config {self.source or ''}; "
+            f"known codes: {', '.join(self.unit_codes)}"
+        )
+
+    def units_frame(self):
+        """Units as a DataFrame with the raw-contract column names."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "kode_unit": [u.code for u in self.units],
+                "nama_unit": [u.name for u in self.units],
+                "jenis_unit": [u.type for u in self.units],
+                "kelurahan": [u.kelurahan for u in self.units],
+            }
+        )
+
+    def freeze_window_at(self, day: dt.date) -> FreezeWindow | None:
+        """The freeze window containing ``day``, if any."""
+        for w in self.rotation.freeze_windows:
+            if w.contains(day):
+                return w
+        return None
+
+
+def _format_errors(path: Path, err: ValidationError) -> str:
+    lines = [f"region config {path} has {err.error_count()} problem(s):"]
+    for e in err.errors():
+        loc = ".".join(str(p) for p in e["loc"]) or "(top level)"
+        lines.append(f"  - {loc}: {e['msg']}")
+    lines.append("Fix these entries and run again (see config/alak.toml for a complete example).")
+    return "\n".join(lines)
+
+
+def load_config(path: str | Path = DEFAULT_CONFIG) -> RegionConfig:
+    """Load and validate a region configuration.
+
+    Parameters
+    ----------
+    path : str or Path, default ``config/alak.toml``
+        The TOML file.
+
+    Returns
+    -------
+    RegionConfig
+
+    Raises
+    ------
+    ConfigError
+        When the file is missing, is not valid TOML, or fails validation; the message lists
+        every problem at once.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"region config {path} not found; pass --region with the path to a TOML file")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"region config {path} is not valid TOML: {exc}") from None
+    try:
+        return RegionConfig.model_validate({**raw, "source": path})
+    except ValidationError as exc:
+        raise ConfigError(_format_errors(path, exc)) from None
