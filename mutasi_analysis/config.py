@@ -74,6 +74,8 @@ class RotationRules(_Strict):
     max_years_in_post: float = Field(5.0, gt=0)
     legal_basis: str = ""
     freeze_windows: tuple[FreezeWindow, ...] = ()
+    equalisation_start: dt.date = dt.date(2021, 1, 1)
+    equalisation_end: dt.date = dt.date(2021, 12, 31)
 
     @model_validator(mode="after")
     def _bounds(self):
