@@ -51,6 +51,8 @@ class Unit(_Strict):
     name: str = Field(min_length=1)
     type: Literal["kantor_camat", "kantor_kelurahan", "puskesmas", "pustu"]
     kelurahan: str = ""
+    # Service recipients per year: the population N of the Krejcie-Morgan SKM sample size.
+    annual_service_volume: int | None = Field(None, gt=0)
 
 
 class FreezeWindow(_Strict):
