@@ -1,0 +1,330 @@
+"""Indonesian and English strings for report tables and findings.
+
+Every column a domain table shows, every category label and every finding template lives here,
+so that a report can be rendered in Indonesian (the default) or English from the same results.
+:func:`label` looks a key up; :func:`relabel` renames a table's columns for display;
+:func:`fmt_number` and :func:`fmt_pct` write numbers the Indonesian way (decimal comma).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Iterable, Mapping
+
+import pandas as pd
+
+__all__ = ["LANGS", "LABELS", "TEMPLATES", "label", "relabel", "template", "fmt_number", "fmt_pct"]
+
+LANGS = ("id", "en")
+
+#: Key -> {"id": Indonesian, "en": English}. Keys are the column names the modules return.
+LABELS: dict[str, dict[str, str]] = {
+    # grouping columns shared by several tables
+    "kode_unit": {"id": "Kode unit", "en": "Unit code"},
+    "nama_unit": {"id": "Unit layanan", "en": "Service unit"},
+    "jenis_unit": {"id": "Jenis unit", "en": "Unit type"},
+    "golongan": {"id": "Golongan", "en": "Civil-service grade"},
+    "periode": {"id": "Periode", "en": "Period"},
+    "periode_sebelumnya": {"id": "Periode sebelumnya", "en": "Previous period"},
+    "catatan": {"id": "Catatan", "en": "Note"},
+    # IKM (PermenPANRB 14/2017)
+    "n_responden": {"id": "Jumlah responden", "en": "Respondents"},
+    "ikm": {"id": "Nilai IKM", "en": "IKM score"},
+    "ikm_sebelumnya": {"id": "IKM periode sebelumnya", "en": "IKM, previous period"},
+    "mutu": {"id": "Mutu pelayanan", "en": "Service grade"},
+    "mutu_sebelumnya": {"id": "Mutu periode sebelumnya", "en": "Grade, previous period"},
+    "kinerja": {"id": "Kinerja unit pelayanan", "en": "Unit performance"},
+    "bobot": {"id": "Bobot unsur", "en": "Element weight"},
+    "unsur": {"id": "Unsur pelayanan", "en": "Service element"},
+    "kode_unsur": {"id": "Kode unsur", "en": "Element code"},
+    "nrr": {"id": "Nilai rata-rata (NRR)", "en": "Mean score (NRR)"},
+    "nilai_unsur": {"id": "Nilai unsur (NRR x 25)", "en": "Element score (NRR x 25)"},
+    "n_jawaban": {"id": "Jumlah jawaban", "en": "Answers"},
+    "peringkat": {"id": "Peringkat (1 = terlemah)", "en": "Rank (1 = weakest)"},
+    "terlemah": {"id": "Unsur terlemah", "en": "Weakest element"},
+    "ci_bawah": {"id": "Batas bawah SK", "en": "CI lower"},
+    "ci_atas": {"id": "Batas atas SK", "en": "CI upper"},
+    "tingkat_kepercayaan": {"id": "Tingkat kepercayaan", "en": "Confidence level"},
+    "populasi": {"id": "Penerima layanan per tahun", "en": "Service recipients per year"},
+    "sampel_minimum": {"id": "Sampel minimum (Krejcie-Morgan)", "en": "Minimum sample (Krejcie-Morgan)"},
+    "memadai": {"id": "Sampel memadai", "en": "Sample adequate"},
+    "turun_mutu": {"id": "Mutu turun", "en": "Grade dropped"},
+    "selisih_ikm": {"id": "Selisih IKM", "en": "IKM change"},
+    # IKM elements
+    "persyaratan": {"id": "Persyaratan", "en": "Requirements"},
+    "prosedur": {"id": "Sistem, mekanisme, dan prosedur", "en": "System, mechanism and procedure"},
+    "waktu_penyelesaian": {"id": "Waktu penyelesaian", "en": "Completion time"},
+    "biaya_tarif": {"id": "Biaya/tarif", "en": "Cost/tariff"},
+    "produk_layanan": {"id": "Produk spesifikasi jenis pelayanan", "en": "Service product specification"},
+    "kompetensi_pelaksana": {"id": "Kompetensi pelaksana", "en": "Staff competence"},
+    "perilaku_pelaksana": {"id": "Perilaku pelaksana", "en": "Staff conduct"},
+    "penanganan_pengaduan": {
+        "id": "Penanganan pengaduan, saran dan masukan",
+        "en": "Handling of complaints, suggestions and input",
+    },
+    "sarana_prasarana": {"id": "Sarana dan prasarana", "en": "Facilities and infrastructure"},
+    # IKM categories (kinerja labels)
+    "kinerja_A": {"id": "Sangat Baik", "en": "Very good"},
+    "kinerja_B": {"id": "Baik", "en": "Good"},
+    "kinerja_C": {"id": "Kurang Baik", "en": "Poor"},
+    "kinerja_D": {"id": "Tidak Baik", "en": "Bad"},
+    # staff feedback items (Likert 1..5)
+    "kesiapan_tugas": {"id": "Kesiapan menjalankan tugas baru", "en": "Readiness for the new post"},
+    "kejelasan_informasi": {"id": "Kejelasan informasi mutasi", "en": "Clarity of rotation information"},
+    "dukungan_atasan": {"id": "Dukungan atasan", "en": "Supervisor support"},
+    "adaptasi_budaya_kerja": {"id": "Adaptasi budaya kerja", "en": "Adapting to the work culture"},
+    "kebutuhan_pelatihan": {"id": "Kebutuhan pelatihan", "en": "Need for training"},
+    "kepuasan_mutasi": {"id": "Kepuasan terhadap mutasi", "en": "Satisfaction with the rotation"},
+    "niat_bertahan": {"id": "Niat bertahan di unit", "en": "Intention to stay"},
+    "likert_1": {"id": "Sangat tidak setuju", "en": "Strongly disagree"},
+    "likert_2": {"id": "Tidak setuju", "en": "Disagree"},
+    "likert_3": {"id": "Netral", "en": "Neutral"},
+    "likert_4": {"id": "Setuju", "en": "Agree"},
+    "likert_5": {"id": "Sangat setuju", "en": "Strongly agree"},
+    # staff feedback tables
+    "item": {"id": "Butir pertanyaan", "en": "Item"},
+    "skor": {"id": "Skor", "en": "Score"},
+    "n_lembar": {"id": "Jumlah lembar jawaban", "en": "Answer sheets"},
+    "n_jawab": {"id": "Jumlah menjawab", "en": "Answered"},
+    "n_kosong": {"id": "Tidak menjawab", "en": "Not answered"},
+    "rata_rata": {"id": "Rata-rata", "en": "Mean"},
+    "simpangan_baku": {"id": "Simpangan baku", "en": "Standard deviation"},
+    "skor_skala": {"id": "Skor skala pengalaman mutasi", "en": "Rotation-experience scale score"},
+    "n_item_dijawab": {"id": "Butir dijawab", "en": "Items answered"},
+    "n_kesiapan": {"id": "Menjawab butir kesiapan", "en": "Answered the readiness item"},
+    "n_belum_siap": {"id": "Belum siap (skor <= 2)", "en": "Not ready (score <= 2)"},
+    "share_belum_siap": {"id": "Persentase belum siap", "en": "Share not ready"},
+    "n_pelatihan_dijawab": {"id": "Menjawab butir pelatihan", "en": "Answered the training item"},
+    "n_butuh_pelatihan": {"id": "Membutuhkan pelatihan (skor >= 4)", "en": "Asking for training (score >= 4)"},
+    "share_butuh_pelatihan": {"id": "Persentase membutuhkan pelatihan", "en": "Share asking for training"},
+    "share_belum_siap_sebelumnya": {"id": "Persentase belum siap (periode sebelumnya)", "en": "Share not ready (previous period)"},
+    "selisih": {"id": "Selisih", "en": "Difference"},
+    "kelompok_sejak_mutasi": {"id": "Lama sejak mutasi", "en": "Time since rotation"},
+    "bulan_sejak_mutasi": {"id": "Bulan sejak mutasi", "en": "Months since rotation"},
+    "sejak_0_6": {"id": "< 6 bulan", "en": "< 6 months"},
+    "sejak_6_12": {"id": "6-12 bulan", "en": "6-12 months"},
+    "sejak_12_24": {"id": "12-24 bulan", "en": "12-24 months"},
+    "sejak_24_plus": {"id": ">= 24 bulan", "en": ">= 24 months"},
+    "sejak_tidak_diketahui": {"id": "Tanpa data mutasi", "en": "No rotation on record"},
+    "dilatih_sebelum_mutasi": {"id": "Dilatih sebelum mutasi", "en": "Trained before rotation"},
+    "tidak_dilatih": {"id": "Tidak dilatih sebelum mutasi", "en": "Not trained before rotation"},
+    "alpha_cronbach": {"id": "Alpha Cronbach", "en": "Cronbach's alpha"},
+    "status": {"id": "Status", "en": "Status"},
+    "status_ok": {"id": "cukup data", "en": "enough data"},
+    "status_not_enough_data": {"id": "tidak cukup data", "en": "not enough data"},
+    # suppression
+    "disembunyikan": {"id": "*", "en": "*"},
+    "catatan_sensor": {
+        "id": "* disembunyikan: sel dari kurang dari {min_cell} orang, atau disembunyikan agar sel tersebut tidak dapat dihitung dari total (UU 27/2022).",
+        "en": "* suppressed: cell from fewer than {min_cell} people, or hidden so that such a cell cannot be derived from totals (Law 27/2022).",
+    },
+    "total": {"id": "Total", "en": "Total"},
+    # findings
+    "id": {"id": "No.", "en": "ID"},
+    "severity": {"id": "Tingkat", "en": "Severity"},
+    "topic": {"id": "Topik", "en": "Topic"},
+    "text": {"id": "Temuan", "en": "Finding"},
+    "recommendation": {"id": "Rekomendasi", "en": "Recommendation"},
+    "evidence": {"id": "Bukti", "en": "Evidence"},
+    "rule": {"id": "Aturan", "en": "Rule"},
+    "severity_high": {"id": "tinggi", "en": "high"},
+    "severity_medium": {"id": "sedang", "en": "medium"},
+    "severity_low": {"id": "rendah", "en": "low"},
+    "severity_info": {"id": "informasi", "en": "information"},
+    "topic_feedback": {"id": "Umpan balik ASN", "en": "Staff feedback"},
+    "topic_service": {"id": "Kinerja pelayanan", "en": "Service performance"},
+    "topic_compliance": {"id": "Kepatuhan mutasi", "en": "Rotation compliance"},
+    "topic_ikm": {"id": "Indeks Kepuasan Masyarakat", "en": "Community satisfaction index"},
+    "topic_method": {"id": "Keandalan analisis", "en": "Soundness of the analysis"},
+    "not_enough_data": {"id": "tidak cukup data", "en": "not enough data"},
+    "note_element_unanswered": {
+        "id": "tidak cukup data: unsur {elements} tidak dijawab satu responden pun",
+        "en": "not enough data: no respondent answered {elements}",
+    },
+    "note_few_respondents": {
+        "id": "tidak cukup data: kurang dari {n} responden",
+        "en": "not enough data: fewer than {n} respondents",
+    },
+    "note_volume_unknown": {
+        "id": "volume layanan tahunan tidak diketahui",
+        "en": "yearly service volume unknown",
+    },
+    "yes": {"id": "ya", "en": "yes"},
+    "no": {"id": "tidak", "en": "no"},
+}
+
+#: Finding templates: key -> {"id": ..., "en": ...}, filled with :meth:`str.format`.
+TEMPLATES: dict[str, dict[str, str]] = {
+    "unready_training.text": {
+        "id": "{share} ASN yang dimutasi ({unready} dari {n} yang menjawab) merasa belum siap menjalankan tugas baru (skor kesiapan <= 2), di atas batas {threshold}.",
+        "en": "{share} of rotated staff ({unready} of {n} who answered) feel not ready for the new post (readiness score <= 2), above the {threshold} threshold.",
+    },
+    "unready_training.rec": {
+        "id": "Adakan pelatihan bagi ASN yang akan dimutasi sebelum mutasi berikutnya dilaksanakan.",
+        "en": "Train staff due for rotation before the next rotation takes place.",
+    },
+    "unready_few.text": {
+        "id": "Hanya {n} lembar jawaban menjawab butir kesiapan (minimum {min_cell}); persentase belum siap tidak dilaporkan.",
+        "en": "Only {n} answer sheets answered the readiness item (minimum {min_cell}); the share not ready is not reported.",
+    },
+    "unready_few.rec": {
+        "id": "Perluas pengumpulan umpan balik dari ASN yang dimutasi pada periode berikutnya.",
+        "en": "Collect feedback from more rotated staff next period.",
+    },
+    "impact_better.text": {
+        "id": "Setelah mutasi, {outcome} membaik: perkiraan dampak {estimate} (selang kepercayaan {level}: {ci_low} s.d. {ci_high}, tidak mencakup nol).",
+        "en": "After rotation, {outcome} improved: estimated impact {estimate} ({level} confidence interval {ci_low} to {ci_high}, excluding zero).",
+    },
+    "impact_better.rec": {
+        "id": "Pertahankan pola mutasi ini dan pantau apakah perbaikan berlanjut; hasil ini menunjukkan perubahan yang sejalan dengan mutasi.",
+        "en": "Keep this rotation pattern and monitor whether the improvement lasts.",
+    },
+    "impact_worse.text": {
+        "id": "Setelah mutasi, {outcome} memburuk: perkiraan dampak {estimate} (selang kepercayaan {level}: {ci_low} s.d. {ci_high}, tidak mencakup nol).",
+        "en": "After rotation, {outcome} got worse: estimated impact {estimate} ({level} confidence interval {ci_low} to {ci_high}, excluding zero).",
+    },
+    "impact_worse.rec": {
+        "id": "Tinjau masa transisi pada unit yang menerima ASN mutasi (serah terima tugas, pendampingan) sebelum mutasi berikutnya.",
+        "en": "Review the hand-over and mentoring in units receiving rotated staff before the next rotation.",
+    },
+    "rotation_candidates.text": {
+        "id": "{count} ASN telah menduduki jabatan yang sama lebih dari {max_years} tahun pada akhir periode.",
+        "en": "{count} staff have held the same post for more than {max_years} years at the period's end.",
+    },
+    "rotation_candidates.rec": {
+        "id": "Masukkan ASN tersebut sebagai kandidat mutasi (daftar per pseudonim dan unit terlampir), dengan memperhatikan kebutuhan unit.",
+        "en": "List these staff as rotation candidates (by pseudonym and unit), considering each unit's needs.",
+    },
+    "min_years_break.text": {
+        "id": "{count} mutasi dilakukan sebelum pejabat menduduki jabatan sebelumnya selama {min_years} tahun.",
+        "en": "{count} moves were made before the person had held the previous post for {min_years} years.",
+    },
+    "min_years_break.rec": {
+        "id": "Dokumentasikan alasan mutasi lebih awal atau patuhi masa jabatan minimum pada mutasi berikutnya.",
+        "en": "Document the reason for early moves, or respect the minimum time in post next time.",
+    },
+    "freeze_break.text": {
+        "id": "{count} mutasi dilakukan dalam masa larangan penggantian pejabat tanpa nomor persetujuan tertulis Menteri Dalam Negeri.",
+        "en": "{count} moves took place inside an election freeze window without the Home Affairs Minister's written approval number.",
+    },
+    "freeze_break.rec": {
+        "id": "Lengkapi nomor persetujuan Mendagri untuk mutasi tersebut atau tinjau keabsahannya.",
+        "en": "Record the Minister's approval number for these moves or review their validity.",
+    },
+    "ikm_drop.text": {
+        "id": "Mutu pelayanan {unit} turun dari {mutu_prev} ({ikm_prev}) pada {period_prev} menjadi {mutu} ({ikm}) pada {period}.",
+        "en": "The service grade of {unit} dropped from {mutu_prev} ({ikm_prev}) in {period_prev} to {mutu} ({ikm}) in {period}.",
+    },
+    "ikm_drop.rec": {
+        "id": "Periksa unsur pelayanan terlemah di {unit} dan susun rencana tindak lanjut hasil SKM.",
+        "en": "Examine the weakest service element at {unit} and draw up a follow-up plan for the survey results.",
+    },
+    "skm_sample.text": {
+        "id": "Sampel SKM {unit} ({n} responden) di bawah ukuran minimum Krejcie-Morgan ({required}) untuk volume layanan tahunannya.",
+        "en": "The satisfaction-survey sample at {unit} ({n} respondents) is below the Krejcie-Morgan minimum ({required}) for its yearly service volume.",
+    },
+    "skm_sample.rec": {
+        "id": "Tambah jumlah responden SKM di {unit} pada periode berikutnya; baca nilai IKM-nya dengan hati-hati.",
+        "en": "Survey more respondents at {unit} next period; read its IKM with caution.",
+    },
+    "few_units.text": {
+        "id": "Hanya {treated} unit perlakuan dan {control} unit pembanding (minimum {min_treated} dan {min_control}); perkiraan dampak belum dapat dipercaya.",
+        "en": "Only {treated} treated and {control} comparison units (minimum {min_treated} and {min_control}); the impact estimate is not yet credible.",
+    },
+    "few_units.rec": {
+        "id": "Jangan menarik kesimpulan dampak dari periode ini; ulangi analisis ketika lebih banyak unit tersedia.",
+        "en": "Draw no impact conclusion from this period; repeat the analysis when more units are available.",
+    },
+}
+
+
+def _check_lang(lang: str) -> None:
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+
+
+def label(key: str, lang: str = "id") -> str:
+    """The display label of ``key`` in ``lang``.
+
+    Parameters
+    ----------
+    key : str
+        A column name or label key, e.g. ``"n_responden"`` or ``"kinerja_A"``.
+    lang : {"id", "en"}
+        Indonesian (default) or English.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        When the language is unknown.
+    KeyError
+        When the key has no label; the message names the key so that it can be added here.
+    """
+    _check_lang(lang)
+    if key.startswith("nrr_") and key[4:] in LABELS:
+        return f"NRR {LABELS[key[4:]][lang]}"
+    try:
+        return LABELS[key][lang]
+    except KeyError:
+        raise KeyError(f"no label for {key!r}; add it to mutasi_analysis.text.LABELS") from None
+
+
+def template(key: str, lang: str = "id", **values) -> str:
+    """A finding template filled with ``values``.
+
+    Raises
+    ------
+    KeyError
+        When the template or one of its placeholders is missing.
+    """
+    _check_lang(lang)
+    try:
+        pattern = TEMPLATES[key][lang]
+    except KeyError:
+        raise KeyError(f"no template {key!r}; add it to mutasi_analysis.text.TEMPLATES") from None
+    return pattern.format(**values)
+
+
+def relabel(frame: pd.DataFrame, lang: str = "id", keep: Iterable[str] = ()) -> pd.DataFrame:
+    """Rename a table's columns to their display labels.
+
+    Parameters
+    ----------
+    frame : DataFrame
+    lang : {"id", "en"}
+    keep : iterable of str
+        Columns to leave as they are (e.g. period ids used as column names).
+
+    Returns
+    -------
+    DataFrame
+        A copy with renamed columns; a column without a label raises :class:`KeyError`.
+    """
+    keep = set(keep)
+    mapping: Mapping[str, str] = {c: (c if c in keep else label(str(c), lang)) for c in frame.columns}
+    return frame.rename(columns=mapping)
+
+
+def fmt_number(value, decimals: int = 2, lang: str = "id") -> str:
+    """Write a number with ``decimals`` decimals: ``88,31`` in Indonesian, ``88.31`` in English.
+
+    Missing values are written as the "not enough data" label, never as ``nan``.
+    """
+    _check_lang(lang)
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return label("not_enough_data", lang)
+    text = f"{float(value):,.{decimals}f}"
+    if lang == "id":
+        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
+    return text
+
+
+def fmt_pct(share, decimals: int = 1, lang: str = "id") -> str:
+    """Write a share (0..1) as a percentage, e.g. ``33,3%``."""
+    if share is None or share is pd.NA or (isinstance(share, float) and math.isnan(share)):
+        return label("not_enough_data", lang)
+    return fmt_number(100 * float(share), decimals, lang) + "%"
