@@ -1,0 +1,346 @@
+"""Service panels from public complaints, on the working-day clock.
+
+Takes the processed ``pengaduan`` table (``data/processed/README.md``) and a
+:class:`~mutasi_analysis.config.RegionConfig`. Durations are working days from
+:mod:`mutasi_analysis.workdays` (Mon-Fri less Indonesian national holidays and the config's cuti
+bersama; ``numpy.busday_count`` semantics: a reply on the next working day counts 1).
+
+Metrics follow ``docs/definitions.md`` ("Service metrics"); :data:`METHOD` states, in Indonesian
+and English, how open and unanswered complaints are treated so a report can quote it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .config import RegionConfig
+from .errors import DataError
+from .periods import Period, parse_period, period_of
+from .workdays import calendar, working_days_between
+
+__all__ = ["LABELS", "METHOD", "ALL_UNITS", "complaint_times", "service_panel", "monthly_panel", "period_summary"]
+
+#: Code of the all-units row in :func:`period_summary`.
+ALL_UNITS = "SEMUA"
+_STATUS = ("baru", "diproses", "selesai")
+_REQUIRED = ("id_laporan", "kode_unit", "waktu_diterima", "waktu_respon_pertama", "waktu_selesai", "status")
+
+METHOD = {
+    "id": (
+        "Waktu dihitung dalam hari kerja (Senin-Jumat, di luar hari libur nasional dan cuti bersama). "
+        "Rata-rata dan median waktu respons pertama dan waktu penyelesaian dihitung dari pengaduan yang "
+        "sudah memilikinya; pengaduan yang belum selesai tidak dihitung sebagai selesai dan tetap masuk "
+        "tunggakan. Pengaduan yang belum direspons dan sudah melewati batas {target} hari kerja pada "
+        "akhir data dihitung tidak tepat waktu; yang belum direspons tetapi masih dalam batas waktu "
+        "disensor (tidak masuk penyebut proporsi tepat waktu)."
+    ),
+    "en": (
+        "Times are in working days (Monday-Friday, excluding national holidays and cuti bersama). "
+        "Mean and median time to first response and to resolution are computed over complaints that "
+        "have them; open complaints are not counted as resolved and stay in the backlog. A complaint "
+        "still unanswered past the {target}-working-day target at the end of the data counts as not "
+        "answered in time; one unanswered but still within the target is censored (left out of the "
+        "denominator of the on-time share)."
+    ),
+}
+
+#: Indonesian and English labels of the columns this module shows.
+LABELS = {
+    "kode_unit": {"id": "Kode unit", "en": "Unit code"},
+    "periode": {"id": "Periode", "en": "Period"},
+    "t": {"id": "Bulan (indeks)", "en": "Month (index)"},
+    "diterima": {"id": "Pengaduan diterima", "en": "Complaints received"},
+    "diselesaikan": {"id": "Pengaduan selesai", "en": "Complaints resolved"},
+    "n_respon": {"id": "Pengaduan sudah direspons", "en": "Complaints answered"},
+    "respon_hari_kerja_mean": {"id": "Rata-rata waktu respons pertama (hari kerja)", "en": "Mean working days to first response"},
+    "respon_hari_kerja_median": {"id": "Median waktu respons pertama (hari kerja)", "en": "Median working days to first response"},
+    "n_penyelesaian": {"id": "Pengaduan dengan waktu selesai", "en": "Complaints with a resolution time"},
+    "penyelesaian_hari_kerja_mean": {"id": "Rata-rata waktu penyelesaian (hari kerja)", "en": "Mean working days to resolution"},
+    "penyelesaian_hari_kerja_median": {"id": "Median waktu penyelesaian (hari kerja)", "en": "Median working days to resolution"},
+    "n_tepat_waktu": {"id": "Direspons tepat waktu", "en": "Answered within target"},
+    "n_dinilai": {"id": "Pengaduan yang dinilai ketepatan waktunya", "en": "Complaints assessed for timeliness"},
+    "n_tersensor": {"id": "Belum direspons, masih dalam batas waktu (disensor)", "en": "Unanswered, still within target (censored)"},
+    "share_tepat_waktu": {"id": "Proporsi respons tepat waktu", "en": "Share answered within target"},
+    "backlog": {"id": "Tunggakan pada akhir periode", "en": "Backlog at period end"},
+    ALL_UNITS: {"id": "Semua unit", "en": "All units"},
+}
+
+
+def _check(complaints: pd.DataFrame, config: RegionConfig) -> pd.DataFrame:
+    if not isinstance(complaints, pd.DataFrame):
+        raise ValueError(f"complaints must be a pandas DataFrame, got {type(complaints).__name__}")
+    missing = [c for c in _REQUIRED if c not in complaints.columns]
+    if missing:
+        raise DataError(
+            f"pengaduan lacks column(s) {', '.join(missing)}; expected the processed table described in "
+            "data/processed/README.md"
+        )
+    if complaints.empty:
+        raise DataError("pengaduan has no rows: there are no complaints to build a service panel from")
+    df = complaints.copy()
+    for c in ("waktu_diterima", "waktu_respon_pertama", "waktu_selesai"):
+        df[c] = pd.to_datetime(df[c])
+    if df["waktu_diterima"].isna().any():
+        raise DataError(f"pengaduan has {int(df['waktu_diterima'].isna().sum())} row(s) without waktu_diterima")
+    unknown = sorted(set(df["kode_unit"].astype(str)) - set(config.unit_codes))
+    if unknown:
+        raise DataError(
+            f"pengaduan names unit code(s) not in the region config {config.source or ''}: {', '.join(unknown)}; "
+            f"add them to the config or re-run ingestion with this config (known codes: {', '.join(config.unit_codes)})"
+        )
+    status = df["status"].astype("string").str.strip().str.lower()
+    bad = ~status.isin(_STATUS) | status.isna()
+    if bad.any():
+        raise DataError(f"pengaduan has status value(s) {sorted(set(status[bad].fillna('<blank>')))}; allowed: {', '.join(_STATUS)}")
+    df["status"] = status.astype(str)
+    order = (df["waktu_respon_pertama"] < df["waktu_diterima"]) | (df["waktu_selesai"] < df["waktu_diterima"])
+    if order.fillna(False).any():
+        ids = df.loc[order.fillna(False), "id_laporan"].astype(str).tolist()[:5]
+        raise DataError(
+            f"pengaduan has {int(order.sum())} complaint(s) answered or resolved before receipt (e.g. {', '.join(ids)}); "
+            "ingestion rejects these: re-run `mutasi ingest`"
+        )
+    sel_no_time = df["status"].eq("selesai") & df["waktu_selesai"].isna()
+    if sel_no_time.any():
+        raise DataError(f"pengaduan has {int(sel_no_time.sum())} complaint(s) with status selesai but no waktu_selesai")
+    df["kode_unit"] = df["kode_unit"].astype(str)
+    return df
+
+
+def complaint_times(complaints: pd.DataFrame, config: RegionConfig, data_end=None) -> pd.DataFrame:
+    """Per complaint: working days to first response and to resolution, and timeliness.
+
+    Parameters
+    ----------
+    complaints : DataFrame
+        Processed ``pengaduan``.
+    config : RegionConfig
+        Gives the response target and cuti bersama.
+    data_end : date-like, optional
+        The end of the data (when it was exported). Default: the latest timestamp in the table.
+        No receipt, response or resolution may come after it.
+
+    Returns
+    -------
+    DataFrame
+        The input columns plus ``respon_hari_kerja`` and ``penyelesaian_hari_kerja`` (float;
+        NaN while there is no response / resolution yet), ``diselesaikan`` (status selesai),
+        ``tersensor`` (unanswered and still within the target at ``data_end``) and
+        ``tepat_waktu`` (boolean; NA when censored). ``attrs["data_end"]`` holds the date used.
+    """
+    df = _check(complaints, config)
+    stamps = pd.concat([df["waktu_diterima"], df["waktu_respon_pertama"], df["waktu_selesai"]])
+    latest = stamps.max()
+    if data_end is None:
+        data_end = latest
+    data_end = pd.Timestamp(data_end)
+    if data_end.normalize() < latest.normalize():
+        raise ValueError(
+            f"data_end {data_end.date()} is before the latest event in the complaints ({latest.date()}); "
+            "pass a data_end on or after it, or filter the complaints first"
+        )
+    target = config.services.response_target_working_days
+    cal = calendar(int(df["waktu_diterima"].dt.year.min()), int(data_end.year) + 1, config.services.cuti_bersama)
+    df["respon_hari_kerja"] = working_days_between(df["waktu_diterima"], df["waktu_respon_pertama"], cal)
+    df["penyelesaian_hari_kerja"] = working_days_between(df["waktu_diterima"], df["waktu_selesai"], cal)
+    elapsed = working_days_between(df["waktu_diterima"], pd.Series(data_end, index=df.index), cal)
+    answered = df["waktu_respon_pertama"].notna().to_numpy()
+    censored = ~answered & (elapsed <= target)
+    on_time = pd.array(np.where(answered, df["respon_hari_kerja"].to_numpy() <= target, False), dtype="boolean")
+    on_time[censored] = pd.NA
+    df["diselesaikan"] = df["status"].eq("selesai")
+    df["tersensor"] = censored
+    df["tepat_waktu"] = on_time
+    df.attrs["data_end"] = data_end
+    return df
+
+
+def _as_periods(periods, kind, first, last) -> list[Period]:
+    if periods is None:
+        p, end = period_of(first, kind), period_of(last, kind)
+        out = []
+        while p <= end:
+            out.append(p)
+            p = p.next()
+        return out
+    if isinstance(periods, (str, Period)):
+        periods = [periods]
+    out = []
+    for p in periods:
+        if isinstance(p, Period):
+            if p.kind != kind:
+                raise ValueError(f"period {p.id} is a {p.kind}, but kind is {kind!r}")
+            out.append(p)
+        else:
+            out.append(parse_period(str(p), kind))
+    if not out:
+        raise ValueError("periods is empty; pass at least one period")
+    return out
+
+
+def _metrics(g: pd.DataFrame) -> dict:
+    """Metrics of one group of complaint rows (recomputed from rows, never from means)."""
+    r = g["respon_hari_kerja"].dropna()
+    s = g["penyelesaian_hari_kerja"].dropna()
+    tw = g["tepat_waktu"]
+    assessed = int(tw.notna().sum())
+    n_on = int(tw.fillna(False).sum())
+    return {
+        "diterima": len(g),
+        "diselesaikan": int(g["diselesaikan"].sum()),
+        "n_respon": len(r),
+        "respon_hari_kerja_mean": float(r.mean()) if len(r) else np.nan,
+        "respon_hari_kerja_median": float(r.median()) if len(r) else np.nan,
+        "n_penyelesaian": len(s),
+        "penyelesaian_hari_kerja_mean": float(s.mean()) if len(s) else np.nan,
+        "penyelesaian_hari_kerja_median": float(s.median()) if len(s) else np.nan,
+        "n_tepat_waktu": n_on,
+        "n_dinilai": assessed,
+        "n_tersensor": int(g["tersensor"].sum()),
+        "share_tepat_waktu": n_on / assessed if assessed else np.nan,
+    }
+
+
+def _backlog(times: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+    """Per unit: received on or before ``day`` (end of day) and not resolved by it."""
+    cut = day.normalize() + pd.Timedelta(days=1)  # end of the day, exclusive
+    resolved = times["diselesaikan"] & (times["waktu_selesai"] < cut)
+    open_ = (times["waktu_diterima"] < cut) & ~resolved
+    return times.loc[open_, "kode_unit"].value_counts()
+
+
+_COUNT_COLS = ("diterima", "diselesaikan", "n_respon", "n_penyelesaian", "n_tepat_waktu", "n_dinilai", "n_tersensor", "backlog")
+
+
+def service_panel(
+    complaints: pd.DataFrame,
+    config: RegionConfig,
+    kind: str = "month",
+    periods=None,
+    data_end=None,
+) -> pd.DataFrame:
+    """Unit-by-period service panel from complaint rows.
+
+    Each complaint belongs to the period of its receipt. For every config unit and period:
+    received, resolved (status selesai), mean and median working days to first response and
+    to resolution over the complaints that have them, the share answered within
+    ``services.response_target_working_days`` (censoring per :data:`METHOD`), and the backlog
+    at the period's end (received on or before it and not resolved by it; for a period ending
+    after ``data_end`` the backlog is taken at ``data_end``).
+
+    Parameters
+    ----------
+    complaints : DataFrame
+        Processed ``pengaduan``.
+    config : RegionConfig
+    kind : str, default "month"
+        Period kind: month (for estimation), or the report's semester, quarter or year.
+    periods : iterable of Period or period ids, optional
+        Default: every period from the first receipt to ``data_end``.
+    data_end : date-like, optional
+        See :func:`complaint_times`.
+
+    Returns
+    -------
+    DataFrame
+        One row per config unit and period (zeros where nothing was received; time and share
+        columns are NaN only where no complaint has that time: ``n_respon``,
+        ``n_penyelesaian`` and ``n_dinilai`` say so). Monthly panels also carry ``t``
+        (``year * 12 + month - 1``).
+    """
+    times = complaint_times(complaints, config, data_end=data_end)
+    data_end = times.attrs["data_end"]
+    pers = _as_periods(periods, kind, times["waktu_diterima"].min(), data_end)
+    times["periode"] = [period_of(d, kind).id for d in times["waktu_diterima"]]
+    groups = {k: g for k, g in times.groupby(["kode_unit", "periode"], sort=False)}
+    empty = times.iloc[0:0]
+    rows = []
+    for p in pers:
+        bl = _backlog(times, min(pd.Timestamp(p.end), data_end))
+        for u in config.unit_codes:
+            m = _metrics(groups.get((u, p.id), empty))
+            m["backlog"] = int(bl.get(u, 0))
+            rows.append({"kode_unit": u, "periode": p.id, **m})
+    out = pd.DataFrame(rows)
+    if kind == "month":
+        out.insert(2, "t", [int(x[:4]) * 12 + int(x[5:7]) - 1 for x in out["periode"]])
+    for c in _COUNT_COLS:
+        out[c] = out[c].astype("int64")
+    out.attrs["data_end"] = data_end
+    return out
+
+
+def monthly_panel(complaints: pd.DataFrame, config: RegionConfig, start=None, end=None, data_end=None) -> pd.DataFrame:
+    """Monthly unit panel for estimation (see :func:`service_panel`).
+
+    Parameters
+    ----------
+    complaints : DataFrame
+    config : RegionConfig
+    start, end : date-like, optional
+        First and last month (any day in it); default from the first receipt to ``data_end``.
+    data_end : date-like, optional
+    """
+    periods = None
+    if start is not None or end is not None:
+        times_first = pd.to_datetime(complaints["waktu_diterima"]).min() if start is None else start
+        last = end
+        if last is None:
+            last = data_end if data_end is not None else pd.concat(
+                [pd.to_datetime(complaints[c]) for c in ("waktu_diterima", "waktu_respon_pertama", "waktu_selesai")]).max()
+        p, stop = period_of(times_first, "month"), period_of(last, "month")
+        if stop < p:
+            raise ValueError(f"end month {stop.id} is before start month {p.id}")
+        periods = []
+        while p <= stop:
+            periods.append(p)
+            p = p.next()
+    return service_panel(complaints, config, kind="month", periods=periods, data_end=data_end)
+
+
+def period_summary(complaints: pd.DataFrame, config: RegionConfig, period, kind: str | None = None,
+                   data_end=None) -> pd.DataFrame:
+    """Roll-up of one report period for display, recomputed from complaint rows.
+
+    Means, medians and shares are computed from the period's complaints, never by averaging
+    monthly values. A last row ``kode_unit = "SEMUA"`` covers all units together.
+
+    Parameters
+    ----------
+    complaints : DataFrame
+    config : RegionConfig
+    period : Period or str
+        The report period, e.g. ``"2025-S2"``.
+    kind : str, optional
+        Period kind; default the config's.
+    data_end : date-like, optional
+
+    Returns
+    -------
+    DataFrame
+        As :func:`service_panel` for that period, one row per unit plus the all-units row.
+
+    Raises
+    ------
+    NotEnoughData
+        When no complaint was received in the period at all.
+    """
+    from .errors import NotEnoughData
+
+    kind = kind or config.period.kind
+    (p,) = _as_periods([period], kind, None, None)
+    panel = service_panel(complaints, config, kind=kind, periods=[p], data_end=data_end)
+    times = complaint_times(complaints, config, data_end=data_end)
+    in_p = times[times["waktu_diterima"].map(p.contains)]
+    if in_p.empty:
+        raise NotEnoughData(
+            f"no complaints were received in {p.id} ({p.start}..{p.end}); check the period or the pengaduan export"
+        )
+    total = _metrics(in_p)
+    total["backlog"] = int(panel["backlog"].sum())
+    out = pd.concat([panel, pd.DataFrame([{"kode_unit": ALL_UNITS, "periode": p.id, **total}])], ignore_index=True)
+    for c in _COUNT_COLS:
+        out[c] = out[c].astype("int64")
+    out.attrs["data_end"] = panel.attrs["data_end"]
+    return out
