@@ -1,0 +1,100 @@
+"""``mutasi report``: the command-line face of :func:`~mutasi_analysis.reporting.run_report`."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+from ..errors import MutasiError
+
+__all__ = ["add_report_parser"]
+
+_EPILOG = """examples:
+  mutasi report --period latest
+  mutasi report --period 2026-S1 --lang en --only 03,04 --jobs 2
+  mutasi report --period 2026-S1 -p n_boot=999 --force
+
+Exit codes: 0 report complete (or already up to date), 1 a notebook failed (the others are
+rendered and a previous good report is kept), 2 a problem with the options or the data.
+"""
+
+
+def _today(text: str | None) -> dt.date | None:
+    text = text or os.environ.get("MUTASI_TODAY") or None
+    if text is None:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise MutasiError(f"--today / MUTASI_TODAY {text!r} is not a date; write it as YYYY-MM-DD") from None
+
+
+def _params(items: list[str] | None) -> dict[str, str]:
+    out = {}
+    for item in items or []:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise MutasiError(f"-p {item!r}: write parameters as NAME=VALUE, e.g. -p n_boot=999")
+        out[name.strip()] = value
+    return out
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .pipeline import run_report
+
+    outcome = run_report(
+        args.period, region=Path(args.region), lang=args.lang, only=args.only, jobs=args.jobs,
+        force=args.force, processed=Path(args.processed), reports=Path(args.reports),
+        notebooks=Path(args.notebooks), parameters=_params(args.param), today=_today(args.today),
+        wait=args.wait,
+    )
+    if outcome.failures:
+        names = ", ".join(r.name for r in outcome.failures)
+        print(f"mutasi report: error: notebook(s) failed: {names}", file=sys.stderr)
+    return outcome.exit_code
+
+
+def add_report_parser(subparsers) -> argparse.ArgumentParser:
+    """Add the ``report`` sub-command to the ``mutasi`` parser.
+
+    Parameters
+    ----------
+    subparsers
+        The object returned by ``ArgumentParser.add_subparsers``.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The ``report`` parser.
+    """
+    p = subparsers.add_parser(
+        "report", help="render the evaluation report of a period into reports/<period>/",
+        description="Render the parameterised notebooks of one period into reports/<period>/ "
+        "(executed notebooks, self-contained HTML, results JSON, manifest.json) and update "
+        "reports/index.html.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--period", required=True,
+                   help="period id of the region's kind (2026-S1, 2026-Q2, 2026-05, 2026) or 'latest' "
+                        "(the last complete period)")
+    p.add_argument("--region", default="config/alak.toml", help="region config (default: config/alak.toml)")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="report language (default: id)")
+    p.add_argument("--only", default=None, metavar="NN,NN",
+                   help="render only these notebooks, by number or name (e.g. 03,04)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="notebooks rendered at once (default: 1)")
+    p.add_argument("--force", action="store_true", help="render again even when nothing changed")
+    p.add_argument("--processed", default="data/processed", help="processed data (default: data/processed)")
+    p.add_argument("--reports", default="reports", help="reports root (default: reports)")
+    p.add_argument("--notebooks", default="notebooks", help="notebook folder (default: notebooks)")
+    p.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
+                   help="extra notebook parameter, checked against its declared type (repeatable)")
+    p.add_argument("--today", default=None, metavar="YYYY-MM-DD",
+                   help="fixed clock for 'latest' and the period-has-ended check "
+                        "(default: today, or $MUTASI_TODAY)")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="wait this long for another run of the same period instead of refusing")
+    p.set_defaults(func=_cmd_report)
+    return p

@@ -1,0 +1,122 @@
+"""HTML export of an executed notebook: code hidden, every asset inside the file.
+
+nbconvert runs in-process (a separate ``jupyter nbconvert`` costs ~4.5 s of start-up per call).
+The ``offline`` template (``templates/offline``) is nbconvert's lab template with the CDN
+scripts (MathJax, require.js, mermaid, widgets) removed.
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+__all__ = ["export_html", "external_references", "TEMPLATE_DIR"]
+
+TEMPLATE_DIR = Path(__file__).with_name("templates")
+
+# Cells papermill adds ("injected-parameters") and cells a notebook tags "remove" never show.
+_REMOVE_TAGS = ("injected-parameters", "remove", "remove-cell")
+
+
+def export_html(notebook, html_path: str | Path, title: str | None = None) -> Path:
+    """Write a self-contained HTML page of an executed notebook without its code.
+
+    Parameters
+    ----------
+    notebook : NotebookNode or str or Path
+        The executed notebook, or its path.
+    html_path : str or Path
+        Where to write the page.
+    title : str, optional
+        Page title (defaults to the notebook's first heading).
+
+    Returns
+    -------
+    Path
+        ``html_path``.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+    from traitlets.config import Config
+
+    if not isinstance(notebook, nbformat.NotebookNode):
+        notebook = nbformat.read(str(notebook), as_version=4)
+    c = Config()
+    c.TagRemovePreprocessor.enabled = True
+    c.TagRemovePreprocessor.remove_cell_tags = _REMOVE_TAGS
+    exporter = HTMLExporter(
+        config=c,
+        template_name="offline",
+        extra_template_basedirs=[str(TEMPLATE_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
+    resources = {"metadata": {"name": title}} if title else None
+    body, _ = exporter.from_notebook_node(notebook, resources=resources)
+    html_path = Path(html_path)
+    html_path.write_text(body, encoding="utf-8")
+    return html_path
+
+
+class _RefFinder(HTMLParser):
+    # Attributes through which a browser fetches something when the page loads.
+    _ATTRS = {"src", "href", "srcset", "data", "poster", "xlink:href"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag, attrs):
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            if not value or name not in self._ATTRS:
+                continue
+            # <a href> is a link the reader may follow, not a load; everything else loads.
+            if tag == "a" and name == "href":
+                continue
+            if _is_remote(value):
+                self.found.append(f"<{tag} {name}={value!r}>")
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+    def handle_data(self, data):
+        if self._in_style:
+            for url in re.findall(r"url\(\s*['\"]?([^'\")]+)", data):
+                if _is_remote(url):
+                    self.found.append(f"css url({url})")
+            for url in re.findall(r"@import\s+['\"]([^'\"]+)", data):
+                if _is_remote(url):
+                    self.found.append(f"css @import {url}")
+
+
+def _is_remote(url: str) -> bool:
+    u = url.strip().lower()
+    return u.startswith(("http://", "https://", "//", "ftp://"))
+
+
+def external_references(html: str) -> list[str]:
+    """Every resource an HTML page would fetch from a network when opened.
+
+    Scripts, stylesheets, images, fonts, frames and media with an ``http(s)://`` or
+    protocol-relative address, and remote ``url()`` / ``@import`` in inline CSS. Plain links
+    (``<a href>``) are not loads and are not listed.
+
+    Parameters
+    ----------
+    html : str
+
+    Returns
+    -------
+    list of str
+        One description per reference; empty for a self-contained page.
+    """
+    finder = _RefFinder()
+    finder.feed(html)
+    finder.close()
+    return finder.found

@@ -1,0 +1,512 @@
+"""``mutasi report``: render every notebook of a period into ``reports/<period>/``.
+
+Order of work: resolve the period and validate every parameter (no kernel yet), take the
+period's lock, decide what is out of date against ``manifest.json``, render into a temporary
+folder (notebooks in parallel with ``jobs > 1``; the summary notebook ``00_*`` last, because
+it reads the others' results), write the manifest, swap the new folder in, update
+``reports/index.html``.
+
+A failed notebook never replaces a good report: the failed attempt goes to
+``reports/_failed/<period>/`` and the previous report stays; only when there is no good
+report yet is the partial one installed (its manifest says which notebooks failed).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from ..config import DEFAULT_CONFIG, load_config
+from ..errors import MutasiError
+from ..periods import Period, latest_complete, parse_period
+from .index import write_index
+from .lock import period_lock
+from .manifest import (
+    MANIFEST_NAME, code_digest, fingerprint, git_state, hash_inputs, package_versions,
+    read_manifest, sha256_file, write_json_atomic,
+)
+from .params import NotebookParameter, notebook_parameters, parse_cli_value, validate_parameters
+from .render import KERNEL_NAME, NotebookRun, render_notebook
+
+__all__ = [
+    "LANGS", "SUMMARY_PREFIX", "ReportOutcome", "resolve_period", "discover_notebooks",
+    "select_notebooks", "run_report", "FAILED_DIR",
+]
+
+LANGS = ("id", "en")
+# Notebooks whose name starts with this read the other notebooks' results: rendered last.
+SUMMARY_PREFIX = "00_"
+FAILED_DIR = "_failed"
+LOCK_DIR = ".locks"
+# Parameters the pipeline fills in for every notebook that declares them.
+STANDARD_PARAMETERS = ("period", "lang", "region", "processed", "reports")
+
+
+@dataclass
+class ReportOutcome:
+    """What a ``mutasi report`` run did.
+
+    Attributes
+    ----------
+    period : str
+    folder : Path
+        ``reports/<period>``.
+    runs : list of NotebookRun
+        Notebooks rendered in this run.
+    skipped : list of str
+        Selected notebooks that were up to date.
+    installed : bool
+        Whether this run's output replaced the period folder.
+    failed_folder : Path or None
+        Where a failed attempt was kept when the previous report stayed.
+    """
+
+    period: str
+    folder: Path
+    runs: list[NotebookRun] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    installed: bool = False
+    failed_folder: Path | None = None
+
+    @property
+    def failures(self) -> list[NotebookRun]:
+        """The runs that failed."""
+        return [r for r in self.runs if r.status != "ok"]
+
+    @property
+    def exit_code(self) -> int:
+        """0 when nothing failed, 1 otherwise."""
+        return 1 if self.failures else 0
+
+
+# ---------------------------------------------------------------------------------- period
+def _data_end(processed: Path) -> dt.date | None:
+    """Last day covered by the processed data, when ``ingest_summary.json`` states it."""
+    try:
+        summary = json.loads((processed / "ingest_summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    for key in ("data_end", "coverage_end"):
+        value = summary.get(key) if isinstance(summary, dict) else None
+        if value:
+            try:
+                return dt.date.fromisoformat(str(value)[:10])
+            except ValueError:
+                return None
+    return None
+
+
+def resolve_period(text: str, kind: str, today: dt.date | None = None,
+                   data_end: dt.date | None = None) -> Period:
+    """The period a report is for: ``latest`` or an id of the region's kind that has ended.
+
+    Parameters
+    ----------
+    text : str
+        ``latest`` or a period id (``2026-S1``, ``2026-Q2``, ``2026-05``, ``2026``).
+    kind : str
+        The region's period kind.
+    today : date, optional
+        The clock (defaults to today); fixed in tests and reproducible runs.
+    data_end : date, optional
+        Last day the data covers; ``latest`` never goes past it.
+
+    Raises
+    ------
+    MutasiError
+        For a malformed id, an id of another kind, or a period that has not ended by ``today``.
+    """
+    today = today or dt.date.today()
+    if isinstance(text, str) and text.strip().lower() == "latest":
+        return latest_complete(today=today, kind=kind, data_end=data_end)
+    p = parse_period(text, kind)
+    if p.end >= today:
+        latest = latest_complete(today=today, kind=kind, data_end=data_end)
+        raise MutasiError(
+            f"period {p.id} has not ended yet (it ends {p.end.isoformat()}, today is "
+            f"{today.isoformat()}); report on a complete period, e.g. --period {latest.id} "
+            "or --period latest"
+        )
+    return p
+
+
+# ------------------------------------------------------------------------------ notebooks
+def discover_notebooks(folder: str | Path) -> list[Path]:
+    """Report notebooks in a folder: ``NN_name.ipynb``, in name order.
+
+    Raises
+    ------
+    MutasiError
+        When the folder holds none.
+    """
+    folder = Path(folder)
+    found = sorted(p for p in folder.glob("[0-9][0-9]_*.ipynb") if p.is_file())
+    if not found:
+        raise MutasiError(
+            f"no report notebooks (NN_name.ipynb) in {folder}; run from the project folder "
+            "or pass --notebooks"
+        )
+    return found
+
+
+def select_notebooks(available: Sequence[Path], only: str | Sequence[str] | None) -> list[Path]:
+    """Notebooks picked by ``--only`` (``"03,04"``: number prefixes or full names).
+
+    Raises
+    ------
+    MutasiError
+        For a selector matching no notebook (the message lists the available ones).
+    """
+    if not only:
+        return list(available)
+    tokens = [t.strip() for t in (only.split(",") if isinstance(only, str) else only) if t.strip()]
+    picked, unknown = [], []
+    for t in tokens:
+        match = [p for p in available if p.stem == t or p.stem.split("_", 1)[0] == t]
+        if not match:
+            unknown.append(t)
+        for p in match:
+            if p not in picked:
+                picked.append(p)
+    if unknown or not picked:
+        raise MutasiError(
+            f"--only {','.join(tokens)}: no notebook matches {', '.join(unknown) or 'anything'}; "
+            f"available: {', '.join(p.stem for p in available)}"
+        )
+    return sorted(picked)
+
+
+def _build_parameters(
+    nbs: Sequence[Path], standard: Mapping[str, Any], extra: Mapping[str, Any] | None,
+) -> dict[str, dict[str, Any]]:
+    """Validated parameters per notebook (before any kernel starts)."""
+    extra = dict(extra or {})
+    declared: dict[str, dict[str, NotebookParameter]] = {p.stem: notebook_parameters(p) for p in nbs}
+    unknown = [n for n in extra if not any(n in d for d in declared.values())]
+    if unknown:
+        names = sorted({n for d in declared.values() for n in d})
+        raise MutasiError(
+            f"unknown parameter(s) {', '.join(map(repr, unknown))} for the selected notebooks; "
+            f"known: {', '.join(names)}"
+        )
+    reserved = [n for n in extra if n in STANDARD_PARAMETERS]
+    if reserved:
+        raise MutasiError(
+            f"parameter(s) {', '.join(reserved)} are set by the command's own options "
+            "(--period, --lang, --region, --processed, --reports); use those"
+        )
+    out = {}
+    for p in nbs:
+        d = declared[p.stem]
+        if "period" not in d:
+            raise MutasiError(f"notebook {p} does not declare the parameter `period: str`")
+        params = {k: v for k, v in standard.items() if k in d}
+        for name, value in extra.items():
+            if name in d:
+                params[name] = parse_cli_value(value, d[name].type, name) if isinstance(value, str) and d[name].type != "str" else value
+        out[p.stem] = validate_parameters(p, params, d)
+    return out
+
+
+# ----------------------------------------------------------------------------- rendering
+class _Progress:
+    """Thread-safe progress lines."""
+
+    def __init__(self, out: Callable[[str], None], total: int):
+        self.out, self.total, self.done = out, total, 0
+        self._lock = threading.Lock()
+
+    def start(self, name: str) -> None:
+        with self._lock:
+            self.out(f"  ... {name}: rendering ({self.done}/{self.total} done)")
+
+    def finish(self, run: NotebookRun) -> None:
+        with self._lock:
+            self.done += 1
+            tail = "" if run.status == "ok" else f"  {_describe_failure(run)}"
+            self.out(f"  [{self.done}/{self.total}] {run.name}: {run.status} in {run.duration_s:.1f} s{tail}")
+
+
+def _describe_failure(run: NotebookRun) -> str:
+    err = run.error or {}
+    where = f"cell {run.failed_cell['index']}" if run.failed_cell else "kernel"
+    msg = f"{err.get('ename', 'Error')}: {err.get('evalue', '')}".strip()
+    return f"{where}: {msg[:200]}"
+
+
+def _render_many(
+    nbs: Sequence[Path], folder: Path, params: Mapping[str, Mapping[str, Any]], jobs: int,
+    progress: _Progress, kernel_name: str, cell_timeout: float | None,
+) -> list[NotebookRun]:
+    def one(nb: Path) -> NotebookRun:
+        progress.start(nb.stem)
+        run = render_notebook(nb, folder, params[nb.stem], kernel_name=kernel_name, cell_timeout=cell_timeout)
+        progress.finish(run)
+        return run
+
+    if jobs <= 1 or len(nbs) <= 1:
+        return [one(nb) for nb in nbs]
+    # Threads are enough: the work happens in the kernels (separate processes); each kernel
+    # gets private IPC sockets, so parallel starts cannot clash on ports.
+    with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="render") as pool:
+        futures = [pool.submit(one, nb) for nb in nbs]
+        runs = [f.result() for f in as_completed(futures)]
+    order = {nb.stem: i for i, nb in enumerate(nbs)}
+    return sorted(runs, key=lambda r: order[r.name])
+
+
+def _results_digest(folder: Path, exclude: str) -> dict[str, str]:
+    return {
+        p.name: sha256_file(p) for p in sorted(folder.glob("*.json"))
+        if p.name != MANIFEST_NAME and p.stem != exclude
+    }
+
+
+def _recover(reports: Path, period: str) -> None:
+    """Undo what a crashed run may have left (called under the period lock)."""
+    folder = reports / period
+    olds = sorted(reports.glob(f".old-{period}-*"), key=lambda p: p.stat().st_mtime)
+    if not folder.exists() and olds:
+        os.rename(olds.pop(), folder)  # crash between the two renames of a swap
+    for p in olds + list(reports.glob(f".tmp-{period}-*")):
+        shutil.rmtree(p, ignore_errors=True)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def _swap_in(tmp: Path, folder: Path) -> None:
+    old = None
+    if folder.exists():
+        old = folder.with_name(f".old-{folder.name}-{os.getpid()}")
+        os.rename(folder, old)
+    os.rename(tmp, folder)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _table(outcome: ReportOutcome, selected: Sequence[str], reports: Path) -> str:
+    runs = {r.name: r for r in outcome.runs}
+    width = max([len(n) for n in selected] + [8])
+    lines = [f"{'notebook':<{width}}  {'status':<10}  {'seconds':>7}  output"]
+    for name in selected:
+        r = runs.get(name)
+        if r is None:
+            lines.append(f"{name:<{width}}  {'up to date':<10}  {'-':>7}  {outcome.folder / (name + '.html')}")
+            continue
+        if r.status == "ok":
+            where = outcome.folder if outcome.installed else (outcome.failed_folder or outcome.folder)
+            detail = str(where / r.files.get("html", name + ".ipynb"))
+        else:
+            detail = _describe_failure(r)
+        lines.append(f"{name:<{width}}  {r.status:<10}  {r.duration_s:>7.1f}  {detail}")
+    return "\n".join(lines)
+
+
+def run_report(
+    period: str,
+    *,
+    region: str | Path = DEFAULT_CONFIG,
+    lang: str = "id",
+    only: str | Sequence[str] | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    processed: str | Path = "data/processed",
+    reports: str | Path = "reports",
+    notebooks: str | Path = "notebooks",
+    parameters: Mapping[str, Any] | None = None,
+    today: dt.date | None = None,
+    wait: float = 0.0,
+    kernel_name: str = KERNEL_NAME,
+    cell_timeout: float | None = None,
+    out: Callable[[str], None] | None = None,
+) -> ReportOutcome:
+    """Render the evaluation report of one period.
+
+    Parameters
+    ----------
+    period : str
+        ``latest`` or a period id of the region's kind (``2026-S1``).
+    region : path
+        Region config (TOML).
+    lang : {"id", "en"}
+        Report language.
+    only : str or sequence of str, optional
+        Notebooks to render (``"03,04"``); the rest of the period folder is kept.
+    jobs : int
+        Notebooks rendered at once (the summary notebook always runs last).
+    force : bool
+        Render even when inputs, code and parameters match the manifest.
+    processed, reports, notebooks : path
+        Processed data folder, reports root, notebook folder.
+    parameters : mapping, optional
+        Extra notebook parameters by name (strings are converted to the declared type).
+    today : date, optional
+        The clock for ``latest`` and the "period has ended" check.
+    wait : float
+        Seconds to wait for another run of the same period before refusing.
+    kernel_name : str
+        Jupyter kernel to execute with.
+    cell_timeout : float, optional
+        Seconds allowed per cell.
+    out : callable, optional
+        Receives progress lines (defaults to printing them).
+
+    Returns
+    -------
+    ReportOutcome
+        ``exit_code`` is 1 when a notebook failed.
+
+    Raises
+    ------
+    MutasiError
+        For a bad period, language, option, parameter, missing data, or a held lock.
+    """
+    out = out or (lambda line: print(line, flush=True))
+    if lang not in LANGS:
+        raise MutasiError(f"--lang {lang!r} is not supported; use one of {', '.join(LANGS)}")
+    if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise MutasiError(f"--jobs must be a whole number of at least 1, got {jobs!r}")
+    region_path, processed, reports = Path(region), Path(processed), Path(reports)
+    cfg = load_config(region_path)
+    p = resolve_period(period, cfg.period.kind, today=today, data_end=_data_end(processed))
+    if not processed.is_dir() or not any(processed.glob("*.parquet")):
+        raise MutasiError(
+            f"no processed data in {processed}; run `mutasi ingest --out {processed}` first "
+            "(or pass --processed)"
+        )
+    selected = select_notebooks(discover_notebooks(notebooks), only)
+    standard = {
+        "period": p.id, "lang": lang, "region": str(region_path.resolve()),
+        "processed": str(processed.resolve()), "reports": str(reports.resolve()),
+    }
+    params = _build_parameters(selected, standard, parameters)
+
+    reports.mkdir(parents=True, exist_ok=True)
+    folder = reports / p.id
+    outcome = ReportOutcome(period=p.id, folder=folder)
+    with period_lock(reports / LOCK_DIR / f"{p.id}.lock", f"report {p.id}", wait=wait):
+        _recover(reports, p.id)
+        previous = read_manifest(folder) if folder.is_dir() else None
+        prev_nbs = (previous or {}).get("notebooks", {})
+        inputs = hash_inputs([processed, region_path], root=Path.cwd())
+        versions = package_versions()
+        code = code_digest()
+        inputs_digest = fingerprint(inputs=inputs)
+
+        def base_fp(nb: Path) -> str:
+            return fingerprint(inputs=inputs_digest, code=code, notebook=sha256_file(nb),
+                               versions=versions, parameters=params[nb.stem])
+
+        def up_to_date(nb: Path, fp: str) -> bool:
+            e = prev_nbs.get(nb.stem)
+            return (
+                not force and e is not None and e.get("status") == "ok"
+                and e.get("fingerprint") == fp
+                and all((folder / f).is_file() for f in e.get("files", {}).values())
+            )
+
+        body = [nb for nb in selected if not nb.stem.startswith(SUMMARY_PREFIX)]
+        summary = [nb for nb in selected if nb.stem.startswith(SUMMARY_PREFIX)]
+        fps = {nb.stem: base_fp(nb) for nb in selected}
+        todo_body = [nb for nb in body if not up_to_date(nb, fps[nb.stem])]
+        todo_summary = [
+            nb for nb in summary
+            if todo_body or not up_to_date(
+                nb, fingerprint(base=fps[nb.stem], results=_results_digest(folder, nb.stem)))
+        ]
+        todo = todo_body + todo_summary
+        outcome.skipped = [nb.stem for nb in selected if nb not in todo]
+        if not todo:
+            out(f"{p.id}: up to date: inputs, code and parameters match {folder / MANIFEST_NAME}; "
+                "nothing rendered (use --force to render again)")
+            write_index(reports)
+            return outcome
+
+        out(f"{p.id}: rendering {len(todo)} notebook(s) with {min(jobs, len(todo))} job(s)"
+            + (f"; up to date: {', '.join(outcome.skipped)}" if outcome.skipped else ""))
+        started = dt.datetime.now(dt.timezone.utc)
+        tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{p.id}-", dir=reports))
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a report is meant to be read
+        try:
+            if folder.is_dir():
+                shutil.copytree(folder, tmp, dirs_exist_ok=True)
+            progress = _Progress(out, len(todo))
+            runs = _render_many(todo_body, tmp, params, jobs, progress, kernel_name, cell_timeout)
+            runs += _render_many(todo_summary, tmp, params, jobs, progress, kernel_name, cell_timeout)
+            outcome.runs = runs
+            ended = dt.datetime.now(dt.timezone.utc)
+
+            entries = {k: v for k, v in prev_nbs.items()}
+            for r in runs:
+                fp = fps[r.name]
+                if r.name.startswith(SUMMARY_PREFIX):
+                    # The summary's inputs include the results it read (present before it ran).
+                    fp = fingerprint(base=fp, results=_results_digest(tmp, r.name))
+                entries[r.name] = {**r.to_dict(), "parameters": params[r.name], "fingerprint": fp,
+                                   "notebook_sha256": sha256_file(next(nb for nb in todo if nb.stem == r.name))}
+            entries = dict(sorted(entries.items()))
+            failed = sorted(n for n, e in entries.items() if e.get("status") != "ok")
+            manifest = {
+                "schema": 1,
+                "period": p.id,
+                "period_start": p.start.isoformat(),
+                "period_end": p.end.isoformat(),
+                "region": {"code": cfg.region.code, "name": cfg.region.name, "config": str(region_path)},
+                "lang": lang,
+                "status": "failed" if failed else "ok",
+                "failed": failed,
+                "started": started.isoformat(timespec="milliseconds"),
+                "ended": ended.isoformat(timespec="milliseconds"),
+                "duration_s": round((ended - started).total_seconds(), 3),
+                "jobs": jobs,
+                "git": git_state(),
+                "packages": versions,
+                "code_sha256": code,
+                "inputs": inputs,
+                "notebooks": entries,
+            }
+            write_json_atomic(tmp / MANIFEST_NAME, manifest)
+            good_before = previous is not None and previous.get("status") == "ok"
+            failed_dir = reports / FAILED_DIR / p.id
+            if not outcome.failures or not good_before:
+                _swap_in(tmp, folder)
+                outcome.installed = True
+                if not outcome.failures:
+                    shutil.rmtree(failed_dir, ignore_errors=True)
+            else:
+                failed_dir.parent.mkdir(exist_ok=True)
+                shutil.rmtree(failed_dir, ignore_errors=True)
+                os.rename(tmp, failed_dir)
+                outcome.failed_folder = failed_dir
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+        write_index(reports)
+
+    out("")
+    out(_table(outcome, [nb.stem for nb in selected], reports))
+    if outcome.failures:
+        names = ", ".join(r.name for r in outcome.failures)
+        if outcome.failed_folder is not None:
+            out(f"\n{p.id}: FAILED: {names}. The previous complete report in {folder} is kept; "
+                f"the failed attempt (with its manifest) is in {outcome.failed_folder}")
+        else:
+            out(f"\n{p.id}: FAILED: {names}. The other notebooks are in {folder}; "
+                f"see {folder / MANIFEST_NAME}")
+    else:
+        out(f"\n{p.id}: report written to {folder}; overview: {reports / 'index.html'}")
+    return outcome

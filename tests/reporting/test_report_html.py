@@ -1,0 +1,81 @@
+"""HTML pages: code hidden, figures inline, nothing loaded from a network."""
+
+from __future__ import annotations
+
+import base64
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+from mutasi_analysis.reporting.html import export_html, external_references
+
+# A 1x1 PNG.
+PNG = base64.b64encode(bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)).decode()
+
+
+def _executed_notebook():
+    code = new_code_cell("fig = make_figure_SECRET_CODE()\nfig", execution_count=1)
+    code.outputs = [
+        new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"}),
+        new_output("stream", name="stdout", text="IKM 82,41\n"),
+    ]
+    params = new_code_cell('period = "2026-S1"  # injected', execution_count=2,
+                           metadata={"tags": ["injected-parameters"]})
+    params.outputs = [new_output("stream", name="stdout", text="INJECTED_OUTPUT\n")]
+    md = new_markdown_cell("# Ringkasan\n\nRumus $IKM = \\bar{x} \\times 25$.")
+    nb = new_notebook(cells=[md, params, code])
+    nb.metadata.kernelspec = {"name": "mutasi-analysis", "language": "python", "display_name": "x"}
+    return nb
+
+
+def test_page_has_outputs_but_no_code_and_no_network_loads(tmp_path):
+    path = export_html(_executed_notebook(), tmp_path / "r.html")
+    page = path.read_text(encoding="utf-8")
+    assert "make_figure_SECRET_CODE" not in page        # code hidden
+    assert "INJECTED_OUTPUT" not in page                # papermill's parameter cell removed
+    assert "IKM 82,41" in page and "Ringkasan" in page  # outputs and narrative kept
+    assert f"data:image/png;base64,{PNG[:20]}" in page  # figure inline
+    assert external_references(page) == []
+    assert "mathjax" not in page.lower() and "require.js" not in page.lower()
+
+
+def test_stock_lab_template_would_fail_the_check(tmp_path):
+    # The checker must be able to fail: nbconvert's stock page loads CDN scripts.
+    from nbconvert import HTMLExporter
+
+    page, _ = HTMLExporter(template_name="lab").from_notebook_node(_executed_notebook())
+    refs = external_references(page)
+    assert any("require" in r for r in refs) and any("mathjax" in r.lower() for r in refs)
+
+
+@pytest.mark.parametrize("snippet", [
+    '<script src="https://cdn.example.org/x.js"></script>',
+    '<link rel="stylesheet" href="http://fonts.example.org/css">',
+    '<img src="//example.org/a.png">',
+    '<style>@font-face{src:url("https://fonts.gstatic.com/x.woff2")}</style>',
+    "<style>@import 'https://example.org/a.css';</style>",
+    '<iframe src="https://example.org"></iframe>',
+])
+def test_external_references_are_found(snippet):
+    assert len(external_references(f"<html><head>{snippet}</head></html>")) == 1
+
+
+@pytest.mark.parametrize("snippet", [
+    '<a href="https://example.org">sumber</a>',
+    f'<img src="data:image/png;base64,{PNG}">',
+    '<style>/* see https://example.org */ body{color:red}</style>',
+    '<a href="02_mutasi.html">02</a>',
+])
+def test_links_inline_data_and_comments_are_not_loads(snippet):
+    assert external_references(f"<html><body>{snippet}</body></html>") == []
+
+
+def test_export_from_a_path(tmp_path):
+    src = tmp_path / "n.ipynb"
+    nbformat.write(_executed_notebook(), str(src))
+    page = export_html(src, tmp_path / "n.html").read_text(encoding="utf-8")
+    assert "IKM 82,41" in page

@@ -1,0 +1,49 @@
+"""``reports/index.html``: every period, headline numbers side by side, from recorded JSON."""
+
+from __future__ import annotations
+
+import re
+
+from mutasi_analysis.record import record
+from mutasi_analysis.reporting.html import external_references
+from mutasi_analysis.reporting.index import headline_rows, write_index
+from mutasi_analysis.reporting.manifest import write_json_atomic
+
+
+def _period(reports, period, ikm, status="ok"):
+    folder = reports / period
+    folder.mkdir(parents=True)
+    record("04_ikm", {"headline": {"ikm": {"label": "IKM kecamatan", "value": ikm}}, "other": 1}, folder=folder)
+    record("02_mutasi", {"headline": {"Mutasi antar unit": 12 if period.endswith("2") else 9}}, folder=folder)
+    (folder / "04_ikm.html").write_text("<html></html>")
+    write_json_atomic(folder / "manifest.json", {
+        "schema": 1, "period": period, "status": status, "failed": [] if status == "ok" else ["04_ikm"],
+        "region": {"name": "Kecamatan Contoh"}, "ended": "2026-07-02T01:02:03",
+        "git": {"commit": "a" * 40, "dirty": True},
+        "notebooks": {"04_ikm": {"status": status, "files": {"html": "04_ikm.html"}}},
+    })
+
+
+def test_index_shows_every_period_side_by_side(tmp_path):
+    reports = tmp_path / "reports"
+    _period(reports, "2025-S2", 80.5)
+    _period(reports, "2026-S1", 82.41, status="failed")
+    (reports / "_failed" / "2026-S1").mkdir(parents=True)       # not a report
+    (reports / ".tmp-2026-S1-x").mkdir()                       # not a report
+    periods, rows = headline_rows(reports)
+    assert periods == ["2025-S2", "2026-S1"]
+    by_label = {r["label"]: r["values"] for r in rows}
+    assert by_label == {"IKM kecamatan": {"2025-S2": 80.5, "2026-S1": 82.41},
+                        "Mutasi antar unit": {"2025-S2": 12, "2026-S1": 9}}
+    page = write_index(reports).read_text(encoding="utf-8")
+    row = re.search(r"<tr><td>04_ikm</td><td>IKM kecamatan</td>(.*?)</tr>", page).group(1)
+    assert re.findall(r'<td class="num">([^<]*)</td>', row) == ["80,50", "82,41"]
+    assert 'href="2026-S1/04_ikm.html"' in page and 'href="2025-S2/manifest.json"' in page
+    assert 'class="failed">failed' in page and "Kecamatan Contoh" in page
+    assert "_failed" not in page and ".tmp-" not in page
+    assert external_references(page) == []
+
+
+def test_index_of_an_empty_reports_folder(tmp_path):
+    page = write_index(tmp_path / "reports").read_text(encoding="utf-8")
+    assert "<table>" in page and "Angka utama" not in page
