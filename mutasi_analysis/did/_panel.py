@@ -305,23 +305,29 @@ def prepare_panel(
     if len(df) == 0:
         raise PanelDataError("no rows left after dropping missing values")
 
-    dup = df.duplicated([unit, time], keep=False)
-    if dup.any():
+    # Integer codes and a unit-time key: duplicate and sort checks in O(n) on large panels.
+    unit_codes, units = pd.factorize(df[unit], sort=True)
+    time_codes, periods = pd.factorize(df[time].to_numpy(dtype=float), sort=True)
+    periods = np.asarray(periods, dtype=float)
+    n_units, n_periods = len(units), len(periods)
+    key = unit_codes.astype(np.int64) * n_periods + time_codes
+    counts = np.bincount(key, minlength=n_units * n_periods)
+    if (counts > 1).any():
+        dup = counts[key] > 1
         ex = df.loc[dup, [unit, time]].drop_duplicates().head(5)
         pairs = ", ".join(f"({u!r}, {t!r})" for u, t in zip(ex[unit].tolist(), ex[time].tolist()))
         raise PanelDataError(
             f"{int(dup.sum())} rows share a (unit, time) pair with another row, e.g. {pairs}; "
             f"keep one row per {unit!r} and {time!r} (aggregate or remove duplicates)"
         )
-
-    df = df.sort_values([unit, time], kind="stable").reset_index(drop=True)
+    if len(key) > 1 and not (np.diff(key) > 0).all():
+        order = np.argsort(key, kind="stable")
+        df = df.take(order)
+        unit_codes, time_codes = unit_codes[order], time_codes[order]
+    df = df.reset_index(drop=True)
     if cohort is not None:
         df[cohort] = df[cohort].astype(float).fillna(0.0)
-
-    unit_codes, units = pd.factorize(df[unit], sort=True)
-    periods = np.sort(pd.unique(df[time].to_numpy(dtype=float)))
-    time_idx = np.searchsorted(periods, df[time].to_numpy(dtype=float))
-    n_units, n_periods = len(units), len(periods)
+    time_idx = time_codes
     balanced = len(df) == n_units * n_periods
 
     unit_cohort = None
@@ -333,18 +339,16 @@ def prepare_panel(
                 f"cohort {cohort!r} has negative values (e.g. {_examples(pd.unique(g[g < 0]))}); "
                 "use the first treated period, or 0 for never treated"
             )
-        gmin = np.full(n_units, np.inf)
-        gmax = np.full(n_units, -np.inf)
-        np.minimum.at(gmin, unit_codes, g)
-        np.maximum.at(gmax, unit_codes, g)
-        varying = gmin != gmax
-        if varying.any():
+        unit_cohort = np.empty(n_units)
+        unit_cohort[unit_codes] = g
+        varying_rows = unit_cohort[unit_codes] != g
+        if varying_rows.any():
+            bad = np.unique(unit_codes[varying_rows])
             raise PanelDataError(
-                f"cohort {cohort!r} varies within {int(varying.sum())} unit(s) (units "
-                f"{_examples(np.asarray(units)[varying])}); a unit's cohort is its first treated "
+                f"cohort {cohort!r} varies within {len(bad)} unit(s) (units "
+                f"{_examples(np.asarray(units)[bad])}); a unit's cohort is its first treated "
                 "period and must be the same on all its rows (a unit cannot switch back to untreated)"
             )
-        unit_cohort = gmin
         cohorts = np.unique(unit_cohort[unit_cohort > 0])
         if require_cohort_in_periods and len(cohorts):
             outside = cohorts[~np.isin(cohorts, periods)]
@@ -361,18 +365,16 @@ def prepare_panel(
     cluster_labels = None
     if cluster is not None:
         ccodes, cluster_labels = pd.factorize(df[cluster], sort=True)
-        cmin = np.full(n_units, np.iinfo(np.int64).max)
-        cmax = np.full(n_units, -1)
-        np.minimum.at(cmin, unit_codes, ccodes)
-        np.maximum.at(cmax, unit_codes, ccodes)
-        varying = cmin != cmax
-        if varying.any():
+        unit_cluster = np.empty(n_units, dtype=np.int64)
+        unit_cluster[unit_codes] = ccodes
+        varying_rows = unit_cluster[unit_codes] != ccodes
+        if varying_rows.any():
+            bad = np.unique(unit_codes[varying_rows])
             raise PanelDataError(
-                f"cluster {cluster!r} varies within {int(varying.sum())} unit(s) (units "
-                f"{_examples(np.asarray(units)[varying])}); clusters must be at or above the unit "
+                f"cluster {cluster!r} varies within {len(bad)} unit(s) (units "
+                f"{_examples(np.asarray(units)[bad])}); clusters must be at or above the unit "
                 "level (each unit in exactly one cluster)"
             )
-        unit_cluster = cmin.astype(np.int64)
         n_clusters = len(cluster_labels)
         if n_clusters < 2:
             raise PanelDataError(

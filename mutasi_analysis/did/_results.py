@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["DiDResult", "ScalarResult", "json_safe"]
+__all__ = ["DiDResult", "ScalarResult", "AggregateResult", "TestResult", "json_safe"]
 
 
 def json_safe(value: Any) -> Any:
@@ -170,4 +170,96 @@ class ScalarResult(DiDResult):
         lo, hi = self.conf_int()
         d.update(json_safe({"estimate": self.estimate, "se": self.se, "pvalue": self.pvalue,
                             "ci_low": lo, "ci_high": hi, "alpha": self.alpha}))
+        return d
+
+
+def _readonly(a: np.ndarray | None) -> np.ndarray | None:
+    """A read-only view, so results stay immutable."""
+    if a is None:
+        return None
+    a = np.asarray(a)
+    v = a.view()
+    v.flags.writeable = False
+    return v
+
+
+@dataclass(frozen=True, eq=False)
+class AggregateResult(ScalarResult):
+    """An aggregation of group-time effects (``att_gt(...).aggregate(kind)``).
+
+    ``estimate``/``se`` are the overall summary (for ``"event"`` the average over event times
+    >= 0, for ``"group"`` the cohort-size weighted average, for ``"calendar"`` the average over
+    calendar periods, as in R ``did``). ``table`` has one row per event time, cohort or period
+    with columns (event_time | cohort | time), estimate, se, ci_low, ci_high, and, with the
+    bootstrap, uband_low/uband_high (uniform band over the rows).
+    """
+
+    kind: str = "simple"
+    table_: pd.DataFrame | None = None
+    crit_value: float | None = None
+    reference_time: float | None = None
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """Per event time / cohort / period estimates (a copy)."""
+        return self.table_.copy() if self.table_ is not None else pd.DataFrame()
+
+    def tidy(self) -> pd.DataFrame:
+        """Overall row first (``term`` = label), then one row per table entry."""
+        head = super().tidy()
+        if self.table_ is None or self.kind == "simple" or len(self.table_) == 0:
+            return head
+        key = self.table_.columns[0]
+        rows = self.table_.rename(columns={key: "key"}).copy()
+        rows.insert(0, "term", [f"{key}={v:g}" for v in rows["key"]])
+        rows = rows.drop(columns="key")
+        rows["pvalue"] = 2 * stats.norm.sf(np.abs(rows["estimate"] / rows["se"]))
+        return pd.concat([head, rows[[c for c in rows.columns if c in head.columns or c.startswith("uband")]]],
+                         ignore_index=True)
+
+    def _title(self) -> str:
+        return f"{self.method}: {self.kind} aggregation"
+
+    def plot(self, ax=None):
+        """Plot the table (event study for ``kind="event"``) with confidence intervals.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
+        from .plots import plot_estimates
+
+        if self.kind == "simple":
+            raise ValueError("a simple aggregation is a single number: plot kind='event', 'group' or 'calendar'")
+        key = self.table_.columns[0]
+        return plot_estimates(
+            self.table_, x=key, ax=ax, reference=self.reference_time if key == "event_time" else None,
+            title=f"{self.label} ({self.kind})", event=(key == "event_time"),
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class TestResult(DiDResult):
+    """A hypothesis test: ``statistic``, ``df``, ``pvalue`` and the tested estimates (``table``)."""
+
+    statistic: float = float("nan")
+    df: float = float("nan")
+    pvalue: float = float("nan")
+    hypothesis: str = ""
+    table_: pd.DataFrame | None = None
+    note: str = ""
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """The estimates entering the test (a copy)."""
+        return self.table_.copy() if self.table_ is not None else pd.DataFrame()
+
+    def tidy(self) -> pd.DataFrame:
+        return pd.DataFrame({"hypothesis": [self.hypothesis], "statistic": [self.statistic],
+                             "df": [self.df], "pvalue": [self.pvalue]})
+
+    def to_dict(self) -> dict:
+        d = super().to_dict()
+        d.update(json_safe({"statistic": self.statistic, "df": self.df, "pvalue": self.pvalue,
+                            "hypothesis": self.hypothesis, "estimates": self.table, "note": self.note}))
         return d
