@@ -1,0 +1,510 @@
+"""Impact of rotation on public service: the glue between the domain tables and ``did``.
+
+:func:`build_panel` joins the monthly service panel (:mod:`mutasi_analysis.services`) to each
+unit's treatment cohort (:func:`mutasi_analysis.rotation.treatment_cohorts`) into a balanced
+unit x month panel. :func:`analyse` runs the staggered difference-in-differences of
+:mod:`mutasi_analysis.did` on it (Callaway-Sant'Anna group-time effects and their
+aggregations, event study, TWFE with the Goodman-Bacon decomposition as a diagnostic, a wild
+cluster bootstrap and randomization inference as few-cluster checks) and returns an immutable
+:class:`ImpactResult` with a plain-language verdict in Indonesian and English.
+
+Too few treated or control units (thresholds from the config) give an explicit
+``status="not_enough_data"`` result, not an exception and not NaN.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import did
+from .config import RegionConfig
+from .did._results import json_safe
+from .rotation import LABELS as ROTATION_LABELS
+from .rotation import month_label, treatment_cohorts
+from .services import LABELS as SERVICE_LABELS
+from .services import monthly_panel
+
+__all__ = ["OUTCOMES", "LABELS", "ImpactResult", "build_panel", "analyse"]
+
+#: Outcomes that can be analysed, with the direction that means better service.
+OUTCOMES = {
+    "respon_hari_kerja_mean": {"better": "lower"},
+    "respon_hari_kerja_median": {"better": "lower"},
+    "penyelesaian_hari_kerja_mean": {"better": "lower"},
+    "penyelesaian_hari_kerja_median": {"better": "lower"},
+    "share_tepat_waktu": {"better": "higher"},
+    "backlog": {"better": "lower"},
+}
+
+#: Indonesian and English labels of the panel and result fields this module adds.
+LABELS = {
+    "cohort": ROTATION_LABELS["cohort"],
+    "treated": {"id": "Sudah diperlakukan (rotasi)", "en": "Treated (rotated)"},
+    "bulan": {"id": "Bulan", "en": "Month"},
+    "status": {"id": "Status analisis", "en": "Analysis status"},
+    "ok": {"id": "Cukup data", "en": "Enough data"},
+    "not_enough_data": {"id": "Data belum cukup", "en": "Not enough data"},
+    "estimate": {"id": "Perkiraan dampak (ATT)", "en": "Estimated effect (ATT)"},
+    "ci": {"id": "Interval kepercayaan", "en": "Confidence interval"},
+    "control_never": {"id": "unit yang tidak pernah dirotasi", "en": "never-rotated units"},
+    "control_notyet": {"id": "unit yang belum dirotasi", "en": "not-yet-rotated units"},
+}
+
+_KINDS = ("simple", "group", "event", "calendar")
+
+
+# --------------------------------------------------------------------------------------
+# panel
+# --------------------------------------------------------------------------------------
+def build_panel(
+    complaints: pd.DataFrame,
+    riwayat: pd.DataFrame,
+    config: RegionConfig,
+    outcome: str = "respon_hari_kerja_mean",
+    definition: str | None = None,
+    threshold: float | None = None,
+    start=None,
+    end=None,
+    data_end=None,
+) -> pd.DataFrame:
+    """Balanced unit x month panel of a service outcome with each unit's treatment cohort.
+
+    Parameters
+    ----------
+    complaints : DataFrame
+        Processed ``pengaduan``.
+    riwayat : DataFrame
+        Processed ``riwayat_jabatan``.
+    config : RegionConfig
+    outcome : str, default "respon_hari_kerja_mean"
+        A column of the monthly service panel; one of :data:`OUTCOMES`.
+    definition : str, optional
+        Treatment definition (default from the config); see
+        :func:`~mutasi_analysis.rotation.treatment_cohorts`.
+    threshold : float, optional
+        Share threshold for ``share_rotated_in`` (default from the config).
+    start, end : date-like, optional
+        First and last month of the panel; default from the first complaint to ``data_end``.
+        Cohorts are searched inside this window only, so rotations before it do not count.
+    data_end : date-like, optional
+        End of the complaint data (see :func:`mutasi_analysis.services.complaint_times`).
+
+    Returns
+    -------
+    DataFrame
+        One row per config unit and month: ``kode_unit, t, bulan``, every service panel
+        column, ``cohort`` (integer month, 0 = never treated) and ``treated`` (0/1: t >=
+        cohort > 0). ``attrs`` holds outcome, definition, threshold, data_end.
+        Unit-months without any complaint have a missing time outcome (``n_respon`` = 0);
+        :func:`analyse` reports how many it leaves out.
+    """
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}; choose one of {', '.join(OUTCOMES)}")
+    sp = monthly_panel(complaints, config, start=start, end=end, data_end=data_end)
+    t0, t1 = int(sp["t"].min()), int(sp["t"].max())
+    first_day = pd.Timestamp(t0 // 12, t0 % 12 + 1, 1)
+    last_day = pd.Timestamp(t1 // 12, t1 % 12 + 1, 1) + pd.offsets.MonthEnd(0)
+    tc = treatment_cohorts(riwayat, config, definition=definition, threshold=threshold, start=first_day, end=last_day)
+    panel = sp.rename(columns={"periode": "bulan"}).merge(tc[["kode_unit", "cohort"]], on="kode_unit", how="left",
+                                                          validate="many_to_one")
+    panel["treated"] = ((panel["cohort"] > 0) & (panel["t"] >= panel["cohort"])).astype("int64")
+    panel = panel.sort_values(["kode_unit", "t"], kind="stable").reset_index(drop=True)
+    panel.attrs.update({
+        "outcome": outcome,
+        "definition": str(tc["definition"].iloc[0]),
+        "threshold": None if pd.isna(tc["threshold"].iloc[0]) else float(tc["threshold"].iloc[0]),
+        "data_end": sp.attrs.get("data_end"),
+    })
+    return panel
+
+
+# --------------------------------------------------------------------------------------
+# result
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class ImpactResult:
+    """Result of :func:`analyse` (immutable).
+
+    Attributes
+    ----------
+    status : {"ok", "not_enough_data"}
+    outcome, definition : str
+    threshold : float or None
+    control : {"never", "notyet"} or None
+        Control group used (None when not enough data).
+    control_reason : Mapping or None
+        Why not-yet-treated units were used (``{"id": ..., "en": ...}``), None otherwise.
+    n_units, n_treated, n_never : int
+        Units in the estimation; units treated inside the window (with a pre-period);
+        never-treated units.
+    excluded_units : Mapping
+        Units left out and why (treated in the panel's first month: no pre-period).
+    n_missing : int
+        Unit-months left out because the outcome is missing (no complaint had that time).
+    alpha : float
+    att_gt : AttGTResult or None
+    aggregates : Mapping of kind -> AggregateResult
+        ``simple``, ``group``, ``event`` (the event study) and ``calendar``.
+    pretrend, twfe, bacon, wild_bootstrap, randomization : result or None
+        None when the method could not run; ``notes`` says why.
+    agrees : bool or None
+        Whether the few-cluster checks (wild cluster bootstrap, randomization inference) reach
+        the same decision at ``alpha`` as the analytic confidence interval.
+    verdict : Mapping
+        ``{"id": ..., "en": ...}`` plain-language verdict.
+    notes : tuple of str
+        Warnings from the estimators and every method that did not run, with the reason.
+    """
+
+    status: str
+    outcome: str
+    definition: str
+    threshold: float | None
+    alpha: float
+    n_units: int
+    n_treated: int
+    n_never: int
+    verdict: Mapping[str, str]
+    control: str | None = None
+    control_reason: Mapping[str, str] | None = None
+    excluded_units: Mapping[str, str] = field(default_factory=dict)
+    n_missing: int = 0
+    att_gt: Any = None
+    aggregates: Mapping[str, Any] = field(default_factory=dict)
+    pretrend: Any = None
+    twfe: Any = None
+    bacon: Any = None
+    wild_bootstrap: Any = None
+    randomization: Any = None
+    agrees: bool | None = None
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        for name in ("verdict", "control_reason", "excluded_units", "aggregates"):
+            v = getattr(self, name)
+            if v is not None:
+                object.__setattr__(self, name, MappingProxyType(dict(v)))
+        object.__setattr__(self, "notes", tuple(self.notes))
+
+    @property
+    def ok(self) -> bool:
+        """True when an estimate was made."""
+        return self.status == "ok"
+
+    @property
+    def estimate(self) -> float | None:
+        """The overall ATT (simple aggregation), None when there is not enough data."""
+        return self.aggregates["simple"].estimate if self.ok else None
+
+    def conf_int(self) -> tuple[float, float] | None:
+        """Analytic ``1 - alpha`` confidence interval of :attr:`estimate` (None without one)."""
+        return tuple(self.aggregates["simple"].conf_int(self.alpha)) if self.ok else None
+
+    def to_dict(self) -> dict:
+        """Plain JSON-safe dictionary of every number and text in the result."""
+        def sub(r):
+            return None if r is None else r.to_dict()
+
+        d = {
+            "status": self.status,
+            "outcome": self.outcome,
+            "definition": self.definition,
+            "threshold": self.threshold,
+            "alpha": self.alpha,
+            "control": self.control,
+            "control_reason": dict(self.control_reason) if self.control_reason else None,
+            "n_units": self.n_units,
+            "n_treated": self.n_treated,
+            "n_never": self.n_never,
+            "excluded_units": dict(self.excluded_units),
+            "n_missing": self.n_missing,
+            "estimate": self.estimate,
+            "ci": list(self.conf_int()) if self.ok else None,
+            "agrees": self.agrees,
+            "verdict": dict(self.verdict),
+            "notes": list(self.notes),
+            "att_gt": sub(self.att_gt),
+            "aggregates": {k: sub(v) for k, v in self.aggregates.items()},
+            "pretrend": sub(self.pretrend),
+            "twfe": sub(self.twfe),
+            "bacon": sub(self.bacon),
+            "wild_bootstrap": sub(self.wild_bootstrap),
+            "randomization": sub(self.randomization),
+        }
+        return json_safe(d)
+
+
+# --------------------------------------------------------------------------------------
+# verdict text
+# --------------------------------------------------------------------------------------
+def _num(x: float, lang: str, digits: int = 2) -> str:
+    s = f"{x:.{digits}f}"
+    if s.startswith("-") and float(s) == 0:
+        s = s[1:]
+    return s.replace(".", ",") if lang == "id" else s
+
+
+def _p(x: float, lang: str) -> str:
+    """``p < 0.001`` or ``p = 0.031`` (decimal comma in Indonesian)."""
+    return ("p < " + _num(0.001, lang, 3)) if x < 0.001 else "p = " + _num(x, lang, 3)
+
+
+def _definition_text(definition: str, threshold: float | None, lang: str) -> str:
+    base = ROTATION_LABELS[f"{definition}_def"][lang]
+    if definition == "share_rotated_in" and threshold is not None:
+        base += f" {_num(100 * threshold, lang, 0)}%"
+    return base
+
+
+def _outcome_text(outcome: str, lang: str) -> str:
+    return SERVICE_LABELS[outcome][lang]
+
+
+def _not_enough_verdict(outcome, definition, threshold, why: Mapping[str, str]) -> dict:
+    return {
+        lang: (
+            ("Data belum cukup untuk menilai dampak rotasi terhadap " if lang == "id"
+             else "Not enough data to judge the impact of rotation on ")
+            + _outcome_text(outcome, lang).lower()
+            + (" (definisi perlakuan: " if lang == "id" else " (treatment definition: ")
+            + _definition_text(definition, threshold, lang) + "). " + why[lang]
+        )
+        for lang in ("id", "en")
+    }
+
+
+def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_control, control, wcb, ri, agrees):
+    better = OUTCOMES[outcome]["better"]
+    clear = lo > 0 or hi < 0
+    improved = (est < 0) if better == "lower" else (est > 0)
+    conf = _num(100 * (1 - alpha), "en", 0)
+    out = {}
+    for lang in ("id", "en"):
+        o = _outcome_text(outcome, lang).lower()
+        d = _definition_text(definition, threshold, lang)
+        ctrl = LABELS[f"control_{control}"][lang]
+        if lang == "id":
+            s = (f"Rotasi (definisi perlakuan: {d}) diperkirakan mengubah {o} sebesar {_num(est, lang)} "
+                 f"(IK {conf}%: {_num(lo, lang)} s.d. {_num(hi, lang)}; {n_treated} unit dirotasi, "
+                 f"{n_control} unit pembanding: {ctrl}). ")
+            if clear:
+                s += "Artinya layanan " + ("membaik" if improved else "memburuk") + " setelah rotasi. "
+            else:
+                s += "Interval kepercayaan mencakup nol: tidak ada perubahan yang jelas. "
+        else:
+            s = (f"Rotation (treatment definition: {d}) is estimated to change the {o} by {_num(est, lang)} "
+                 f"({conf}% CI {_num(lo, lang)} to {_num(hi, lang)}; {n_treated} rotated units, "
+                 f"{n_control} comparison units: {ctrl}). ")
+            if clear:
+                s += "Service got " + ("better" if improved else "worse") + " after rotation. "
+            else:
+                s += "The confidence interval includes zero: no clear change. "
+        checks = []
+        if wcb is not None:
+            checks.append(("bootstrap wild klaster (model TWFE)" if lang == "id"
+                           else "wild cluster bootstrap (TWFE model)") + f" {_p(wcb.pvalue, lang)}")
+        if ri is not None:
+            checks.append(("inferensi randomisasi" if lang == "id" else "randomization inference")
+                          + f" {_p(ri.pvalue, lang)}")
+        if agrees is None:
+            s += ("Uji untuk jumlah unit yang sedikit tidak dapat dijalankan." if lang == "id"
+                  else "The few-cluster checks could not be run.")
+        elif agrees:
+            s += (("Uji untuk jumlah unit yang sedikit sejalan: " if lang == "id"
+                   else "The few-cluster checks agree: ") + "; ".join(checks) + ".")
+        else:
+            s += (("Uji untuk jumlah unit yang sedikit TIDAK sejalan (" if lang == "id"
+                   else "The few-cluster checks do NOT agree (") + "; ".join(checks) + "): "
+                  + ("perlakukan perkiraan ini dengan hati-hati." if lang == "id"
+                     else "treat this estimate with caution."))
+        out[lang] = s
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# analysis
+# --------------------------------------------------------------------------------------
+def _run(notes: list, label: str, fn, *args, **kwargs):
+    """Run one method; record its warnings, and a ValueError as 'not run' with the reason."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            res = fn(*args, **kwargs)
+        except ValueError as exc:
+            notes.append(f"{label}: not run ({exc})")
+            res = None
+    for w in caught:
+        notes.append(f"{label}: {w.message}")
+    return res
+
+
+def analyse(
+    panel: pd.DataFrame,
+    config: RegionConfig,
+    outcome: str | None = None,
+    alpha: float | None = None,
+    B: int = 9999,
+    n_perm: int = 999,
+    seed: int = 0,
+    control: str = "auto",
+) -> ImpactResult:
+    """Staggered difference-in-differences of a service outcome on rotation.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        From :func:`build_panel` (columns kode_unit, t, cohort, treated and the outcome).
+    config : RegionConfig
+        Gives ``thresholds.min_treated_units``, ``min_control_units`` and ``alpha``.
+    outcome : str, optional
+        Default ``panel.attrs["outcome"]``.
+    alpha : float, optional
+        Default ``thresholds.alpha``.
+    B : int, default 9999
+        Wild cluster bootstrap draws (all sign vectors are enumerated when ``2**G <= B``).
+    n_perm : int, default 999
+        Randomization-inference permutations of adoption dates.
+    seed : int, default 0
+        Seed of every random draw, so that the same inputs give the same numbers.
+    control : {"auto", "never", "notyet"}
+        ``auto`` uses never-treated units when there are at least ``min_control_units`` of
+        them and otherwise falls back to not-yet-treated units, stating the reason.
+
+    Returns
+    -------
+    ImpactResult
+        ``status="not_enough_data"`` (with the reason in the verdict) when fewer than
+        ``min_treated_units`` units are treated inside the window with a pre-period, or fewer
+        than ``min_control_units`` units can serve as controls.
+
+    Notes
+    -----
+    Units treated in the panel's first month have no pre-treatment month; they are left out
+    of every method (listed in ``excluded_units``). Unit-months with a missing outcome (no
+    complaint with that time) are left out and counted in ``n_missing``. Units are the
+    clusters. The wild cluster bootstrap (WCR, Rademacher) tests the TWFE coefficient of
+    ``treated``; randomization inference permutes adoption dates and recomputes the simple
+    ATT. The TWFE estimate and Goodman-Bacon decomposition are diagnostics, not the headline:
+    with staggered timing TWFE can be biased by comparisons of later- with earlier-treated
+    units (the "later_vs_earlier" weight of the decomposition shows how much).
+    """
+    if control not in ("auto", "never", "notyet"):
+        raise ValueError(f"control must be 'auto', 'never' or 'notyet', got {control!r}")
+    outcome = outcome or panel.attrs.get("outcome")
+    if outcome is None or outcome not in panel.columns:
+        raise ValueError(f"outcome {outcome!r} is not a column of the panel; pass one of {', '.join(OUTCOMES)}")
+    if outcome not in OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}; choose one of {', '.join(OUTCOMES)}")
+    for c in ("kode_unit", "t", "cohort"):
+        if c not in panel.columns:
+            raise ValueError(f"panel lacks column {c!r}: build it with impact.build_panel")
+    alpha = config.thresholds.alpha if alpha is None else float(alpha)
+    definition = panel.attrs.get("definition", config.treatment.definition)
+    threshold = panel.attrs.get("threshold", config.treatment.share_threshold if definition == "share_rotated_in" else None)
+    min_tr, min_co = config.thresholds.min_treated_units, config.thresholds.min_control_units
+    notes: list[str] = []
+
+    data = panel[["kode_unit", "t", "cohort", outcome]].copy()
+    data["cohort"] = data["cohort"].astype("int64")
+    t0 = int(data["t"].min())
+    unit_cohort = data.groupby("kode_unit")["cohort"].first()
+    always = unit_cohort[(unit_cohort > 0) & (unit_cohort <= t0)]
+    excluded = {u: f"treated in the panel's first month {month_label(c)}: no pre-treatment month"
+                for u, c in always.items()}
+    data = data[~data["kode_unit"].isin(always.index)]
+    miss = data[outcome].isna()
+    n_missing = int(miss.sum())
+    if n_missing:
+        notes.append(f"{n_missing} unit-month(s) without a value of {outcome} (no complaint with that time) left out")
+    data = data[~miss].reset_index(drop=True)
+    data["treated"] = ((data["cohort"] > 0) & (data["t"] >= data["cohort"])).astype("int64")
+
+    uc = data.groupby("kode_unit")["cohort"].first()
+    n_units = int(len(uc))
+    n_treated = int((uc > 0).sum())
+    n_never = int((uc == 0).sum())
+    last_cohort = int(uc.max()) if n_treated else 0
+    n_notyet = n_never + int(((uc > 0) & (uc < last_cohort)).sum())
+
+    def short(why):
+        return ImpactResult(
+            status="not_enough_data", outcome=outcome, definition=definition, threshold=threshold, alpha=alpha,
+            n_units=n_units, n_treated=n_treated, n_never=n_never, excluded_units=excluded, n_missing=n_missing,
+            verdict=_not_enough_verdict(outcome, definition, threshold, why), notes=tuple(notes),
+        )
+
+    if n_treated < min_tr:
+        return short({
+            "id": f"Hanya {n_treated} unit yang dirotasi di dalam periode analisis dengan bulan sebelum rotasi "
+                  f"(minimal {min_tr}).",
+            "en": f"Only {n_treated} unit(s) were rotated inside the analysis window with a month before "
+                  f"rotation (at least {min_tr} needed).",
+        })
+    reason = None
+    if control == "auto":
+        if n_never >= min_co:
+            control = "never"
+        else:
+            control = "notyet"
+            reason = {
+                "id": f"Hanya {n_never} unit yang tidak pernah dirotasi (minimal {min_co}), sehingga pembanding "
+                      "adalah unit yang belum dirotasi pada bulan yang sama.",
+                "en": f"Only {n_never} never-rotated unit(s) (at least {min_co} needed), so the comparison uses "
+                      "units not yet rotated in the same month.",
+            }
+            notes.append(reason["en"])
+    n_control = n_never if control == "never" else n_notyet
+    if n_control < min_co:
+        return short({
+            "id": f"Hanya {n_control} unit pembanding ({LABELS['control_' + control]['id']}; minimal {min_co}).",
+            "en": f"Only {n_control} comparison unit(s) ({LABELS['control_' + control]['en']}; at least {min_co} needed).",
+        })
+
+    common = dict(outcome=outcome, unit="kode_unit", time="t", cohort="cohort")
+    # The headline estimator is not optional: a data problem here raises (PanelDataError is a
+    # MutasiError naming what to fix) instead of hiding behind a "not enough data" result.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        att = did.att_gt(data, control=control, alpha=alpha, **common)
+    notes.extend(f"att_gt: {w.message}" for w in caught)
+    aggregates = {}
+    for k in _KINDS:
+        r = _run(notes, f"aggregate({k})", att.aggregate, k)
+        if r is not None:
+            aggregates[k] = r
+    if "simple" not in aggregates:
+        return short({"id": "Tidak ada sel setelah perlakuan untuk dirata-ratakan.",
+                      "en": "No post-treatment cells to aggregate."})
+    pre = _run(notes, "pretrend_test", did.pretrend_test, att)
+    tw = _run(notes, "twfe", did.twfe, data, outcome, "kode_unit", "t", "treated", cluster="kode_unit")
+    bac = _run(notes, "bacon", did.bacon, data, outcome, "kode_unit", "t", "cohort")
+    wcb = _run(notes, "wild_cluster_bootstrap", did.wild_cluster_bootstrap, data,
+               f"{outcome} ~ treated + C(kode_unit) + C(t)", "treated", "kode_unit", B=B, seed=seed, alpha=alpha)
+    # The simple-ATT statistic needs never-treated units; under the not-yet-treated fallback the
+    # permutation test recomputes the TWFE coefficient instead (stated in the notes).
+    ri_stat = "att_simple" if control == "never" else "twfe"
+    if ri_stat == "twfe":
+        notes.append("randomization_inference: statistic 'twfe' (the simple ATT needs never-treated units)")
+    ri = _run(notes, "randomization_inference", did.randomization_inference, data, n_perm=n_perm, seed=seed,
+              statistic=ri_stat, alpha=alpha, **common)
+
+    simple = aggregates["simple"]
+    lo, hi = simple.conf_int(alpha)
+    sig = lo > 0 or hi < 0
+    checks = [r for r in (wcb, ri) if r is not None and not math.isnan(r.pvalue)]
+    agrees = None if not checks else all((r.pvalue < alpha) == sig for r in checks)
+    verdict = _verdict(outcome, definition, threshold, alpha, simple.estimate, lo, hi, n_treated, n_control,
+                       control, wcb, ri, agrees)
+    return ImpactResult(
+        status="ok", outcome=outcome, definition=definition, threshold=threshold, alpha=alpha,
+        n_units=n_units, n_treated=n_treated, n_never=n_never, verdict=verdict, control=control,
+        control_reason=reason, excluded_units=excluded, n_missing=n_missing, att_gt=att, aggregates=aggregates,
+        pretrend=pre, twfe=tw, bacon=bac, wild_bootstrap=wcb, randomization=ri, agrees=agrees, notes=tuple(notes),
+    )
