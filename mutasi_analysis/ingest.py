@@ -1,0 +1,425 @@
+"""Ingestion: raw exports -> validated, pseudonymised Parquet tables, rejects and a summary.
+
+``ingest(raw, out, region)`` reads every table of the raw contract (``data/raw/README.md``),
+validates it (:mod:`mutasi_analysis.schemas`), replaces the NIP by its keyed pseudonym ``pid``
+(:mod:`mutasi_analysis.pseudonym`), drops NIP and name, and writes to ``out``:
+
+* one Parquet file per table (columns: :data:`mutasi_analysis.processed.PROCESSED_COLUMNS`),
+  sorted by its key so that ingesting twice gives identical bytes;
+* ``rejects.csv``: every rejected row (table, file, row, column, value, reason, detail), with
+  the reason codes and their order from ``docs/definitions.md``; ``rows read = accepted +
+  rejected`` for every table;
+* ``ingest_summary.json``: counts per table, rejects per reason and the key's fingerprint.
+
+Rejection order within a row: ``missing_value``, ``wrong_type``, ``invalid_date``,
+``out_of_range``, ``invalid_code``, ``invalid_nip``, ``unknown_unit``, ``unknown_staff``,
+``date_order``, then ``duplicate`` among the rows that passed everything else (the first
+occurrence is kept).
+
+The ``unit`` file is optional: the region config is the source of truth for units and
+``unit.parquet`` is always written from it. A unit file is checked against the config: a code
+the config does not know is rejected (``unknown_unit``); a known code whose name, type or
+kelurahan differs from the config stops the run with one message listing every difference,
+because reports would otherwise silently disagree with the file the user maintains.
+
+Problems with whole files (missing file or column, unreadable or empty file, wrong key) stop
+the run with one :class:`~mutasi_analysis.errors.MutasiError` naming the file and what to do.
+Output is written to a temporary folder beside ``out`` and swapped in only when complete, so a
+failed run leaves the previous output untouched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from .config import DEFAULT_CONFIG, RegionConfig, load_config
+from .errors import DataError
+from .processed import PROCESSED_COLUMNS, REJECTS_FILE, SUMMARY_FILE
+from .pseudonym import PseudonymKeyError, key_file_path, key_id, load_key, pseudonymise, KEY_ENV
+from .readers import RawTable, find_raw_file, read_raw
+from .schemas import REASONS, REQUIRED_TABLES, SPECS, TABLES, TableSpec, rule_schema, type_table
+
+__all__ = ["TableCount", "IngestSummary", "ingest", "REJECT_COLUMNS"]
+
+REJECT_COLUMNS = ("table", "file", "row", "column", "value", "reason", "detail")
+_OUTPUT_FILES = {f"{t}.parquet" for t in TABLES} | {REJECTS_FILE, SUMMARY_FILE}
+_RANK = {r: i for i, r in enumerate(REASONS)}
+
+
+@dataclass(frozen=True)
+class TableCount:
+    """Row counts of one table: ``read == accepted + rejected``."""
+
+    read: int
+    accepted: int
+    rejected: int
+    file: str | None
+    format: str
+    sha256: str | None = None
+    ignored_columns: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        d = {"read": self.read, "accepted": self.accepted, "rejected": self.rejected,
+             "file": self.file, "format": self.format, "sha256": self.sha256}
+        if self.ignored_columns:
+            d["ignored_columns"] = list(self.ignored_columns)
+        return d
+
+
+@dataclass(frozen=True)
+class IngestSummary:
+    """What an ingestion read, accepted and rejected.
+
+    Attributes
+    ----------
+    tables : dict of str to TableCount
+        In the order of :data:`mutasi_analysis.schemas.TABLES`.
+    rejects_by_reason : dict of str to int
+        Rejected data rows per reason (every reason listed, zeros included).
+    region : str
+        Region code of the config used.
+    key_id : str
+        Public fingerprint of the pseudonym key.
+    out : Path
+        Output folder.
+    """
+
+    tables: dict
+    rejects_by_reason: dict
+    region: str
+    key_id: str
+    out: Path = field(default=Path("."))
+
+    @property
+    def total_rejected(self) -> int:
+        return sum(t.rejected for t in self.tables.values())
+
+    def to_dict(self) -> dict:
+        """The content of ``ingest_summary.json`` (no timestamps: reruns give the same bytes)."""
+        return {
+            "region": self.region,
+            "tables": {name: t.to_dict() for name, t in self.tables.items()},
+            "rejects_by_reason": dict(self.rejects_by_reason),
+            "rejected_rows": self.total_rejected,
+            "rejects_file": REJECTS_FILE,
+            "pseudonym": {"method": "HMAC-SHA256 of the NIP, first 16 hex characters", "key_id": self.key_id},
+        }
+
+    def to_text(self) -> str:
+        """The summary as a printed table."""
+        head = ("table", "file", "read", "accepted", "rejected")
+        rows = [(n, t.file or "(region config)", f"{t.read:,}", f"{t.accepted:,}", f"{t.rejected:,}")
+                for n, t in self.tables.items()]
+        total = ("total", "", f"{sum(t.read for t in self.tables.values()):,}",
+                 f"{sum(t.accepted for t in self.tables.values()):,}", f"{self.total_rejected:,}")
+        widths = [max(len(r[i]) for r in (head, *rows, total)) for i in range(5)]
+
+        def line(r):
+            return "  ".join(r[i].ljust(widths[i]) if i < 2 else r[i].rjust(widths[i]) for i in range(5)).rstrip()
+
+        rule = "  ".join("-" * w for w in widths)
+        out = [f"Ingestion summary (region {self.region}) -> {self.out}", line(head), rule,
+               *map(line, rows), rule, line(total)]
+        reasons = [f"{r} {n:,}" for r, n in self.rejects_by_reason.items() if n]
+        if reasons:
+            out.append(f"Rejected rows by reason: {', '.join(reasons)}")
+            out.append(f"Details of every rejected row: {self.out / REJECTS_FILE}")
+        else:
+            out.append("No rows rejected.")
+        return "\n".join(out)
+
+
+def ingest(raw: str | Path = "data/raw", out: str | Path = "data/processed",
+           region: str | Path = DEFAULT_CONFIG, *, today: dt.date | None = None) -> IngestSummary:
+    """Validate and pseudonymise raw exports into processed tables.
+
+    Parameters
+    ----------
+    raw : Path
+        Folder with one file per table (``pegawai.csv`` or ``pegawai.xlsx``, ...).
+    out : Path
+        Output folder (created or replaced as a whole; other files in it are kept).
+    region : Path
+        Region config (TOML).
+    today : datetime.date, optional
+        Run date for plausibility checks (dates after it are rejected). Defaults to today.
+
+    Returns
+    -------
+    IngestSummary
+
+    Raises
+    ------
+    MutasiError
+        Missing raw folder, file or column; unreadable or empty file; a unit file that disagrees
+        with the config; a pseudonym key problem or a key other than the one ``out`` was made
+        with. Nothing in ``out`` changes then.
+    """
+    raw, out = Path(raw), Path(out)
+    today = today or dt.date.today()
+    cfg = load_config(region)
+    if not raw.is_dir():
+        raise DataError(f"raw data folder {raw} does not exist; put the exports there or pass --raw")
+    if out.resolve() == raw.resolve():
+        raise DataError(f"--out {out} is the raw folder; write processed tables to another folder")
+    key = load_key()
+    kid = key_id(key)
+    _check_same_key(out, kid)
+
+    raws = _read_all(raw)
+    counts: dict[str, TableCount] = {}
+    rejects: list[pd.DataFrame] = []
+    accepted: dict[str, pd.DataFrame] = {}
+
+    unit_raw = raws.get("unit")
+    if unit_raw is not None:
+        ok, rej = _validate(unit_raw, SPECS["unit"], cfg, today)
+        _check_units_agree(unit_raw, ok, cfg)
+        counts["unit"] = _count(unit_raw, ok, rej)
+        rejects.append(rej)
+    else:
+        n = len(cfg.units)
+        counts["unit"] = TableCount(n, n, 0, None, "config")
+    accepted["unit"] = cfg.units_frame()
+
+    staff: pd.Index | None = None
+    for table in REQUIRED_TABLES:
+        spec = SPECS[table]
+        ok, rej = _validate(raws[table], spec, cfg, today, staff)
+        if table == "pegawai":
+            staff = pd.Index(ok["nip"].unique())
+        counts[table] = _count(raws[table], ok, rej)
+        rejects.append(rej)
+        accepted[table] = ok
+
+    pid_frames = _pseudonymise(accepted, key)
+    all_rejects = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame(columns=REJECT_COLUMNS)
+    all_rejects = all_rejects.sort_values(["_t", "row", "_rank", "column"], kind="stable")
+    by_reason = {r: 0 for r in REASONS}
+    per_row = all_rejects.drop_duplicates(["_t", "row"])
+    for r, n in per_row["reason"].value_counts().items():
+        by_reason[r] = int(n)
+    summary = IngestSummary(tables=counts, rejects_by_reason=by_reason, region=cfg.region.code, key_id=kid, out=out)
+    _write(out, pid_frames, all_rejects[list(REJECT_COLUMNS)], summary)
+    return summary
+
+
+# --------------------------------------------------------------------------------------------
+
+def _check_same_key(out: Path, kid: str) -> None:
+    path = out / SUMMARY_FILE
+    if not path.is_file():
+        return
+    try:
+        before = json.loads(path.read_text(encoding="utf-8")).get("pseudonym", {}).get("key_id")
+    except (OSError, ValueError, AttributeError):
+        return  # a damaged summary is replaced; nothing to compare against
+    if before and before != kid:
+        raise PseudonymKeyError(
+            f"wrong pseudonym key: {out} was ingested with key id {before}, the current key "
+            f"({KEY_ENV} or {key_file_path()}) has id {kid}, so pid values would not match earlier "
+            f"periods. Restore the earlier key, or write to a new --out folder to start afresh."
+        )
+
+
+def _read_all(raw: Path) -> dict[str, RawTable]:
+    missing, found = [], {}
+    for table in TABLES:
+        path = find_raw_file(raw, table)
+        if path is None:
+            if table != "unit":
+                missing.append(f"{table}.csv (or .xlsx)")
+        else:
+            found[table] = path
+    if missing:
+        raise DataError(
+            f"raw folder {raw} lacks {', '.join(missing)}; export these tables there "
+            "(see data/raw/README.md), or run `mutasi demo-data` for a demo set"
+        )
+    raws, problems = {}, []
+    for table, path in found.items():
+        spec = SPECS[table]
+        rt = read_raw(path, spec.names, table)
+        absent = [c.name for c in spec.columns if not c.optional_column and c.name not in rt.data.columns]
+        if absent:
+            problems.append(f"{path} lacks column(s) {', '.join(absent)} (found: {', '.join(rt.headers.values())})")
+        raws[table] = rt
+    if problems:
+        raise DataError(
+            "missing columns:\n  " + "\n  ".join(problems)
+            + "\nAdd them with the headers of data/raw/README.md (SIASN names are accepted, see "
+            "mutasi_analysis.readers.COLUMN_ALIASES)."
+        )
+    return raws
+
+
+def _validate(rt: RawTable, spec: TableSpec, cfg: RegionConfig, today: dt.date,
+              staff: pd.Index | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Accepted typed rows and reject records of one raw table."""
+    typed, fails = type_table(rt, spec, cfg.unit_codes, today)
+    data = rt.data
+    schema, meta = rule_schema(spec)
+    try:
+        schema.validate(typed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        fc = exc.failure_cases
+        fc = fc[fc["check"].isin(list(meta))].drop_duplicates(["check", "index"])
+        for check, grp in fc.groupby("check", sort=True):
+            reason, col, detail = meta[check]
+            rows = grp["index"].astype(np.int64).to_numpy()
+            vals = data[col].reindex(rows).to_numpy(dtype=object) if col in data.columns else ""
+            fails.append(pd.DataFrame({"row": rows, "column": col, "value": vals, "reason": reason, "detail": detail}))
+    if spec.staff_fk and staff is not None:
+        unknown = typed["nip"].notna().to_numpy() & ~typed["nip"].isin(staff).to_numpy()
+        if unknown.any():
+            rows = typed.index[unknown]
+            fails.append(pd.DataFrame({"row": rows, "column": "nip", "value": data["nip"][unknown].to_numpy(dtype=object),
+                                       "reason": "unknown_staff", "detail": "nip is not an accepted pegawai row"}))
+    rej = pd.concat(fails, ignore_index=True) if fails else pd.DataFrame(
+        {"row": pd.Series(dtype=np.int64), "column": pd.Series(dtype="str"), "value": pd.Series(dtype=object),
+         "reason": pd.Series(dtype="str"), "detail": pd.Series(dtype=object)})
+    rej["_rank"] = rej["reason"].map(_RANK).astype(np.int64)
+    first = rej.groupby("row")["_rank"].transform("min")
+    rej = rej[rej["_rank"] == first]
+    bad = np.zeros(len(typed), dtype=bool)
+    bad[rej["row"].to_numpy() - 1] = True
+
+    dup = _duplicates(rt, spec, typed, ~bad)
+    if len(dup):
+        dup["_rank"] = _RANK["duplicate"]
+        rej = pd.concat([rej, dup], ignore_index=True)
+        bad[dup["row"].to_numpy() - 1] = True
+    ok = typed[~bad]
+    rej = rej.assign(table=spec.name, file=rt.path.name, _t=TABLES.index(spec.name))
+    rej["value"] = rej["value"].astype(object).where(rej["value"].notna(), "")
+    return ok, rej
+
+
+def _duplicates(rt: RawTable, spec: TableSpec, typed: pd.DataFrame, alive: np.ndarray) -> pd.DataFrame:
+    """Repeated keys (or identical rows for tables without a key) among rows that passed."""
+    if spec.key:
+        keys = typed.loc[alive, list(spec.key)]
+        label, detail_of = "+".join(spec.key), f"same {' + '.join(spec.key)} as row"
+    else:
+        keys = rt.data.loc[alive]
+        label, detail_of = "*", "identical to row"
+    dup = keys.duplicated(keep="first").to_numpy()
+    if not dup.any():
+        return pd.DataFrame()
+    involved = keys[keys.duplicated(keep=False).to_numpy()]
+    cols = list(involved.columns)
+    first_row = (
+        involved.reset_index().groupby(cols, dropna=False, sort=False)["row"].transform("first").to_numpy()
+    )
+    first_of = pd.Series(first_row, index=involved.index)
+    rows = keys.index[dup]
+    raw_vals = rt.data.loc[rows, [k for k in spec.key if k in rt.data.columns]] if spec.key else None
+    values = (raw_vals.astype(object).fillna("").astype(str).agg("+".join, axis=1).to_numpy(dtype=object)
+              if raw_vals is not None else np.full(len(rows), "", dtype=object))
+    return pd.DataFrame({
+        "row": rows.to_numpy(dtype=np.int64), "column": label, "value": values, "reason": "duplicate",
+        "detail": [f"{detail_of} {int(first_of[r])}" for r in rows],
+    })
+
+
+def _count(rt: RawTable, ok: pd.DataFrame, rej: pd.DataFrame) -> TableCount:
+    n_rej = int(rej["row"].nunique()) if len(rej) else 0
+    read = len(rt.data)
+    if read != len(ok) + n_rej:  # pragma: no cover - an internal bug, never user input
+        raise RuntimeError(f"{rt.table}: {read} rows read but {len(ok)} accepted + {n_rej} rejected")
+    known = set(SPECS[rt.table].names)
+    ignored = tuple(rt.headers[c] for c in rt.data.columns if c not in known)
+    return TableCount(read, len(ok), n_rej, rt.path.name, rt.path.suffix.lower().lstrip("."), rt.sha256, ignored)
+
+
+def _norm(s: pd.Series) -> pd.Series:
+    return s.astype("str").fillna("").str.casefold().str.replace(r"\s+", " ", regex=True).str.strip()
+
+
+def _check_units_agree(rt: RawTable, ok: pd.DataFrame, cfg: RegionConfig) -> None:
+    conf = cfg.units_frame().set_index("kode_unit")
+    problems = []
+    for row, rec in ok.iterrows():  # at most a few dozen units: a loop is clear and fast enough
+        code = rec["kode_unit"]
+        for col in ("nama_unit", "jenis_unit", "kelurahan"):
+            mine = _norm(pd.Series([rec[col]])).iloc[0]
+            theirs = _norm(pd.Series([conf.at[code, col]])).iloc[0]
+            if mine != theirs:
+                problems.append(f"row {row} {code}: {col} is {rec[col]!r} in the file but {conf.at[code, col]!r} in the config")
+    if problems:
+        raise DataError(
+            f"{rt.path} disagrees with the region config {cfg.source}:\n  " + "\n  ".join(problems)
+            + "\nThe config is the source of truth for units: correct the file (or the config), or remove the unit file."
+        )
+
+
+def _pseudonymise(accepted: dict[str, pd.DataFrame], key: bytes) -> dict[str, pd.DataFrame]:
+    out = {}
+    for table, cols in PROCESSED_COLUMNS.items():
+        df = accepted[table]
+        if "nip" in df.columns:
+            df = df.assign(pid=pseudonymise(df["nip"], key))
+        if table == "riwayat_jabatan":
+            df = df.assign(eselon=df["eselon"].where(df["eselon"] != 99))  # 99 = non-eselon -> NA
+        frame = pd.DataFrame({c: df[c].astype(t) for c, t in cols.items()})
+        spec = SPECS[table]
+        order = list(spec.sort) + [c for c in cols if c not in spec.sort]
+        frame = frame.sort_values(order, kind="stable", na_position="last").reset_index(drop=True)
+        out[table] = frame
+    return out
+
+
+def _write(out: Path, frames: dict[str, pd.DataFrame], rejects: pd.DataFrame, summary: IngestSummary) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        for table, df in frames.items():
+            df.to_parquet(tmp / f"{table}.parquet", index=False, engine="pyarrow", compression="zstd")
+        rejects.to_csv(tmp / REJECTS_FILE, index=False, lineterminator="\n")
+        os.chmod(tmp / REJECTS_FILE, 0o600)  # raw values: possibly personal data
+        (tmp / SUMMARY_FILE).write_text(
+            json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        _swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    """Replace ``out`` by ``tmp``, carrying over files that are not ingestion outputs (README)."""
+    if out.exists():
+        if not out.is_dir():
+            raise DataError(f"--out {out} exists and is not a folder; choose a folder")
+        for p in out.iterdir():
+            if p.name in _OUTPUT_FILES:
+                continue
+            if p.is_dir():
+                shutil.copytree(p, tmp / p.name, symlinks=True)
+            else:
+                shutil.copy2(p, tmp / p.name, follow_symlinks=False)
+        os.chmod(tmp, out.stat().st_mode & 0o7777)
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+        os.rmdir(old)
+        os.rename(out, old)
+        try:
+            os.rename(tmp, out)
+        except BaseException:
+            os.rename(old, out)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o777 & ~umask)
+        os.rename(tmp, out)

@@ -1,0 +1,124 @@
+"""The processed tables written by :func:`mutasi_analysis.ingest.ingest`, and how to load them.
+
+Every analysis starts from :func:`load_processed`. Nothing here holds a NIP, a name or a birth
+date: staff are keyed on ``pid``. ``rejects.csv`` (raw values, possibly personal data) is never
+read here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import DataError
+
+__all__ = ["PROCESSED_COLUMNS", "PROCESSED_TABLES", "SUMMARY_FILE", "REJECTS_FILE", "Processed", "load_processed"]
+
+SUMMARY_FILE = "ingest_summary.json"
+REJECTS_FILE = "rejects.csv"
+
+_SKM = ("persyaratan", "prosedur", "waktu_penyelesaian", "biaya_tarif", "produk_layanan",
+        "kompetensi_pelaksana", "perilaku_pelaksana", "penanganan_pengaduan", "sarana_prasarana")
+_LIKERT = ("kesiapan_tugas", "kejelasan_informasi", "dukungan_atasan", "adaptasi_budaya_kerja",
+           "kebutuhan_pelatihan", "kepuasan_mutasi", "niat_bertahan")
+_TS = "datetime64[us]"
+
+#: Column -> dtype of each processed table, in file order (data/processed/README.md).
+PROCESSED_COLUMNS: dict[str, dict[str, str]] = {
+    "unit": {"kode_unit": "str", "nama_unit": "str", "jenis_unit": "str", "kelurahan": "str"},
+    "pegawai": {"pid": "str", "golongan": "str", "kode_golongan": "Int64", "jenis_jabatan": "Int64",
+                "status": "str"},
+    "riwayat_jabatan": {"pid": "str", "kode_unit": "str", "nama_jabatan": "str", "jenis_jabatan": "Int64",
+                        "eselon": "Int64", "tmt_jabatan": _TS, "nomor_sk": "str", "tanggal_sk": _TS,
+                        "jenis_mutasi": "str", "jenis_penugasan": "str", "nomor_persetujuan": "str"},
+    "pengaduan": {"id_laporan": "str", "kode_unit": "str", "kanal": "str", "kategori": "str",
+                  "waktu_diterima": _TS, "waktu_respon_pertama": _TS, "waktu_selesai": _TS, "status": "str"},
+    "skm": {"id_responden": "str", "kode_unit": "str", "tanggal": _TS, **{e: "Int8" for e in _SKM}},
+    "survei_asn": {"pid": "str", "kode_unit": "str", "tanggal": _TS, **{e: "Int8" for e in _LIKERT},
+                   "komentar": "str"},
+    "pelatihan": {"pid": "str", "nama_pelatihan": "str", "tanggal_mulai": _TS, "tanggal_selesai": _TS,
+                  "jam_pelajaran": "float64"},
+}
+PROCESSED_TABLES = tuple(PROCESSED_COLUMNS)
+
+
+@dataclass(frozen=True)
+class Processed:
+    """The validated, pseudonymised tables of one ingestion.
+
+    Attributes
+    ----------
+    unit, pegawai, riwayat_jabatan, pengaduan, skm, survei_asn, pelatihan : pandas.DataFrame
+        One frame per table, columns and dtypes as in :data:`PROCESSED_COLUMNS`.
+    summary : dict
+        The content of ``ingest_summary.json``.
+    folder : Path
+        Where they were loaded from.
+    """
+
+    unit: pd.DataFrame
+    pegawai: pd.DataFrame
+    riwayat_jabatan: pd.DataFrame
+    pengaduan: pd.DataFrame
+    skm: pd.DataFrame
+    survei_asn: pd.DataFrame
+    pelatihan: pd.DataFrame
+    summary: dict
+    folder: Path
+
+    def table(self, name: str) -> pd.DataFrame:
+        """The table called ``name`` (ValueError for an unknown name)."""
+        if name not in PROCESSED_COLUMNS:
+            raise ValueError(f"unknown table {name!r}; known: {', '.join(PROCESSED_TABLES)}")
+        return getattr(self, name)
+
+
+def load_processed(folder: str | Path = "data/processed") -> Processed:
+    """Load the processed tables of an ingestion.
+
+    Parameters
+    ----------
+    folder : str or Path, default ``data/processed``
+        The ``--out`` folder of ``mutasi ingest``.
+
+    Returns
+    -------
+    Processed
+
+    Raises
+    ------
+    DataError
+        When the folder was never ingested (no ``ingest_summary.json``), a table file is
+        missing or unreadable, or its columns are not the expected ones (written by another
+        version: ingest again).
+    """
+    folder = Path(folder)
+    summary_path = folder / SUMMARY_FILE
+    if not summary_path.is_file():
+        raise DataError(
+            f"{folder} holds no ingested data ({SUMMARY_FILE} is missing); run "
+            f"`mutasi ingest --raw data/raw --out {folder}` first"
+        )
+    try:
+        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataError(f"{summary_path} cannot be read ({exc}); run `mutasi ingest` again") from None
+    frames = {}
+    for table, cols in PROCESSED_COLUMNS.items():
+        path = folder / f"{table}.parquet"
+        if not path.is_file():
+            raise DataError(f"{path} is missing: the ingestion in {folder} is incomplete; run `mutasi ingest` again")
+        try:
+            df = pd.read_parquet(path)
+        except Exception as exc:  # pyarrow raises several types for damaged files
+            raise DataError(f"{path} cannot be read ({type(exc).__name__}: {exc}); run `mutasi ingest` again") from None
+        if list(df.columns) != list(cols):
+            raise DataError(
+                f"{path} has columns {list(df.columns)}, expected {list(cols)}; it was written by another "
+                "version: run `mutasi ingest` again"
+            )
+        frames[table] = df.astype(cols)
+    return Processed(**frames, summary=summary, folder=folder)
