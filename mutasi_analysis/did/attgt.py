@@ -12,11 +12,12 @@ the peers diff-diff, csdid and differences. The estimator follows R ``did`` 2.x:
   ``"universal"``: every cell uses the last period before ``g - anticipation`` as base and
   the base cell itself is reported as ``att = 0`` with ``se = NaN``.
 * Influence functions are kept per unit (an ``n_units x n_cells`` matrix); standard errors of
-  cells and aggregations are ``sqrt(sum_i psi_i^2) / n`` and, with ``cluster``, ``sqrt(sum_c
-  (sum_{i in c} psi_i)^2) / n`` (influence functions summed within clusters; no small-sample
-  factor, so with one unit per cluster it equals the unit-level SE). R ``did`` averages the
-  influence function within clusters in its bootstrap instead; both agree when clusters have
-  equal sizes.
+  cells and aggregations are ``sqrt(sum_i psi_i^2) / n`` (as R ``did``) and, with ``cluster``,
+  ``sqrt(G/(G-1) * sum_c (sum_{i in c} psi_i)^2) / n``: influence functions summed within
+  clusters with the small-sample factor G/(G-1) (as diff-diff; R ``did`` clusters only in its
+  bootstrap, where it averages influence functions within clusters, which agrees with summing
+  when clusters have equal sizes). The multiplier bootstrap draws one Rademacher weight per
+  cluster and applies no small-sample factor (as R ``did``).
 * Aggregation weights and the influence function of the estimated weights follow R ``did``'s
   ``compute.aggte``.
 
@@ -76,9 +77,14 @@ class _Inference:
         )
         return np.asarray(ind @ inf)
 
+    @property
+    def small_sample(self) -> float:
+        """Variance factor G/(G-1) with clusters (as diff-diff; 1 without clusters, as R did)."""
+        return 1.0 if self.cluster is None else self.n_clusters / (self.n_clusters - 1)
+
     def analytic_se(self, inf: np.ndarray) -> np.ndarray:
         s = self._cluster_sums(inf)
-        se = np.sqrt(np.einsum("ij,ij->j", s, s)) / self.n
+        se = np.sqrt(np.einsum("ij,ij->j", s, s) * self.small_sample) / self.n
         return np.where(se <= _EPS, np.nan, se)
 
     def bootstrap(self, inf: np.ndarray) -> tuple[np.ndarray, float]:
@@ -176,7 +182,7 @@ class AttGTResult(DiDResult):
         """Analytic covariance matrix of the cell estimates (optionally of selected rows)."""
         inf = self.influence if rows is None else self.influence[:, rows]
         s = self._inference._cluster_sums(inf)
-        return s.T @ s / self._inference.n ** 2
+        return s.T @ s * self._inference.small_sample / self._inference.n ** 2
 
     def plot(self, ax=None):
         """Event-study plot of every ATT(g, t) by event time, one colour per cohort.
@@ -576,20 +582,24 @@ def att_gt(
         s0 = int(np.searchsorted(-G[n_never:], -g, side="left")) + n_never
         s1 = int(np.searchsorted(-G[n_never:], -g, side="right")) + n_never
         if control == "never":
-            c1, cmask = n_never, None
+            c_rows, cmask = slice(0, n_never), None
         else:
+            # Not yet treated by max(t, base) + anticipation: never-treated and later cohorts
+            # (the prefix before cohort g) plus, for pre-period cells, earlier cohorts not yet
+            # treated at that time (the rows right after cohort g's block).
             thresh = periods[np.maximum(tcol, bcol)] + anticipation
-            c1 = s0
-            Gc = G[:c1]
+            e = s1 + int((G[s1:] > thresh.min()).sum())
+            c_rows = slice(0, s0) if e == s1 else np.r_[0:s0, s1:e]
+            Gc = G[c_rows]
             cmask = (Gc == 0)[:, None] | (Gc[:, None] > thresh[None, :])
         if Xw is None:
             # Fast path: ATT(g,t) is a difference of mean changes; its influence function is
             # n/n_treated * (dy - mean) on treated units and -n/n_control * (dy - mean) on controls.
-            Yt, Yc = Y[s0:s1], Y[:c1]
+            Yt, Yc = Y[s0:s1], Y[c_rows]
             mt, nt, Bt = _mean_change_if(Yt[:, tcol] - Yt[:, bcol], None, n, panel.balanced)
             mc, nc, Bc = _mean_change_if(Yc[:, tcol] - Yc[:, bcol], cmask, -n, panel.balanced)
             inf[s0:s1, cols] = Bt
-            inf[:c1, cols] = Bc
+            inf[c_rows if isinstance(c_rows, slice) else c_rows[:, None], cols] = Bc
             sumsq[cols] = np.einsum("ij,ij->j", Bt, Bt) + np.einsum("ij,ij->j", Bc, Bc)
             att[cols] = mt - mc
             n_tr[cols], n_co[cols] = nt, nc
@@ -598,7 +608,9 @@ def att_gt(
             rows_t = np.arange(s0, s1)
             for j, col in enumerate(cols):
                 ti, bi = tcol[j], bcol[j]
-                rows_c = np.arange(c1) if cmask is None else np.nonzero(cmask[:, j])[0]
+                rows_c = np.arange(n)[c_rows]
+                if cmask is not None:
+                    rows_c = rows_c[cmask[:, j]]
                 rows = np.concatenate([rows_t, rows_c])
                 D = np.concatenate([np.ones(len(rows_t)), np.zeros(len(rows_c))])
                 dy = Y[rows, ti] - Y[rows, bi]

@@ -1,0 +1,97 @@
+"""Plots of DiD estimates: event studies with confidence intervals and the reference period.
+
+Used by the ``plot(ax=None)`` methods of the result objects; ``plot_estimates`` takes any table
+with ``estimate``, ``ci_low`` and ``ci_high`` columns (and optionally ``uband_low`` /
+``uband_high``), so other estimators (e.g. Sun-Abraham) can reuse it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["plot_estimates"]
+
+
+def plot_estimates(
+    table: pd.DataFrame,
+    x: str,
+    ax=None,
+    hue: str | None = None,
+    reference: float | None = None,
+    title: str | None = None,
+    event: bool = False,
+    estimate: str = "estimate",
+):
+    """Point estimates with confidence intervals against ``x``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        Columns ``x``, ``estimate`` (or the name given), ``ci_low``, ``ci_high``; optional
+        ``uband_low``/``uband_high`` (uniform band, drawn as a lighter wider bar) and ``hue``.
+    x : str
+        Column on the horizontal axis (event time, cohort or period).
+    ax : matplotlib Axes, optional
+        Axes to draw on; a new figure is made if None.
+    hue : str, optional
+        Column whose values get separate colours (points are dodged horizontally).
+    reference : float, optional
+        Reference (base) period on the x axis: marked with a dashed vertical line and, if it
+        has no estimate, a hollow marker at zero.
+    title : str, optional
+    event : bool
+        Event-study layout: pre-reference estimates in grey, later ones in colour, x label
+        "event time".
+    estimate : str
+        Name of the estimate column.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    import matplotlib.pyplot as plt
+    import seaborn as sns
+
+    for c in (x, estimate, "ci_low", "ci_high"):
+        if c not in table.columns:
+            raise ValueError(f"plot needs a {c!r} column; got {list(table.columns)}")
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4))
+    t = table[np.isfinite(table[estimate].to_numpy(float))]
+    groups = [(None, t)] if hue is None else list(t.groupby(hue, sort=True))
+    palette = sns.color_palette("colorblind", max(len(groups), 2))
+    xs = np.unique(t[x].to_numpy(float))
+    step = np.min(np.diff(xs)) if len(xs) > 1 else 1.0
+    width = 0.6 * step
+    for i, (key, sub) in enumerate(groups):
+        off = 0.0 if hue is None else (i - (len(groups) - 1) / 2) * width / max(len(groups), 1)
+        xv = sub[x].to_numpy(float) + off
+        est = sub[estimate].to_numpy(float)
+        if "uband_low" in sub.columns:
+            ax.vlines(xv, sub["uband_low"], sub["uband_high"], color=palette[i], alpha=0.3, lw=4,
+                      label="uniform band" if i == 0 else None)
+        if hue is None and event and reference is not None:
+            colours = np.where(xv <= reference, "0.45", None)
+            colours = [palette[0] if c is None else c for c in colours]
+        else:
+            colours = [palette[i]] * len(xv)
+        ax.vlines(xv, sub["ci_low"], sub["ci_high"], colors=colours, lw=1.5)
+        ax.scatter(xv, est, c=colours, s=25, zorder=3,
+                   label=None if hue is None else f"{hue} {key:g}" if isinstance(key, (int, float)) else str(key))
+    ax.axhline(0, color="0.3", lw=0.8)
+    if reference is not None:
+        ax.axvline(reference, color="0.3", ls="--", lw=0.8)
+        has_ref = np.isclose(t[x].to_numpy(float), reference).any()
+        if not has_ref:
+            ax.scatter([reference], [0.0], facecolors="none", edgecolors="0.3", s=30, zorder=3)
+        ymin, ymax = ax.get_ylim()
+        ax.annotate("reference period", xy=(reference, ymax), xytext=(2, -2), textcoords="offset points",
+                    ha="left", va="top", fontsize=8, color="0.3")
+    ax.set_xlabel("event time" if event else x)
+    ax.set_ylabel("estimate")
+    if title:
+        ax.set_title(title)
+    if hue is not None or "uband_low" in t.columns:
+        ax.legend(fontsize=8, frameon=False)
+    return ax
