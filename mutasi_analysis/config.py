@@ -79,11 +79,14 @@ class RotationRules(_Strict):
     equalisation_start: dt.date = dt.date(2021, 1, 1)
     equalisation_end: dt.date = dt.date(2021, 12, 31)
 
-    @model_validator(mode="after")
-    def _bounds(self):
-        if self.max_years_in_post <= self.min_years_in_post:
-            raise ValueError("max_years_in_post must be greater than min_years_in_post")
-        return self
+    # A field validator (not a model one) so that it still runs when another field fails.
+    @field_validator("max_years_in_post")
+    @classmethod
+    def _bounds(cls, value, info):
+        low = info.data.get("min_years_in_post")
+        if low is not None and value <= low:
+            raise ValueError(f"max_years_in_post ({value}) must be greater than min_years_in_post ({low})")
+        return value
 
 
 class ServiceSettings(_Strict):
