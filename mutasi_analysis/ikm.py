@@ -533,8 +533,9 @@ def krejcie_morgan(population: int, *, chi2: float = 3.841, p: float = 0.5, d: f
 
 def sample_adequacy(
     table: pd.DataFrame,
-    volume: Mapping[str, int] | pd.Series,
+    volume: Mapping[str, int] | pd.Series | None = None,
     *,
+    config=None,
     unit_col: str = "kode_unit",
     lang: str = "id",
 ) -> pd.DataFrame:
@@ -544,8 +545,10 @@ def sample_adequacy(
     ----------
     table : DataFrame
         Output of :func:`compute` (needs ``unit_col`` and ``n_responden``).
-    volume : mapping or Series
+    volume : mapping or Series, optional
         Unit code -> number of service recipients in a year.
+    config : RegionConfig, optional
+        When ``volume`` is not given, each unit's ``annual_service_volume`` from the config.
     unit_col : str
         The unit column of ``table``.
     lang : {"id", "en"}
@@ -560,6 +563,10 @@ def sample_adequacy(
     for c in (unit_col, "n_responden"):
         if c not in table.columns:
             raise ValueError(f"table lacks column {c!r}; pass the output of ikm.compute")
+    if volume is None:
+        if config is None:
+            raise ValueError("give volume (unit -> yearly service recipients) or config")
+        volume = {u.code: getattr(u, "annual_service_volume", None) for u in config.units}
     vol = pd.Series(volume, dtype="object") if not isinstance(volume, pd.Series) else volume
     out = table.copy()
     pop = out[unit_col].map(vol)

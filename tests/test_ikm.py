@@ -318,6 +318,21 @@ def test_sample_adequacy_compares_with_the_yearly_volume():
     assert "tidak diketahui" in out.loc["U2", "catatan"]
 
 
+def test_sample_adequacy_reads_volumes_from_the_config():
+    cfg = load_config("config/alak.toml")
+    volumes = {u.code: u.annual_service_volume for u in cfg.units if u.annual_service_volume}
+    assert volumes, "the region config gives yearly service volumes"
+    code, vol = next(iter(volumes.items()))
+    need = ikm.krejcie_morgan(vol)
+    df = _frame([[3] * 9] * need + [[4] * 9], units=[code] * (need + 1))
+    out = ikm.sample_adequacy(ikm.compute(df), config=cfg)
+    assert out.loc[0, "sampel_minimum"] == need and bool(out.loc[0, "memadai"]) is True
+    short = ikm.sample_adequacy(ikm.compute(df.iloc[: need - 1]), config=cfg)
+    assert bool(short.loc[0, "memadai"]) is False
+    with pytest.raises(ValueError, match="volume"):
+        ikm.sample_adequacy(ikm.compute(df))
+
+
 def test_compare_periods_flags_a_grade_drop():
     prev = ikm.compute(_frame([[4] * 9, [3] * 9, [4] * 9], units=["A1", "A2", "A3"]))  # 100, 75, 100
     now = ikm.compute(_frame([[3] * 9, [4] * 9, [4] * 9], units=["A1", "A2", "A3"]))  # 75, 100, 100
@@ -335,3 +350,34 @@ def test_add_period_uses_the_period_kind():
     assert ikm.add_period(df, "month")["periode"].tolist() == ["2024-06", "2024-07", "2025-12"]
     with pytest.raises(DataError, match="tanggal"):
         ikm.add_period(df.assign(tanggal=pd.NaT))
+
+
+# --- the demo data set --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    demo_mod = pytest.importorskip("mutasi_analysis.demo")
+    out = tmp_path_factory.mktemp("demo")
+    demo_mod.write_demo_data(out, seed=2)
+    return out
+
+
+def test_ikm_reproduces_the_demo_truth_exactly(demo):
+    import json
+
+    truth = pd.DataFrame(json.loads((demo / "truth.json").read_text(encoding="utf-8"))["ikm"])
+    assert len(truth) > 50
+    # the raw CSV as Excel writes it in an Indonesian locale: ';', byte-order mark, ISO dates
+    raw = pd.read_csv(demo / "skm.csv", sep=";", encoding="utf-8-sig", dtype={"kode_unit": "str"})
+    raw["tanggal"] = pd.to_datetime(raw["tanggal"], format="mixed", yearfirst=True)
+    out = ikm.compute(ikm.add_period(raw), by=("kode_unit", "periode"), config=load_config("config/alak.toml"))
+    merged = truth.rename(columns={"period": "periode"}).merge(out, on=["kode_unit", "periode"], how="outer", indicator=True)
+    assert (merged["_merge"] == "both").all()
+    assert (merged["n_responden_x"] == merged["n_responden_y"]).all()
+    assert (merged["ikm_x"] == merged["ikm_y"]).all()
+    # the planted short sample is found by the Krejcie-Morgan check
+    adequacy = ikm.sample_adequacy(out, config=load_config("config/alak.toml"))
+    short = adequacy[~adequacy["memadai"].astype(bool)]
+    expected = merged[merged["n_responden_x"] < merged["required"]]
+    assert sorted(zip(short.kode_unit, short.periode)) == sorted(zip(expected.kode_unit, expected.periode))

@@ -1,0 +1,301 @@
+"""Tests of mutasi_analysis.survey (staff feedback)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from mutasi_analysis import survey
+from mutasi_analysis.config import load_config
+from mutasi_analysis.errors import ConfigError, DataError
+
+ITEMS = list(survey.ITEMS)
+
+
+def _sheets(values, pids=None, dates=None, units=None):
+    df = pd.DataFrame(values, columns=ITEMS).astype("Int8")
+    n = len(df)
+    df.insert(0, "pid", pids if pids is not None else [f"p{i:03d}" for i in range(n)])
+    df.insert(1, "tanggal", pd.to_datetime(dates if dates is not None else ["2025-03-01"] * n))
+    df.insert(2, "kode_unit", units if units is not None else ["KEL-ALAK"] * n)
+    return df
+
+
+def _likert_scale(rng, n, k=6, loading=0.8):
+    """Correlated Likert answers: a common factor plus noise, cut into 1..5."""
+    f = rng.normal(size=(n, 1))
+    z = loading * f + np.sqrt(1 - loading**2) * rng.normal(size=(n, k))
+    return np.digitize(z, [-1.3, -0.4, 0.4, 1.3]) + 1
+
+
+# --- validation ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [0, 6, 2.5, "x"])
+def test_values_outside_1_to_5_are_rejected_with_the_item(bad):
+    df = _sheets([[3] * 7, [4] * 7]).astype({"dukungan_atasan": "object"})
+    df.loc[1, "dukungan_atasan"] = bad
+    with pytest.raises(DataError, match="dukungan_atasan"):
+        survey.item_distribution(df)
+    with pytest.raises(DataError, match="dukungan_atasan"):
+        survey.scale_scores(df)
+    bad_ready = df.assign(dukungan_atasan=3).astype({"kesiapan_tugas": "object"})
+    bad_ready.loc[0, "kesiapan_tugas"] = bad
+    with pytest.raises(DataError, match="kesiapan_tugas"):
+        survey.readiness(bad_ready)
+
+
+def test_missing_item_column_is_named():
+    with pytest.raises(DataError, match="niat_bertahan"):
+        survey.item_distribution(_sheets([[3] * 7]).drop(columns="niat_bertahan"))
+
+
+# --- Cronbach's alpha ---------------------------------------------------------------------------
+
+
+@pytest.mark.peer
+def test_alpha_matches_pingouin_on_its_example_and_on_random_scales():
+    pg = pytest.importorskip("pingouin")
+    data = pg.read_dataset("cronbach_alpha")  # ships with pingouin (no network)
+    wide = data.pivot(index="Subj", columns="Items", values="Scores")
+    ours = survey.cronbach_alpha(wide)
+    theirs, ci = pg.cronbach_alpha(data=wide)
+    assert ours.alpha == pytest.approx(theirs, abs=1e-12)
+    assert (ours.ci_low, ours.ci_high) == pytest.approx(tuple(ci), abs=5e-4)  # pingouin rounds to 3 d.p.
+    rng = np.random.default_rng(4)
+    for n, k in ((30, 6), (120, 4), (12, 3)):
+        x = pd.DataFrame(_likert_scale(rng, n, k)).astype(float)
+        ours = survey.cronbach_alpha(x, level=0.9)
+        theirs, ci = pg.cronbach_alpha(data=x, ci=0.9)
+        assert ours.alpha == pytest.approx(theirs, abs=1e-12)
+        assert (ours.ci_low, ours.ci_high) == pytest.approx(tuple(ci), abs=5e-4)
+    # with blanks, both on complete sheets only
+    x = pd.DataFrame(_likert_scale(rng, 80, 6)).astype(float).mask(rng.random((80, 6)) < 0.05)
+    ours = survey.cronbach_alpha(x)
+    theirs, ci = pg.cronbach_alpha(data=x, nan_policy="listwise")
+    assert ours.alpha == pytest.approx(theirs, abs=1e-12)
+    assert ours.n + ours.n_excluded == 80 and ours.n == len(x.dropna())
+
+
+@pytest.mark.simulation
+def test_feldt_interval_covers_the_true_reliability():
+    # parallel items X_j = T + e_j with var(T) = 1, var(e) = 1.5: reliability of the sum
+    # = k / (k + 1.5) (Spearman-Brown), the population value of alpha
+    rng = np.random.default_rng(11)
+    k, n, reps = 6, 40, 400
+    truth = k / (k + 1.5)
+    hits, estimates = 0, []
+    for _ in range(reps):
+        x = rng.normal(size=(n, 1)) + np.sqrt(1.5) * rng.normal(size=(n, k))
+        res = survey.cronbach_alpha(pd.DataFrame(x))
+        hits += res.ci_low <= truth <= res.ci_high
+        estimates.append(res.alpha)
+    assert 0.92 <= hits / reps <= 0.98
+    assert np.median(estimates) == pytest.approx(truth, abs=0.02)
+
+
+def test_alpha_not_enough_data_is_explicit():
+    one = survey.cronbach_alpha(pd.DataFrame([[3, 4, 5]]))
+    assert one.status == "not_enough_data" and one.alpha is None and "3" in one.note
+    flat = survey.cronbach_alpha(pd.DataFrame([[3, 3, 3]] * 5))
+    assert flat.status == "not_enough_data" and flat.alpha is None
+    single = survey.cronbach_alpha(pd.DataFrame({"a": [1, 2, 3, 4]}))
+    assert single.status == "not_enough_data"
+    ok = survey.cronbach_alpha(pd.DataFrame([[1, 2], [2, 2], [4, 5], [5, 4]]))
+    assert ok.status == "ok" and ok.ci_low < ok.alpha < ok.ci_high
+
+
+# --- scores and distributions -------------------------------------------------------------------
+
+
+def test_scale_scores_use_answered_items_only():
+    df = _sheets([[5, 4, 4, 4, 1, 4, 5], [2, None, None, None, 5, None, 1], [3, 3, 3, 3, 3, 3, 3]])
+    out = survey.scale_scores(df)
+    assert out.loc[0, "skor_skala"] == pytest.approx((5 + 4 + 4 + 4 + 4 + 5) / 6)  # kebutuhan_pelatihan left out
+    assert out.loc[1, "n_item_dijawab"] == 2
+    assert pd.isna(out.loc[1, "skor_skala"])  # 2 of 6 answered: below half
+    assert survey.scale_scores(df, min_items=2).loc[1, "skor_skala"] == pytest.approx(1.5)
+
+
+def test_item_distribution_counts_each_answer():
+    df = _sheets([[1, 2, 3, 4, 5, 1, 2], [1, 2, 3, 4, 5, 2, 2], [2, None, 3, 4, 5, 3, 2]])
+    df["periode"] = ["2025-S1", "2025-S1", "2025-S2"]
+    out = survey.item_distribution(df, by=("periode",)).set_index(["periode", "item"])
+    row = out.loc[("2025-S1", "kepuasan_mutasi")]
+    assert (row["likert_1"], row["likert_2"], row["likert_3"]) == (1, 1, 0)
+    assert row["rata_rata"] == pytest.approx(1.5)
+    blank = out.loc[("2025-S2", "kejelasan_informasi")]
+    assert blank["n_jawab"] == 0 and blank["n_kosong"] == 1 and pd.isna(blank["rata_rata"])
+    assert out[[f"likert_{v}" for v in range(1, 6)]].sum(axis=1).equals(out["n_jawab"])
+
+
+# --- readiness ----------------------------------------------------------------------------------
+
+
+def test_readiness_shares_over_those_who_answered():
+    ready = [4, 5, 3, 2, 1, None, 2]
+    need = [5, 4, 4, 1, None, 3, 2]
+    df = _sheets([[r, 3, 3, 3, t, 3, 3] for r, t in zip(ready, need)])
+    out = survey.readiness(df).iloc[0]
+    assert out["n_lembar"] == 7 and out["n_kesiapan"] == 6 and out["n_belum_siap"] == 3
+    assert out["share_belum_siap"] == pytest.approx(0.5)
+    assert out["n_pelatihan_dijawab"] == 6 and out["n_butuh_pelatihan"] == 3
+    assert out["share_butuh_pelatihan"] == pytest.approx(0.5)
+    assert out["catatan"] == ""
+
+
+def test_readiness_by_unit_type_and_golongan():
+    cfg = load_config("config/alak.toml")
+    df = _sheets([[1] + [3] * 6, [5] + [3] * 6, [2] + [3] * 6], units=["PKM-ALAK", "KEL-ALAK", "PKM-NAIONI"])
+    pegawai = pd.DataFrame({"pid": ["p000", "p001", "p002"], "golongan": ["III/b", "II/a", "III/d"]})
+    df = survey.add_golongan(survey.add_unit_type(df, cfg), pegawai)
+    by_type = survey.readiness(df, by=("jenis_unit",)).set_index("jenis_unit")
+    assert by_type.loc["puskesmas", "n_belum_siap"] == 2 and by_type.loc["puskesmas", "n_kesiapan"] == 2
+    assert by_type.loc["kantor_kelurahan", "share_belum_siap"] == 0
+    by_gol = survey.readiness(df, by=("golongan",)).set_index("golongan")
+    assert list(by_gol.index) == ["II", "III"] and by_gol.loc["III", "n_belum_siap"] == 2
+
+
+def test_unknown_unit_and_unknown_pid_are_clear_errors():
+    cfg = load_config("config/alak.toml")
+    df = _sheets([[3] * 7], units=["KEL-NOWHERE"])
+    with pytest.raises(ConfigError, match="KEL-NOWHERE"):
+        survey.add_unit_type(df, cfg)
+    with pytest.raises(DataError, match="pid"):
+        survey.add_golongan(_sheets([[3] * 7]), pd.DataFrame({"pid": ["zzz"], "golongan": ["III/a"]}))
+    with pytest.raises(ValueError, match="jenis_unit"):
+        survey.readiness(_sheets([[3] * 7]), by=("jenis_unit",))
+
+
+def test_time_since_rotation_takes_the_latest_rotation_before_the_sheet():
+    df = _sheets(
+        [[2] + [3] * 6, [4] + [3] * 6, [1] + [3] * 6, [5] + [3] * 6],
+        pids=["a", "a", "b", "c"],
+        dates=["2024-03-01", "2025-09-01", "2024-12-01", "2024-12-01"],
+    )
+    rot = pd.DataFrame({"pid": ["a", "a", "b", "c"], "tmt_jabatan": pd.to_datetime(["2023-01-01", "2025-06-01", "2024-11-01", "2025-01-01"])})
+    out = survey.add_time_since_rotation(df, rot)
+    assert out["tanggal_mutasi"].tolist()[:3] == list(pd.to_datetime(["2023-01-01", "2025-06-01", "2024-11-01"]))
+    assert pd.isna(out.loc[3, "tanggal_mutasi"])  # c's only rotation comes after the sheet
+    assert out["kelompok_sejak_mutasi"].tolist() == ["12-24 bulan", "< 6 bulan", "< 6 bulan", "Tanpa data mutasi"]
+    assert out.loc[0, "bulan_sejak_mutasi"] == pytest.approx(14.0, abs=0.1)
+    # a Series pid -> date works as well
+    series = pd.Series(pd.to_datetime(["2022-01-01"]), index=["b"])
+    assert survey.add_time_since_rotation(df, series, lang="en").loc[2, "kelompok_sejak_mutasi"] == ">= 24 months"
+    by_band = survey.readiness(out, by=("kelompok_sejak_mutasi",)).set_index("kelompok_sejak_mutasi")
+    assert by_band.loc["< 6 bulan", "n_belum_siap"] == 1 and by_band.loc["Tanpa data mutasi", "n_lembar"] == 1
+
+
+# --- change and training link -------------------------------------------------------------------
+
+
+@pytest.mark.reference
+def test_newcombe_interval_matches_the_published_example():
+    # Newcombe (1998), Statistics in Medicine 17:873-890, Table II example (a): 56/70 - 48/80,
+    # method 10 (hybrid score): +0.0524 to +0.3339
+    d, lo, hi = survey.diff_proportions(56, 70, 48, 80)
+    assert d == pytest.approx(0.2)
+    assert (lo, hi) == pytest.approx((0.0524, 0.3339), abs=1e-4)
+
+
+def test_change_from_previous_period():
+    cur = [[1] + [3] * 6] * 6 + [[4] + [3] * 6] * 4  # 6 of 10 not ready
+    old = [[2] + [3] * 6] * 2 + [[5] + [3] * 6] * 8  # 2 of 10
+    df = _sheets(cur + old, dates=["2025-08-01"] * 10 + ["2025-02-01"] * 10)
+    out = survey.change_from_previous(df, "2025-S2").iloc[0]
+    assert (out["periode"], out["periode_sebelumnya"]) == ("2025-S2", "2025-S1")
+    assert out["share_belum_siap"] == pytest.approx(0.6) and out["share_belum_siap_sebelumnya"] == pytest.approx(0.2)
+    d, lo, hi = survey.diff_proportions(6, 10, 2, 10)
+    assert out["selisih"] == pytest.approx(0.4) and (out["ci_bawah"], out["ci_atas"]) == pytest.approx((lo, hi))
+    # a period without a predecessor in the data: explicit, no silent NaN
+    first = survey.change_from_previous(df, "2025-S1").iloc[0]
+    assert pd.isna(first["selisih"]) and first["catatan"] == "tidak cukup data"
+    with pytest.raises(DataError, match="2023-S2"):
+        survey.change_from_previous(df, "2024-S1")
+
+
+def _training_world(rng, n=300, effect=0.8):
+    pids = [f"p{i:04d}" for i in range(n)]
+    rot_dates = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 365, n), "D")
+    trained = rng.random(n) < 0.4
+    base = rng.normal(3.0, 1.0, n) + effect * trained
+    kesiapan = np.clip(np.rint(base), 1, 5).astype(int)
+    sheets = _sheets(
+        [[k] + [3] * 6 for k in kesiapan], pids=pids, dates=rot_dates + pd.Timedelta(days=90)
+    )
+    ends = rot_dates - pd.to_timedelta(rng.integers(5, 200, n), "D")
+    training = pd.DataFrame({"pid": np.array(pids)[trained], "tanggal_selesai": ends[trained]})
+    # training after the rotation does not count as "before"
+    late = pd.DataFrame({"pid": np.array(pids)[~trained][:20], "tanggal_selesai": rot_dates[~trained][:20] + pd.Timedelta(days=10)})
+    rot = pd.Series(rot_dates, index=pids)
+    return sheets, pd.concat([training, late], ignore_index=True), rot, trained, kesiapan
+
+
+@pytest.mark.simulation
+def test_training_link_recovers_a_planted_difference():
+    rng = np.random.default_rng(8)
+    sheets, training, rot, trained, k = _training_world(rng)
+    res = survey.training_link(sheets, training, rot)
+    assert res.status == "ok"
+    assert res.n_trained == trained.sum() and res.n_untrained == (~trained).sum()
+    assert res.mean_diff == pytest.approx(k[trained].mean() - k[~trained].mean())
+    assert res.mean_ci_low > 0.3 and res.mean_ci_low < 0.8 < res.mean_ci_high
+    assert res.share_diff < 0 and res.share_ci_high < 0  # fewer trained staff feel unready
+    none = survey.training_link(*_training_world(np.random.default_rng(9), effect=0.0)[:3])
+    assert none.mean_ci_low < 0 < none.mean_ci_high
+
+
+@pytest.mark.peer
+def test_training_link_welch_interval_matches_statsmodels():
+    from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+
+    rng = np.random.default_rng(10)
+    sheets, training, rot, trained, k = _training_world(rng, n=80)
+    res = survey.training_link(sheets, training, rot, level=0.9)
+    cm = CompareMeans(DescrStatsW(k[trained].astype(float)), DescrStatsW(k[~trained].astype(float)))
+    lo, hi = cm.tconfint_diff(alpha=0.1, usevar="unequal")
+    assert (res.mean_ci_low, res.mean_ci_high) == pytest.approx((lo, hi), rel=1e-9)
+    assert res.pvalue == pytest.approx(stats.ttest_ind(k[trained], k[~trained], equal_var=False).pvalue)
+
+
+def test_training_link_counts_one_sheet_per_rotation_and_reports_too_few():
+    df = _sheets([[1] + [3] * 6, [5] + [3] * 6, [2] + [3] * 6], pids=["a", "a", "b"], dates=["2025-02-01", "2025-05-01", "2025-02-01"])
+    rot = pd.Series(pd.to_datetime(["2025-01-01", "2025-01-01"]), index=["a", "b"])
+    training = pd.DataFrame({"pid": ["a"], "tanggal_selesai": pd.to_datetime(["2024-12-01"])})
+    res = survey.training_link(df, training, rot)
+    assert (res.n_trained, res.n_untrained) == (1, 1)  # a's second sheet of the same move is not counted
+    assert res.status == "not_enough_data" and res.mean_diff is None
+    windowed = survey.training_link(df, training, rot, window_days=10, min_group=1)
+    assert windowed.n_trained == 0
+
+
+# --- the demo data set --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    demo_mod = pytest.importorskip("mutasi_analysis.demo")
+    out = tmp_path_factory.mktemp("demo")
+    demo_mod.write_demo_data(out, seed=3)
+    return out
+
+
+def test_readiness_reproduces_the_demo_truth(demo):
+    truth = json.loads((demo / "truth.json").read_text(encoding="utf-8"))["readiness"]
+    assert truth, "the demo plants staff survey sheets"
+    raw = pd.read_csv(demo / "survei_asn.csv", dtype={"nip": "str"}, keep_default_na=True)
+    raw["tanggal"] = pd.to_datetime(raw["tanggal"], format="%d-%m-%Y")
+    from mutasi_analysis.ikm import add_period
+
+    out = survey.readiness(add_period(raw), by=("periode",)).set_index("periode")
+    assert sorted(out.index) == sorted(t["period"] for t in truth)
+    for t in truth:
+        row = out.loc[t["period"]]
+        assert row["n_lembar"] == t["sheets"]
+        assert row["n_kesiapan"] == t["answered"]
+        assert row["n_belum_siap"] == t["unready"]
+        assert row["share_belum_siap"] == t["share"]
