@@ -54,11 +54,17 @@ def export_html(notebook, html_path: str | Path, title: str | None = None) -> Pa
         exclude_output_prompt=True,
         embed_images=True,
     )
+    # nbconvert warns about figures without alt text on every page: noise for report readers.
+    exporter.log.addFilter(_quiet_alt_text)
     resources = {"metadata": {"name": title}} if title else None
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     html_path = Path(html_path)
     html_path.write_text(body, encoding="utf-8")
     return html_path
+
+
+def _quiet_alt_text(record) -> bool:
+    return "Alternative text is missing" not in record.getMessage()
 
 
 class _RefFinder(HTMLParser):

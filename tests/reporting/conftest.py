@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 import pytest
 
-from report_helpers import write_project
+# The helpers module sits beside this file; make it importable however pytest was started.
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from report_helpers import write_project  # noqa: E402
 
 
 @pytest.fixture
