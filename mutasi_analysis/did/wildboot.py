@@ -436,7 +436,7 @@ def wild_cluster_bootstrap(
     if fe.codes:
         # Q[g,h] = sum_{i in h} (P_FE z^(g))_i u_i, with z^(g) = z on cluster g, else 0.
         # Fixed effects nested in clusters give Q = 0; crossed ones (time) do not.
-        chunk = max(1, min(G, int(2e7 // max(N, 1))))
+        chunk = max(1, min(G, int(4e6 // max(N, 1))))  # ~32 MB per block of columns
         for start in range(0, G, chunk):
             gs = np.arange(start, min(G, start + chunk))
             Zcols = np.zeros((N, len(gs)))
