@@ -1,0 +1,86 @@
+"""Benchmark: ingestion of a demo data set scaled up (default 100x: ~25,000 staff, millions of complaints).
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_ingest.py [--scale 100] [--seed 1] [--workdir /tmp/mutasi-bench]
+                                                [--format csv] [--dirty]
+
+The demo set is generated once into ``WORKDIR/raw-<scale>x-<format>`` (reused while it exists).
+Ingestion then runs in a fresh child process (``python -m mutasi_analysis.cli ingest``) so that
+its wall time and peak resident memory (``ru_maxrss`` of the child) are measured alone, without
+the generator's memory. Results are printed and written to ``WORKDIR/bench_ingest.json``.
+Target (issue 2): under 60 s and under 4 GiB on a 2-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--scale", type=float, default=100.0)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    ap.add_argument("--dirty", action="store_true")
+    ap.add_argument("--workdir", default="/tmp/mutasi-bench")
+    ap.add_argument("--region", default=str(ROOT / "config" / "alak.toml"))
+    args = ap.parse_args(argv)
+
+    work = Path(args.workdir)
+    raw = work / f"raw-{args.scale:g}x-{args.format}{'-dirty' if args.dirty else ''}"
+    out = work / f"processed-{args.scale:g}x-{args.format}"
+    env = dict(os.environ)
+    env.setdefault("MUTASI_PSEUDONYM_KEY_FILE", str(work / "pseudonym.key"))
+    work.mkdir(parents=True, exist_ok=True)
+
+    gen_seconds = None
+    if not (raw / "truth.json").exists():
+        from mutasi_analysis.demo import write_demo_data
+
+        t0 = time.perf_counter()
+        write_demo_data(raw, seed=args.seed, region=Path(args.region), fmt=args.format,
+                        dirty=args.dirty, scale=args.scale)
+        gen_seconds = time.perf_counter() - t0
+        print(f"demo data generated in {gen_seconds:.1f} s -> {raw}")
+
+    sizes = {p.name: p.stat().st_size for p in sorted(raw.iterdir()) if p.suffix in (".csv", ".xlsx")}
+    cmd = [sys.executable, "-m", "mutasi_analysis.cli", "ingest", "--raw", str(raw), "--out", str(out),
+           "--region", args.region]
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=ROOT)
+    wall = time.perf_counter() - t0
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        print(proc.stdout, proc.stderr, sep="\n")
+        return proc.returncode
+    peak_kib = usage.ru_maxrss  # Linux: KiB; the largest child so far (the ingest child here)
+    summary = json.loads((out / "ingest_summary.json").read_text(encoding="utf-8"))
+    result = {
+        "scale": args.scale, "seed": args.seed, "format": args.format, "dirty": args.dirty,
+        "rows_read": {t: v["read"] for t, v in summary["tables"].items()},
+        "rows_rejected": summary["rejected_rows"],
+        "raw_bytes": sizes, "raw_mib": round(sum(sizes.values()) / 2**20, 1),
+        "ingest_wall_seconds": round(wall, 2),
+        "ingest_peak_rss_mib": round(peak_kib / 1024, 1),
+        "generator_seconds": None if gen_seconds is None else round(gen_seconds, 1),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+    }
+    print(proc.stdout)
+    print(json.dumps(result, indent=2))
+    (work / "bench_ingest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,394 @@
+"""Ingestion: validation reasons, counts, pseudonymisation, determinism, locale, safety of output."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from tests._raw_factory import NAMES, NIP_A, NIP_B, NIP_C, clean_rows, write_raw, write_region
+from mutasi_analysis.errors import DataError, MutasiError
+from mutasi_analysis.ingest import ingest
+from mutasi_analysis.processed import PROCESSED_COLUMNS, load_processed
+from mutasi_analysis.pseudonym import PseudonymKeyError
+
+TODAY = dt.date(2026, 11, 28)
+KEY = "k" * 40
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(autouse=True)
+def _key(monkeypatch):
+    monkeypatch.setenv("MUTASI_PSEUDONYM_KEY", KEY)
+
+
+def _pid(nip: str) -> str:
+    return hmac.new(KEY.encode(), nip.encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def _run(tmp_path, rows=None, name="raw", out="out", **kw):
+    raw = write_raw(tmp_path / name, rows, **kw)
+    region = write_region(tmp_path)
+    summary = ingest(raw, tmp_path / out, region, today=TODAY)
+    rejects = pd.read_csv(tmp_path / out / "rejects.csv", dtype=str, keep_default_na=False)
+    return summary, rejects
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+# -- a clean set ------------------------------------------------------------------------------
+
+def test_clean_set_is_accepted_whole_and_typed(tmp_path):
+    summary, rejects = _run(tmp_path)
+    assert len(rejects) == 0
+    assert {t: c.read for t, c in summary.tables.items()} == {
+        "unit": 3, "pegawai": 3, "riwayat_jabatan": 4, "pengaduan": 3, "skm": 3, "survei_asn": 2, "pelatihan": 2}
+    assert all(c.rejected == 0 and c.accepted == c.read for c in summary.tables.values())
+    p = load_processed(tmp_path / "out")
+    for table, cols in PROCESSED_COLUMNS.items():
+        assert list(p.table(table).columns) == list(cols)
+    peg = p.pegawai.set_index("pid")
+    # spaces in the NIP are ignored: NIP_B written with spaces gets the pid of the plain NIP
+    assert set(peg.index) == {_pid(NIP_A), _pid(NIP_B), _pid(NIP_C)}
+    assert peg.loc[_pid(NIP_B), "golongan"] == "III/b" and peg.loc[_pid(NIP_B), "kode_golongan"] == 32
+    assert peg.loc[_pid(NIP_A), "kode_golongan"] == 41
+    assert peg.loc[_pid(NIP_C), "golongan"] == "IX" and pd.isna(peg.loc[_pid(NIP_C), "kode_golongan"])
+    riw = p.riwayat_jabatan
+    assert riw["eselon"].isna().sum() == 3  # blank and 99 are non-eselon
+    c = riw[riw["pid"] == _pid(NIP_C)].iloc[0]
+    assert c["kode_unit"] == "PKM-C"  # matched case-insensitively, written in the config's spelling
+    assert pd.isna(c["tanggal_sk"])  # 01-01-0001 = missing
+    assert riw[riw["pid"] == _pid(NIP_B)]["tmt_jabatan"].tolist() == [pd.Timestamp("2015-03-01"), pd.Timestamp("2023-02-01")]
+    pg = p.pengaduan.set_index("id_laporan")
+    assert pg.loc["LPR-1", "waktu_respon_pertama"] == pd.Timestamp("2024-03-06 10:02")
+    assert pg.loc["LPR-2", "kategori"] == "permintaan_informasi"
+    assert pd.isna(pg.loc["LPR-2", "waktu_respon_pertama"])
+    assert p.skm["waktu_penyelesaian"].isna().sum() == 1 and str(p.skm["prosedur"].dtype) == "Int8"
+    assert p.pelatihan.set_index("pid").loc[_pid(NIP_C), "jam_pelajaran"] == 12.5
+    assert p.unit["kode_unit"].tolist() == ["KEC-A", "KEL-B", "PKM-C"]
+    assert p.summary["tables"]["pegawai"]["read"] == 3
+
+
+def test_no_nip_name_or_birth_date_survives(tmp_path):
+    _run(tmp_path)
+    text = b"".join(p.read_bytes() for p in (tmp_path / "out").glob("*.parquet"))
+    text += (tmp_path / "out" / "ingest_summary.json").read_bytes()
+    for secret in (NIP_A, NIP_B, NIP_C, *NAMES, "19660801", "1966-08-01"):
+        assert secret.encode() not in text
+    p = load_processed(tmp_path / "out")
+    for t in PROCESSED_COLUMNS:
+        assert not {"nip", "nama", "tanggal_lahir"} & set(p.table(t).columns)
+
+
+# -- every reason ---------------------------------------------------------------------------
+
+def _faulty_rows():
+    rows = clean_rows()
+    rows["pegawai"] += [
+        ["19870315201001100", "Tanpa Digit", "III/a", "4", "PNS"],            # 5 invalid_nip (17 digits)
+        [NIP_A, NAMES[0], "IV/a", "1", "PNS"],                                # 6 duplicate of row 1
+        ["199001012015032003", "Status Salah", "III/a", "4", "HONORER"],      # 7 invalid_code
+        ["199001012015032004", "", "", "4", "PNS"],                           # 8 missing_value golongan
+        ["200012312024211002", "PPPK sebagai PNS", "III/a", "4", "PNS"],      # 9 invalid_nip (layout vs status)
+    ]
+    rows["pegawai"].insert(3, ["199102022016032001", "Jabatan Salah", "III/a", "7", "PNS"])  # 4 invalid_code
+    rows["riwayat_jabatan"] += [
+        [NIP_A, "KEL-X", "Camat", "1", "31", "01-02-2021", "s", "20-01-2021", "MJ", "D", ""],         # 5 unknown_unit
+        ["199001012015032003", "KEC-A", "Staf", "4", "", "01-02-2021", "s", "", "MJ", "D", ""],     # 6 unknown_staff (rejected pegawai)
+        [NIP_A, "KEC-A", "Camat", "1", "31", "31-02-2021", "s", "", "MJ", "D", ""],                  # 7 invalid_date
+        [NIP_A, "KEC-A", "Camat", "1", "31", "01-02-2020", "800/9", "20-01-2020", "MJ", "D", ""],    # 8 duplicate key of row 1
+        [NIP_A, "KEC-A", "Camat", "1", "31", "01-02-2019", "s", "01-02-2021", "MJ", "D", ""],        # 9 date_order (SK > TMT + 1y)
+        [NIP_A, "KEC-A", "Camat", "1", "33", "01-02-2018", "s", "", "MJ", "XX", ""],                 # 10 invalid_code x2
+        [NIP_A, "KEC-A", "Camat", "1", "31", "01-02-2030", "s", "", "MJ", "D", ""],                  # 11 invalid_date (future)
+    ]
+    rows["pengaduan"] += [
+        ["LPR-4", "PKM-C", "lapor", "pengaduan", "kemarin", "", "", "baru"],                          # 4 wrong_type
+        ["LPR-5", "PKM-C", "lapor", "pengaduan", "05-03-2024 09:15", "04-03-2024 10:00", "", "diproses"],  # 5 date_order
+        ["LPR-6", "PKM-C", "lapor", "pengaduan", "05-03-2024 09:15", "", "", "selesai"],              # 6 date_order
+        ["LPR-1", "PKM-C", "lapor", "pengaduan", "05-03-2024 09:15", "", "", "baru"],                 # 7 duplicate id
+        ["LPR-8", "PKM-C", "lapor", "keluhan", "05-03-2024 09:15", "", "", "baru"],                   # 8 invalid_code
+    ]
+    rows["skm"] += [
+        ["SKM-4", "PKM-C", "14-05-2024", "5", "3", "3", "4", "3", "3", "4", "3", "2"],               # 4 out_of_range
+        ["SKM-5", "PKM-C", "14-05-2024", "3", "tiga", "3", "4", "3", "3", "4", "3", "2"],            # 5 wrong_type
+        ["SKM-6", "", "14-05-2024", "9", "3", "3", "4", "3", "3", "4", "3", "2"],                    # 6 missing_value only
+    ]
+    rows["survei_asn"] += [
+        [NIP_B, "15-06-2024", "KEC-A", "7", "3", "4", "3", "0", "3", "4", ""],                        # 3 out_of_range x2
+        [NIP_B, "15-06-2024", "KEC-A", "2", "3", "4", "3", "5", "3", "4", "Perlu pelatihan aplikasi"],  # 4 identical to 1
+    ]
+    rows["pelatihan"] += [
+        [NIP_B, "Pelatihan X", "10-03-2023", "06-03-2023", "32"],                                    # 3 date_order
+        [NIP_B, "Pelatihan Y", "06-03-2023", "10-03-2023", "-4"],                                    # 4 out_of_range
+        [NIP_B, "Pelatihan Z", "06-03-2023", "10-03-2023", "empat"],                                 # 5 wrong_type
+    ]
+    return rows
+
+
+EXPECTED = {
+    ("pegawai", 4): "invalid_code", ("pegawai", 5): "invalid_nip", ("pegawai", 6): "duplicate",
+    ("pegawai", 7): "invalid_code", ("pegawai", 8): "missing_value", ("pegawai", 9): "invalid_nip",
+    ("riwayat_jabatan", 5): "unknown_unit", ("riwayat_jabatan", 6): "unknown_staff",
+    ("riwayat_jabatan", 7): "invalid_date", ("riwayat_jabatan", 8): "duplicate",
+    ("riwayat_jabatan", 9): "date_order", ("riwayat_jabatan", 10): "invalid_code",
+    ("riwayat_jabatan", 11): "invalid_date",
+    ("pengaduan", 4): "wrong_type", ("pengaduan", 5): "date_order", ("pengaduan", 6): "date_order",
+    ("pengaduan", 7): "duplicate", ("pengaduan", 8): "invalid_code",
+    ("skm", 4): "out_of_range", ("skm", 5): "wrong_type", ("skm", 6): "missing_value",
+    ("survei_asn", 3): "out_of_range", ("survei_asn", 4): "duplicate",
+    ("pelatihan", 3): "date_order", ("pelatihan", 4): "out_of_range", ("pelatihan", 5): "wrong_type",
+}
+
+
+def test_every_reason_with_its_row_and_counts(tmp_path):
+    summary, rejects = _run(tmp_path, _faulty_rows())
+    got = {(r.table, int(r.row)): r.reason for r in rejects.itertuples()}
+    assert got == EXPECTED
+    assert list(rejects.columns) == ["table", "file", "row", "column", "value", "reason", "detail"]
+    for table, c in summary.tables.items():
+        n_rej = sum(1 for (t, _) in EXPECTED if t == table)
+        assert c.rejected == n_rej and c.read == c.accepted + c.rejected
+    # several columns failing the same first check give one reject line each, one rejected row
+    both = rejects[(rejects.table == "riwayat_jabatan") & (rejects.row == "10")]
+    assert sorted(both["column"]) == ["eselon", "jenis_penugasan"]
+    two = rejects[(rejects.table == "survei_asn") & (rejects.row == "3")]
+    assert sorted(two["column"]) == ["kebutuhan_pelatihan", "kesiapan_tugas"]
+    # the first failing check wins: SKM-6 has a blank unit and an out-of-range answer
+    assert rejects[(rejects.table == "skm") & (rejects.row == "6")]["reason"].tolist() == ["missing_value"]
+    assert rejects.loc[(rejects.table == "pegawai") & (rejects.row == "6"), "detail"].item() == "same nip as row 1"
+    assert rejects.loc[(rejects.table == "survei_asn") & (rejects.row == "4"), "detail"].item() == "identical to row 1"
+    assert rejects.loc[(rejects.table == "skm") & (rejects.row == "5"), "value"].item() == "tiga"
+    assert summary.rejects_by_reason["duplicate"] == 4 and summary.rejects_by_reason["date_order"] == 4
+    saved = json.loads((tmp_path / "out" / "ingest_summary.json").read_text())
+    assert saved["rejects_by_reason"] == summary.rejects_by_reason
+    assert sum(saved["rejects_by_reason"].values()) == sum(t["rejected"] for t in saved["tables"].values())
+    p = load_processed(tmp_path / "out")
+    assert len(p.pegawai) == 3 and sorted(p.pengaduan["id_laporan"]) == ["LPR-1", "LPR-2", "LPR-3"]
+    # the kept duplicate is the first occurrence
+    assert p.pengaduan.set_index("id_laporan").loc["LPR-1", "status"] == "selesai"
+
+
+def test_dates_after_the_run_date_are_rejected(tmp_path):
+    rows = clean_rows()
+    raw = write_raw(tmp_path / "raw", rows)
+    ingest(raw, tmp_path / "out", write_region(tmp_path), today=dt.date(2024, 4, 15))
+    rej = pd.read_csv(tmp_path / "out" / "rejects.csv", dtype=str)
+    # LPR-3 (received 2024-05-02) and the May SKM sheets and June feedback lie after 2024-04-15
+    assert ("pengaduan", "3", "invalid_date") in set(zip(rej.table, rej.row, rej.reason))
+    assert set(rej[rej.table == "skm"]["reason"]) == {"invalid_date"}
+
+
+# -- determinism, locale and formats ------------------------------------------------------------
+
+def test_ingesting_twice_gives_identical_bytes(tmp_path):
+    _run(tmp_path, _faulty_rows(), out="out1")
+    ingest(tmp_path / "raw", tmp_path / "out2", tmp_path / "region.toml", today=TODAY)
+    h1, h2 = _hashes(tmp_path / "out1"), _hashes(tmp_path / "out2")
+    assert h1 == h2 and len(h1) == 9
+    meta = pq.read_metadata(tmp_path / "out1" / "pengaduan.parquet")
+    assert "parquet-cpp-arrow" in meta.created_by  # a version, no clock
+
+
+def test_row_order_of_the_input_does_not_change_the_output(tmp_path):
+    rows = clean_rows()
+    _run(tmp_path, rows, name="a", out="out_a")
+    shuffled = {t: list(reversed(r)) for t, r in rows.items()}
+    _run(tmp_path, shuffled, name="b", out="out_b")
+    pa_, pb = _hashes(tmp_path / "out_a"), _hashes(tmp_path / "out_b")
+    for f in pa_:
+        if f.endswith(".parquet"):
+            assert pa_[f] == pb[f], f
+
+
+def test_indonesian_excel_csv_reads_like_plain_csv(tmp_path):
+    _run(tmp_path, _faulty_rows(), name="plain", out="out_plain")
+    raw_id = write_raw(tmp_path / "id", _faulty_rows(), locale="id")
+    assert (raw_id / "pelatihan.csv").read_bytes().startswith(b"\xef\xbb\xbfnip;")
+    assert b"12,5" in (raw_id / "pelatihan.csv").read_bytes()
+    ingest(raw_id, tmp_path / "out_id", tmp_path / "region.toml", today=TODAY)
+    a, b = load_processed(tmp_path / "out_plain"), load_processed(tmp_path / "out_id")
+    for t in PROCESSED_COLUMNS:
+        pd.testing.assert_frame_equal(a.table(t), b.table(t))
+    ra = pd.read_csv(tmp_path / "out_plain" / "rejects.csv", dtype=str)
+    rb = pd.read_csv(tmp_path / "out_id" / "rejects.csv", dtype=str)
+    pd.testing.assert_frame_equal(ra[["table", "row", "column", "reason"]], rb[["table", "row", "column", "reason"]])
+
+
+def test_xlsx_reads_like_csv(tmp_path):
+    _run(tmp_path, _faulty_rows(), name="csv", out="out_csv")
+    raw_x = write_raw(tmp_path / "xlsx", _faulty_rows(), fmt="xlsx")
+    summary = ingest(raw_x, tmp_path / "out_x", tmp_path / "region.toml", today=TODAY)
+    assert summary.tables["pegawai"].format == "xlsx"
+    a, b = load_processed(tmp_path / "out_csv"), load_processed(tmp_path / "out_x")
+    for t in PROCESSED_COLUMNS:
+        pd.testing.assert_frame_equal(a.table(t), b.table(t))
+
+
+def test_siasn_headers_are_mapped(tmp_path):
+    siasn = {
+        "pegawai": ["nipBaru", "Nama", "golonganId", "jenisJabatanId", "statusPegawai"],
+        "riwayat_jabatan": ["nipBaru", "unorId", "namaJabatan", "jenisJabatan", "eselonId", "tmtJabatan",
+                            "nomorSk", "tanggalSk", "jenisMutasiId", "jenisPenugasanId", "nomorPersetujuan"],
+    }
+    _run(tmp_path, name="canon", out="out_canon")
+    raw = write_raw(tmp_path / "siasn", headers=siasn)
+    ingest(raw, tmp_path / "out_siasn", tmp_path / "region.toml", today=TODAY)
+    a, b = load_processed(tmp_path / "out_canon"), load_processed(tmp_path / "out_siasn")
+    pd.testing.assert_frame_equal(a.riwayat_jabatan, b.riwayat_jabatan)
+    pd.testing.assert_frame_equal(a.pegawai, b.pegawai)
+
+
+def test_optional_columns_may_be_absent(tmp_path):
+    rows = clean_rows()
+    rows["survei_asn"] = [r[:-1] for r in rows["survei_asn"]]
+    rows["riwayat_jabatan"] = [r[:-1] for r in rows["riwayat_jabatan"]]
+    headers = {"survei_asn": [h for h in clean_headers("survei_asn") if h != "komentar"],
+               "riwayat_jabatan": [h for h in clean_headers("riwayat_jabatan") if h != "nomor_persetujuan"]}
+    summary, rejects = _run(tmp_path, rows, headers=headers)
+    assert len(rejects) == 0
+    p = load_processed(tmp_path / "out")
+    assert p.survei_asn["komentar"].isna().all() and p.riwayat_jabatan["nomor_persetujuan"].isna().all()
+
+
+def clean_headers(table):
+    from tests._raw_factory import HEADERS
+
+    return HEADERS[table]
+
+
+# -- units ------------------------------------------------------------------------------------
+
+def test_unit_file_is_optional_and_config_is_the_source(tmp_path):
+    summary, _ = _run(tmp_path, skip=("unit",))
+    assert summary.tables["unit"].file is None and summary.tables["unit"].read == 3
+    assert load_processed(tmp_path / "out").unit["nama_unit"].tolist() == ["Kantor Camat A", "Kantor Kelurahan B", "Puskesmas C"]
+
+
+def test_unit_file_with_unknown_code_rejects_it(tmp_path):
+    rows = clean_rows()
+    rows["unit"].append(["KEL-Z", "Kantor Kelurahan Z", "kantor_kelurahan", "Tiga"])
+    summary, rejects = _run(tmp_path, rows)
+    assert rejects[["table", "row", "reason"]].values.tolist() == [["unit", "4", "unknown_unit"]]
+    assert summary.tables["unit"].accepted == 3
+
+
+def test_unit_file_disagreeing_with_config_stops(tmp_path):
+    rows = clean_rows()
+    rows["unit"][1][2] = "puskesmas"
+    with pytest.raises(DataError, match=r"(?s)unit\.csv disagrees.*KEL-B: jenis_unit"):
+        _run(tmp_path, rows)
+    assert not (tmp_path / "out").exists()
+
+
+# -- whole-file problems: one clear error, previous output untouched ----------------------------
+
+def test_missing_files_are_listed(tmp_path):
+    with pytest.raises(DataError, match=r"lacks skm\.csv \(or \.xlsx\), pelatihan\.csv"):
+        _run(tmp_path, skip=("skm", "pelatihan"))
+
+
+def test_missing_column_names_file_and_column(tmp_path):
+    headers = {"pengaduan": ["id_laporan", "kode_unit", "kanal", "kategori", "diterima", "waktu_respon_pertama",
+                             "waktu_selesai", "status"]}
+    with pytest.raises(DataError, match=r"pengaduan\.csv lacks column\(s\) waktu_diterima"):
+        _run(tmp_path, headers=headers)
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"", "is empty"),
+    (b"\xef\xbb\xbf\r\n", "is empty"),
+    (b"nip,nama_pelatihan,tanggal_mulai,tanggal_selesai,jam_pelajaran\n", "no data rows"),
+    (b"nip,nama_pelatihan,tanggal_mulai,tanggal_selesai,jam_pelajaran\n1,2,3,4,5,6\n", "cannot be read as CSV"),
+])
+def test_empty_or_unreadable_file(tmp_path, content, message):
+    raw = write_raw(tmp_path / "raw")
+    (raw / "pelatihan.csv").write_bytes(content)
+    with pytest.raises(DataError, match=message) as err:
+        ingest(raw, tmp_path / "out", write_region(tmp_path), today=TODAY)
+    assert "pelatihan.csv" in err.value.message
+
+
+def test_failed_run_keeps_previous_output_and_other_files(tmp_path):
+    _run(tmp_path)
+    out = tmp_path / "out"
+    (out / "README.md").write_text("what goes here\n")
+    before = _hashes(out)
+    (tmp_path / "raw" / "skm.csv").write_text("id_responden,kode_unit\n")
+    with pytest.raises(MutasiError):
+        ingest(tmp_path / "raw", out, tmp_path / "region.toml", today=TODAY)
+    assert _hashes(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # no temp folders left
+    # a good run replaces the outputs and keeps the README
+    write_raw(tmp_path / "raw")
+    ingest(tmp_path / "raw", out, tmp_path / "region.toml", today=TODAY)
+    assert (out / "README.md").read_text() == "what goes here\n"
+
+
+def test_wrong_key_is_refused_and_output_kept(tmp_path, monkeypatch):
+    _run(tmp_path)
+    before = _hashes(tmp_path / "out")
+    monkeypatch.setenv("MUTASI_PSEUDONYM_KEY", "another-key-" + "x" * 30)
+    with pytest.raises(PseudonymKeyError, match="wrong pseudonym key"):
+        ingest(tmp_path / "raw", tmp_path / "out", tmp_path / "region.toml", today=TODAY)
+    assert _hashes(tmp_path / "out") == before
+
+
+def test_out_must_differ_from_raw(tmp_path):
+    raw = write_raw(tmp_path / "raw")
+    with pytest.raises(DataError, match="is the raw folder"):
+        ingest(raw, raw, write_region(tmp_path), today=TODAY)
+
+
+def test_rejects_file_is_private(tmp_path):
+    _run(tmp_path, _faulty_rows())
+    assert (tmp_path / "out" / "rejects.csv").stat().st_mode & 0o077 == 0
+
+
+def test_load_processed_of_a_folder_never_ingested(tmp_path):
+    with pytest.raises(DataError, match="holds no ingested data"):
+        load_processed(tmp_path)
+
+
+def test_summary_text_lists_every_table(tmp_path):
+    summary, _ = _run(tmp_path, _faulty_rows())
+    text = summary.to_text()
+    for t, c in summary.tables.items():
+        line = next(l for l in text.splitlines() if l.startswith(t + " "))
+        assert line.split()[-3:] == [f"{c.read:,}", f"{c.accepted:,}", f"{c.rejected:,}"]
+    assert "duplicate 4" in text
+
+
+# -- the demo generator's planted faults --------------------------------------------------------
+
+@pytest.mark.slow
+def test_dirty_demo_every_planted_fault_is_caught(dirty_raw, region_path, tmp_path):
+    summary = ingest(dirty_raw, tmp_path / "out", region_path)
+    faults = json.loads((dirty_raw / "faults.json").read_text())
+    assert len(faults) >= 10
+    rej = pd.read_csv(tmp_path / "out" / "rejects.csv", dtype=str, keep_default_na=False)
+    got = {(r.table, int(r.row), r.reason) for r in rej.itertuples()}
+    planted = {(f["table"], int(f["row"]), f["reason"]) for f in faults}
+    assert planted <= got, sorted(planted - got)
+    # nothing else is rejected: the faults are the only bad rows
+    assert {(t, r) for t, r, _ in got} == {(t, r) for t, r, _ in planted}
+    files = {(r.table, r.file) for r in rej.itertuples()}
+    assert files == {(f["table"], f["file"]) for f in faults}
+    truth = json.loads((dirty_raw / "truth.json").read_text())
+    for table, n in truth["counts"].items():
+        assert summary.tables[table].accepted == n, table
+
+
+@pytest.mark.slow
+def test_clean_demo_ingests_without_rejects(demo_raw, demo_truth, region_path, tmp_path):
+    summary = ingest(demo_raw, tmp_path / "out", region_path)
+    assert summary.total_rejected == 0
+    truth = demo_truth
+    assert {t: c.accepted for t, c in summary.tables.items()} == truth["counts"]
