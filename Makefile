@@ -9,7 +9,6 @@ PERIOD ?= latest
 RAW ?= data/raw
 PROCESSED ?= data/processed
 REGION ?= config/alak.toml
-# Fixed demo clock so that the demo's "latest" period is its last complete one.
 DEMO_SEED ?= 20260701
 PYTEST_ARGS ?=
 
@@ -31,7 +30,10 @@ demo: $(STAMP)
 ingest: $(STAMP)
 	$(BIN)/mutasi ingest --raw $(RAW) --out $(PROCESSED) --region $(REGION)
 
+# Demo data -> ingestion -> the report of the demo's last complete period.
 report: demo ingest
+	$(BIN)/mutasi report --period $(PERIOD) --region $(REGION) --processed $(PROCESSED)
+	@echo "Open reports/index.html (all periods) or reports/<period>/ for this period's report."
 
 test: $(STAMP)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
