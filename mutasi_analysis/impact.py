@@ -483,7 +483,7 @@ def analyse(
         return short({"id": "Tidak ada sel setelah perlakuan untuk dirata-ratakan.",
                       "en": "No post-treatment cells to aggregate."})
     pre = _run(notes, "pretrend_test", did.pretrend_test, att)
-    tw = _run(notes, "twfe", did.twfe, data, outcome, "kode_unit", "t", "treated", cluster="kode_unit")
+    tw = _run(notes, "twfe", did.twfe, data, outcome, "kode_unit", "t", "treated", alpha=alpha)  # clustered by unit
     bac = _run(notes, "bacon", did.bacon, data, outcome, "kode_unit", "t", "cohort")
     wcb = _run(notes, "wild_cluster_bootstrap", did.wild_cluster_bootstrap, data,
                f"{outcome} ~ treated + C(kode_unit) + C(t)", "treated", "kode_unit", B=B, seed=seed, alpha=alpha)

@@ -350,3 +350,58 @@ def test_nomor_persetujuan_column_optional(cfg, hist):
     fl = rot.compliance_flags(hist.drop(columns="nomor_persetujuan"), cfg, as_of="2026-06-30")
     # without the column every move in a window is unapproved: e's 2024-06-03 move joins
     assert set(fl.loc[fl["rule"] == "freeze", "record"]) == {6, 9, 15}
+
+
+# ----------------------------------------------------------------------------- demo data
+def _demo_riwayat(path: Path) -> pd.DataFrame:
+    """Processed-like riwayat from the raw demo CSV (nip renamed to pid; 1-based file rows as index)."""
+    riw = pd.read_csv(path / "riwayat_jabatan.csv", dtype=str, keep_default_na=False).rename(columns={"nip": "pid"})
+    riw["tmt_jabatan"] = pd.to_datetime(riw["tmt_jabatan"], format="%d-%m-%Y")
+    riw["jenis_jabatan"] = riw["jenis_jabatan"].astype("Int64")
+    riw.index = riw.index + 1
+    return riw
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory, cfg):
+    demo_mod = pytest.importorskip("mutasi_analysis.demo")
+    out = tmp_path_factory.mktemp("demo")
+    demo_mod.write_demo_data(out, seed=1, region=ROOT / "config" / "alak.toml")
+    import json
+
+    return _demo_riwayat(out), json.loads((out / "truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_demo_classes_and_rotations_exactly(cfg, demo):
+    riw, truth = demo
+    cls = rot.classify_moves(riw, cfg)
+    assert cls["kelas"].value_counts().to_dict() == truth["classes"]
+    tr = pd.DataFrame(truth["rotations"]).rename(columns={"period": "periode"})
+    rc = rot.rotation_counts(riw, cfg, periods=sorted(set(tr["periode"])), kind="semester")
+    m = rc.merge(tr, on=["kode_unit", "periode"], suffixes=("", "_truth"), validate="one_to_one")
+    assert len(m) == len(tr) == len(rc)
+    assert (m["masuk"] == m["masuk_truth"]).all() and (m["keluar"] == m["keluar_truth"]).all()
+    assert m["masuk"].sum() > 0
+
+
+@pytest.mark.slow
+def test_demo_compliance_exactly(cfg, demo):
+    riw, truth = demo
+    comp = truth["compliance"]
+    sems = [r["period"] for r in comp["max_years_candidates"]]
+    fl = rot.compliance_flags(riw, cfg, periods=sems, kind="semester")
+    assert set(fl.loc[fl["rule"] == "min_years", "record"]) == {r["row"] for r in comp["min_years"]}
+    assert set(fl.loc[fl["rule"] == "freeze", "record"]) == {r["row"] for r in comp["freeze"]}
+    got = fl[fl["rule"] == "max_years"].groupby("periode").size()
+    assert {s: int(got.get(s, 0)) for s in sems} == {r["period"]: r["count"] for r in comp["max_years_candidates"]}
+    assert len(comp["min_years"]) > 0
+
+
+@pytest.mark.slow
+def test_demo_cohorts_exactly(cfg, demo):
+    riw, truth = demo
+    tc = rot.treatment_cohorts(riw, cfg, start=truth["start"], end=truth["end"])
+    got = {u: (None if pd.isna(c) else c) for u, c in zip(tc["kode_unit"], tc["bulan_cohort"])}
+    assert got == truth["cohorts"]
+    assert sum(c is not None for c in got.values()) == truth["treated_units"]
