@@ -80,6 +80,8 @@ def check_nips(values: pd.Series, today: dt.date | None = None) -> pd.DataFrame:
         sel = mask & (problem == None)  # noqa: E711 - elementwise on an object array
         problem[sel] = text
 
+    sci = nip.str.fullmatch(r"[0-9.]+[eE]\+?\d+").fillna(False).to_numpy(dtype=bool)
+    flag(sci, "stored as a number in Excel (digits lost): format the NIP column as text and re-enter it")
     flag(~is18, "not 18 digits")
     birth = _dates(by, bm, bd)
     tmt = _dates(ty, np.clip(tm, 1, 12), np.ones(n, dtype=np.int64))

@@ -1,0 +1,65 @@
+"""`mutasi ingest` on the command line: summary on success, one message and exit code 2 on failure."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from mutasi_analysis.cli import main
+from tests._raw_factory import write_raw, write_region
+
+
+@pytest.fixture
+def setup(tmp_path, monkeypatch):
+    monkeypatch.setenv("MUTASI_PSEUDONYM_KEY", "c" * 40)
+    raw = write_raw(tmp_path / "raw")
+    return tmp_path, raw, write_region(tmp_path)
+
+
+def test_ingest_prints_the_summary_table(setup, capsys):
+    tmp, raw, region = setup
+    code = main(["ingest", "--raw", str(raw), "--out", str(tmp / "out"), "--region", str(region)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "pegawai" in out and "No rows rejected." in out
+    saved = json.loads((tmp / "out" / "ingest_summary.json").read_text())
+    line = next(l for l in out.splitlines() if l.startswith("pengaduan "))
+    assert line.split()[-3:] == [str(saved["tables"]["pengaduan"][k]) for k in ("read", "accepted", "rejected")]
+
+
+def test_missing_file_is_one_message_with_exit_code_2(setup, capsys):
+    tmp, raw, region = setup
+    (raw / "skm.csv").unlink()
+    code = main(["ingest", "--raw", str(raw), "--out", str(tmp / "out"), "--region", str(region)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("mutasi ingest: error: raw folder") and "skm.csv" in err
+    assert not (tmp / "out").exists()
+
+
+def test_wrong_key_through_the_command_line(setup, capsys, monkeypatch):
+    tmp, raw, region = setup
+    args = ["ingest", "--raw", str(raw), "--out", str(tmp / "out"), "--region", str(region)]
+    assert main(args) == 0
+    monkeypatch.setenv("MUTASI_PSEUDONYM_KEY", "d" * 40)
+    capsys.readouterr()
+    assert main(args) == 2
+    assert "wrong pseudonym key" in capsys.readouterr().err
+
+
+def test_no_traceback_in_a_real_process(setup):
+    tmp, raw, region = setup
+    (raw / "pelatihan.csv").write_text("nip,nama_pelatihan\n", encoding="utf-8")
+    env = {**os.environ, "MUTASI_PSEUDONYM_KEY": "c" * 40}
+    proc = subprocess.run(
+        [sys.executable, "-m", "mutasi_analysis.cli", "ingest", "--raw", str(raw), "--out", str(tmp / "out"),
+         "--region", str(region)],
+        capture_output=True, text=True, env=env, timeout=120,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "pelatihan.csv" in proc.stderr and proc.stdout == ""

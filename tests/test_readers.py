@@ -1,0 +1,169 @@
+"""Raw readers: delimiter, BOM, encodings, decimal commas, headers and SIASN aliases, dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mutasi_analysis.errors import DataError
+from mutasi_analysis.readers import (
+    COLUMN_ALIASES,
+    canonical_header,
+    find_raw_file,
+    parse_datetime,
+    parse_number,
+    read_raw,
+)
+
+KNOWN = ("nip", "nama_pelatihan", "tanggal_mulai", "tanggal_selesai", "jam_pelajaran")
+ROWS = [
+    ["198703152010011002", "Pelatihan Pelayanan Prima", "06-03-2023", "10-03-2023", "32"],
+    ["200012312024211001", "Orientasi; Tugas, Baru", "2024-03-04", "2024-03-05", "12.5"],
+    ["199001012015032003", "  Bimtek  ", "", "01-01-0001", "1234.5"],
+]
+
+
+def _write(path, rows, sep=",", bom=False, decimal=".", eol="\n", encoding="utf-8"):
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=sep, lineterminator=eol)
+    w.writerow(KNOWN)
+    for r in rows:
+        w.writerow([v.replace(".", decimal) if k == 4 else v for k, v in enumerate(r)])
+    data = buf.getvalue().encode(encoding)
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data)
+    return path
+
+
+@pytest.mark.parametrize("sep, bom, decimal, eol", [
+    (";", True, ",", "\r\n"),   # Excel, Indonesian locale
+    ("\t", False, ".", "\n"),
+    ("|", True, ".", "\r\n"),
+])
+def test_locales_read_like_plain_csv(tmp_path, sep, bom, decimal, eol):
+    plain = read_raw(_write(tmp_path / "a.csv", ROWS), KNOWN)
+    other = read_raw(_write(tmp_path / "b.csv", ROWS, sep, bom, decimal, eol), KNOWN)
+    assert other.delimiter == sep and plain.delimiter == ","
+    assert list(other.data.columns) == list(KNOWN)
+    cols = [c for c in KNOWN if c != "jam_pelajaran"]
+    pd.testing.assert_frame_equal(plain.data[cols], other.data[cols])
+    a, bad_a = parse_number(plain.data["jam_pelajaran"], plain.decimal)
+    b, bad_b = parse_number(other.data["jam_pelajaran"], other.decimal)
+    np.testing.assert_array_equal(a, [32.0, 12.5, 1234.5])
+    np.testing.assert_array_equal(a, b)
+    assert not bad_a.any() and not bad_b.any()
+
+
+def test_cells_are_trimmed_blank_is_na_and_rows_numbered_from_one(tmp_path):
+    rt = read_raw(_write(tmp_path / "p.csv", ROWS), KNOWN)
+    assert rt.data.loc[3, "nama_pelatihan"] == "Bimtek"
+    assert pd.isna(rt.data.loc[3, "tanggal_mulai"])
+    assert rt.data.loc[2, "nama_pelatihan"] == "Orientasi; Tugas, Baru"
+    assert list(rt.data.index) == [1, 2, 3]
+    assert len(rt.sha256) == 64
+
+
+def test_windows_1252_file_is_read(tmp_path):
+    rows = [r[:] for r in ROWS]
+    rows[0][1] = "Pelatihan Café"
+    rt = read_raw(_write(tmp_path / "p.csv", rows, encoding="cp1252"), KNOWN)
+    assert rt.encoding == "cp1252" and rt.data.loc[1, "nama_pelatihan"] == "Pelatihan Café"
+
+
+def test_headers_are_matched_loosely_and_siasn_aliases_apply(tmp_path):
+    p = tmp_path / "r.csv"
+    p.write_text(" NIP Baru ;Unor Id;tmtJabatan;KODE-UNIT2;jenisMutasiId\n1;2;3;4;5\n", encoding="utf-8")
+    rt = read_raw(p, ("kode_unit", "tmt_jabatan"))
+    assert list(rt.data.columns) == ["nip", "kode_unit", "tmt_jabatan", "kode-unit2", "jenis_mutasi"]
+    assert rt.headers["nip"] == " NIP Baru "
+    assert canonical_header("Jam Pelajaran", KNOWN) == "jam_pelajaran"
+    # every alias maps to a column of the raw contract
+    from mutasi_analysis.schemas import SPECS
+
+    contract = {c for s in SPECS.values() for c in s.names}
+    assert set(COLUMN_ALIASES.values()) <= contract
+
+
+def test_two_headers_for_one_column_is_an_error(tmp_path):
+    p = tmp_path / "pegawai.csv"
+    p.write_text("nip,nipBaru\n1,2\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"pegawai\.csv: headers 'nip' and 'nipBaru' both mean column 'nip'"):
+        read_raw(p, ("nip",))
+
+
+def test_blank_lines_are_not_rows_but_lines_of_empty_fields_are(tmp_path):
+    p = tmp_path / "p.csv"
+    p.write_text("a,b\n1,2\n\n,\n3,4\n", encoding="utf-8")
+    rt = read_raw(p)
+    assert len(rt.data) == 3 and rt.data.loc[2].isna().all() and rt.data.loc[3, "a"] == "3"
+
+
+def test_quoted_newline_stays_in_its_cell(tmp_path):
+    p = tmp_path / "p.csv"
+    p.write_text('a,b\n"baris\nkedua",2\n3,4\n', encoding="utf-8")
+    rt = read_raw(p)
+    assert len(rt.data) == 2 and rt.data.loc[1, "a"] == "baris\nkedua"
+
+
+def test_ragged_line_names_the_file(tmp_path):
+    p = tmp_path / "skm.csv"
+    p.write_text("a,b\n1,2\n1,2,3\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"skm\.csv cannot be read as CSV.*same number of fields"):
+        read_raw(p)
+
+
+def test_find_raw_file(tmp_path):
+    assert find_raw_file(tmp_path, "pegawai") is None
+    (tmp_path / "PEGAWAI.CSV").write_text("x\n1\n")
+    (tmp_path / "~$pegawai.xlsx").write_text("lock")
+    assert find_raw_file(tmp_path, "pegawai").name == "PEGAWAI.CSV"
+    (tmp_path / "pegawai.xlsx").write_bytes(b"")
+    with pytest.raises(DataError, match="keep exactly one"):
+        find_raw_file(tmp_path, "pegawai")
+
+
+def test_xlsx_cells_become_text(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["nip", "tanggal_mulai", "waktu", "jam_pelajaran", "kosong"])
+    ws.append(["198703152010011002", dt.datetime(2024, 3, 5), dt.datetime(2024, 3, 5, 9, 15), 12.5, None])
+    ws.append([198703152010011002, dt.date(2024, 3, 6), None, 32, None])
+    ws.append([None, None, None, None, None])  # trailing formatted row
+    wb.save(tmp_path / "p.xlsx")
+    rt = read_raw(tmp_path / "p.xlsx")
+    assert rt.decimal == "." and rt.delimiter is None and len(rt.data) == 2
+    assert rt.data.loc[1].tolist()[:4] == ["198703152010011002", "2024-03-05", "2024-03-05 09:15:00", "12.5"]
+    assert rt.data.loc[2, "jam_pelajaran"] == "32"
+    # an 18-digit NIP typed as a number loses digits in Excel: it must not pass as a NIP
+    assert rt.data.loc[2, "nip"] == "1.98703152010011e+17"
+
+
+def test_parse_number_locale_rules():
+    s = pd.Series(["1.234,5", "12,5", "12.5", "1,500", "abc", None, "inf", "-3", " 4 ", "1e2"])
+    comma, bad_c = parse_number(s, ",")
+    dot, bad_d = parse_number(s, ".")
+    np.testing.assert_array_equal(comma, [1234.5, 12.5, 12.5, 1.5, np.nan, np.nan, np.nan, -3, 4, 100])
+    np.testing.assert_array_equal(dot, [np.nan, 12.5, 12.5, 1500, np.nan, np.nan, np.nan, -3, 4, 100])
+    assert bad_c.tolist() == [False, False, False, False, True, False, True, False, False, False]
+    assert bad_d[0] and bad_d[4] and not bad_d[5]
+    with pytest.raises(ValueError, match="decimal"):
+        parse_number(s, ";")
+
+
+def test_parse_datetime_reasons():
+    s = pd.Series(["05-03-2024 09:15", "2024-03-05", "31-02-2024", "kemarin", None, "01-01-0001",
+                   "2027-01-01", "1899-12-31", "5/3/2024", "2024-03-05T10:11:12", "05-03-2024 24:00", "29-02-2024"])
+    parsed, wrong, invalid = parse_datetime(s, dt.date(2026, 11, 28))
+    assert parsed[0] == pd.Timestamp("2024-03-05 09:15") and parsed[1] == pd.Timestamp("2024-03-05")
+    assert parsed[8] == pd.Timestamp("2024-03-05") and parsed[9] == pd.Timestamp("2024-03-05 10:11:12")
+    assert parsed[11] == pd.Timestamp("2024-02-29")
+    assert wrong.tolist() == [False, False, False, True] + [False] * 8
+    assert np.flatnonzero(invalid).tolist() == [2, 6, 7, 10]
+    assert parsed[[2, 3, 4, 5, 6, 7, 10]].isna().all()
