@@ -217,7 +217,8 @@ def sun_abraham(
     Xt = fe.demean(X)
     yt = fe.demean(y)
     XtX = Xt.T @ Xt
-    if np.linalg.matrix_rank(XtX) < k:
+    ev_ = np.linalg.eigvalsh(XtX)
+    if ev_[0] <= 1e-10 * max(ev_[-1], 1e-300):
         raise PanelDataError("the saturated event-study design is collinear; check the panel for "
                              "cohorts observed in too few periods")
     A = np.linalg.inv(XtX)
@@ -251,12 +252,12 @@ def sun_abraham(
         "se": np.sqrt(np.diag(V)),
         "n_obs": cell_n.to_numpy(dtype=np.int64),
     })
-    events = np.sort(ct["event_time"].unique())
+    cell_e = ct["event_time"].to_numpy()
+    cell_w = ct["n_obs"].to_numpy(dtype=float)
+    events, e_idx = np.unique(cell_e, return_inverse=True)
     W = np.zeros((len(events), k))
-    for i, e in enumerate(events):
-        sel = (ct["event_time"] == e).to_numpy()
-        W[i, sel] = ct["n_obs"].to_numpy(dtype=float)[sel] / ct["n_obs"].to_numpy(dtype=float)[sel].sum()
-    ct["weight"] = W.sum(axis=0)
+    W[e_idx, np.arange(k)] = cell_w / np.bincount(e_idx, weights=cell_w)[e_idx]
+    ct["weight"] = W.sum(axis=0)  # each cell's share in its event time
     est = W @ beta
     se = np.sqrt(np.einsum("ik,kl,il->i", W, V, W))
     q = stats.t.ppf(1 - alpha / 2, G - 1)

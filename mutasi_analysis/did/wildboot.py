@@ -400,7 +400,8 @@ def wild_cluster_bootstrap(
     yt = fe.demean(y)
     Xt = fe.demean(X)
     XtX = Xt.T @ Xt
-    if np.linalg.matrix_rank(XtX) < k:
+    ev_ = np.linalg.eigvalsh(XtX)
+    if ev_[0] <= 1e-10 * max(ev_[-1], 1e-300):
         raise ValueError(
             f"the regressors {names} are collinear (given the fixed effects); drop redundant terms"
         )
