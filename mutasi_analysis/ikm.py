@@ -285,22 +285,25 @@ def compute(
     w = _weight(weight)
     if min_respondents < 1:
         raise ValueError("min_respondents must be at least 1")
+    if not by:  # one row over everything: group on a constant, dropped at the end
+        out = compute(responses.assign(_all=""), ("_all",), weight, config=config, min_respondents=min_respondents, lang=lang)
+        return out.drop(columns="_all")
     by = _check_groups(responses, by, config)
     x = _element_matrix(responses)
     if len(x) == 0:
         raise DataError("there are no SKM responses to compute an IKM from (empty table)")
     answered = x.notna()
-    keys = responses[by].astype("str") if by else pd.DataFrame(index=responses.index)
+    keys = responses[by].astype("str")
     work = pd.concat([keys, x.fillna(0).astype("int64").add_prefix("s_"), answered.astype("int64").add_prefix("n_")], axis=1)
     work["_any"] = answered.any(axis=1).astype("int64")
     work["_none"] = 1 - work["_any"]
-    agg = work.groupby(by, sort=True).sum() if by else work.sum().to_frame().T
+    agg = work.groupby(by, sort=True).sum()
     rows = []
     for key, r in agg.iterrows():
         sums = np.array([r[f"s_{e}"] for e in ELEMENTS])
         counts = np.array([r[f"n_{e}"] for e in ELEMENTS])
         n = int(r["_any"])
-        row = dict(zip(by, key if isinstance(key, tuple) else (key,))) if by else {}
+        row = dict(zip(by, key if isinstance(key, tuple) else (key,)))
         row.update(n_responden=n, n_kosong=int(r["_none"]))
         nrr = {f"nrr_{e}": (s / c if c else np.nan) for e, s, c in zip(ELEMENTS, sums, counts)}
         unanswered = [e for e, c in zip(ELEMENTS, counts) if c == 0]
@@ -361,6 +364,8 @@ def by_element(
         regulation order) and ``terlemah`` (the rank-1 element). An element nobody answered has
         no score, rank or grade and is never the weakest.
     """
+    if not by:
+        return by_element(responses.assign(_all=""), ("_all",), config=config, lang=lang).drop(columns="_all")
     by = _check_groups(responses, by, config)
     x = _element_matrix(responses)
     if len(x) == 0:
@@ -450,6 +455,9 @@ def bootstrap_ci(
         raise ValueError(f"level must lie strictly between 0 and 1, got {level!r}")
     if n_boot < 100:
         raise ValueError(f"n_boot must be at least 100 for a percentile interval, got {n_boot!r}")
+    if not by:
+        out = bootstrap_ci(responses.assign(_all=""), ("_all",), weight, n_boot=n_boot, level=level, seed=seed, config=config, lang=lang)
+        return out.drop(columns="_all")
     table = compute(responses, by, weight, config=config, lang=lang)
     by = [by] if isinstance(by, str) else list(by)
     x = _element_matrix(responses)

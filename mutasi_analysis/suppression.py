@@ -28,7 +28,7 @@ from scipy.linalg import null_space
 
 from .text import fmt_number, label
 
-__all__ = ["Suppressed", "suppress", "recoverable_cells"]
+__all__ = ["Suppressed", "suppress", "suppress_long", "recoverable_cells"]
 
 _PUBLISHED = ("both", "rows", "columns", "none")
 
@@ -387,3 +387,55 @@ def suppress(
                 s = s.astype("Int64")
             shown[col] = s.mask(hidden_df[col])
     return Suppressed(table=shown, hidden=hidden_df, primary=primary_df, min_cell=int(min_cell))
+
+
+def suppress_long(
+    table: pd.DataFrame,
+    index: str,
+    columns: str | None,
+    value: str,
+    count: str,
+    min_cell: int | None = None,
+    *,
+    config=None,
+    published: str = "both",
+) -> Suppressed:
+    """Pivot a long result table (one row per group) and suppress it.
+
+    For example the output of :func:`mutasi_analysis.survey.readiness` by
+    ``("jenis_unit", "periode")``: ``index="jenis_unit", columns="periode",
+    value="share_belum_siap", count="n_kesiapan"``.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per group.
+    index, columns : str
+        Columns that become the rows and the columns of the shown table; ``columns=None``
+        gives a one-column table named after ``value``.
+    value : str
+        The column shown in the cells.
+    count : str
+        The people behind each row (the suppression counts). Combinations absent from
+        ``table`` are cells with no people (shown as ``-``).
+    min_cell, config, published
+        As for :func:`suppress`.
+
+    Returns
+    -------
+    Suppressed
+    """
+    need = [c for c in (index, columns, value, count) if c is not None and c not in table.columns]
+    if need:
+        raise ValueError(f"table lacks column(s) {', '.join(need)}")
+    keys = [index] + ([columns] if columns is not None else [])
+    if table.duplicated(keys).any():
+        raise ValueError(f"table has several rows per {' x '.join(keys)}; aggregate it first")
+    if columns is None:
+        shown = table.set_index(index)[[value]]
+        cnt = table.set_index(index)[[count]].rename(columns={count: value})
+    else:
+        shown = table.pivot(index=index, columns=columns, values=value)
+        cnt = table.pivot(index=index, columns=columns, values=count).reindex_like(shown)
+        cnt = cnt.fillna(0)
+    return suppress(shown, cnt, min_cell, config=config, published=published)

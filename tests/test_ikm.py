@@ -172,6 +172,16 @@ def test_element_nobody_answered_gives_explicit_not_enough_data():
     assert out.loc["KEL-ALAK", "catatan"] == ""
 
 
+def test_empty_by_gives_one_row_over_everything():
+    rng = np.random.default_rng(6)
+    df = _random_responses(rng, n_units=3, n=20)
+    overall = ikm.compute(df, by=())
+    assert len(overall) == 1 and "kode_unit" not in overall.columns
+    assert overall.loc[0, "ikm"] == ikm.compute(df.assign(kode_unit="X")).loc[0, "ikm"]
+    assert len(ikm.by_element(df, by=())) == 9
+    assert len(ikm.bootstrap_ci(df, by=(), n_boot=200)) == 1
+
+
 def test_min_respondents_gives_a_note_not_a_drop():
     rng = np.random.default_rng(1)
     df = _random_responses(rng, n_units=2, n=4, p_blank=0.0)

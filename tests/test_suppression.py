@@ -8,7 +8,7 @@ import pytest
 from scipy.optimize import linprog
 
 from mutasi_analysis.config import load_config
-from mutasi_analysis.suppression import recoverable_cells, suppress
+from mutasi_analysis.suppression import recoverable_cells, suppress, suppress_long
 
 
 def _with_totals(t: pd.DataFrame) -> pd.DataFrame:
@@ -193,3 +193,28 @@ def test_bad_counts_are_rejected():
     bad.at["a", "Total"] = 99
     with pytest.raises(ValueError, match="add up"):
         suppress(bad, min_cell=5, total_row="Total", total_col="Total")
+
+
+def test_suppress_long_pivots_a_result_table():
+    long = pd.DataFrame(
+        {
+            "jenis_unit": ["puskesmas", "puskesmas", "kantor_kelurahan", "kantor_kelurahan", "kantor_camat"],
+            "periode": ["2025-S1", "2025-S2", "2025-S1", "2025-S2", "2025-S2"],
+            "share_belum_siap": [0.5, 0.25, 0.4, 0.3, 0.0],
+            "n_kesiapan": [12, 8, 10, 20, 3],
+        }
+    )
+    s = suppress_long(long, "jenis_unit", "periode", "share_belum_siap", "n_kesiapan", 5)
+    assert s.table.shape == (3, 2)
+    assert s.primary.at["kantor_camat", "2025-S2"]
+    # nobody there: not a small cell, but the only complement in its row, so hidden too
+    assert not s.primary.at["kantor_camat", "2025-S1"] and s.hidden.at["kantor_camat", "2025-S1"]
+    assert s.formatted().at["kantor_camat", "2025-S1"] == "*"
+    empty = suppress_long(long.iloc[:4], "jenis_unit", "periode", "share_belum_siap", "n_kesiapan", 5)
+    assert empty.formatted(decimals=2).at["puskesmas", "2025-S1"] == "0,50"
+    assert not recoverable_cells(s.hidden).to_numpy().any()
+    assert s.hidden.to_numpy().sum() >= 2
+    one = suppress_long(long[long.periode == "2025-S2"], "jenis_unit", None, "share_belum_siap", "n_kesiapan", 5, published="columns")
+    assert one.hidden["share_belum_siap"].sum() == 2
+    with pytest.raises(ValueError, match="several rows"):
+        suppress_long(pd.concat([long, long]), "jenis_unit", "periode", "share_belum_siap", "n_kesiapan", 5)
