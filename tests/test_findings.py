@@ -217,3 +217,60 @@ def test_bad_records_are_rejected():
         IkmChange("U", "2025-S1", "E", 50.0, "2025-S2", "A", 90.0)
     with pytest.raises(ValueError, match="language"):
         findings.evaluate(FindingInputs("2025-S2"), load_config("config/alak.toml"), lang="fr")
+
+
+# --- the demo data set --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    demo_mod = pytest.importorskip("mutasi_analysis.demo")
+    out = tmp_path_factory.mktemp("demo")
+    demo_mod.write_demo_data(out, seed=4)
+    return out
+
+
+def test_demo_findings_fire_exactly_where_the_truth_says(demo, cfg):
+    import json
+
+    from mutasi_analysis import survey
+
+    truth = json.loads((demo / "truth.json").read_text(encoding="utf-8"))
+    t_ikm = pd.DataFrame(truth["ikm"])
+    periods = sorted(t_ikm["period"].unique())
+    prev_p, last_p = periods[-2], periods[-1]
+
+    raw = pd.read_csv(demo / "skm.csv", sep=";", encoding="utf-8-sig", dtype={"kode_unit": "str"})
+    raw["tanggal"] = pd.to_datetime(raw["tanggal"], format="mixed", yearfirst=True)
+    table = ikm.compute(ikm.add_period(raw), by=("kode_unit", "periode"), config=cfg)
+    now, before = table[table.periode == last_p], table[table.periode == prev_p]
+    changes = ikm.compare_periods(now, before.drop(columns="periode")).assign(periode_sebelumnya=prev_p)
+    adequacy = ikm.sample_adequacy(now, config=cfg)
+
+    sheets = pd.read_csv(demo / "survei_asn.csv", dtype={"nip": "str"})
+    sheets["tanggal"] = pd.to_datetime(sheets["tanggal"], format="%d-%m-%Y")
+    ready = survey.readiness(ikm.add_period(sheets), by=("periode",)).set_index("periode")
+    r_last = ready.loc[max(ready.index)]
+
+    inputs = FindingInputs(
+        last_p,
+        readiness_answered=int(r_last["n_kesiapan"]),
+        readiness_unready=int(r_last["n_belum_siap"]),
+        ikm_changes=findings.ikm_changes(changes),
+        skm_samples=findings.skm_samples(adequacy),
+    )
+    ids = set(findings.evaluate(inputs, cfg)["id"])
+
+    # expected from truth.json alone, by the rules' definitions
+    by_unit = t_ikm.pivot(index="kode_unit", columns="period", values="ikm")
+    grade = lambda v: "ABCD".index(ikm.category(v)[0])  # noqa: E731
+    dropped = {u for u in by_unit.index if grade(by_unit.at[u, last_p]) > grade(by_unit.at[u, prev_p])}
+    last = t_ikm[t_ikm.period == last_p]
+    short = set(last.loc[last.n_responden < last.required, "kode_unit"])
+    r_truth = [r for r in truth["readiness"] if r["period"] == max(ready.index)][0]
+    unready = r_truth["answered"] >= cfg.thresholds.min_cell_size and r_truth["share"] > cfg.thresholds.unready_share_training
+
+    assert short and dropped, "the demo plants a short SKM sample and an IKM grade drop"
+    assert {i.removeprefix("IKM-TURUN-") for i in ids if i.startswith("IKM-TURUN-")} == dropped
+    assert {i.removeprefix("SAMPEL-SKM-") for i in ids if i.startswith("SAMPEL-SKM-")} == short
+    assert ("KESIAPAN" in ids) is unready
