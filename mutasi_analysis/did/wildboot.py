@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 import warnings
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
@@ -185,7 +185,7 @@ class WildBootstrapResult(DiDResult):
     Attributes
     ----------
     param : str
-        Tested coefficient.
+        Tested coefficient (or the linear combination, written out).
     estimate, se, tstat : float
         OLS estimate, its CRV1 standard error and ``estimate / se``.
     pvalue : float
@@ -321,7 +321,7 @@ def _sign_vectors(G: int) -> np.ndarray:
 def wild_cluster_bootstrap(
     data: pd.DataFrame,
     formula: str,
-    param: str,
+    param: str | Mapping[str, float],
     cluster: str,
     B: int = 9999,
     weights: str = "rademacher",
@@ -339,8 +339,10 @@ def wild_cluster_bootstrap(
         Model in formula syntax, e.g. ``"y ~ treat + C(unit) + C(time)"``. Terms written
         exactly as ``C(var)`` are absorbed as fixed effects (projected out, not estimated);
         other terms are built by ``formulaic``.
-    param : str
-        Name of the coefficient to test (a column of the design, e.g. ``"treat"``).
+    param : str or mapping
+        Name of the coefficient to test (a column of the design, e.g. ``"treat"``), or a
+        linear combination as ``{name: weight}`` (e.g. an average of event-study
+        coefficients); the test is of ``sum(weight * coefficient) = 0``.
     cluster : str
         Column identifying clusters (at least 2; with fewer than about 12 prefer
         ``weights="webb"``).
@@ -383,13 +385,20 @@ def wild_cluster_bootstrap(
     n_na = int(data[cluster].isna().sum())
     if n_na:
         raise ValueError(f"cluster column {cluster!r} has {n_na} missing values; fill or drop them first")
-    call = dict(formula=formula, param=param, cluster=cluster, B=int(B), weights=weights,
+    call = dict(formula=formula, param=param if isinstance(param, str) else dict(param), cluster=cluster, B=int(B), weights=weights,
                 impose_null=bool(impose_null), seed=seed, alpha=alpha)
 
     y, X, names, fe_codes, _ = _design(data, formula)
-    if param not in names:
-        raise ValueError(f"param {param!r} is not a column of the design; choose one of {names}")
-    j = names.index(param)
+    combo = {param: 1.0} if isinstance(param, str) else dict(param)
+    if not combo:
+        raise ValueError("param must be a coefficient name or a non-empty {name: weight} mapping")
+    unknown = [p for p in combo if p not in names]
+    if unknown:
+        raise ValueError(f"param {unknown} not a column of the design; choose from {names}")
+    Rvec = np.zeros(len(names))
+    for p_, w_ in combo.items():
+        Rvec[names.index(p_)] = float(w_)
+    label = param if isinstance(param, str) else " + ".join(f"{w:g}*{p}" for p, w in combo.items())
     cl, _ = pd.factorize(data[cluster], sort=True)
     G = int(cl.max()) + 1
     if G < 2:
@@ -408,7 +417,8 @@ def wild_cluster_bootstrap(
     A = np.linalg.inv(XtX)
     beta = A @ (Xt.T @ yt)
     uhat = yt - Xt @ beta
-    z = Xt @ A[:, j]  # each row's weight in beta_j
+    AR = A @ Rvec
+    z = Xt @ AR  # each row's weight in R'beta
     K = k + fe.n_levels
     if N - K <= 0:
         raise ValueError("more parameters than observations")
@@ -416,9 +426,9 @@ def wild_cluster_bootstrap(
     Cm = sp.csr_matrix((np.ones(N), (cl, np.arange(N))), shape=(G, N))
     score = Cm @ (z * uhat)
     se = float(np.sqrt(ssc * np.sum(score**2)))
-    bj, Ajj = float(beta[j]), float(A[j, j])
+    bj, Ajj = float(Rvec @ beta), float(Rvec @ AR)
 
-    # Residuals of the bootstrap DGP as u0 + r*u1 (r = hypothesised value of beta_j).
+    # Residuals of the bootstrap DGP as u0 + r*u1 (r = hypothesised value of R'beta).
     if impose_null:
         u0, u1 = uhat + bj / Ajj * z, -z / Ajj
     else:
@@ -480,7 +490,7 @@ def wild_cluster_bootstrap(
         if isinstance(v, np.ndarray):
             v.setflags(write=False)
     return WildBootstrapResult(
-        method="wild_cluster_bootstrap", call=call, n_obs=N, n_units=G, param=param,
+        method="wild_cluster_bootstrap", call=call, n_obs=N, n_units=G, param=label,
         estimate=bj, se=se, B=int(V.shape[1]), enumerated=bool(enumerated), n_clusters=G,
         seed=seed_used, alpha=alpha, _boot=boot,
     )

@@ -39,7 +39,8 @@ def _wildboottest_tstats(data, formula, param, cluster, impose_null=True, B=9999
     """Bootstrap t-statistics and p-value of the peer package on the same model."""
     wbt = pytest.importorskip("wildboottest.wildboottest")
     m = smf.ols(formula, data=data)
-    R = (np.asarray(m.exog_names) == param).astype(float)
+    combo = {param: 1.0} if isinstance(param, str) else param
+    R = np.array([combo.get(n, 0.0) for n in m.exog_names], dtype=float)
     wb = wbt.WildboottestCL(X=m.exog, Y=m.endog, cluster=data[cluster].to_numpy(), R=R, B=B, seed=1)
     wb.get_scores(bootstrap_type="11", impose_null=impose_null)
     with warnings.catch_warnings():
@@ -216,3 +217,21 @@ def test_bad_input_is_reported_clearly():
         wild_cluster_bootstrap(d.assign(t2=2 * d["treat"]), "y ~ treat + t2 + C(unit)", "treat", "unit")
     with pytest.warns(UserWarning, match="consider weights='webb'"):
         wild_cluster_bootstrap(_panel(n_units=12), f, "treat", "unit", B=999, seed=1)
+
+
+@pytest.mark.peer
+def test_linear_combination_matches_wildboottest_with_r_vector():
+    """Testing 0.25*treat + 0.75*x = 0 (e.g. an average of event-study coefficients)."""
+    d = _panel(n_units=10, seed=5)
+    f = "y ~ treat + x + C(unit) + C(time)"
+    combo = {"treat": 0.25, "x": 0.75}
+    res = wild_cluster_bootstrap(d, f, combo, "unit")
+    fit = smf.ols(f, data=d).fit()
+    assert res.estimate == pytest.approx(0.25 * fit.params["treat"] + 0.75 * fit.params["x"], rel=1e-10)
+    assert res.param == "0.25*treat + 0.75*x" and res.call["param"] == combo
+    peer_t, peer_tstat, peer_p = _wildboottest_tstats(d, f, combo, "unit")
+    assert res.tstat == pytest.approx(peer_tstat, rel=1e-9)
+    np.testing.assert_allclose(_our_tstats(res), peer_t, rtol=1e-9, atol=1e-9)
+    assert 0 <= res.pvalue - peer_p <= 2 / 2**10 + 1e-12
+    with pytest.raises(ValueError, match="not a column of the design"):
+        wild_cluster_bootstrap(d, f, {"treat": 1.0, "z": 1.0}, "unit")
