@@ -129,6 +129,14 @@ def complaint_times(complaints: pd.DataFrame, config: RegionConfig, data_end=Non
         ``tersensor`` (unanswered and still within the target at ``data_end``) and
         ``tepat_waktu`` (boolean; NA when censored). ``attrs["data_end"]`` holds the date used.
     """
+    df, data_end = _times(complaints, config, data_end)
+    df.attrs["data_end"] = data_end
+    return df
+
+
+def _times(complaints: pd.DataFrame, config: RegionConfig, data_end) -> tuple[pd.DataFrame, pd.Timestamp]:
+    # Kept free of DataFrame.attrs: pandas deep-copies attrs on every operation, which
+    # dominated the run time of the panel.
     df = _check(complaints, config)
     stamps = pd.concat([df["waktu_diterima"], df["waktu_respon_pertama"], df["waktu_selesai"]])
     latest = stamps.max()
@@ -152,8 +160,22 @@ def complaint_times(complaints: pd.DataFrame, config: RegionConfig, data_end=Non
     df["diselesaikan"] = df["status"].eq("selesai")
     df["tersensor"] = censored
     df["tepat_waktu"] = on_time
-    df.attrs["data_end"] = data_end
-    return df
+    return df, data_end
+
+
+def _period_ids(dates: pd.Series, kind: str) -> pd.Series:
+    """Period id of each date, vectorised (same ids as :class:`~mutasi_analysis.periods.Period`)."""
+    y = dates.dt.year.astype(str)
+    m = dates.dt.month
+    if kind == "month":
+        return y + "-" + m.map("{:02d}".format)
+    if kind == "quarter":
+        return y + "-Q" + ((m - 1) // 3 + 1).astype(str)
+    if kind == "semester":
+        return y + "-S" + ((m - 1) // 6 + 1).astype(str)
+    if kind == "year":
+        return y
+    raise ValueError(f"unknown period kind {kind!r}; use month, quarter, semester or year")
 
 
 def _as_periods(periods, kind, first, last) -> list[Period]:
@@ -179,35 +201,49 @@ def _as_periods(periods, kind, first, last) -> list[Period]:
     return out
 
 
-def _metrics(g: pd.DataFrame) -> dict:
-    """Metrics of one group of complaint rows (recomputed from rows, never from means)."""
-    r = g["respon_hari_kerja"].dropna()
-    s = g["penyelesaian_hari_kerja"].dropna()
-    tw = g["tepat_waktu"]
-    assessed = int(tw.notna().sum())
-    n_on = int(tw.fillna(False).sum())
-    return {
-        "diterima": len(g),
-        "diselesaikan": int(g["diselesaikan"].sum()),
-        "n_respon": len(r),
-        "respon_hari_kerja_mean": float(r.mean()) if len(r) else np.nan,
-        "respon_hari_kerja_median": float(r.median()) if len(r) else np.nan,
-        "n_penyelesaian": len(s),
-        "penyelesaian_hari_kerja_mean": float(s.mean()) if len(s) else np.nan,
-        "penyelesaian_hari_kerja_median": float(s.median()) if len(s) else np.nan,
-        "n_tepat_waktu": n_on,
-        "n_dinilai": assessed,
-        "n_tersensor": int(g["tersensor"].sum()),
-        "share_tepat_waktu": n_on / assessed if assessed else np.nan,
-    }
+_METRIC_COLS = (
+    "diterima", "diselesaikan", "n_respon", "respon_hari_kerja_mean", "respon_hari_kerja_median",
+    "n_penyelesaian", "penyelesaian_hari_kerja_mean", "penyelesaian_hari_kerja_median",
+    "n_tepat_waktu", "n_dinilai", "n_tersensor", "share_tepat_waktu",
+)
 
 
-def _backlog(times: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
-    """Per unit: received on or before ``day`` (end of day) and not resolved by it."""
-    cut = day.normalize() + pd.Timedelta(days=1)  # end of the day, exclusive
-    resolved = times["diselesaikan"] & (times["waktu_selesai"] < cut)
-    open_ = (times["waktu_diterima"] < cut) & ~resolved
-    return times.loc[open_, "kode_unit"].value_counts()
+def _metrics(times: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Metrics per group of complaint rows (recomputed from rows, never from other means)."""
+    t = times.assign(
+        _on=times["tepat_waktu"].astype("float64"),  # 1 / 0 / NaN (censored)
+        _done=times["diselesaikan"].astype("int64"),
+        _cens=times["tersensor"].astype("int64"),
+    )
+    g = t.groupby(keys, sort=False)
+    out = pd.DataFrame({
+        "diterima": g.size(),
+        "diselesaikan": g["_done"].sum(),
+        "n_respon": g["respon_hari_kerja"].count(),
+        "respon_hari_kerja_mean": g["respon_hari_kerja"].mean(),
+        "respon_hari_kerja_median": g["respon_hari_kerja"].median(),
+        "n_penyelesaian": g["penyelesaian_hari_kerja"].count(),
+        "penyelesaian_hari_kerja_mean": g["penyelesaian_hari_kerja"].mean(),
+        "penyelesaian_hari_kerja_median": g["penyelesaian_hari_kerja"].median(),
+        "n_tepat_waktu": g["_on"].sum(),
+        "n_dinilai": g["_on"].count(),
+        "n_tersensor": g["_cens"].sum(),
+    })
+    out["share_tepat_waktu"] = out["n_tepat_waktu"] / out["n_dinilai"].where(out["n_dinilai"] > 0)
+    return out
+
+
+def _backlogs(times: pd.DataFrame, units, days) -> dict:
+    """Backlog per (unit, day): received by the end of ``day`` and not resolved by then."""
+    out = {}
+    for u in units:
+        t = times[times["kode_unit"] == u]
+        recv = np.sort(t["waktu_diterima"].to_numpy())
+        done = np.sort(t.loc[t["diselesaikan"], "waktu_selesai"].to_numpy())
+        for d in days:
+            cut = np.datetime64(d.normalize() + pd.Timedelta(days=1))  # end of the day, exclusive
+            out[(u, d)] = int(np.searchsorted(recv, cut, side="left") - np.searchsorted(done, cut, side="left"))
+    return out
 
 
 _COUNT_COLS = ("diterima", "diselesaikan", "n_respon", "n_penyelesaian", "n_tepat_waktu", "n_dinilai", "n_tersensor", "backlog")
@@ -249,20 +285,19 @@ def service_panel(
         ``n_penyelesaian`` and ``n_dinilai`` say so). Monthly panels also carry ``t``
         (``year * 12 + month - 1``).
     """
-    times = complaint_times(complaints, config, data_end=data_end)
-    data_end = times.attrs["data_end"]
+    times, data_end = _times(complaints, config, data_end)
     pers = _as_periods(periods, kind, times["waktu_diterima"].min(), data_end)
-    times["periode"] = [period_of(d, kind).id for d in times["waktu_diterima"]]
-    groups = {k: g for k, g in times.groupby(["kode_unit", "periode"], sort=False)}
-    empty = times.iloc[0:0]
-    rows = []
-    for p in pers:
-        bl = _backlog(times, min(pd.Timestamp(p.end), data_end))
-        for u in config.unit_codes:
-            m = _metrics(groups.get((u, p.id), empty))
-            m["backlog"] = int(bl.get(u, 0))
-            rows.append({"kode_unit": u, "periode": p.id, **m})
-    out = pd.DataFrame(rows)
+    times["periode"] = _period_ids(times["waktu_diterima"], kind)
+    units = list(config.unit_codes)
+    idx = pd.MultiIndex.from_product([units, [p.id for p in pers]], names=["kode_unit", "periode"])
+    m = _metrics(times, ["kode_unit", "periode"]).reindex(idx)
+    for c in ("diterima", "diselesaikan", "n_respon", "n_penyelesaian", "n_tepat_waktu", "n_dinilai", "n_tersensor"):
+        m[c] = m[c].fillna(0)
+    ends = {p.id: min(pd.Timestamp(p.end), data_end) for p in pers}
+    bl = _backlogs(times, units, sorted(set(ends.values())))
+    out = m.reset_index()
+    out["backlog"] = [bl[(u, ends[p])] for u, p in zip(out["kode_unit"], out["periode"])]
+    out = out[["kode_unit", "periode", *_METRIC_COLS, "backlog"]]
     if kind == "month":
         out.insert(2, "t", [int(x[:4]) * 12 + int(x[5:7]) - 1 for x in out["periode"]])
     for c in _COUNT_COLS:
@@ -331,15 +366,17 @@ def period_summary(complaints: pd.DataFrame, config: RegionConfig, period, kind:
     kind = kind or config.period.kind
     (p,) = _as_periods([period], kind, None, None)
     panel = service_panel(complaints, config, kind=kind, periods=[p], data_end=data_end)
-    times = complaint_times(complaints, config, data_end=data_end)
-    in_p = times[times["waktu_diterima"].map(p.contains)]
+    times, _ = _times(complaints, config, data_end)
+    in_p = times[_period_ids(times["waktu_diterima"], kind) == p.id]
     if in_p.empty:
         raise NotEnoughData(
             f"no complaints were received in {p.id} ({p.start}..{p.end}); check the period or the pengaduan export"
         )
-    total = _metrics(in_p)
+    total = _metrics(in_p.assign(_all=ALL_UNITS), ["_all"]).reset_index(drop=True)
+    total.insert(0, "kode_unit", ALL_UNITS)
+    total.insert(1, "periode", p.id)
     total["backlog"] = int(panel["backlog"].sum())
-    out = pd.concat([panel, pd.DataFrame([{"kode_unit": ALL_UNITS, "periode": p.id, **total}])], ignore_index=True)
+    out = pd.concat([panel, total], ignore_index=True)
     for c in _COUNT_COLS:
         out[c] = out[c].astype("int64")
     out.attrs["data_end"] = panel.attrs["data_end"]
