@@ -507,16 +507,23 @@ def diff_proportions(count1: int, n1: int, count2: int, n2: int, level: float = 
     return count1 / n1 - count2 / n2, float(low), float(high)
 
 
+_MEASURES = {
+    "belum_siap": ("n_kesiapan", "n_belum_siap", "share_belum_siap"),
+    "butuh_pelatihan": ("n_pelatihan_dijawab", "n_butuh_pelatihan", "share_butuh_pelatihan"),
+}
+
+
 def change_from_previous(
     responses: pd.DataFrame,
     period: str,
     *,
     kind: str = "semester",
     by=(),
+    measure: str = "belum_siap",
     level: float = 0.95,
     lang: str = "id",
 ) -> pd.DataFrame:
-    """Change in the share not ready from the previous period, with a confidence interval.
+    """Change in the share not ready (or asking for training) from the previous period.
 
     Parameters
     ----------
@@ -528,6 +535,8 @@ def change_from_previous(
         Period kind of the region config.
     by : sequence of str
         Extra grouping columns (e.g. ``("jenis_unit",)``).
+    measure : {"belum_siap", "butuh_pelatihan"}
+        Share not ready (default) or share asking for training.
     level : float
         Confidence level of the Newcombe interval for the difference.
     lang : {"id", "en"}
@@ -536,11 +545,15 @@ def change_from_previous(
     Returns
     -------
     DataFrame
-        Per group: ``periode``, ``periode_sebelumnya``, ``n_kesiapan``, ``n_belum_siap``,
-        ``share_belum_siap``, the same three with suffix ``_sebelumnya``, ``selisih``
-        (current minus previous), ``ci_bawah``, ``ci_atas`` and ``catatan``. A group missing
-        in either period gets no difference and a note.
+        Per group: ``periode``, ``periode_sebelumnya``, the measure's answered count, case
+        count and share (``n_kesiapan``, ``n_belum_siap``, ``share_belum_siap`` by default),
+        the same three with suffix ``_sebelumnya``, ``selisih`` (current minus previous),
+        ``ci_bawah``, ``ci_atas`` and ``catatan``. A group missing in either period gets no
+        difference and a note.
     """
+    if measure not in _MEASURES:
+        raise ValueError(f"measure must be one of {', '.join(_MEASURES)}, got {measure!r}")
+    n_col, c_col, s_col = _MEASURES[measure]
     current = parse_period(period, kind)
     prev = current.previous()
     df = responses if "periode" in responses.columns else add_period(responses, kind)
@@ -551,7 +564,7 @@ def change_from_previous(
     table = readiness(both, by=["periode"] + by, lang=lang)
     cur = table[table["periode"] == current.id].drop(columns="periode")
     old = table[table["periode"] == prev.id].drop(columns="periode")
-    keep = ["n_kesiapan", "n_belum_siap", "share_belum_siap"]
+    keep = [n_col, c_col, s_col]
     if by:
         merged = cur[by + keep].merge(old[by + keep], on=by, how="outer", suffixes=("", "_sebelumnya"))
     else:
@@ -562,21 +575,21 @@ def change_from_previous(
             merged = pd.DataFrame([{}], columns=keep + [k + "_sebelumnya" for k in keep])
     rows = []
     for _, r in merged.iterrows():
-        n1, n0 = r.get("n_kesiapan"), r.get("n_kesiapan_sebelumnya")
+        n1, n0 = r.get(n_col), r.get(f"{n_col}_sebelumnya")
         row = {c: r[c] for c in by}
         if pd.isna(n1) or pd.isna(n0) or n1 == 0 or n0 == 0:
             row.update(selisih=np.nan, ci_bawah=np.nan, ci_atas=np.nan, catatan=label("not_enough_data", lang))
         else:
-            d, lo, hi = diff_proportions(int(r["n_belum_siap"]), int(n1), int(r["n_belum_siap_sebelumnya"]), int(n0), level)
+            d, lo, hi = diff_proportions(int(r[c_col]), int(n1), int(r[f"{c_col}_sebelumnya"]), int(n0), level)
             row.update(selisih=d, ci_bawah=lo, ci_atas=hi, catatan="")
         rows.append(row)
     extra = pd.DataFrame(rows, index=merged.index)
     out = pd.concat([merged[by + [c for c in merged.columns if c not in by]], extra.drop(columns=by)], axis=1)
     out.insert(len(by), "periode", current.id)
     out.insert(len(by) + 1, "periode_sebelumnya", prev.id)
-    for c in ("n_kesiapan", "n_belum_siap", "n_kesiapan_sebelumnya", "n_belum_siap_sebelumnya"):
+    for c in (n_col, c_col, f"{n_col}_sebelumnya", f"{c_col}_sebelumnya"):
         out[c] = out[c].fillna(0).astype("int64")
-    for c in ("share_belum_siap", "share_belum_siap_sebelumnya", "selisih", "ci_bawah", "ci_atas"):
+    for c in (s_col, f"{s_col}_sebelumnya", "selisih", "ci_bawah", "ci_atas"):
         out[c] = out[c].astype("Float64")
     out["catatan"] = out["catatan"].astype("str")
     return out.reset_index(drop=True)

@@ -224,7 +224,8 @@ def test_bad_records_are_rejected():
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    demo_mod = pytest.importorskip("mutasi_analysis.demo")
+    from mutasi_analysis import demo as demo_mod
+
     out = tmp_path_factory.mktemp("demo")
     demo_mod.write_demo_data(out, seed=4)
     return out
@@ -274,3 +275,25 @@ def test_demo_findings_fire_exactly_where_the_truth_says(demo, cfg):
     assert {i.removeprefix("IKM-TURUN-") for i in ids if i.startswith("IKM-TURUN-")} == dropped
     assert {i.removeprefix("SAMPEL-SKM-") for i in ids if i.startswith("SAMPEL-SKM-")} == short
     assert ("KESIAPAN" in ids) is unready
+
+
+# --- text helpers --------------------------------------------------------------------------------
+
+
+def test_labels_and_number_formats():
+    from mutasi_analysis import text
+
+    assert text.label("n_responden") == "Jumlah responden"
+    assert text.label("n_responden", "en") == "Respondents"
+    assert text.label("kinerja_A") == "Sangat Baik"
+    with pytest.raises(KeyError, match="no_such_key"):
+        text.label("no_such_key")
+    with pytest.raises(ValueError, match="language"):
+        text.label("ikm", "de")
+    assert text.fmt_number(1234.5, 2) == "1.234,50"
+    assert text.fmt_number(1234.5, 2, "en") == "1,234.50"
+    assert text.fmt_number(float("nan")) == "tidak cukup data"
+    assert text.fmt_pct(0.3333) == "33,3%" and text.fmt_pct(None, lang="en") == "not enough data"
+    for key, langs in {**text.LABELS, **text.TEMPLATES}.items():
+        assert set(langs) == set(text.LANGS), key
+    assert set(findings.evaluate(FindingInputs("x"), load_config("config/alak.toml")).columns) <= set(text.LABELS)

@@ -367,7 +367,8 @@ def test_add_period_uses_the_period_kind():
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    demo_mod = pytest.importorskip("mutasi_analysis.demo")
+    from mutasi_analysis import demo as demo_mod
+
     out = tmp_path_factory.mktemp("demo")
     demo_mod.write_demo_data(out, seed=2)
     return out
@@ -391,3 +392,17 @@ def test_ikm_reproduces_the_demo_truth_exactly(demo):
     short = adequacy[~adequacy["memadai"].astype(bool)]
     expected = merged[merged["n_responden_x"] < merged["required"]]
     assert sorted(zip(short.kode_unit, short.periode)) == sorted(zip(expected.kode_unit, expected.periode))
+
+
+def test_every_table_column_has_an_indonesian_label():
+    from mutasi_analysis.text import relabel
+
+    rng = np.random.default_rng(12)
+    df = _random_responses(rng, n_units=2, n=30)
+    t = ikm.compute(df)
+    for table in (t, ikm.by_element(df), ikm.bootstrap_ci(df, n_boot=200), ikm.sample_adequacy(t, {"U0": 50}), ikm.compare_periods(t, t)):
+        shown = relabel(table)
+        assert len(set(shown.columns)) == len(table.columns)
+        assert not set(shown.columns) & set(table.columns)
+    assert "NRR Persyaratan" in relabel(t).columns
+    assert "Nilai IKM" in relabel(t).columns and "IKM score" in relabel(t, "en").columns

@@ -59,7 +59,7 @@ def test_missing_item_column_is_named():
 
 @pytest.mark.peer
 def test_alpha_matches_pingouin_on_its_example_and_on_random_scales():
-    pg = pytest.importorskip("pingouin")
+    import pingouin as pg  # test dependency: an independent implementation
     data = pg.read_dataset("cronbach_alpha")  # ships with pingouin (no network)
     wide = data.pivot(index="Subj", columns="Items", values="Scores")
     ours = survey.cronbach_alpha(wide)
@@ -211,6 +211,16 @@ def test_change_from_previous_period():
     assert out["share_belum_siap"] == pytest.approx(0.6) and out["share_belum_siap_sebelumnya"] == pytest.approx(0.2)
     d, lo, hi = survey.diff_proportions(6, 10, 2, 10)
     assert out["selisih"] == pytest.approx(0.4) and (out["ci_bawah"], out["ci_atas"]) == pytest.approx((lo, hi))
+    # the same for the share asking for training (kebutuhan_pelatihan >= 4)
+    need = _sheets(
+        [[3, 3, 3, 3, 5, 3, 3]] * 3 + [[3, 3, 3, 3, 1, 3, 3]] * 7 + [[3, 3, 3, 3, 4, 3, 3]] * 8 + [[3, 3, 3, 3, 2, 3, 3]] * 2,
+        dates=["2025-08-01"] * 10 + ["2025-02-01"] * 10,
+    )
+    tr = survey.change_from_previous(need, "2025-S2", measure="butuh_pelatihan").iloc[0]
+    assert tr["share_butuh_pelatihan"] == pytest.approx(0.3) and tr["share_butuh_pelatihan_sebelumnya"] == pytest.approx(0.8)
+    assert tr["selisih"] == pytest.approx(-0.5) and tr["ci_atas"] < 0
+    with pytest.raises(ValueError, match="measure"):
+        survey.change_from_previous(need, "2025-S2", measure="bahagia")
     # a period without a predecessor in the data: explicit, no silent NaN
     first = survey.change_from_previous(df, "2025-S1").iloc[0]
     assert pd.isna(first["selisih"]) and first["catatan"] == "tidak cukup data"
@@ -278,7 +288,8 @@ def test_training_link_counts_one_sheet_per_rotation_and_reports_too_few():
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    demo_mod = pytest.importorskip("mutasi_analysis.demo")
+    from mutasi_analysis import demo as demo_mod
+
     out = tmp_path_factory.mktemp("demo")
     demo_mod.write_demo_data(out, seed=3)
     return out
@@ -299,3 +310,19 @@ def test_readiness_reproduces_the_demo_truth(demo):
         assert row["n_kesiapan"] == t["answered"]
         assert row["n_belum_siap"] == t["unready"]
         assert row["share_belum_siap"] == t["share"]
+
+
+def test_every_table_column_has_an_indonesian_label():
+    from mutasi_analysis.text import relabel
+
+    df = _sheets([[1, 2, 3, 4, 5, 1, 2]] * 6 + [[4, 4, 4, 4, 2, 4, 4]] * 6, dates=["2025-02-01"] * 6 + ["2025-08-01"] * 6)
+    df = survey.add_time_since_rotation(df, pd.Series(pd.to_datetime(["2024-12-01"] * 12), index=df["pid"]))
+    for table in (
+        survey.readiness(df, by=("kelompok_sejak_mutasi",)),
+        survey.item_distribution(df),
+        survey.change_from_previous(df, "2025-S2"),
+        survey.change_from_previous(df, "2025-S2", measure="butuh_pelatihan"),
+        survey.scale_scores(df),
+    ):
+        shown = relabel(table)
+        assert not set(shown.columns) & set(table.columns) - {"item"}
