@@ -272,6 +272,8 @@ def suppress(
         raise ValueError(f"counts must be a DataFrame, got {type(counts).__name__}")
     if not (counts.index.equals(table.index) and counts.columns.equals(table.columns)):
         raise ValueError("counts must have exactly the index and columns of table (one people count per cell)")
+    if not (table.index.is_unique and table.columns.is_unique):
+        raise ValueError("table needs unique row and column labels; aggregate duplicates first")
     if total_row is not None and total_row not in table.index:
         raise ValueError(f"total_row {total_row!r} is not a row of the table")
     if total_col is not None and total_col not in table.columns:

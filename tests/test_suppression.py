@@ -189,6 +189,8 @@ def test_bad_counts_are_rejected():
         suppress(t, t - 5, 5)
     with pytest.raises(ValueError, match="whole numbers"):
         suppress(t, t + 0.5, 5)
+    with pytest.raises(ValueError, match="unique"):
+        suppress(pd.concat([t, t]), min_cell=5)
     bad = _with_totals(t)
     bad.at["a", "Total"] = 99
     with pytest.raises(ValueError, match="add up"):
