@@ -1,0 +1,390 @@
+"""Tables as recorded results: the machine-readable form that the Excel and PDF exports read.
+
+A notebook records each headline table under ``results["tables"][<table id>]``::
+
+    from mutasi_analysis.record import record
+    from mutasi_analysis.reporting.tables import table_payload
+
+    shown = suppress(ikm_table, counts, config=cfg)           # small-cell suppression
+    record("04_ikm", {
+        "headline": {...},
+        "tables": {"ikm_unit": table_payload(
+            shown, title={"id": "IKM per unit layanan", "en": "IKM by service unit"},
+            units={"ikm": {"id": "skor 25-100", "en": "score 25-100"}},
+            formats={"ikm": "number"}, decimals={"ikm": 2})},
+    })
+
+A payload is plain JSON (``kind = "table"``): ``title`` and each column's ``label`` and
+``unit`` in Indonesian and English (a text cell may also be ``{"id": ..., "en": ...}``), a ``format`` and ``decimals`` per column, ``rows`` of
+values, ``hidden`` (``[row, column]`` positions of suppressed cells) and an optional
+``note``. A suppressed cell's value is written as ``null``: the hidden number never reaches
+the results file, so no export can leak it.
+
+The headline tables of a report have fixed ids (:data:`HEADLINE_TABLES`), so that the Excel
+workbook has the same sheets, in the same order, for every period and region.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+from .. import text
+
+__all__ = [
+    "HEADLINE_TABLES", "FORMATS", "TABLES_KEY", "table_payload", "impact_table",
+    "findings_table", "check_payload", "column_label",
+]
+
+#: Results key under which a notebook records its tables.
+TABLES_KEY = "tables"
+
+#: Headline table ids -> sheet name (Indonesian, English; at most 31 characters for Excel).
+HEADLINE_TABLES: dict[str, dict[str, str]] = {
+    "dampak": {"id": "Dampak layanan", "en": "Service impact"},
+    "ikm_unit": {"id": "IKM per unit", "en": "IKM by unit"},
+    "ikm_unsur": {"id": "IKM per unsur", "en": "IKM by element"},
+    "mutasi": {"id": "Mutasi per unit", "en": "Rotations by unit"},
+    "kepatuhan": {"id": "Kepatuhan mutasi", "en": "Rotation compliance"},
+    "umpan_balik": {"id": "Umpan balik ASN", "en": "Staff feedback"},
+    "temuan": {"id": "Temuan", "en": "Findings"},
+}
+
+#: Column formats: how a value is shown (Excel number format; PDF/HTML text).
+FORMATS = ("text", "integer", "number", "percent", "date", "bool")
+
+_PAYLOAD_VERSION = 1
+
+# Labels for the impact table's columns and rows that the domain label list does not hold.
+_IMPACT_LABELS = {
+    "ukuran": {"id": "Ukuran", "en": "Measure"},
+    "metode": {"id": "Metode inferensi", "en": "Inference method"},
+    "estimate": {"id": "Perkiraan dampak", "en": "Estimated impact"},
+    "ci_low": {"id": "Batas bawah SK", "en": "CI lower"},
+    "ci_high": {"id": "Batas atas SK", "en": "CI upper"},
+    "pvalue": {"id": "Nilai p", "en": "p-value"},
+}
+_IMPACT_ROWS = {
+    "overall": {"id": "Dampak rata-rata (semua unit dan bulan setelah mutasi)",
+                "en": "Average impact (all units and months after rotation)"},
+    "event": {"id": "Bulan ke-{e} sejak mutasi", "en": "Month {e} since rotation"},
+    "pre": {"id": "{e} bulan sebelum mutasi", "en": "{e} months before rotation"},
+    "analytic": {"id": "analitik (klaster unit)", "en": "analytic (unit clusters)"},
+    "wcb": {"id": "wild cluster bootstrap", "en": "wild cluster bootstrap"},
+    "ri": {"id": "inferensi randomisasi", "en": "randomization inference"},
+}
+
+
+def _bilingual(value: Any, what: str) -> dict[str, str]:
+    """``{"id": ..., "en": ...}`` from a str (same in both) or a mapping with both keys."""
+    if isinstance(value, str):
+        return {"id": value, "en": value}
+    if isinstance(value, Mapping) and all(isinstance(value.get(k), str) for k in ("id", "en")):
+        return {"id": value["id"], "en": value["en"]}
+    raise ValueError(f"{what} must be a string or a mapping with 'id' and 'en' strings, got {value!r}")
+
+
+def column_label(key: str, labels: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """Indonesian and English header of a column.
+
+    Looked up in ``labels`` first, then :data:`mutasi_analysis.text.LABELS`, then the report
+    notebooks' extra labels (``reporting.notebook.LABELS``).
+
+    Raises
+    ------
+    ValueError
+        When no label is known: a report header must never be a raw column name.
+    """
+    if labels and key in labels:
+        return _bilingual(labels[key], f"label of column {key!r}")
+    try:
+        return {"id": text.label(key, "id"), "en": text.label(key, "en")}
+    except KeyError:
+        pass
+    try:  # the notebooks' helper module adds labels for columns of the domain tables
+        from .notebook import LABELS as extra
+    except ImportError:
+        extra = {}
+    if key in extra:
+        return _bilingual(extra[key], f"label of column {key!r}")
+    raise ValueError(
+        f"no display label for column {key!r}; pass labels={{{key!r}: {{'id': ..., 'en': ...}}}} "
+        "or add it to mutasi_analysis.text.LABELS"
+    )
+
+
+def _guess_format(s: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(s):
+        return "bool"
+    if pd.api.types.is_integer_dtype(s):
+        return "integer"
+    if pd.api.types.is_float_dtype(s):
+        return "number"
+    if pd.api.types.is_datetime64_any_dtype(s):
+        return "date"
+    return "text"
+
+
+def _cell(value: Any, fmt: str, where: str) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if fmt == "bool":
+        return bool(value)
+    if fmt == "integer":
+        f = float(value)
+        if f != round(f):
+            raise ValueError(f"{where} is {value!r}, not a whole number; use format 'number'")
+        return int(round(f))
+    if fmt in ("number", "percent"):
+        f = float(value)
+        if math.isinf(f):
+            raise ValueError(f"{where} is infinite; record a finite number or None")
+        return f
+    if fmt == "date":
+        return pd.Timestamp(value).date().isoformat()
+    if isinstance(value, Mapping):  # a text cell in both languages
+        return _bilingual(value, where)
+    return str(value)
+
+
+def table_payload(
+    table,
+    *,
+    title: str | Mapping[str, str],
+    units: Mapping[str, Any] | None = None,
+    formats: Mapping[str, str] | None = None,
+    decimals: Mapping[str, int] | int | None = None,
+    labels: Mapping[str, Any] | None = None,
+    hidden: pd.DataFrame | None = None,
+    note: str | Mapping[str, str] | None = None,
+    index: bool | None = None,
+) -> dict[str, Any]:
+    """The recordable form of a report table, with suppressed cells left out.
+
+    Parameters
+    ----------
+    table : DataFrame or mutasi_analysis.suppression.Suppressed
+        The table as shown. A :class:`~mutasi_analysis.suppression.Suppressed` brings its own
+        hidden-cell mask and footnote.
+    title : str or mapping
+        ``{"id": ..., "en": ...}`` (a plain string is used for both).
+    units : mapping, optional
+        Column -> unit (``"%"``, ``{"id": "hari kerja", "en": "working days"}``).
+    formats : mapping, optional
+        Column -> one of :data:`FORMATS`; guessed from the dtype otherwise.
+    decimals : int or mapping, optional
+        Decimals shown for ``number`` and ``percent`` columns (default 2 and 1).
+    labels : mapping, optional
+        Column -> header (str or ``{"id", "en"}``) where the shared label list has none.
+    hidden : DataFrame of bool, optional
+        Cells to hide (same index and columns as ``table``); ignored for ``Suppressed``.
+    note : str or mapping, optional
+        Footnote; for ``Suppressed`` the suppression note is used when none is given.
+    index : bool, optional
+        Whether the index becomes the first column(s); default: when it is not a plain
+        0..n-1 range.
+
+    Returns
+    -------
+    dict
+        JSON-safe payload (see the module docstring).
+
+    Raises
+    ------
+    ValueError
+        For an unknown format or column without a label, a mask that does not match the
+        table, or a value that does not fit its column's format.
+    """
+    from ..suppression import Suppressed
+
+    if isinstance(table, Suppressed):
+        frame, mask = table.table, table.hidden
+        if note is None:
+            note = {"id": table.note("id"), "en": table.note("en")}
+    elif isinstance(table, pd.DataFrame):
+        frame, mask = table, hidden
+    else:
+        raise ValueError(f"table must be a DataFrame or a Suppressed table, got {type(table).__name__}")
+    if mask is None:
+        mask = pd.DataFrame(False, index=frame.index, columns=frame.columns)
+    elif not (mask.index.equals(frame.index) and mask.columns.equals(frame.columns)):
+        raise ValueError("hidden must have exactly the index and columns of the table")
+    if frame.columns.has_duplicates:
+        raise ValueError("table has duplicate column names; each column needs its own header")
+
+    if index is None:
+        index = not (isinstance(frame.index, pd.RangeIndex) and frame.index.start == 0 and frame.index.step == 1)
+    if index:
+        names = [n if n is not None else "index" for n in frame.index.names]
+        frame = frame.reset_index(names=names)
+        mask = pd.concat(
+            [pd.DataFrame(False, index=mask.index, columns=names), mask], axis=1
+        ).reset_index(drop=True)
+    else:
+        frame = frame.reset_index(drop=True)
+        mask = mask.reset_index(drop=True)
+
+    formats = dict(formats or {})
+    units = dict(units or {})
+    unknown = [c for c in list(formats) + list(units) if c not in frame.columns]
+    if unknown:
+        raise ValueError(f"formats/units name column(s) {unknown} that the table does not have; "
+                         f"columns: {list(map(str, frame.columns))}")
+    columns = []
+    for col in frame.columns:
+        key = str(col)
+        fmt = formats.get(col, _guess_format(frame[col]))
+        if fmt not in FORMATS:
+            raise ValueError(f"format {fmt!r} of column {key!r} is not one of {', '.join(FORMATS)}")
+        d = decimals.get(col) if isinstance(decimals, Mapping) else decimals
+        if d is None:
+            d = 1 if fmt == "percent" else (2 if fmt == "number" else 0)
+        if isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 10:
+            raise ValueError(f"decimals of column {key!r} must be a whole number 0..10, got {d!r}")
+        columns.append({
+            "key": key, "label": column_label(key, labels), "format": fmt, "decimals": d,
+            "unit": _bilingual(units[col], f"unit of column {key!r}") if units.get(col) is not None else None,
+        })
+
+    hidden_at = [[int(r), int(c)] for r, c in zip(*mask.to_numpy(dtype=bool).nonzero())]
+    hidden_set = {tuple(x) for x in hidden_at}
+    rows = []
+    for r in range(len(frame)):
+        row = []
+        for c, col in enumerate(columns):
+            if (r, c) in hidden_set:
+                row.append(None)  # never the suppressed number itself
+            else:
+                row.append(_cell(frame.iat[r, c], col["format"], f"row {r}, column {col['key']!r}"))
+        rows.append(row)
+    return {
+        "kind": "table",
+        "version": _PAYLOAD_VERSION,
+        "title": _bilingual(title, "title"),
+        "columns": columns,
+        "rows": rows,
+        "hidden": hidden_at,
+        "note": _bilingual(note, "note") if note is not None else None,
+    }
+
+
+def check_payload(payload: Any, where: str = "table") -> dict[str, Any]:
+    """Validate a recorded table payload (as read back from JSON).
+
+    Returns
+    -------
+    dict
+        The payload itself.
+
+    Raises
+    ------
+    ValueError
+        Naming what is wrong: a results file with a malformed table cannot be exported.
+    """
+    if not isinstance(payload, Mapping) or payload.get("kind") != "table":
+        raise ValueError(f"{where} is not a table payload (kind 'table'); record it with table_payload()")
+    if payload.get("version") != _PAYLOAD_VERSION:
+        raise ValueError(f"{where} has payload version {payload.get('version')!r}; "
+                         f"this toolkit reads version {_PAYLOAD_VERSION}: render the report again")
+    cols, rows = payload.get("columns"), payload.get("rows")
+    if not isinstance(cols, list) or not isinstance(rows, list):
+        raise ValueError(f"{where} lacks its columns or rows")
+    for i, row in enumerate(rows):
+        if not isinstance(row, list) or len(row) != len(cols):
+            raise ValueError(f"{where}: row {i} has {len(row) if isinstance(row, list) else '?'} "
+                             f"cells for {len(cols)} columns")
+    for pos in payload.get("hidden", []):
+        r, c = pos
+        if not (0 <= r < len(rows) and 0 <= c < len(cols)):
+            raise ValueError(f"{where}: hidden cell {pos} lies outside the table")
+        if rows[r][c] is not None:
+            raise ValueError(f"{where}: hidden cell {pos} carries a value; suppressed numbers "
+                             "must not be recorded")
+    return dict(payload)
+
+
+def impact_table(result) -> dict[str, Any]:
+    """Headline table ``dampak``: the impact estimate with its confidence intervals.
+
+    One row for the average effect by each inference method (analytic clustered interval,
+    wild cluster bootstrap, randomization inference p-value), then one row per month since
+    rotation from the event study.
+
+    Parameters
+    ----------
+    result : mutasi_analysis.impact.ImpactResult or dict
+        The result of :func:`mutasi_analysis.impact.analyse` (or its ``to_dict()``).
+
+    Returns
+    -------
+    dict
+        A table payload; with ``status = "not_enough_data"`` the table has no rows and its
+        note carries the verdict.
+    """
+    d = result.to_dict() if hasattr(result, "to_dict") else dict(result)
+    cols = ["ukuran", "metode", "estimate", "ci_low", "ci_high", "pvalue"]
+    rows: list[list[Any]] = []
+    if d.get("status") == "ok":
+        ci = d.get("ci") or [None, None]
+        simple = (d.get("aggregates") or {}).get("simple") or {}
+        rows.append([_IMPACT_ROWS["overall"], _IMPACT_ROWS["analytic"], d.get("estimate"), ci[0], ci[1],
+                     simple.get("pvalue")])
+        wcb = d.get("wild_bootstrap")
+        if wcb:
+            rows.append([_IMPACT_ROWS["overall"], _IMPACT_ROWS["wcb"], wcb.get("estimate"), wcb.get("ci_low"),
+                         wcb.get("ci_high"), wcb.get("pvalue")])
+        ri = d.get("randomization")
+        if ri:
+            rows.append([_IMPACT_ROWS["overall"], _IMPACT_ROWS["ri"], ri.get("estimate", d.get("estimate")),
+                         None, None, ri.get("pvalue")])
+        event = (d.get("aggregates") or {}).get("event") or {}
+        for row in event.get("table") or []:
+            term = str(row.get("term", ""))
+            if not term.startswith("event_time="):
+                continue
+            e = int(float(term.split("=", 1)[1]))
+            # Pre-period rows (e < 0) test no anticipation / parallel trends: named as such.
+            measure = ({k: v.format(e=e) for k, v in _IMPACT_ROWS["event"].items()} if e >= 0
+                       else {k: v.format(e=-e) for k, v in _IMPACT_ROWS["pre"].items()})
+            rows.append([measure, _IMPACT_ROWS["analytic"], row.get("estimate"), row.get("ci_low"),
+                         row.get("ci_high"), row.get("pvalue")])
+    frame = pd.DataFrame(rows, columns=cols, dtype=object)
+    for c in ("estimate", "ci_low", "ci_high", "pvalue"):
+        frame[c] = pd.to_numeric(frame[c]).astype("float64")
+    verdict = d.get("verdict") or {}
+    return table_payload(
+        frame,
+        title={"id": "Dampak mutasi pada layanan: perkiraan dan selang kepercayaan",
+               "en": "Impact of rotation on service: estimates and confidence intervals"},
+        units={"estimate": {"id": "hari kerja", "en": "working days"},
+               "ci_low": {"id": "hari kerja", "en": "working days"},
+               "ci_high": {"id": "hari kerja", "en": "working days"}},
+        formats={"ukuran": "text", "metode": "text", "pvalue": "number"},
+        decimals={"estimate": 2, "ci_low": 2, "ci_high": 2, "pvalue": 3},
+        labels=_IMPACT_LABELS,
+        note=({"id": verdict["id"], "en": verdict["en"]} if {"id", "en"} <= set(verdict) else None),
+        index=False,
+    )
+    return payload
+
+
+def findings_table(findings: pd.DataFrame) -> dict[str, Any]:
+    """Headline table ``temuan`` from :func:`mutasi_analysis.findings.evaluate`.
+
+    Parameters
+    ----------
+    findings : DataFrame
+        The findings (columns ``findings.COLUMNS``), in the language they were evaluated in;
+        headers follow the export's language, the texts stay as recorded.
+    """
+    return table_payload(
+        findings,
+        title={"id": "Temuan dan rekomendasi", "en": "Findings and recommendations"},
+        formats={c: "text" for c in findings.columns},
+        index=False,
+    )
