@@ -199,6 +199,11 @@ class ImpactResult:
         return self.status == "ok"
 
     @property
+    def event_study(self):
+        """The event-study aggregation (effects by months since rotation), None without one."""
+        return self.aggregates.get("event") if self.ok else None
+
+    @property
     def estimate(self) -> float | None:
         """The overall ATT (simple aggregation), None when there is not enough data."""
         return self.aggregates["simple"].estimate if self.ok else None
@@ -354,6 +359,7 @@ def analyse(
     n_perm: int = 999,
     seed: int = 0,
     control: str = "auto",
+    n_boot: int = 0,
 ) -> ImpactResult:
     """Staggered difference-in-differences of a service outcome on rotation.
 
@@ -376,6 +382,9 @@ def analyse(
     control : {"auto", "never", "notyet"}
         ``auto`` uses never-treated units when there are at least ``min_control_units`` of
         them and otherwise falls back to not-yet-treated units, stating the reason.
+    n_boot : int, default 0
+        Multiplier-bootstrap draws for ``att_gt`` (0 = analytic standard errors); with draws
+        the event study also carries uniform (simultaneous) bands.
 
     Returns
     -------
@@ -472,7 +481,7 @@ def analyse(
     # MutasiError naming what to fix) instead of hiding behind a "not enough data" result.
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        att = did.att_gt(data, control=control, alpha=alpha, **common)
+        att = did.att_gt(data, control=control, alpha=alpha, n_boot=n_boot, seed=seed, **common)
     notes.extend(f"att_gt: {w.message}" for w in caught)
     aggregates = {}
     for k in _KINDS:

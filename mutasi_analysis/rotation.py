@@ -45,6 +45,7 @@ __all__ = [
     "compliance_flags",
     "monthly_rotation",
     "treatment_cohorts",
+    "cohort_table",
     "month_index",
     "month_label",
 ]
@@ -740,3 +741,37 @@ def treatment_cohorts(
         "definition": definition,
         "threshold": pd.array([threshold if definition == "share_rotated_in" else pd.NA] * len(units), dtype="Float64"),
     })
+
+
+def cohort_table(
+    riwayat: pd.DataFrame,
+    config: RegionConfig,
+    threshold: float | None = None,
+    start=None,
+    end=None,
+) -> pd.DataFrame:
+    """Each unit's first treated month under all three treatment definitions, side by side.
+
+    Parameters
+    ----------
+    riwayat : DataFrame
+    config : RegionConfig
+    threshold : float, optional
+        Share threshold for ``share_rotated_in`` (default from the config).
+    start, end : date-like, optional
+        Window searched (see :func:`treatment_cohorts`).
+
+    Returns
+    -------
+    DataFrame
+        One row per config unit: ``kode_unit`` and, for each definition, the ``YYYY-MM`` of
+        its first treated month (NA = never treated) in a column named after the definition.
+        ``attrs["threshold"]`` holds the share threshold used.
+    """
+    out = pd.DataFrame({"kode_unit": list(config.unit_codes)})
+    thr = config.treatment.share_threshold if threshold is None else float(threshold)
+    for d in ("share_rotated_in", "first_rotation", "head_rotated"):
+        tc = treatment_cohorts(riwayat, config, definition=d, threshold=thr, start=start, end=end)
+        out[d] = tc["bulan_cohort"].to_numpy()
+    out.attrs["threshold"] = thr
+    return out

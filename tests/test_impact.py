@@ -62,7 +62,8 @@ def test_planted_effect_recovered(planted):
     assert r.n_treated == 11 and r.n_never == 6 and r.control == "never"
     assert set(r.aggregates) == {"simple", "group", "event", "calendar"}
     # event study has pre- and post-treatment event times
-    ev = r.aggregates["event"].table
+    assert r.event_study is r.aggregates["event"]
+    ev = r.event_study.table
     assert ev["event_time"].min() < 0 < ev["event_time"].max()
     # few-cluster checks reject too, so they agree
     assert r.wild_bootstrap.pvalue < 0.05 and r.randomization.pvalue < 0.05
@@ -310,3 +311,14 @@ def test_demo_end_to_end_through_ingestion(cfg, tmp_path, monkeypatch):
     lo, hi = r.conf_int()
     assert lo <= truth["att_simple"] <= hi
     json.dumps(r.to_dict(), allow_nan=False)
+
+
+def test_bootstrap_bands_are_seeded(cfg):
+    data = simulate(cfg)
+    a = impact.analyse(data, cfg, B=999, n_perm=199, n_boot=199, seed=7)
+    b = impact.analyse(data, cfg, B=999, n_perm=199, n_boot=199, seed=7)
+    ev = a.event_study.table
+    assert {"uband_low", "uband_high"} <= set(ev.columns)
+    # uniform bands are wider than pointwise intervals
+    assert (ev["uband_high"] - ev["uband_low"] >= ev["ci_high"] - ev["ci_low"] - 1e-12).all()
+    pd.testing.assert_frame_equal(ev, b.event_study.table)

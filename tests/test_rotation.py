@@ -405,3 +405,11 @@ def test_demo_cohorts_exactly(cfg, demo):
     got = {u: (None if pd.isna(c) else c) for u, c in zip(tc["kode_unit"], tc["bulan_cohort"])}
     assert got == truth["cohorts"]
     assert sum(c is not None for c in got.values()) == truth["treated_units"]
+
+
+def test_cohort_table_all_definitions(cfg):
+    ct = rot.cohort_table(_unit_story(), cfg, start="2023-01-01", end="2024-12-31").set_index("kode_unit")
+    assert ct.loc["KEL-NUNHILA"].to_dict() == {"share_rotated_in": "2023-07", "first_rotation": "2023-03",
+                                               "head_rotated": "2024-01"}
+    assert ct.loc["KEC-ALAK"].isna().all()
+    assert ct.attrs["threshold"] == cfg.treatment.share_threshold
