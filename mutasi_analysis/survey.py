@@ -15,8 +15,8 @@ Definitions (kept with the code; the shared rules are in ``docs/definitions.md``
   sheet's date to that date. Rotation dates are an argument, so this module does not depend on
   :mod:`mutasi_analysis.rotation`.
 - **Training link**: a sheet's person counts as trained before rotation when a training ended
-  on or before the rotation's date (optionally within a window). The comparison is an
-  association, not an effect: who gets trained is not random.
+  on or before the rotation's date and within a window before it (365 days by default). The
+  comparison is an association, not an effect: who gets trained is not random.
 
 Tables a report shows go through :func:`mutasi_analysis.suppression.suppress` with the counts
 these functions return.
@@ -432,14 +432,20 @@ def _latest_rotation(responses: pd.DataFrame, rotation_dates) -> pd.Series:
     if not {"pid", "tanggal"} <= set(responses.columns):
         raise DataError("staff survey needs columns pid and tanggal")
     rot = _rotation_frame(rotation_dates).sort_values("tanggal_mutasi")
+    # merge_asof needs one datetime resolution on both sides (parquet may give ms or us)
+    rot["tanggal_mutasi"] = rot["tanggal_mutasi"].astype("datetime64[ns]")
     sheets = pd.DataFrame(
-        {"pid": responses["pid"].astype(str), "tanggal": pd.to_datetime(responses["tanggal"]), "_row": np.arange(len(responses))}
+        {
+            "pid": responses["pid"].astype(str),
+            "tanggal": pd.to_datetime(responses["tanggal"]).astype("datetime64[ns]"),
+            "_row": np.arange(len(responses)),
+        }
     )
     if sheets["tanggal"].isna().any():
         raise DataError("staff survey sheets without a date (tanggal)")
     merged = pd.merge_asof(
         sheets.sort_values("tanggal"),
-        rot.rename(columns={"tanggal_mutasi": "tanggal_mutasi"}),
+        rot,
         left_on="tanggal",
         right_on="tanggal_mutasi",
         by="pid",
@@ -644,7 +650,7 @@ def training_link(
     training: pd.DataFrame,
     rotation_dates,
     *,
-    window_days: int | None = None,
+    window_days: int | None = 365,
     level: float = 0.95,
     min_group: int = 2,
     lang: str = "id",
@@ -654,8 +660,8 @@ def training_link(
     Each sheet is matched to the person's latest rotation on or before its date; only the
     first sheet per person and rotation is kept (the answer closest to the move; later sheets
     of the same move would count the same person twice). The person counts as trained when a
-    training in ``training`` ended on or before the rotation date (and, with ``window_days``,
-    no more than that many days before it).
+    training in ``training`` ended on or before the rotation date and no more than
+    ``window_days`` before it: preparation for the move, not routine training years earlier.
 
     Parameters
     ----------
@@ -665,8 +671,9 @@ def training_link(
         Processed ``pelatihan``: ``pid``, ``tanggal_selesai``.
     rotation_dates : Series or DataFrame
         As for :func:`add_time_since_rotation`.
-    window_days : int, optional
-        Only trainings ending within this many days before the rotation count.
+    window_days : int or None, default 365
+        Only trainings ending within this many days before the rotation count; ``None``
+        counts any earlier training. Reports state the window.
     level : float
         Confidence level of both intervals.
     min_group : int, default 2
@@ -700,6 +707,8 @@ def training_link(
     pairs = sheets[["pid", "rot"]].drop_duplicates().merge(tr, on="pid", how="inner")
     ok = pairs["end"] <= pairs["rot"]
     if window_days is not None:
+        if window_days < 0:
+            raise ValueError(f"window_days must be >= 0 or None, got {window_days!r}")
         ok &= pairs["end"] >= pairs["rot"] - pd.Timedelta(days=int(window_days))
     trained_keys = set(map(tuple, pairs.loc[ok, ["pid", "rot"]].itertuples(index=False, name=None)))
     is_trained = np.array([(p, r) in trained_keys for p, r in zip(sheets["pid"], sheets["rot"])], dtype=bool)

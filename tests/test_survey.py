@@ -183,6 +183,9 @@ def test_time_since_rotation_takes_the_latest_rotation_before_the_sheet():
     assert pd.isna(out.loc[3, "tanggal_mutasi"])  # c's only rotation comes after the sheet
     assert out["kelompok_sejak_mutasi"].tolist() == ["12-24 bulan", "< 6 bulan", "< 6 bulan", "Tanpa data mutasi"]
     assert out.loc[0, "bulan_sejak_mutasi"] == pytest.approx(14.0, abs=0.1)
+    # other datetime resolutions (as parquet gives them) are fine
+    same = survey.add_time_since_rotation(df.astype({"tanggal": "datetime64[ms]"}), rot.astype({"tmt_jabatan": "datetime64[s]"}))
+    assert same["kelompok_sejak_mutasi"].tolist() == out["kelompok_sejak_mutasi"].tolist()
     # a Series pid -> date works as well
     series = pd.Series(pd.to_datetime(["2022-01-01"]), index=["b"])
     assert survey.add_time_since_rotation(df, series, lang="en").loc[2, "kelompok_sejak_mutasi"] == ">= 24 months"
@@ -281,6 +284,10 @@ def test_training_link_counts_one_sheet_per_rotation_and_reports_too_few():
     assert res.status == "not_enough_data" and res.mean_diff is None
     windowed = survey.training_link(df, training, rot, window_days=10, min_group=1)
     assert windowed.n_trained == 0
+    # routine training years before the move is not preparation for it, unless asked for
+    old = pd.DataFrame({"pid": ["a"], "tanggal_selesai": pd.to_datetime(["2022-06-01"])})
+    assert survey.training_link(df, old, rot, min_group=1).n_trained == 0
+    assert survey.training_link(df, old, rot, window_days=None, min_group=1).n_trained == 1
 
 
 # --- the demo data set --------------------------------------------------------------------------
