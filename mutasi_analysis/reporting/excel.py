@@ -14,7 +14,8 @@ number was never recorded, so it cannot be written).
 
 XlsxWriter writes the file: unlike openpyxl, which stamps the save time into the document
 properties, it writes fixed zip timestamps and takes the creation date from the properties,
-so the same results give the same bytes. The creation date is the period's end.
+so the same results give the same bytes. The creation date is the period's end. Numbers are
+written with 16 significant digits (XlsxWriter's choice; Excel itself shows 15).
 """
 
 from __future__ import annotations

@@ -1,0 +1,215 @@
+"""``tabel-<P>.xlsx``: sheets, headers, formats, suppression, and numbers equal to the recorded JSON.
+
+The workbook is read back with openpyxl (an independent reader of the file XlsxWriter wrote).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from mutasi_analysis.config import load_config
+from mutasi_analysis.errors import MutasiError
+from mutasi_analysis.record import read_record, record
+from mutasi_analysis.reporting.excel import HIDDEN_MARKER, build_excel, header_text
+from mutasi_analysis.reporting.tables import HEADLINE_TABLES, table_payload
+from mutasi_analysis.suppression import suppress
+
+from handover_project import PERIOD, PLANTED_EFFECT, REPO, ROTATION_COUNTS
+
+pytestmark = [pytest.mark.render, pytest.mark.slow]
+
+
+@pytest.fixture(scope="module")
+def workbooks(rendered):
+    folder = rendered["folder"]
+    path_id = build_excel(folder, lang="id")
+    wb_id = openpyxl.load_workbook(path_id)
+    path_en = build_excel(folder, lang="en")
+    wb_en = openpyxl.load_workbook(path_en)
+    return {"id": wb_id, "en": wb_en, "path": path_id}
+
+
+def _tables(folder):
+    out = {}
+    for nb in ("00_ringkasan", "02_mutasi", "03_dampak_layanan", "04_ikm"):
+        for tid, payload in read_record(folder / f"{nb}.json").get("tables", {}).items():
+            out[tid] = payload
+    return out
+
+
+def test_file_name_and_sheets_in_fixed_order(rendered, workbooks):
+    assert workbooks["path"] == rendered["folder"] / f"tabel-{PERIOD}.xlsx"
+    assert workbooks["id"].sheetnames == [
+        "Keterangan", "Dampak layanan", "IKM per unit", "IKM per unsur", "Mutasi per unit", "Temuan"]
+    assert workbooks["en"].sheetnames == [
+        "About", "Service impact", "IKM by unit", "IKM by element", "Rotations by unit", "Findings"]
+
+
+def test_about_sheet_names_region_period_version_and_missing_tables(rendered, workbooks):
+    ws = workbooks["id"]["Keterangan"]
+    cells = {c.value for row in ws.iter_rows() for c in row if c.value is not None}
+    m = rendered["manifest"]
+    assert m["region"]["name"] in cells
+    assert f"{PERIOD} (2026-01-01 - 2026-06-30)" in cells
+    assert m["packages"]["mutasi-analysis"] in cells
+    # The fixture report has no compliance or feedback table: the sheet list says so.
+    rows = [[c.value for c in row] for row in ws.iter_rows()]
+    assert ["Kepatuhan mutasi", "tidak tersedia dalam laporan ini", None] in rows
+    assert ["Umpan balik ASN", "tidak tersedia dalam laporan ini", None] in rows
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_headers_in_the_language_with_units_and_frozen(rendered, workbooks, lang):
+    tables = _tables(rendered["folder"])
+    wb = workbooks[lang]
+    for tid, payload in tables.items():
+        ws = wb[HEADLINE_TABLES[tid][lang]]
+        assert ws["A1"].value == payload["title"][lang]
+        headers = [c.value for c in ws[2]][: len(payload["columns"])]
+        assert headers == [header_text(c, lang) for c in payload["columns"]]
+        assert ws.freeze_panes == "A3", f"{tid}: header row must stay visible"
+    # Spelled out, not derived from the code under test:
+    ikm = [c.value for c in wb[HEADLINE_TABLES["ikm_unit"][lang]][2]]
+    expected = {
+        "id": ["Unit layanan", "Jumlah responden", "Nilai IKM (skor 25-100)", "Mutu pelayanan", "Sampel memadai"],
+        "en": ["Service unit", "Respondents", "IKM score (score 25-100)", "Service grade", "Sample adequate"],
+    }[lang]
+    assert ikm == expected
+
+
+def test_number_formats_and_column_widths(workbooks):
+    ws = workbooks["id"]["IKM per unit"]
+    assert ws["C3"].value == pytest.approx(88.3125) and ws["C3"].number_format == "#,##0.00"
+    assert ws["B3"].value == 120 and ws["B3"].number_format == "#,##0"
+    assert ws["E3"].value == "ya" and ws["E5"].value == "tidak"  # booleans in words
+    impact = workbooks["id"]["Dampak layanan"]
+    assert impact["F3"].number_format == "#,##0.000"  # p-values with 3 decimals
+    for ws in workbooks["id"].worksheets[1:]:
+        for col, letter in enumerate("ABCDEFG"[: ws.max_column], start=1):
+            head = ws.cell(2, col).value
+            if head is None:
+                continue
+            width = ws.column_dimensions[letter].width
+            longest_word = max(len(w) for w in str(head).split())
+            assert width >= longest_word, f"{ws.title}!{letter}: width {width} < {longest_word}"
+    assert workbooks["id"]["Temuan"].column_dimensions["D"].width <= 61  # long texts wrap
+
+
+def test_suppressed_cells_stay_suppressed(rendered, workbooks):
+    cfg = load_config(REPO / "config" / "alak.toml")
+    counts = pd.DataFrame(ROTATION_COUNTS, index=list(cfg.unit_codes)[:4])
+    expected = suppress(counts, config=cfg, published="none").hidden.to_numpy()
+    assert expected.any(), "the fixture must have suppressed cells"
+    payload = _tables(rendered["folder"])["mutasi"]
+    # Recorded: the hidden cells carry no number at all.
+    for r, c in payload["hidden"]:
+        assert payload["rows"][r][c] is None
+    assert {(r, c - 1) for r, c in payload["hidden"]} == set(zip(*expected.nonzero()))
+    for lang in ("id", "en"):
+        ws = workbooks[lang][HEADLINE_TABLES["mutasi"][lang]]
+        for i, unit in enumerate(counts.index):
+            assert ws.cell(3 + i, 1).value == unit
+            for j, col in enumerate(counts.columns):
+                cell = ws.cell(3 + i, 2 + j).value
+                if expected[i, j]:
+                    assert cell == HIDDEN_MARKER
+                else:
+                    assert cell == counts.iat[i, j]
+        notes = [ws.cell(r, 1).value for r in range(3 + len(counts), ws.max_row + 1)]
+        assert any("5" in (n or "") and ("UU 27/2022" in n or "Law 27/2022" in n) for n in notes)
+
+
+def test_every_number_equals_the_recorded_json(rendered, workbooks):
+    for tid, payload in _tables(rendered["folder"]).items():
+        ws = workbooks["id"][HEADLINE_TABLES[tid]["id"]]
+        hidden = {tuple(p) for p in payload["hidden"]}
+        assert len(payload["rows"]) > 0
+        for r, row in enumerate(payload["rows"]):
+            for c, value in enumerate(row):
+                cell = ws.cell(3 + r, 1 + c).value
+                if (r, c) in hidden:
+                    assert cell == HIDDEN_MARKER
+                elif value is None:
+                    assert cell == "-"
+                elif isinstance(value, bool):
+                    assert cell == ("ya" if value else "tidak")
+                elif isinstance(value, dict):
+                    assert cell == value["id"]
+                elif isinstance(value, float):
+                    # A spreadsheet holds 15-16 significant digits (XlsxWriter writes 16).
+                    assert cell == pytest.approx(value, rel=1e-15, abs=0), f"{tid} row {r} col {c}"
+                else:
+                    assert cell == value, f"{tid} row {r} col {c}"
+
+
+@pytest.mark.simulation
+def test_impact_sheet_recovers_the_planted_effect(rendered, workbooks):
+    ws = workbooks["en"]["Service impact"]
+    row = [c.value for c in ws[3]]
+    assert row[0].startswith("Average impact") and row[1].startswith("analytic")
+    est, lo, hi = row[2], row[3], row[4]
+    assert lo < PLANTED_EFFECT < hi
+    # The same numbers as the full result the notebook recorded beside the table.
+    impact = read_record(rendered["folder"] / "03_dampak_layanan.json")["impact"]
+    assert (est, lo, hi) == pytest.approx((impact["estimate"], impact["ci"][0], impact["ci"][1]), rel=1e-15, abs=0)
+    labels = [ws.cell(r, 1).value for r in range(3, ws.max_row + 1)]
+    assert "Month 0 since rotation" in labels and "1 months before rotation" in labels
+
+
+def test_same_results_give_the_same_bytes(rendered, tmp_path):
+    first = hashlib.sha256(build_excel(rendered["folder"]).read_bytes()).hexdigest()
+    again = hashlib.sha256(build_excel(rendered["folder"]).read_bytes()).hexdigest()
+    assert first == again
+    wb = openpyxl.load_workbook(rendered["folder"] / f"tabel-{PERIOD}.xlsx")
+    assert wb.properties.created.date().isoformat() == "2026-06-30"  # the period's end, not now
+
+
+# ------------------------------------------------------------------ payloads and bad input
+def test_payload_never_carries_a_hidden_number(tmp_path):
+    cfg = load_config(REPO / "config" / "alak.toml")
+    counts = pd.DataFrame({"a": [4321, 2], "b": [3, 4321]}, index=["u1", "u2"])
+    shown = suppress(counts, config=cfg, published="none")
+    record("99_x", {"tables": {"x": table_payload(shown, title="X", labels={"a": "A", "b": "B", "index": "Unit"})}},
+           folder=tmp_path)
+    text = (tmp_path / "99_x.json").read_text(encoding="utf-8")
+    assert "4321" in text  # visible cells are there ...
+    data = json.loads(text)["results"]["tables"]["x"]
+    assert sorted(map(tuple, data["hidden"])) == [(0, 2), (1, 1)]  # ... the small ones are not
+    assert data["rows"][0][2] is None and data["rows"][1][1] is None
+    assert "\"2\"" not in text and ", 2," not in text and ", 3]" not in text
+
+
+def test_payload_bad_input_is_named():
+    df = pd.DataFrame({"zz_unknown": [1.5]})
+    with pytest.raises(ValueError, match="zz_unknown"):
+        table_payload(df, title="t")
+    with pytest.raises(ValueError, match="not a whole number"):
+        table_payload(df, title="t", labels={"zz_unknown": "Z"}, formats={"zz_unknown": "integer"})
+    with pytest.raises(ValueError, match="not one of"):
+        table_payload(df, title="t", labels={"zz_unknown": "Z"}, formats={"zz_unknown": "money"})
+    with pytest.raises(ValueError, match="'id' and 'en'"):
+        table_payload(df, title={"id": "only Indonesian"}, labels={"zz_unknown": "Z"})
+
+
+def test_build_excel_errors(tmp_path):
+    with pytest.raises(MutasiError, match="does not exist"):
+        build_excel(tmp_path / "nope")
+    with pytest.raises(MutasiError, match="no recorded tables"):
+        build_excel(tmp_path)
+    with pytest.raises(ValueError, match="lang"):
+        build_excel(tmp_path, lang="fr")
+    t = table_payload(pd.DataFrame({"n_responden": [10]}), title="T")
+    record("01_a", {"tables": {"ikm_unit": t}}, folder=tmp_path)
+    record("02_b", {"tables": {"ikm_unit": t}}, folder=tmp_path)
+    with pytest.raises(MutasiError, match="both 01_a and 02_b"):
+        build_excel(tmp_path)
+    (tmp_path / "02_b.json").unlink()
+    leaked = dict(t, hidden=[[0, 0]])  # a hidden cell that still carries its number
+    record("02_b", {"tables": {"ikm_unsur": leaked}}, folder=tmp_path)
+    with pytest.raises(MutasiError, match="hidden cell"):
+        build_excel(tmp_path)

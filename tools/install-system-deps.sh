@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Install the Debian packages the hand-over tests and the PDF export need, when missing:
+#   chromium      headless browser for tests/handover/test_browser.py (/usr/bin/chromium)
+#   poppler-utils pdftoppm / pdftotext for tests/handover/test_pdf.py
+#   libpango-1.0-0 libpangoft2-1.0-0  text layout for WeasyPrint (reports as PDF)
+#   fonts-dejavu-core  a font with full Latin coverage, so PDFs look the same on every machine
+#
+# Idempotent and quiet: nothing is done when everything is present; otherwise `apt-get update`
+# runs once and the missing packages are installed. Without apt-get, or when not root, it only
+# says what is missing (the tests that need it skip with a clear reason) and exits 0.
+# Usage: tools/install-system-deps.sh [--check]   (--check: report only, install nothing)
+set -euo pipefail
+
+PACKAGES=(chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+check_only=0
+[[ "${1:-}" == "--check" ]] && check_only=1
+
+installed() {
+    # dpkg-query prints "install ok installed" only for a package that is fully installed.
+    [[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null || true)" == "install ok installed" ]]
+}
+
+if ! command -v dpkg-query >/dev/null 2>&1; then
+    echo "install-system-deps: not a Debian-like system (no dpkg); install by hand: ${PACKAGES[*]}"
+    exit 0
+fi
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+    installed "$p" || missing+=("$p")
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+    echo "install-system-deps: all present (${PACKAGES[*]})"
+    exit 0
+fi
+
+if [[ $check_only -eq 1 ]]; then
+    echo "install-system-deps: missing: ${missing[*]}"
+    exit 0
+fi
+if ! command -v apt-get >/dev/null 2>&1 || [[ "$(id -u)" -ne 0 ]]; then
+    echo "install-system-deps: missing: ${missing[*]}; run as root with apt-get (sudo $0)." \
+         "Tests that need them will skip."
+    exit 0
+fi
+
+echo "install-system-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-system-deps: installed ${missing[*]}"
