@@ -493,7 +493,17 @@ def analyse(
                       "en": "No post-treatment cells to aggregate."})
     pre = _run(notes, "pretrend_test", did.pretrend_test, att)
     tw = _run(notes, "twfe", did.twfe, data, outcome, "kode_unit", "t", "treated", alpha=alpha)  # clustered by unit
-    bac = _run(notes, "bacon", did.bacon, data, outcome, "kode_unit", "t", "cohort")
+    # Bacon and randomization inference need a balanced panel: with missing unit-months they run
+    # on the units observed in every month, and the notes say so.
+    balanced = data
+    if n_missing:
+        n_t = data["t"].nunique()
+        full = data.groupby("kode_unit")["t"].nunique()
+        keep = full[full == n_t].index
+        balanced = data[data["kode_unit"].isin(keep)]
+        notes.append(f"bacon and randomization_inference use the {len(keep)} of {n_units} units observed in "
+                     "every month (they need a balanced panel)")
+    bac = _run(notes, "bacon", did.bacon, balanced, outcome, "kode_unit", "t", "cohort")
     wcb = _run(notes, "wild_cluster_bootstrap", did.wild_cluster_bootstrap, data,
                f"{outcome} ~ treated + C(kode_unit) + C(t)", "treated", "kode_unit", B=B, seed=seed, alpha=alpha)
     # The simple-ATT statistic needs never-treated units; under the not-yet-treated fallback the
@@ -501,7 +511,7 @@ def analyse(
     ri_stat = "att_simple" if control == "never" else "twfe"
     if ri_stat == "twfe":
         notes.append("randomization_inference: statistic 'twfe' (the simple ATT needs never-treated units)")
-    ri = _run(notes, "randomization_inference", did.randomization_inference, data, n_perm=n_perm, seed=seed,
+    ri = _run(notes, "randomization_inference", did.randomization_inference, balanced, n_perm=n_perm, seed=seed,
               statistic=ri_stat, alpha=alpha, **common)
 
     simple = aggregates["simple"]

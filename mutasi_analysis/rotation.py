@@ -193,7 +193,15 @@ def _check_riwayat(riwayat: pd.DataFrame, config: RegionConfig) -> pd.DataFrame:
             f"riwayat_jabatan has jenis_penugasan value(s) {', '.join(vals)}; allowed: {', '.join(_PENUGASAN)}"
         )
     df["jenis_penugasan"] = pen.astype(str)
-    df["jenis_jabatan"] = pd.to_numeric(df["jenis_jabatan"], errors="raise").astype("Int64")
+    jj = pd.to_numeric(df["jenis_jabatan"], errors="coerce")
+    badj = jj.isna() | ~jj.isin([1, 2, 3, 4])
+    if badj.any():
+        vals = sorted(set(df.loc[badj, "jenis_jabatan"].astype("string").fillna("<blank>")))
+        raise DataError(
+            f"riwayat_jabatan has jenis_jabatan value(s) {', '.join(vals)} in row(s) {list(df.index[badj][:5])}; "
+            "allowed: 1 struktural, 2 fungsional tertentu, 3 rangkap, 4 fungsional umum"
+        )
+    df["jenis_jabatan"] = jj.astype("Int64")
     if "nomor_persetujuan" not in df.columns:
         df["nomor_persetujuan"] = pd.Series(pd.NA, index=df.index, dtype="string")
     df["kode_unit"] = df["kode_unit"].astype(str)

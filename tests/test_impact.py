@@ -167,6 +167,10 @@ def test_missing_outcome_rows_are_counted(cfg):
     r = impact.analyse(data, cfg, B=999, n_perm=199)
     assert r.n_missing == 3
     assert any("3 unit-month" in n for n in r.notes)
+    # rows 5, 77 and 300 belong to units 0, 1 and 5: the balanced-panel methods use the other 14
+    assert any("14 of 17 units" in n for n in r.notes)
+    assert r.bacon is not None and r.randomization is not None
+    assert r.randomization.n_units == 14
 
 
 def test_result_is_immutable_and_reproducible(cfg, planted):

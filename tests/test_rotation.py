@@ -340,6 +340,11 @@ def test_missing_column_and_bad_code(cfg, hist):
     bad.loc[0, "jenis_penugasan"] = "XX"
     with pytest.raises(DataError, match="XX"):
         rot.classify_moves(bad, cfg)
+    jj = hist.copy()
+    jj["jenis_jabatan"] = jj["jenis_jabatan"].astype(object)
+    jj.loc[2, "jenis_jabatan"] = "Struktural"
+    with pytest.raises(DataError, match="jenis_jabatan.*Struktural"):
+        rot.classify_moves(jj, cfg)
     nat = hist.copy()
     nat.loc[0, "tmt_jabatan"] = pd.NaT
     with pytest.raises(DataError, match="tmt_jabatan"):
