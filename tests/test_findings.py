@@ -231,6 +231,7 @@ def demo(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_demo_findings_fire_exactly_where_the_truth_says(demo, cfg):
     import json
 

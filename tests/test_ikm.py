@@ -287,6 +287,7 @@ def test_bootstrap_single_respondent_says_not_enough_data():
 
 
 @pytest.mark.simulation
+@pytest.mark.slow
 def test_bootstrap_interval_covers_the_true_ikm_at_about_the_nominal_rate():
     rng = np.random.default_rng(99)
     p = [0.05, 0.15, 0.5, 0.3]
@@ -374,6 +375,7 @@ def demo(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_ikm_reproduces_the_demo_truth_exactly(demo):
     import json
 

@@ -302,6 +302,7 @@ def demo(tmp_path_factory):
     return out
 
 
+@pytest.mark.slow
 def test_readiness_reproduces_the_demo_truth(demo):
     truth = json.loads((demo / "truth.json").read_text(encoding="utf-8"))["readiness"]
     assert truth, "the demo plants staff survey sheets"
