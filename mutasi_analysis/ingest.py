@@ -373,7 +373,9 @@ def _pseudonymise(accepted: dict[str, pd.DataFrame], key: bytes) -> dict[str, pd
             df = df.assign(eselon=df["eselon"].where(df["eselon"] != 99))  # 99 = non-eselon -> NA
         frame = pd.DataFrame({c: df[c].astype(t) for c, t in cols.items()})
         spec = SPECS[table]
-        order = list(spec.sort) + [c for c in cols if c not in spec.sort]
+        # a table with a key has no repeated key left (duplicates are rejected): the key orders
+        # it fully; without a key every column takes part so that the order is still total
+        order = list(spec.sort) + ([] if spec.key else [c for c in cols if c not in spec.sort])
         frame = frame.sort_values(order, kind="stable", na_position="last").reset_index(drop=True)
         out[table] = frame
     return out

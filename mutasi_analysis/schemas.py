@@ -23,9 +23,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+import re
+
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as pa_
+import pyarrow.compute as pc
 
 from .config import UNIT_TYPES
 from .nip import check_nips
@@ -349,6 +353,19 @@ def normalise_golongan(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndar
     return gol, pd.Series(kode, index=values.index), pppk
 
 
+def _map_distinct(values: pd.Series, fn) -> pd.Series:
+    """Map each distinct string once (codes repeat: millions of rows, a handful of values)."""
+    arr = pa_.array(values, type=pa_.large_string(), from_pandas=True)
+    if isinstance(arr, pa_.ChunkedArray):
+        arr = arr.combine_chunks()
+    enc = pc.dictionary_encode(arr)
+    mapped = pa_.array([fn(v) for v in enc.dictionary.to_pylist()], type=pa_.large_string())
+    out = mapped.take(enc.indices)
+    series = out.to_pandas().astype("str")
+    series.index = values.index
+    return series
+
+
 def _failure(rows, column, values, reason, detail) -> pd.DataFrame:
     return pd.DataFrame(
         {"row": np.asarray(rows, dtype=np.int64), "column": column, "value": values,
@@ -437,12 +454,12 @@ def type_table(
             typed["_nip_kind"] = checked["kind"].where(checked["valid"])
         elif c.kind == "unit":
             lookup = {u.casefold(): u for u in unit_codes}
-            mapped = s.str.casefold().map(lookup).astype("str")
+            mapped = _map_distinct(s, lambda v: lookup.get(v.casefold()))
             fail(~blank & mapped.isna().to_numpy(), c.name, "unknown_unit", "kode_unit is not in the region config")
             typed[c.name] = mapped
         elif c.kind == "code":
             canon = {str(v).casefold().replace(" ", "_"): v for v in c.codes}
-            mapped = s.str.casefold().str.replace(r"[\s\-]+", "_", regex=True).map(canon).astype("str")
+            mapped = _map_distinct(s, lambda v, canon=canon: canon.get(re.sub(r"[\s\-]+", "_", v.casefold())))
             fail(~blank & mapped.isna().to_numpy(), c.name, "invalid_code", f"allowed: {', '.join(map(str, c.codes))}")
             typed[c.name] = mapped
         elif c.kind == "golongan":
