@@ -141,9 +141,10 @@ class ImpactResult:
         Control group used (None when not enough data).
     control_reason : Mapping or None
         Why not-yet-treated units were used (``{"id": ..., "en": ...}``), None otherwise.
-    n_units, n_treated, n_never : int
+    n_units, n_treated, n_never, n_control : int
         Units in the estimation; units treated inside the window (with a pre-period);
-        never-treated units.
+        never-treated units; comparison units of the control group used (never-treated, or
+        never- plus not-yet-treated units).
     excluded_units : Mapping
         Units left out and why (treated in the panel's first month: no pre-period).
     n_missing : int
@@ -172,6 +173,7 @@ class ImpactResult:
     n_treated: int
     n_never: int
     verdict: Mapping[str, str]
+    n_control: int = 0
     control: str | None = None
     control_reason: Mapping[str, str] | None = None
     excluded_units: Mapping[str, str] = field(default_factory=dict)
@@ -212,6 +214,21 @@ class ImpactResult:
         """Analytic ``1 - alpha`` confidence interval of :attr:`estimate` (None without one)."""
         return tuple(self.aggregates["simple"].conf_int(self.alpha)) if self.ok else None
 
+    def estimate_facts(self) -> dict | None:
+        """The headline as plain facts (the fields of ``findings.ImpactEstimate``), or None.
+
+        Returns
+        -------
+        dict or None
+            ``outcome, estimate, ci_low, ci_high, better, level``; None when there is not
+            enough data (then pass ``n_treated`` / ``n_control`` to the findings instead).
+        """
+        if not self.ok:
+            return None
+        lo, hi = self.conf_int()
+        return {"outcome": self.outcome, "estimate": float(self.estimate), "ci_low": float(lo), "ci_high": float(hi),
+                "better": OUTCOMES[self.outcome]["better"], "level": 1 - self.alpha}
+
     def to_dict(self) -> dict:
         """Plain JSON-safe dictionary of every number and text in the result."""
         def sub(r):
@@ -228,6 +245,7 @@ class ImpactResult:
             "n_units": self.n_units,
             "n_treated": self.n_treated,
             "n_never": self.n_never,
+            "n_control": self.n_control,
             "excluded_units": dict(self.excluded_units),
             "n_missing": self.n_missing,
             "estimate": self.estimate,
@@ -442,11 +460,11 @@ def analyse(
     last_cohort = int(uc.max()) if n_treated else 0
     n_notyet = n_never + int(((uc > 0) & (uc < last_cohort)).sum())
 
-    def short(why):
+    def short(why, n_control):
         return ImpactResult(
             status="not_enough_data", outcome=outcome, definition=definition, threshold=threshold, alpha=alpha,
-            n_units=n_units, n_treated=n_treated, n_never=n_never, excluded_units=excluded, n_missing=n_missing,
-            verdict=_not_enough_verdict(outcome, definition, threshold, why), notes=tuple(notes),
+            n_units=n_units, n_treated=n_treated, n_never=n_never, n_control=n_control, excluded_units=excluded,
+            n_missing=n_missing, verdict=_not_enough_verdict(outcome, definition, threshold, why), notes=tuple(notes),
         )
 
     if n_treated < min_tr:
@@ -455,7 +473,7 @@ def analyse(
                   f"(minimal {min_tr}).",
             "en": f"Only {n_treated} unit(s) were rotated inside the analysis window with a month before "
                   f"rotation (at least {min_tr} needed).",
-        })
+        }, n_never if (control == "never" or (control == "auto" and n_never >= min_co)) else n_notyet)
     reason = None
     if control == "auto":
         if n_never >= min_co:
@@ -474,7 +492,7 @@ def analyse(
         return short({
             "id": f"Hanya {n_control} unit pembanding ({LABELS['control_' + control]['id']}; minimal {min_co}).",
             "en": f"Only {n_control} comparison unit(s) ({LABELS['control_' + control]['en']}; at least {min_co} needed).",
-        })
+        }, n_control)
 
     common = dict(outcome=outcome, unit="kode_unit", time="t", cohort="cohort")
     # The headline estimator is not optional: a data problem here raises (PanelDataError is a
@@ -490,7 +508,7 @@ def analyse(
             aggregates[k] = r
     if "simple" not in aggregates:
         return short({"id": "Tidak ada sel setelah perlakuan untuk dirata-ratakan.",
-                      "en": "No post-treatment cells to aggregate."})
+                      "en": "No post-treatment cells to aggregate."}, n_control)
     pre = _run(notes, "pretrend_test", did.pretrend_test, att)
     tw = _run(notes, "twfe", did.twfe, data, outcome, "kode_unit", "t", "treated", alpha=alpha)  # clustered by unit
     # Bacon and randomization inference need a balanced panel: with missing unit-months they run
@@ -523,7 +541,7 @@ def analyse(
                        control, wcb, ri, agrees)
     return ImpactResult(
         status="ok", outcome=outcome, definition=definition, threshold=threshold, alpha=alpha,
-        n_units=n_units, n_treated=n_treated, n_never=n_never, verdict=verdict, control=control,
+        n_units=n_units, n_treated=n_treated, n_never=n_never, n_control=n_control, verdict=verdict, control=control,
         control_reason=reason, excluded_units=excluded, n_missing=n_missing, att_gt=att, aggregates=aggregates,
         pretrend=pre, twfe=tw, bacon=bac, wild_bootstrap=wcb, randomization=ri, agrees=agrees, notes=tuple(notes),
     )

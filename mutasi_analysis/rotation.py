@@ -43,6 +43,7 @@ __all__ = [
     "flow_matrix",
     "knowledge_spread",
     "compliance_flags",
+    "compliance_summary",
     "monthly_rotation",
     "treatment_cohorts",
     "cohort_table",
@@ -550,6 +551,8 @@ def compliance_flags(
         ``record`` its input row label and ``years`` the previous post's tenure; for
         ``max_years`` ``tanggal`` is the evaluation date, ``record`` the current post's
         record and ``years`` its tenure on that date. Sorted by rule, tanggal, kode_unit, pid.
+        ``attrs["max_years_dates"]`` lists the dates the maximum-years rule was evaluated at
+        (see :func:`compliance_summary`).
 
     Raises
     ------
@@ -624,9 +627,11 @@ def compliance_flags(
                 "detail": [f"in post {y:.2f} years on {day.date()} (> {rules.max_years_in_post:g})"
                            for y in yrs[over.index]],
             }))
+    evaluated = tuple(day for day, _ in dates)
     if not parts:
         out = pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
         out["tanggal"] = pd.Series(dtype="datetime64[ns]")
+        out.attrs["max_years_dates"] = evaluated
         return out
     out = pd.concat(parts, ignore_index=True)
     need = out["periode"].isna() if "periode" in out else pd.Series(True, index=out.index)
@@ -634,7 +639,49 @@ def compliance_flags(
         out["periode"] = None
     out.loc[need, "periode"] = [period_of(d, kind).id for d in out.loc[need, "tanggal"]]
     out = out[cols].sort_values(["rule", "tanggal", "kode_unit", "pid"], kind="stable").reset_index(drop=True)
+    out.attrs["max_years_dates"] = evaluated  # dates the maximum-years rule was evaluated at
     return out
+
+
+def compliance_summary(flags: pd.DataFrame, period, kind: str = "semester") -> dict:
+    """Counts of one period's compliance flags, as plain numbers for the findings rules.
+
+    Parameters
+    ----------
+    flags : DataFrame
+        From :func:`compliance_flags` (with ``periods`` including ``period``).
+    period : Period or str
+        The report period.
+    kind : str, default "semester"
+        Period kind of ``period``.
+
+    Returns
+    -------
+    dict
+        ``rotation_candidates`` (staff past the maximum years at the period's end),
+        ``min_years_breaks`` and ``freeze_breaks`` (moves dated in the period that broke the
+        rule): the fields of the same names in ``findings.FindingInputs``.
+
+    Raises
+    ------
+    ValueError
+        When ``flags`` holds no maximum-years evaluation at the period's end (then the number
+        of candidates is unknown, not zero): call :func:`compliance_flags` with this period.
+    """
+    p = _as_period(period, kind)
+    in_p = flags[flags["periode"] == p.id]
+    mx = in_p[in_p["rule"] == "max_years"]
+    evaluated = set(flags.attrs.get("max_years_dates", ()))
+    if pd.Timestamp(p.end) not in evaluated:
+        raise ValueError(
+            f"the flags were not evaluated for maximum years at the end of {p.id} ({p.end}); "
+            f"call compliance_flags(..., periods=[{p.id!r}])"
+        )
+    return {
+        "rotation_candidates": int((mx["tanggal"] == pd.Timestamp(p.end)).sum()),
+        "min_years_breaks": int((in_p["rule"] == "min_years").sum()),
+        "freeze_breaks": int((in_p["rule"] == "freeze").sum()),
+    }
 
 
 # --------------------------------------------------------------------------------------

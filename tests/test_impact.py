@@ -326,3 +326,17 @@ def test_bootstrap_bands_are_seeded(cfg):
     # uniform bands are wider than pointwise intervals
     assert (ev["uband_high"] - ev["uband_low"] >= ev["ci_high"] - ev["ci_low"] - 1e-12).all()
     pd.testing.assert_frame_equal(ev, b.event_study.table)
+
+
+def test_facts_feed_the_findings_rules(cfg, planted):
+    findings = pytest.importorskip("mutasi_analysis.findings")
+    facts = planted.estimate_facts()
+    assert facts["better"] == "lower" and facts["level"] == pytest.approx(0.95)
+    assert facts["ci_low"] < facts["estimate"] < facts["ci_high"] < 0
+    inputs = findings.FindingInputs(period="2026-S1", impacts=(findings.ImpactEstimate(**facts),),
+                                    n_treated_units=planted.n_treated, n_control_units=planted.n_control)
+    assert planted.n_control == 6
+    table = findings.evaluate(inputs, cfg)
+    assert table["id"].astype(str).str.startswith("DAMPAK").any()
+    short = impact.analyse(simulate(cfg, cohorts=(14,), sizes=(2,)), cfg)
+    assert short.estimate_facts() is None and short.n_control == 15

@@ -418,3 +418,17 @@ def test_cohort_table_all_definitions(cfg):
                                                "head_rotated": "2024-01"}
     assert ct.loc["KEC-ALAK"].isna().all()
     assert ct.attrs["threshold"] == cfg.treatment.share_threshold
+
+
+def test_compliance_summary(cfg, hist):
+    fl = rot.compliance_flags(hist, cfg, periods=["2024-S1", "2025-S2"])
+    # 2024-S1: b's freeze move (03-22); no min-years move; candidates at 2024-06-30: a (5.08 y),
+    # d (8.5 y)
+    assert rot.compliance_summary(fl, "2024-S1") == {"rotation_candidates": 2, "min_years_breaks": 0,
+                                                      "freeze_breaks": 1}
+    # 2025-S2: c's freeze move (08-20); candidates at 2025-12-31: a, f (4.999 y: no), h (5.58 y)
+    assert rot.compliance_summary(fl, "2025-S2") == {"rotation_candidates": 2, "min_years_breaks": 0,
+                                                      "freeze_breaks": 1}
+    # a period whose end was not evaluated is refused rather than reported as zero candidates
+    with pytest.raises(ValueError, match="2024-S2"):
+        rot.compliance_summary(fl, "2024-S2")
