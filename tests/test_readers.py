@@ -167,3 +167,20 @@ def test_parse_datetime_reasons():
     assert wrong.tolist() == [False, False, False, True] + [False] * 8
     assert np.flatnonzero(invalid).tolist() == [2, 6, 7, 10]
     assert parsed[[2, 3, 4, 5, 6, 7, 10]].isna().all()
+
+
+def test_xlsx_first_sheet_only_and_damaged_workbook(tmp_path):
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.append(["a", "b"])
+    wb.active.append(["1", "2"])
+    other = wb.create_sheet("lain")
+    other.append(["x"])
+    other.append(["9"])
+    wb.save(tmp_path / "t.xlsx")
+    rt = read_raw(tmp_path / "t.xlsx")
+    assert list(rt.data.columns) == ["a", "b"] and rt.data.loc[1].tolist() == ["1", "2"]
+    (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(DataError, match=r"bad\.xlsx cannot be opened as an Excel workbook"):
+        read_raw(tmp_path / "bad.xlsx")
