@@ -64,7 +64,7 @@ fig, ax = plt.subplots(figsize=(6, 3))
 counts.plot.bar(ax=ax, color=["#1f77b4", "#d62728"])
 ax.set_ylabel("orang")
 plt.show()
-record("02_mutasi", {{"headline": {{"masuk": {{"label": "Mutasi masuk", "value": int(counts["masuk"].sum())}}}},
+_ = record("02_mutasi", {{"headline": {{"masuk": {{"label": "Mutasi masuk", "value": int(counts["masuk"].sum())}}}},
                      "tables": {{"mutasi": table_payload(shown, title={{"id": "Mutasi per unit", "en": "Rotations by unit"}},
                                                         units={{"masuk": "orang", "keluar": "orang"}})}}}})
 """
@@ -87,7 +87,7 @@ ax = res.aggregates["event"].plot()
 ax.set_title("Studi peristiwa")
 plt.show()
 display(Markdown(res.verdict[lang]))
-record("03_dampak_layanan", {{"headline": {{"att": {{"label": "Dampak (hari kerja)", "value": res.estimate}}}},
+_ = record("03_dampak_layanan", {{"headline": {{"att": {{"label": "Dampak (hari kerja)", "value": res.estimate}}}},
                              "impact": res.to_dict(), "tables": {{"dampak": impact_table(res)}}}})
 """
 
@@ -100,7 +100,7 @@ elements = pd.DataFrame({"unsur": ["Persyaratan", "Prosedur", "Waktu penyelesaia
                          "nilai_unsur": [85.25, 75.5, 71.75]})
 display(Markdown("## Unsur terlemah"))
 display(HTML(elements.to_html(index=False)))
-record("04_ikm", {"headline": {"ikm": {"label": "IKM kecamatan", "value": 81.02}},
+_ = record("04_ikm", {"headline": {"ikm": {"label": "IKM kecamatan", "value": 81.02}},
                   "tables": {"ikm_unit": table_payload(ikm, title={"id": "IKM per unit layanan", "en": "IKM by service unit"},
                                                        units={"ikm": {"id": "skor 25-100", "en": "score 25-100"}},
                                                        formats={"mutu": "text"}),
@@ -118,7 +118,7 @@ findings = pd.DataFrame({"id": ["KESIAPAN", "MASA-MINIMUM"], "severity": ["tingg
                          "recommendation": ["Adakan pelatihan sebelum mutasi berikutnya.", "Dokumentasikan alasan mutasi lebih awal."],
                          "evidence": ["4 dari 10", "2 mutasi"], "rule": ["> 30%", "< 2 tahun"]})
 display(HTML(findings.to_html(index=False)))
-record("00_ringkasan", {"headline": {"temuan": {"label": "Jumlah temuan", "value": len(findings)}},
+_ = record("00_ringkasan", {"headline": {"temuan": {"label": "Jumlah temuan", "value": len(findings)}},
                         "tables": {"temuan": findings_table(findings)}})
 """
 

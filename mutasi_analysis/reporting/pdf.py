@@ -1,0 +1,406 @@
+"""``reports/<P>/laporan-<P>.pdf``: the whole report as one printable document.
+
+Layout: a cover (region, period, date of the report, toolkit version), a table of contents
+with page numbers, the executive summary (``00_*``) first, then every other section in
+notebook order (the rendered HTML pages' content, code hidden), and an appendix with the
+method, the data coverage and the provenance from ``manifest.json``. Pages are numbered
+("Halaman 3 dari 12"), each page carries the region and period in its header, and the PDF has
+bookmarks for the sections and their sub-headings.
+
+Engine: WeasyPrint, with a print stylesheet. It implements CSS Paged Media (``@page``
+margin boxes and ``counter(page)``, ``target-counter()`` for the page numbers in the table of
+contents, ``bookmark-level`` for PDF bookmarks, repeated table headers) from Python alone:
+no browser and no LaTeX at report time, only Debian's Pango libraries
+(``tools/install-system-deps.sh``). Headless Chromium's ``--print-to-pdf`` was the
+alternative; it cannot number a table of contents (no ``target-counter``) and would make a
+400 MB browser a run-time dependency of every scheduled report. WeasyPrint runs no
+JavaScript, which costs nothing here: the report pages are static (figures are embedded PNG
+or SVG images, there is no math). Figures keep their pixels (WeasyPrint does not resample):
+PNGs drawn at twice the screen resolution (``InlineBackend.figure_formats = ['retina']``) or
+SVG print crisply.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..errors import MutasiError
+from ..record import read_records
+from .manifest import read_manifest
+
+__all__ = ["build_pdf", "pdf_name", "report_html", "SUMMARY_PREFIX"]
+
+SUMMARY_PREFIX = "00_"
+_LANGS = ("id", "en")
+
+_T = {
+    "doc": {"id": "Laporan Evaluasi Mutasi ASN", "en": "Civil-Servant Rotation Evaluation Report"},
+    "period": {"id": "Periode", "en": "Period"},
+    "date": {"id": "Tanggal laporan", "en": "Report date"},
+    "version": {"id": "Versi mutasi-analysis", "en": "mutasi-analysis version"},
+    "toc": {"id": "Daftar Isi", "en": "Contents"},
+    "page": {"id": "Halaman", "en": "Page"},
+    "of": {"id": "dari", "en": "of"},
+    "appendix": {"id": "Lampiran", "en": "Appendix"},
+    "method": {"id": "Lampiran A. Metode", "en": "Appendix A. Method"},
+    "coverage": {"id": "Lampiran B. Cakupan data", "en": "Appendix B. Data coverage"},
+    "provenance": {"id": "Lampiran C. Asal-usul laporan", "en": "Appendix C. Provenance"},
+    "failed_note": {
+        "id": "Perhatian: bagian berikut gagal dibuat dan tidak ada dalam laporan ini: {names}.",
+        "en": "Note: these sections failed to render and are missing from this report: {names}.",
+    },
+    "file": {"id": "Berkas", "en": "File"},
+    "section": {"id": "Bagian", "en": "Section"},
+    "status": {"id": "Status", "en": "Status"},
+    "duration": {"id": "Durasi (detik)", "en": "Duration (s)"},
+    "parameters": {"id": "Parameter", "en": "Parameters"},
+    "package": {"id": "Paket", "en": "Package"},
+    "version_col": {"id": "Versi", "en": "Version"},
+    "measure": {"id": "Ukuran", "en": "Measure"},
+    "value": {"id": "Nilai", "en": "Value"},
+    "commit": {"id": "Commit kode", "en": "Code commit"},
+    "dirty": {"id": "ada perubahan yang belum di-commit", "en": "uncommitted changes present"},
+    "clean": {"id": "bersih", "en": "clean"},
+    "code": {"id": "SHA-256 kode paket", "en": "SHA-256 of the package code"},
+    "rendered": {"id": "Dibuat", "en": "Rendered"},
+    "region_config": {"id": "Konfigurasi wilayah", "en": "Region configuration"},
+    "span": {"id": "Rentang periode", "en": "Period span"},
+    "inputs": {"id": "Berkas masukan dan sidik SHA-256", "en": "Input files and SHA-256 fingerprints"},
+    "headline": {"id": "Angka utama kualitas data", "en": "Data-quality headline numbers"},
+}
+
+_METHOD = {
+    "id": [
+        "Laporan ini dibuat otomatis oleh paket mutasi-analysis dari data kepegawaian dan layanan "
+        "yang telah divalidasi dan dipseudonimkan; tidak ada NIP, nama, atau tanggal lahir di "
+        "dalamnya. Setiap bagian adalah buku catatan berparameter yang dijalankan ulang untuk periode ini.",
+        "Dampak mutasi pada layanan diperkirakan dengan selisih-dalam-selisih bertahap (Callaway dan "
+        "Sant'Anna): setiap unit yang menerima mutasi dibandingkan dengan unit yang belum atau tidak "
+        "pernah menerima mutasi, bulan demi bulan. Asumsinya: tanpa mutasi, tren unit perlakuan akan "
+        "sejajar dengan tren unit pembanding, dan unit tidak berubah sebelum mutasi terjadi. Perkiraan "
+        "sebelum mutasi pada grafik studi peristiwa menguji asumsi ini.",
+        "Karena jumlah unit sedikit, ketidakpastian juga dinilai dengan bootstrap wild klaster dan "
+        "inferensi randomisasi atas tanggal mutasi. IKM dihitung menurut PermenPANRB 14/2017. Sel "
+        "tabel yang berasal dari terlalu sedikit orang disembunyikan (UU 27/2022).",
+    ],
+    "en": [
+        "This report was produced automatically by the mutasi-analysis package from validated, "
+        "pseudonymised personnel and service data; it holds no NIP, name or birth date. Each section "
+        "is a parameterised notebook executed again for this period.",
+        "The impact of rotation on service is estimated by staggered difference-in-differences "
+        "(Callaway and Sant'Anna): each unit receiving rotated staff is compared, month by month, with "
+        "units not (yet) receiving any. Assumptions: without rotation, treated units would have "
+        "followed the comparison units' trend (parallel trends), and units did not change before the "
+        "rotation (no anticipation). The pre-rotation estimates in the event-study plot test this.",
+        "With few units, uncertainty is also assessed by the wild cluster bootstrap and by "
+        "randomization inference over rotation dates. The IKM follows PermenPANRB 14/2017. Table cells "
+        "from too few people are suppressed (Law 27/2022).",
+    ],
+}
+
+# Print stylesheet. Page-level features are CSS Paged Media (WeasyPrint implements them).
+_CSS = """
+@page {
+  size: A4; margin: 22mm 18mm 20mm 18mm;
+  @top-left { content: string(region); font-size: 8pt; color: #666; }
+  @top-right { content: string(period); font-size: 8pt; color: #666; }
+  @bottom-center { content: "%(page)s " counter(page) " %(of)s " counter(pages);
+                   font-size: 8pt; color: #444; }
+}
+@page :first { @top-left { content: none; } @top-right { content: none; } @bottom-center { content: none; } }
+html { font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; font-size: 10pt;
+       line-height: 1.4; color: #1a1a1a; }
+.cover { page: cover; text-align: left; padding-top: 55mm; break-after: page; }
+.cover h1 { font-size: 24pt; margin: 0 0 6mm 0; bookmark-level: none; color: #123a63; }
+.cover .region { font-size: 16pt; margin-bottom: 14mm; string-set: region content(); }
+.cover .running-period { string-set: period content(); font-size: 0; }
+.cover dl { font-size: 11pt; } .cover dt { font-weight: bold; margin-top: 3mm; } .cover dd { margin: 0; }
+.cover .warning { margin-top: 12mm; color: #b00020; font-weight: bold; }
+nav.toc { break-after: page; }
+nav.toc h1 { bookmark-level: none; }
+nav.toc ol { list-style: none; padding: 0; }
+nav.toc li { margin: 2mm 0; }
+nav.toc li.sub { margin-left: 8mm; font-size: 9.5pt; }
+nav.toc a { color: inherit; text-decoration: none; }
+nav.toc a::after { content: leader('.') target-counter(attr(href), page); }
+section.part { break-before: page; }
+h1 { font-size: 17pt; color: #123a63; bookmark-level: 1; margin: 0 0 4mm 0; }
+h2 { font-size: 13pt; color: #123a63; bookmark-level: 2; break-after: avoid; }
+h3 { font-size: 11pt; bookmark-level: 3; break-after: avoid; }
+h4, h5, h6 { font-size: 10pt; bookmark-level: none; break-after: avoid; }
+p { orphans: 3; widows: 3; }
+img, svg { max-width: 100%%; height: auto !important; break-inside: avoid; }
+.figure { margin: 3mm 0; break-inside: avoid; }
+table { border-collapse: collapse; margin: 3mm 0; font-size: 8.5pt; max-width: 100%%; }
+th, td { border: 0.5pt solid #b8b8b8; padding: 1mm 1.6mm; vertical-align: top; }
+th { background: #e8eef4; text-align: left; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; }
+pre { white-space: pre-wrap; font-size: 8.5pt; background: #f6f6f6; padding: 2mm; }
+.appendix table { font-size: 8pt; }
+.appendix code, .hash { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; word-break: break-all; }
+"""
+
+
+def pdf_name(period: str) -> str:
+    """File name of a period's PDF: ``laporan-<period>.pdf``."""
+    return f"laporan-{period}.pdf"
+
+
+def _section_order(manifest: dict[str, Any], report_dir: Path) -> list[tuple[str, Path]]:
+    """``(notebook, html path)`` of every rendered section: the summary first, then by name."""
+    entries = manifest.get("notebooks") or {}
+    out = []
+    for name in sorted(entries, key=lambda n: (not n.startswith(SUMMARY_PREFIX), n)):
+        e = entries[name]
+        rel = (e.get("files") or {}).get("html")
+        if e.get("status") == "ok" and rel and (report_dir / rel).is_file():
+            out.append((name, report_dir / rel))
+    return out
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-") or "x"
+
+
+def _section_body(name: str, path: Path) -> tuple[str, str, list[tuple[str, str]]]:
+    """The printable content of one rendered page: ``(title, html, [(sub id, sub title)])``."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+    root = soup.find("main") or soup.body or soup
+    for tag in root.find_all(["script", "style", "link", "meta"]):
+        tag.decompose()
+    for a in root.select("a.anchor-link"):  # the pilcrow links beside headings
+        a.decompose()
+    # Warnings and tracebacks written to stderr are for the analyst, not the reader.
+    for out in root.select('[data-mime-type="application/vnd.jupyter.stderr"]'):
+        out.decompose()
+    prefix = _slug(name)
+    for tag in root.find_all(id=True):  # ids must stay unique across the joined sections
+        tag["id"] = f"{prefix}--{tag['id']}"
+    for a in root.find_all("a", href=True):
+        if a["href"].startswith("#"):
+            a["href"] = f"#{prefix}--{a['href'][1:]}"
+    headings = root.find_all("h1")
+    if headings:
+        first = headings[0]
+        title = first.get_text(" ", strip=True)
+        for h in headings[1:]:  # one h1 per section: later ones become sub-headings
+            h.name = "h2"
+        first.decompose()
+    else:
+        title = name
+    subs = []
+    for h in root.find_all("h2"):
+        if not h.get("id"):
+            h["id"] = f"{prefix}--{_slug(h.get_text(' ', strip=True))}"
+        subs.append((h["id"], h.get_text(" ", strip=True)))
+    for img in root.find_all("img"):
+        wrapper = soup.new_tag("div", attrs={"class": "figure"})
+        img.wrap(wrapper)
+    body = "".join(str(c) for c in root.contents)
+    return title, body, subs
+
+
+def _kv_table(rows: list[tuple[str, str]], head: tuple[str, str] | None = None) -> str:
+    e = html.escape
+    parts = ["<table>"]
+    if head:
+        parts.append(f"<thead><tr><th>{e(head[0])}</th><th>{e(head[1])}</th></tr></thead>")
+    parts.append("<tbody>")
+    parts += [f"<tr><td>{e(str(k))}</td><td>{v}</td></tr>" for k, v in rows]
+    parts.append("</tbody></table>")
+    return "".join(parts)
+
+
+def _fmt_value(v: Any, lang: str) -> str:
+    from ..text import fmt_number
+
+    if isinstance(v, bool):
+        return {"id": "ya", "en": "yes"}[lang] if v else {"id": "tidak", "en": "no"}[lang]
+    if isinstance(v, int):
+        return fmt_number(v, 0, lang)
+    if isinstance(v, float):
+        return fmt_number(v, 2, lang)
+    return html.escape("-" if v is None else str(v))
+
+
+def _appendix(manifest: dict[str, Any], report_dir: Path, lang: str) -> str:
+    e = html.escape
+    t = {k: v[lang] for k, v in _T.items()}
+    parts = ['<section class="part appendix" id="lampiran">']
+    parts.append(f'<h1 id="lampiran-metode">{e(t["method"])}</h1>')
+    parts += [f"<p>{e(p)}</p>" for p in _METHOD[lang]]
+
+    parts.append(f'<h1 id="lampiran-cakupan" style="break-before: page">{e(t["coverage"])}</h1>')
+    region = manifest.get("region") or {}
+    parts.append(_kv_table([
+        (t["span"], e(f"{manifest.get('period', '')}: {manifest.get('period_start', '')} - {manifest.get('period_end', '')}")),
+        (t["region_config"], e(f"{region.get('name', '')} ({region.get('code', '')})")),
+    ]))
+    quality = [(nb, r) for nb, r in read_records(report_dir).items() if nb.startswith("01_")]
+    for nb, results in quality:
+        headline = results.get("headline") if isinstance(results, dict) else None
+        if isinstance(headline, dict) and headline:
+            rows = []
+            for key, v in headline.items():
+                label, value = (v.get("label", key), v.get("value")) if isinstance(v, dict) else (key, v)
+                rows.append((str(label), _fmt_value(value, lang)))
+            parts.append(f"<h2>{e(t['headline'])}</h2>")
+            parts.append(_kv_table(rows, (t["measure"], t["value"])))
+    inputs = manifest.get("inputs") or {}
+    parts.append(f"<h2>{e(t['inputs'])}</h2>")
+    parts.append(_kv_table([(k, f'<span class="hash">{e(v)}</span>') for k, v in inputs.items()],
+                           (t["file"], "SHA-256")))
+
+    parts.append(f'<h1 id="lampiran-asal-usul" style="break-before: page">{e(t["provenance"])}</h1>')
+    git = manifest.get("git") or {}
+    commit = git.get("commit") or "-"
+    state = t["dirty"] if git.get("dirty") else (t["clean"] if git.get("dirty") is False else "-")
+    parts.append(_kv_table([
+        (t["commit"], f'<span class="hash">{e(commit)}</span> ({e(state)})'),
+        (t["code"], f'<span class="hash">{e(str(manifest.get("code_sha256", "-")))}</span>'),
+        (t["rendered"], e(f"{manifest.get('started', '')} - {manifest.get('ended', '')}")),
+    ]))
+    nbs = manifest.get("notebooks") or {}
+    parts.append(f"<h2>{e(t['section'])}</h2><table><thead><tr><th>{e(t['section'])}</th>"
+                 f"<th>{e(t['status'])}</th><th>{e(t['duration'])}</th><th>{e(t['parameters'])}</th>"
+                 "</tr></thead><tbody>")
+    for name, entry in sorted(nbs.items()):
+        params = entry.get("parameters") or {}
+        ptext = "<br>".join(f"{e(k)} = {e(str(v))}" for k, v in sorted(params.items()))
+        parts.append(f"<tr><td>{e(name)}</td><td>{e(str(entry.get('status', '')))}</td>"
+                     f"<td>{_fmt_value(entry.get('duration_s'), lang)}</td><td class=\"hash\">{ptext}</td></tr>")
+    parts.append("</tbody></table>")
+    packages = manifest.get("packages") or {}
+    parts.append(f"<h2>{e(t['package'])}</h2>")
+    parts.append('<p class="packages">' + " &middot; ".join(
+        f"{e(k)}&nbsp;{e(str(v))}" for k, v in packages.items()) + "</p>")
+    parts.append("</section>")
+    return "".join(parts)
+
+
+def report_html(report_dir: str | Path, manifest: dict[str, Any] | None = None, lang: str = "id") -> str:
+    """The single print document (HTML with its print stylesheet) that :func:`build_pdf` renders.
+
+    Parameters
+    ----------
+    report_dir : path
+        A rendered period folder.
+    manifest : dict, optional
+        Its manifest (read from ``manifest.json`` when not given).
+    lang : {"id", "en"}
+        Language of the cover, contents, page labels and appendix (sections stay in the
+        language they were rendered in).
+
+    Raises
+    ------
+    ValueError
+        For an unknown language.
+    MutasiError
+        When the folder has no manifest or no rendered section.
+    """
+    if lang not in _LANGS:
+        raise ValueError(f"lang must be one of {', '.join(_LANGS)}, got {lang!r}")
+    report_dir = Path(report_dir)
+    manifest = manifest if manifest is not None else read_manifest(report_dir)
+    if not manifest:
+        raise MutasiError(f"{report_dir} has no readable manifest.json; render it with `mutasi report` first")
+    sections = _section_order(manifest, report_dir)
+    if not sections:
+        raise MutasiError(f"{report_dir}: no section rendered successfully; nothing to put in a PDF")
+    e = html.escape
+    t = {k: v[lang] for k, v in _T.items()}
+    period = str(manifest.get("period", report_dir.name))
+    region = (manifest.get("region") or {}).get("name") or ""
+    version = (manifest.get("packages") or {}).get("mutasi-analysis") or "-"
+    date = str(manifest.get("ended") or "")[:10] or "-"
+    span = f"{manifest.get('period_start', '')} - {manifest.get('period_end', '')}"
+
+    bodies = [(name, *_section_body(name, path)) for name, path in sections]
+    css = _CSS % {"page": t["page"], "of": t["of"]}
+    parts = [
+        "<!DOCTYPE html>", f'<html lang="{lang}"><head><meta charset="utf-8">',
+        f"<title>{e(t['doc'])} {e(period)}</title>",
+        f'<meta name="author" content="mutasi-analysis {e(version)}">',
+        f'<meta name="dcterms.created" content="{e(str(manifest.get("ended", "")))}">',
+        f"<style>{css}</style></head><body>",
+        '<section class="cover">',
+        f'<div class="running-period">{e(t["period"])} {e(period)}</div>',
+        f"<h1>{e(t['doc'])}</h1>",
+        f'<div class="region">{e(region)}</div>',
+        f"<dl><dt>{e(t['period'])}</dt><dd>{e(period)} ({e(span)})</dd>",
+        f"<dt>{e(t['date'])}</dt><dd>{e(date)}</dd>",
+        f"<dt>{e(t['version'])}</dt><dd>{e(version)}</dd></dl>",
+    ]
+    failed = manifest.get("failed") or []
+    if failed:
+        parts.append(f'<p class="warning">{e(t["failed_note"].format(names=", ".join(failed)))}</p>')
+    parts.append("</section>")
+    parts.append(f'<nav class="toc"><h1>{e(t["toc"])}</h1><ol>')
+    for name, title, _, subs in bodies:
+        parts.append(f'<li><a href="#bagian-{_slug(name)}">{e(title)}</a></li>')
+        parts += [f'<li class="sub"><a href="#{e(sid)}">{e(stitle)}</a></li>' for sid, stitle in subs]
+    for aid, key in (("lampiran-metode", "method"), ("lampiran-cakupan", "coverage"),
+                     ("lampiran-asal-usul", "provenance")):
+        parts.append(f'<li><a href="#{aid}">{e(t[key])}</a></li>')
+    parts.append("</ol></nav>")
+    for name, title, body, _ in bodies:
+        parts.append(f'<section class="part" id="sec-{_slug(name)}">'
+                     f'<h1 id="bagian-{_slug(name)}">{e(title)}</h1>{body}</section>')
+    parts.append(_appendix(manifest, report_dir, lang))
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def build_pdf(report_dir: str | Path, manifest: dict[str, Any] | None = None, lang: str = "id") -> Path:
+    """Write ``<report_dir>/laporan-<period>.pdf``.
+
+    Parameters
+    ----------
+    report_dir : path
+        A rendered period folder (``reports/<period>``).
+    manifest : dict, optional
+        Its manifest (read from ``manifest.json`` when not given).
+    lang : {"id", "en"}
+        Language of the cover, contents, page labels and appendix.
+
+    Returns
+    -------
+    Path
+        The PDF written (atomically).
+
+    Raises
+    ------
+    MutasiError
+        When the folder has no manifest or no rendered section, or WeasyPrint (or the Pango
+        libraries it needs) is not installed.
+    """
+    report_dir = Path(report_dir)
+    manifest = manifest if manifest is not None else read_manifest(report_dir)
+    document = report_html(report_dir, manifest, lang)
+    try:
+        import weasyprint
+    except (ImportError, OSError) as err:  # OSError: the Pango libraries are missing
+        raise MutasiError(
+            f"PDF export needs WeasyPrint and Debian's Pango libraries ({err}); run "
+            "tools/install-system-deps.sh and `pip install weasyprint`"
+        ) from None
+    period = str(manifest.get("period", report_dir.name))
+    target = report_dir / pdf_name(period)
+    fd, tmp = tempfile.mkstemp(dir=report_dir, prefix=f".{target.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        weasyprint.HTML(string=document, base_url=str(report_dir)).write_pdf(tmp)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return target
