@@ -20,12 +20,10 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
-import numpy as np
 import pandas as pd
 
 from . import did
 from .config import RegionConfig
-from .did._results import json_safe
 from .rotation import LABELS as ROTATION_LABELS
 from .rotation import month_label, treatment_cohorts
 from .services import LABELS as SERVICE_LABELS
@@ -128,6 +126,24 @@ def build_panel(
 # --------------------------------------------------------------------------------------
 # result
 # --------------------------------------------------------------------------------------
+def _plain(v):
+    """JSON-safe copy of the result's own fields (sub-results come JSON-safe from ``to_dict``)."""
+    if isinstance(v, Mapping):
+        return {str(k): _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_plain(x) for x in v]
+    if isinstance(v, bool) or v is None or isinstance(v, str):
+        return v
+    if hasattr(v, "dtype") and getattr(v.dtype, "kind", "") == "b":
+        return bool(v)
+    if isinstance(v, (int,)) or (hasattr(v, "dtype") and getattr(v.dtype, "kind", "") in "iu"):
+        return int(v)
+    if isinstance(v, float) or (hasattr(v, "dtype") and getattr(v.dtype, "kind", "") == "f"):
+        v = float(v)
+        return None if math.isnan(v) or math.isinf(v) else v
+    return str(v)
+
+
 @dataclass(frozen=True, eq=False)
 class ImpactResult:
     """Result of :func:`analyse` (immutable).
@@ -261,7 +277,7 @@ class ImpactResult:
             "wild_bootstrap": sub(self.wild_bootstrap),
             "randomization": sub(self.randomization),
         }
-        return json_safe(d)
+        return _plain(d)
 
 
 # --------------------------------------------------------------------------------------

@@ -20,8 +20,6 @@ Conventions
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -707,6 +705,8 @@ def monthly_rotation(riwayat: pd.DataFrame, config: RegionConfig, start=None, en
         headcount is 0) and ``kepala_masuk`` (a head of unit arrived by mutasi_unor).
     """
     cls = classify_moves(riwayat, config)
+    if cls.empty and (start is None or end is None):
+        raise DataError("riwayat_jabatan has no records to derive the months from; pass `start` and `end`")
     t0 = month_index(start) if start is not None else int(month_index(cls["tmt_jabatan"]).min())
     t1 = month_index(end) if end is not None else int(month_index(cls["tmt_jabatan"]).max())
     if t1 < t0:

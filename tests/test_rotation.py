@@ -432,3 +432,16 @@ def test_compliance_summary(cfg, hist):
     # a period whose end was not evaluated is refused rather than reported as zero candidates
     with pytest.raises(ValueError, match="2024-S2"):
         rot.compliance_summary(fl, "2024-S2")
+
+
+def test_empty_history(cfg, hist):
+    e = hist.iloc[0:0]
+    assert rot.classify_moves(e, cfg).empty
+    assert rot.compliance_flags(e, cfg, as_of="2025-01-01").empty
+    rc = rot.rotation_counts(e, cfg, periods=["2025-S1"])
+    assert len(rc) == len(cfg.units) and rc["masuk"].sum() == 0 and rc["rate_masuk"].isna().all()
+    assert rot.treatment_cohorts(e, cfg, start="2024-01-01", end="2024-12-31")["cohort"].eq(0).all()
+    with pytest.raises(DataError, match="periods"):
+        rot.rotation_counts(e, cfg)
+    with pytest.raises(DataError, match="start"):
+        rot.treatment_cohorts(e, cfg)
