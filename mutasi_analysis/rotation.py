@@ -35,6 +35,7 @@ __all__ = [
     "HEAD_PATTERN",
     "LABELS",
     "classify_moves",
+    "rotation_events",
     "spells",
     "headcount",
     "rotation_counts",
@@ -87,6 +88,7 @@ LABELS = {
     "rate_masuk": {"id": "Tingkat mutasi masuk", "en": "Rotation-in rate"},
     "rate_keluar": {"id": "Tingkat mutasi keluar", "en": "Rotation-out rate"},
     "asal": {"id": "Unit asal", "en": "From unit"},
+    "tanggal_mutasi": {"id": "Tanggal mutasi", "en": "Rotation date"},
     "tujuan": {"id": "Unit tujuan", "en": "To unit"},
     "pernah_unit_lain": {"id": "Pernah bertugas di unit lain", "en": "Served in another unit"},
     "share_pernah_unit_lain": {"id": "Proporsi pernah di unit lain", "en": "Share served elsewhere"},
@@ -299,6 +301,35 @@ def classify_moves(riwayat: pd.DataFrame, config: RegionConfig) -> pd.DataFrame:
     df["is_rotation"] = df["kelas"].isin(ROTATION_CLASSES)
     df["is_move"] = df["kelas"].isin(MOVE_CLASSES)
     return df
+
+
+def rotation_events(riwayat: pd.DataFrame, config: RegionConfig) -> pd.DataFrame:
+    """Every rotation (``mutasi_unor``): who moved, when, from where and to where.
+
+    The frame is what :func:`mutasi_analysis.survey.add_time_since_rotation` takes as
+    ``rotation_dates`` (several rotations per person allowed).
+
+    Parameters
+    ----------
+    riwayat : DataFrame
+    config : RegionConfig
+
+    Returns
+    -------
+    DataFrame
+        ``pid, tanggal_mutasi, asal, tujuan, nama_jabatan, record``, sorted by date and pid.
+    """
+    cls = classify_moves(riwayat, config)
+    r = cls[cls["is_rotation"]]
+    out = pd.DataFrame({
+        "pid": r["pid"],
+        "tanggal_mutasi": r["tmt_jabatan"],
+        "asal": r["prev_unit"].astype(str),
+        "tujuan": r["kode_unit"],
+        "nama_jabatan": r["nama_jabatan"],
+        "record": r["record"],
+    })
+    return out.sort_values(["tanggal_mutasi", "pid"], kind="stable").reset_index(drop=True)
 
 
 def spells(riwayat: pd.DataFrame, config: RegionConfig, as_of) -> pd.DataFrame:

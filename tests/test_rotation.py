@@ -445,3 +445,17 @@ def test_empty_history(cfg, hist):
         rot.rotation_counts(e, cfg)
     with pytest.raises(DataError, match="start"):
         rot.treatment_cohorts(e, cfg)
+
+
+def test_rotation_events_feed_the_survey(cfg, hist):
+    ev = rot.rotation_events(hist, cfg)
+    assert len(ev) == 7 and ev["tanggal_mutasi"].is_monotonic_increasing
+    a = ev[ev["pid"] == "a"]
+    assert a[["asal", "tujuan"]].values.tolist() == [["KEL-ALAK", "KEL-NAIONI"], ["KEL-NAIONI", "PKM-ALAK"]]
+    survey = pytest.importorskip("mutasi_analysis.survey")
+    sheets = pd.DataFrame({"pid": ["a", "a", "c"], "tanggal": pd.to_datetime(["2019-12-01", "2018-06-01", "2024-01-01"])})
+    out = survey.add_time_since_rotation(sheets, ev)
+    # a on 2019-12-01: latest rotation 2019-06-01; on 2018-06-01: 2018-03-01; c never rotated
+    assert out["tanggal_mutasi"].iloc[0] == pd.Timestamp("2019-06-01")
+    assert out["tanggal_mutasi"].iloc[1] == pd.Timestamp("2018-03-01")
+    assert pd.isna(out["tanggal_mutasi"].iloc[2])
