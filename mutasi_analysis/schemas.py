@@ -340,7 +340,8 @@ def normalise_golongan(values: pd.Series) -> tuple[pd.Series, pd.Series, np.ndar
     pppk : numpy.ndarray of bool
         The value is a PPPK grade.
     """
-    s = values.astype("str").str.upper().str.replace(r"[\s/.\-]+", "", regex=True)
+    s = values.astype("str").str.upper().str.replace(r"^(\d{2})[.,]0+$", r"\1", regex=True)  # 31.0 from Excel
+    s = s.str.replace(r"[\s/.\-]+", "", regex=True)
     s = s.str.replace(r"^(I{1,3}|IV)([A-E])$", r"\1/\2", regex=True)
     code = s.map(_GOLONGAN_BY_NAME)
     numeric = pd.to_numeric(s.where(s.str.fullmatch(r"\d{2}").fillna(False)), errors="coerce")

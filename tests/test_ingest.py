@@ -392,3 +392,13 @@ def test_clean_demo_ingests_without_rejects(demo_raw, demo_truth, region_path, t
     assert summary.total_rejected == 0
     truth = demo_truth
     assert {t: c.accepted for t, c in summary.tables.items()} == truth["counts"]
+
+
+def test_golongan_forms():
+    from mutasi_analysis.schemas import normalise_golongan
+
+    gol, kode, pppk = normalise_golongan(pd.Series(["31.0", "iii a", "IVe", "45", "IX", "V/a", "46", "IIIE", None]))
+    assert gol.tolist()[:5] == ["III/a", "III/a", "IV/e", "IV/e", "IX"]
+    assert kode.tolist()[:4] == [31, 31, 45, 45] and pd.isna(kode[4])
+    assert gol[5:].isna().all()  # V/a, 46, III/e do not exist; blank stays blank
+    assert pppk.tolist() == [False, False, False, False, True, False, False, False, False]
