@@ -19,7 +19,8 @@ from .errors import DataError
 from .periods import Period, parse_period, period_of
 from .workdays import calendar, working_days_between
 
-__all__ = ["LABELS", "METHOD", "ALL_UNITS", "complaint_times", "service_panel", "monthly_panel", "period_summary"]
+__all__ = ["LABELS", "METHOD", "ALL_UNITS", "complaint_times", "service_panel", "monthly_panel", "period_summary",
+           "survival_medians"]
 
 #: Code of the all-units row in :func:`period_summary`.
 ALL_UNITS = "SEMUA"
@@ -63,6 +64,13 @@ LABELS = {
     "n_tersensor": {"id": "Belum direspons, masih dalam batas waktu (disensor)", "en": "Unanswered, still within target (censored)"},
     "share_tepat_waktu": {"id": "Proporsi respons tepat waktu", "en": "Share answered within target"},
     "backlog": {"id": "Tunggakan pada akhir periode", "en": "Backlog at period end"},
+    "hari_kerja_sampai_akhir_data": {"id": "Hari kerja sampai akhir data", "en": "Working days to the end of the data"},
+    "respon_median_km": {"id": "Median waktu respons pertama, Kaplan-Meier (hari kerja)",
+                         "en": "Kaplan-Meier median working days to first response"},
+    "respon_terbuka": {"id": "Belum direspons pada akhir data", "en": "Unanswered at the end of the data"},
+    "penyelesaian_median_km": {"id": "Median waktu penyelesaian, Kaplan-Meier (hari kerja)",
+                               "en": "Kaplan-Meier median working days to resolution"},
+    "penyelesaian_terbuka": {"id": "Belum selesai pada akhir data", "en": "Open at the end of the data"},
     ALL_UNITS: {"id": "Semua unit", "en": "All units"},
 }
 
@@ -126,8 +134,9 @@ def complaint_times(complaints: pd.DataFrame, config: RegionConfig, data_end=Non
     DataFrame
         The input columns plus ``respon_hari_kerja`` and ``penyelesaian_hari_kerja`` (float;
         NaN while there is no response / resolution yet), ``diselesaikan`` (status selesai),
-        ``tersensor`` (unanswered and still within the target at ``data_end``) and
-        ``tepat_waktu`` (boolean; NA when censored). ``attrs["data_end"]`` holds the date used.
+        ``tersensor`` (unanswered and still within the target at ``data_end``),
+        ``tepat_waktu`` (boolean; NA when censored) and ``hari_kerja_sampai_akhir_data``
+        (working days from receipt to ``data_end``). ``attrs["data_end"]`` holds the date used.
     """
     df, data_end = _times(complaints, config, data_end)
     df.attrs["data_end"] = data_end
@@ -153,6 +162,7 @@ def _times(complaints: pd.DataFrame, config: RegionConfig, data_end) -> tuple[pd
     df["respon_hari_kerja"] = working_days_between(df["waktu_diterima"], df["waktu_respon_pertama"], cal)
     df["penyelesaian_hari_kerja"] = working_days_between(df["waktu_diterima"], df["waktu_selesai"], cal)
     elapsed = working_days_between(df["waktu_diterima"], pd.Series(data_end, index=df.index), cal)
+    df["hari_kerja_sampai_akhir_data"] = elapsed
     answered = df["waktu_respon_pertama"].notna().to_numpy()
     censored = ~answered & (elapsed <= target)
     on_time = pd.array(np.where(answered, df["respon_hari_kerja"].to_numpy() <= target, False), dtype="boolean")
@@ -380,4 +390,70 @@ def period_summary(complaints: pd.DataFrame, config: RegionConfig, period, kind:
     for c in _COUNT_COLS:
         out[c] = out[c].astype("int64")
     out.attrs["data_end"] = panel.attrs["data_end"]
+    return out
+
+
+def _km_median(time: np.ndarray, event: np.ndarray) -> float:
+    """Kaplan-Meier median: the first time the survival curve drops below 0.5 (NaN if never)."""
+    from statsmodels.duration.survfunc import SurvfuncRight
+
+    if len(time) == 0 or not event.any():
+        return np.nan
+    return float(SurvfuncRight(time.astype(float), event.astype(int)).quantile(0.5))
+
+
+def survival_medians(complaints: pd.DataFrame, config: RegionConfig, kind: str | None = None, periods=None,
+                     data_end=None) -> pd.DataFrame:
+    """Censoring-aware medians of the working days to first response and to resolution.
+
+    The plain medians of :func:`service_panel` use only the complaints that already have a
+    response or resolution, so a unit with many open complaints looks faster than it is. Here
+    open complaints count as censored at the working days from receipt to ``data_end`` and
+    the median comes from the Kaplan-Meier estimate of the survival curve (statsmodels'
+    ``SurvfuncRight``; the first time the curve drops below 0.5; R's ``survfit`` instead
+    averages two times when the curve sits exactly at 0.5).
+
+    Parameters
+    ----------
+    complaints : DataFrame
+        Processed ``pengaduan``.
+    config : RegionConfig
+    kind : str, optional
+        Period kind of the receipt periods; default the config's.
+    periods : iterable of Period or period ids, optional
+        Default: every period from the first receipt to ``data_end``.
+    data_end : date-like, optional
+        See :func:`complaint_times`.
+
+    Returns
+    -------
+    DataFrame
+        One row per config unit and period, plus an all-units row (``SEMUA``) per period:
+        ``kode_unit, periode, diterima, respon_median_km, respon_terbuka,
+        penyelesaian_median_km, penyelesaian_terbuka``. A median is NaN when fewer than half
+        of the complaints have had the event by the end of the data (it is not yet known);
+        ``*_terbuka`` counts the censored complaints so a report can say why.
+    """
+    kind = kind or config.period.kind
+    times, data_end = _times(complaints, config, data_end)
+    pers = _as_periods(periods, kind, times["waktu_diterima"].min(), data_end)
+    times["periode"] = _period_ids(times["waktu_diterima"], kind)
+    rt = times["respon_hari_kerja"].fillna(times["hari_kerja_sampai_akhir_data"]).to_numpy()
+    re_ = times["waktu_respon_pertama"].notna().to_numpy()
+    st = times["penyelesaian_hari_kerja"].where(times["diselesaikan"], times["hari_kerja_sampai_akhir_data"]).to_numpy()
+    se = times["diselesaikan"].to_numpy(dtype=bool)
+    unit = times["kode_unit"].to_numpy()
+    per = times["periode"].to_numpy()
+    rows = []
+    for p in pers:
+        in_p = per == p.id
+        for u in (*config.unit_codes, ALL_UNITS):
+            m = in_p if u == ALL_UNITS else in_p & (unit == u)
+            rows.append({
+                "kode_unit": u, "periode": p.id, "diterima": int(m.sum()),
+                "respon_median_km": _km_median(rt[m], re_[m]), "respon_terbuka": int((~re_[m]).sum()),
+                "penyelesaian_median_km": _km_median(st[m], se[m]), "penyelesaian_terbuka": int((~se[m]).sum()),
+            })
+    out = pd.DataFrame(rows)
+    out.attrs["data_end"] = data_end
     return out

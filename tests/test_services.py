@@ -237,3 +237,47 @@ def test_demo_panel_totals_and_rollup(cfg, demo_complaints):
     # backlog at the end of 2024-S2 equals the December backlog of the monthly panel
     dec = months[months["periode"] == "2024-12"].set_index("kode_unit")["backlog"]
     assert (s.loc[list(cfg.unit_codes), "backlog"] == dec.loc[list(cfg.unit_codes)]).all()
+
+
+def _product_limit_median(time, event):
+    """Hand-written Kaplan-Meier (independent of statsmodels): first time S(t) < 0.5."""
+    s = 1.0
+    for t in sorted(set(time)):
+        at_risk = sum(1 for x in time if x >= t)
+        d = sum(1 for x, e in zip(time, event) if x == t and e)
+        if d:
+            s *= 1 - d / at_risk
+            if s < 0.5:
+                return t
+    return np.nan
+
+
+def test_survival_medians_count_open_complaints(cfg, pengaduan):
+    km = sv.survival_medians(pengaduan, cfg, kind="quarter", data_end=DATA_END).set_index(["kode_unit", "periode"])
+    # PKM-ALAK 2024-Q2 (L1-L4): response times 1, 0, 6 and L4 censored at 14 Jun -> 5 Jul
+    # (14, 19-21, 24-28 Jun, 1-4 Jul = 13 working days); S: 0 -> 3/4, 1 -> 1/2, 6 -> 1/4: median 6
+    q2 = km.loc[("PKM-ALAK", "2024-Q2")]
+    assert q2["respon_median_km"] == 6 and q2["respon_terbuka"] == 1
+    assert _product_limit_median([1, 0, 6, 13], [1, 1, 1, 0]) == 6
+    # resolution: 5 (L1), 5 (L2), L3 open (3 Jun -> 5 Jul: 22), L4 open (13): S(5) = 1/2, never < 1/2
+    assert np.isnan(q2["penyelesaian_median_km"]) and q2["penyelesaian_terbuka"] == 2
+    # the plain median of service_panel ignores the open ones
+    plain = sv.service_panel(pengaduan, cfg, kind="quarter", data_end=DATA_END).set_index(["kode_unit", "periode"])
+    assert plain.loc[("PKM-ALAK", "2024-Q2"), "penyelesaian_hari_kerja_median"] == 5
+    assert km.loc[(sv.ALL_UNITS, "2024-Q2"), "diterima"] == 5
+    assert km.loc[("KEC-ALAK", "2024-Q2"), "diterima"] == 0 and np.isnan(km.loc[("KEC-ALAK", "2024-Q2"), "respon_median_km"])
+
+
+@pytest.mark.slow
+@pytest.mark.peer
+def test_demo_km_medians_match_a_hand_written_product_limit(cfg, demo_complaints):
+    pg, truth = demo_complaints
+    km = sv.survival_medians(pg, cfg, kind="semester", periods=["2026-S1"], data_end=truth["export_date"])
+    t = sv.complaint_times(pg, cfg, data_end=truth["export_date"])
+    t = t[(t["waktu_diterima"] >= "2026-01-01") & (t["waktu_diterima"] < "2026-07-01")]
+    for u in ("PKM-ALAK", "KEL-ALAK", "PUSTU-TENAU1"):
+        g = t[t["kode_unit"] == u]
+        done = g["diselesaikan"].to_numpy()
+        time = g["penyelesaian_hari_kerja"].where(done, g["hari_kerja_sampai_akhir_data"]).tolist()
+        got = km.set_index("kode_unit").loc[u, "penyelesaian_median_km"]
+        assert got == _product_limit_median(time, done.tolist())
