@@ -49,11 +49,20 @@ from .pseudonym import PseudonymKeyError, key_file_path, key_id, load_key, pseud
 from .readers import RawTable, find_raw_file, read_raw
 from .schemas import REASONS, REQUIRED_TABLES, SPECS, TABLES, TableSpec, rule_schema, type_table
 
-__all__ = ["TableCount", "IngestSummary", "ingest", "REJECT_COLUMNS"]
+__all__ = ["TableCount", "IngestSummary", "ingest", "REJECT_COLUMNS", "EVENT_DATES"]
 
 REJECT_COLUMNS = ("table", "file", "row", "column", "value", "reason", "detail")
 _OUTPUT_FILES = {f"{t}.parquet" for t in TABLES} | {REJECTS_FILE, SUMMARY_FILE}
 _RANK = {r: i for i, r in enumerate(REASONS)}
+#: The date each table's rows happen on; their span is the data's coverage in the summary
+#: (the report pipeline reads ``data_end`` to find the latest complete period).
+EVENT_DATES = {
+    "riwayat_jabatan": "tmt_jabatan",
+    "pengaduan": "waktu_diterima",
+    "skm": "tanggal",
+    "survei_asn": "tanggal",
+    "pelatihan": "tanggal_selesai",
+}
 
 
 @dataclass(frozen=True)
@@ -92,6 +101,9 @@ class IngestSummary:
         Public fingerprint of the pseudonym key.
     out : Path
         Output folder.
+    coverage : dict
+        Table -> (first, last) ISO date of its event column (:data:`EVENT_DATES`) among
+        accepted rows; ``data_start``/``data_end`` in the JSON span all of them.
     """
 
     tables: dict
@@ -99,6 +111,7 @@ class IngestSummary:
     region: str
     key_id: str
     out: Path = field(default=Path("."))
+    coverage: dict = field(default_factory=dict)
 
     @property
     def total_rejected(self) -> int:
@@ -106,14 +119,23 @@ class IngestSummary:
 
     def to_dict(self) -> dict:
         """The content of ``ingest_summary.json`` (no timestamps: reruns give the same bytes)."""
+        spans = [v for v in self.coverage.values() if v[0] is not None]
         return {
             "region": self.region,
-            "tables": {name: t.to_dict() for name, t in self.tables.items()},
+            "data_start": min(v[0] for v in spans) if spans else None,
+            "data_end": max(v[1] for v in spans) if spans else None,
+            "tables": {name: {**t.to_dict(), **self._span(name)} for name, t in self.tables.items()},
             "rejects_by_reason": dict(self.rejects_by_reason),
             "rejected_rows": self.total_rejected,
             "rejects_file": REJECTS_FILE,
             "pseudonym": {"method": "HMAC-SHA256 of the NIP, first 16 hex characters", "key_id": self.key_id},
         }
+
+    def _span(self, table: str) -> dict:
+        if table not in self.coverage:
+            return {}
+        first, last = self.coverage[table]
+        return {"date_column": EVENT_DATES[table], "first": first, "last": last}
 
     def to_text(self) -> str:
         """The summary as a printed table."""
@@ -209,7 +231,13 @@ def ingest(raw: str | Path = "data/raw", out: str | Path = "data/processed",
     per_row = all_rejects.drop_duplicates(["_t", "row"])
     for r, n in per_row["reason"].value_counts().items():
         by_reason[r] = int(n)
-    summary = IngestSummary(tables=counts, rejects_by_reason=by_reason, region=cfg.region.code, key_id=kid, out=out)
+    coverage = {}
+    for table, col in EVENT_DATES.items():
+        dates = pid_frames[table][col].dropna()
+        coverage[table] = ((dates.min().date().isoformat(), dates.max().date().isoformat())
+                           if len(dates) else (None, None))
+    summary = IngestSummary(tables=counts, rejects_by_reason=by_reason, region=cfg.region.code, key_id=kid,
+                            out=out, coverage=coverage)
     _write(out, pid_frames, all_rejects[list(REJECT_COLUMNS)], summary)
     return summary
 

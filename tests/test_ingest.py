@@ -402,3 +402,14 @@ def test_golongan_forms():
     assert kode.tolist()[:4] == [31, 31, 45, 45] and pd.isna(kode[4])
     assert gol[5:].isna().all()  # V/a, 46, III/e do not exist; blank stays blank
     assert pppk.tolist() == [False, False, False, False, True, False, False, False, False]
+
+
+def test_summary_states_the_data_coverage(tmp_path):
+    _run(tmp_path)
+    saved = json.loads((tmp_path / "out" / "ingest_summary.json").read_text())
+    # riwayat 2015-03-01 .. 2024-03-01; complaints 2024-03-05 .. 2024-05-02; SKM 2024-05-14 ..
+    # 2024-05-16; feedback 2024-06-15 .. 2024-06-16; training ends 2023-03-10 .. 2024-03-05
+    assert saved["data_start"] == "2015-03-01" and saved["data_end"] == "2024-06-16"
+    assert saved["tables"]["pengaduan"]["first"] == "2024-03-05" and saved["tables"]["pengaduan"]["last"] == "2024-05-02"
+    assert saved["tables"]["pelatihan"]["date_column"] == "tanggal_selesai"
+    assert "first" not in saved["tables"]["pegawai"]
