@@ -8,7 +8,7 @@ Usage::
 The demo set is generated once into ``WORKDIR/raw-<scale>x-<format>`` (reused while it exists).
 Ingestion then runs in a fresh child process (``python -m mutasi_analysis.cli ingest``) so that
 its wall time and peak resident memory (``ru_maxrss`` of the child) are measured alone, without
-the generator's memory. Results are printed and written to ``WORKDIR/bench_ingest.json``.
+the generator's memory. Results are printed and written to ``WORKDIR/bench_ingest[-dirty].json``.
 Target (issue 2): under 60 s and under 4 GiB on a 2-core machine.
 """
 
@@ -39,7 +39,7 @@ def main(argv: list[str] | None = None) -> int:
 
     work = Path(args.workdir)
     raw = work / f"raw-{args.scale:g}x-{args.format}{'-dirty' if args.dirty else ''}"
-    out = work / f"processed-{args.scale:g}x-{args.format}"
+    out = work / f"processed-{args.scale:g}x-{args.format}{'-dirty' if args.dirty else ''}"
     env = dict(os.environ)
     env.setdefault("MUTASI_PSEUDONYM_KEY_FILE", str(work / "pseudonym.key"))
     work.mkdir(parents=True, exist_ok=True)
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     print(proc.stdout)
     print(json.dumps(result, indent=2))
-    (work / "bench_ingest.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    (work / f"bench_ingest{'-dirty' if args.dirty else ''}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
 
 

@@ -78,6 +78,7 @@ class TableCount:
     ignored_columns: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
+        """The table's entry in ``ingest_summary.json``."""
         d = {"read": self.read, "accepted": self.accepted, "rejected": self.rejected,
              "file": self.file, "format": self.format, "sha256": self.sha256}
         if self.ignored_columns:
