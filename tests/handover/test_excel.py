@@ -16,12 +16,12 @@ from mutasi_analysis.config import load_config
 from mutasi_analysis.errors import MutasiError
 from mutasi_analysis.record import read_record, record
 from mutasi_analysis.reporting.excel import HIDDEN_MARKER, build_excel, header_text
-from mutasi_analysis.reporting.tables import HEADLINE_TABLES, table_payload
+from mutasi_analysis.reporting.tables import HEADLINE_TABLES, findings_table, impact_table, table_payload
 from mutasi_analysis.suppression import suppress
 
 from handover_project import PERIOD, PLANTED_EFFECT, REPO, ROTATION_COUNTS
 
-pytestmark = [pytest.mark.render, pytest.mark.slow]
+# Tests marked render read the fixture report rendered once per session (~20 s).
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +42,8 @@ def _tables(folder):
     return out
 
 
+@pytest.mark.render
+@pytest.mark.slow
 def test_file_name_and_sheets_in_fixed_order(rendered, workbooks):
     assert workbooks["path"] == rendered["folder"] / f"tabel-{PERIOD}.xlsx"
     assert workbooks["id"].sheetnames == [
@@ -50,6 +52,8 @@ def test_file_name_and_sheets_in_fixed_order(rendered, workbooks):
         "About", "Service impact", "IKM by unit", "IKM by element", "Rotations by unit", "Findings"]
 
 
+@pytest.mark.render
+@pytest.mark.slow
 def test_about_sheet_names_region_period_version_and_missing_tables(rendered, workbooks):
     ws = workbooks["id"]["Keterangan"]
     cells = {c.value for row in ws.iter_rows() for c in row if c.value is not None}
@@ -63,6 +67,8 @@ def test_about_sheet_names_region_period_version_and_missing_tables(rendered, wo
     assert ["Umpan balik ASN", "tidak tersedia dalam laporan ini", None] in rows
 
 
+@pytest.mark.render
+@pytest.mark.slow
 @pytest.mark.parametrize("lang", ["id", "en"])
 def test_headers_in_the_language_with_units_and_frozen(rendered, workbooks, lang):
     tables = _tables(rendered["folder"])
@@ -82,6 +88,8 @@ def test_headers_in_the_language_with_units_and_frozen(rendered, workbooks, lang
     assert ikm == expected
 
 
+@pytest.mark.render
+@pytest.mark.slow
 def test_number_formats_and_column_widths(workbooks):
     ws = workbooks["id"]["IKM per unit"]
     assert ws["C3"].value == pytest.approx(88.3125) and ws["C3"].number_format == "#,##0.00"
@@ -100,6 +108,8 @@ def test_number_formats_and_column_widths(workbooks):
     assert workbooks["id"]["Temuan"].column_dimensions["D"].width <= 61  # long texts wrap
 
 
+@pytest.mark.render
+@pytest.mark.slow
 def test_suppressed_cells_stay_suppressed(rendered, workbooks):
     cfg = load_config(REPO / "config" / "alak.toml")
     counts = pd.DataFrame(ROTATION_COUNTS, index=list(cfg.unit_codes)[:4])
@@ -124,6 +134,8 @@ def test_suppressed_cells_stay_suppressed(rendered, workbooks):
         assert any("5" in (n or "") and ("UU 27/2022" in n or "Law 27/2022" in n) for n in notes)
 
 
+@pytest.mark.render
+@pytest.mark.slow
 def test_every_number_equals_the_recorded_json(rendered, workbooks):
     for tid, payload in _tables(rendered["folder"]).items():
         ws = workbooks["id"][HEADLINE_TABLES[tid]["id"]]
@@ -147,6 +159,8 @@ def test_every_number_equals_the_recorded_json(rendered, workbooks):
                     assert cell == value, f"{tid} row {r} col {c}"
 
 
+@pytest.mark.render
+@pytest.mark.slow
 @pytest.mark.simulation
 def test_impact_sheet_recovers_the_planted_effect(rendered, workbooks):
     ws = workbooks["en"]["Service impact"]
@@ -161,6 +175,8 @@ def test_impact_sheet_recovers_the_planted_effect(rendered, workbooks):
     assert "Month 0 since rotation" in labels and "1 months before rotation" in labels
 
 
+@pytest.mark.render
+@pytest.mark.slow
 def test_same_results_give_the_same_bytes(rendered, tmp_path):
     first = hashlib.sha256(build_excel(rendered["folder"]).read_bytes()).hexdigest()
     again = hashlib.sha256(build_excel(rendered["folder"]).read_bytes()).hexdigest()
@@ -213,3 +229,39 @@ def test_build_excel_errors(tmp_path):
     record("02_b", {"tables": {"ikm_unsur": leaked}}, folder=tmp_path)
     with pytest.raises(MutasiError, match="hidden cell"):
         build_excel(tmp_path)
+
+
+def test_findings_sheet_from_the_rule_set(tmp_path):
+    from mutasi_analysis.findings import FindingInputs, evaluate
+
+    cfg = load_config(REPO / "config" / "alak.toml")
+    found = evaluate(FindingInputs(period=PERIOD, readiness_answered=10, readiness_unready=6,
+                                   freeze_breaks=2), cfg, lang="id")
+    assert len(found) >= 2
+    record("00_ringkasan", {"tables": {"temuan": findings_table(found)}}, folder=tmp_path)
+    ws = openpyxl.load_workbook(build_excel(tmp_path))["Temuan"]
+    assert [c.value for c in ws[2]] == ["No.", "Tingkat", "Topik", "Temuan", "Rekomendasi", "Bukti", "Aturan"]
+    for i, row in enumerate(found.itertuples(index=False)):
+        assert [c.value for c in ws[3 + i]] == list(row)
+    assert ws.column_dimensions["D"].width <= 61 and ws.cell(3, 4).alignment.wrap_text
+
+
+def test_impact_without_enough_data_keeps_the_verdict(tmp_path):
+    from mutasi_analysis import impact
+
+    cfg = load_config(REPO / "config" / "alak.toml")
+    units = list(cfg.unit_codes)
+    t0 = 2022 * 12
+    panel = pd.DataFrame(
+        [(u, t0 + t, (t0 + 10 if i < 2 else 0), 5.0 + 0.1 * t + (i % 3)) for i, u in enumerate(units) for t in range(24)],
+        columns=["kode_unit", "t", "cohort", "respon_hari_kerja_mean"],
+    )
+    panel.attrs.update(outcome="respon_hari_kerja_mean", definition="share_rotated_in", threshold=0.25)
+    res = impact.analyse(panel, cfg, B=99, n_perm=49)
+    assert res.status == "not_enough_data"
+    payload = impact_table(res)
+    assert payload["rows"] == [] and payload["note"] == {"id": res.verdict["id"], "en": res.verdict["en"]}
+    record("03_dampak_layanan", {"tables": {"dampak": payload}}, folder=tmp_path)
+    ws = openpyxl.load_workbook(build_excel(tmp_path, lang="en"))["Service impact"]
+    texts = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
+    assert res.verdict["en"] in texts
