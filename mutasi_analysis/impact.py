@@ -319,7 +319,8 @@ def _not_enough_verdict(outcome, definition, threshold, why: Mapping[str, str]) 
     }
 
 
-def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_control, control, wcb, ri, agrees):
+def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_control, control, wcb, ri, agrees,
+             pre=None):
     better = OUTCOMES[outcome]["better"]
     clear = lo > 0 or hi < 0
     improved = (est < 0) if better == "lower" else (est > 0)
@@ -363,6 +364,13 @@ def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_co
                    else "The few-cluster checks do NOT agree (") + "; ".join(checks) + "): "
                   + ("perlakukan perkiraan ini dengan hati-hati." if lang == "id"
                      else "treat this estimate with caution."))
+        # Only a rejection is reported: a non-rejection is weak evidence with few units and
+        # must not read as proof of parallel trends (see did.pretrend_test).
+        if pre is not None and not math.isnan(pre.pvalue) and pre.pvalue < alpha:
+            s += (f" Uji tren sebelum rotasi menolak tren sejajar ({_p(pre.pvalue, lang)}): unit yang dirotasi "
+                  "sudah berubah berbeda sebelum rotasi, sehingga perkiraan ini bisa bias." if lang == "id" else
+                  f" The pre-rotation trend test rejects parallel trends ({_p(pre.pvalue, lang)}): rotated units "
+                  "already moved differently before rotation, so this estimate may be biased.")
         out[lang] = s
     return out
 
@@ -554,7 +562,7 @@ def analyse(
     checks = [r for r in (wcb, ri) if r is not None and not math.isnan(r.pvalue)]
     agrees = None if not checks else all((r.pvalue < alpha) == sig for r in checks)
     verdict = _verdict(outcome, definition, threshold, alpha, simple.estimate, lo, hi, n_treated, n_control,
-                       control, wcb, ri, agrees)
+                       control, wcb, ri, agrees, pre)
     return ImpactResult(
         status="ok", outcome=outcome, definition=definition, threshold=threshold, alpha=alpha,
         n_units=n_units, n_treated=n_treated, n_never=n_never, n_control=n_control, verdict=verdict, control=control,

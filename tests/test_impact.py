@@ -340,3 +340,21 @@ def test_facts_feed_the_findings_rules(cfg, planted):
     assert table["id"].astype(str).str.startswith("DAMPAK").any()
     short = impact.analyse(simulate(cfg, cohorts=(14,), sizes=(2,)), cfg)
     assert short.estimate_facts() is None and short.n_control == 15
+
+
+def test_pretrend_rejection_is_flagged_in_the_verdict(cfg, monkeypatch):
+    """The verdict warns when the pre-trend test rejects, and stays silent otherwise.
+
+    The rejection is forced here (a stub pre-test result): with 76 pre-period cells and 17
+    units the joint Wald test has little power on simulated trends, which is the did
+    package's concern; this test checks the wiring of the verdict.
+    """
+    import types
+
+    clean = impact.analyse(simulate(cfg), cfg, B=999, n_perm=199)
+    assert clean.pretrend.pvalue >= 0.05 and "parallel trends" not in clean.verdict["en"]
+    stub = types.SimpleNamespace(pvalue=0.0004, to_dict=lambda: {"pvalue": 0.0004})
+    monkeypatch.setattr(impact.did, "pretrend_test", lambda att: stub)
+    r = impact.analyse(simulate(cfg), cfg, B=999, n_perm=199)
+    assert "tren sejajar (p < 0,001)" in r.verdict["id"]
+    assert "rejects parallel trends (p < 0.001)" in r.verdict["en"]
