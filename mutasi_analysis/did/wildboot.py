@@ -148,27 +148,44 @@ def _design(data: pd.DataFrame, formula: str):
     else:
         rhs_slopes = " + ".join(slope_terms)
 
-    needed = {str(v) for v in formulaic.Formula(f"{lhs} ~ {rhs_slopes}").required_variables}
+    yname = lhs.strip()
+    simple = yname in data.columns and all(t in data.columns for t in slope_terms)
+    if simple:
+        needed = {yname, *slope_terms}
+    else:
+        needed = {str(v) for v in formulaic.Formula(f"{lhs} ~ {rhs_slopes}").required_variables}
     needed |= set(fe_vars)
     # Names such as "np" in np.log(x) are modules, not columns.
     missing_cols = sorted(v for v in needed if v not in data.columns and v not in ("np", "numpy"))
     if missing_cols:
         raise ValueError(f"formula uses columns not in the data: {missing_cols}")
     used = sorted(v for v in needed if v in data.columns)
-    nas = {v: int(data[v].isna().sum()) for v in used if data[v].isna().any()}
+    na_counts = data[used].isna().sum()
+    nas = {v: int(n) for v, n in na_counts.items() if n}
     if nas:
         where = ", ".join(f"{k}: {n} rows" for k, n in nas.items())
         raise ValueError(
             f"missing values in {where}; drop or fill those rows explicitly before calling "
             "wild_cluster_bootstrap (rows are never dropped silently)"
         )
-    yname = lhs.strip()
     if yname in data.columns and not pd.api.types.is_numeric_dtype(data[yname]):
         raise ValueError(f"outcome {yname!r} is not numeric; convert it to numbers first")
-    mm = formulaic.model_matrix(f"{lhs} ~ {rhs_slopes}", data)
-    y = np.asarray(mm.lhs, dtype=float).ravel()
-    X = np.asarray(mm.rhs, dtype=float)
-    names = list(mm.rhs.columns)
+    plain = [t for t in slope_terms if t in data.columns and pd.api.types.is_numeric_dtype(data[t])
+             and not pd.api.types.is_bool_dtype(data[t])]
+    if yname in data.columns and len(plain) == len(slope_terms) and len(set(plain)) == len(plain):
+        # Fast path for plain numeric columns (formulaic takes ~4 ms per term, which matters
+        # for saturated event-study designs with hundreds of dummies); same names as formulaic.
+        y = data[yname].to_numpy(dtype=float)
+        X = data[plain].to_numpy(dtype=float)
+        names = list(plain)
+        if not fe_vars:
+            X = np.column_stack([np.ones(len(data)), X])
+            names = ["Intercept", *names]
+    else:
+        mm = formulaic.model_matrix(f"{lhs} ~ {rhs_slopes}", data)
+        y = np.asarray(mm.lhs, dtype=float).ravel()
+        X = np.asarray(mm.rhs, dtype=float)
+        names = list(mm.rhs.columns)
     if len(y) != len(data):  # pragma: no cover - guarded by the NA check above
         raise ValueError("the formula dropped rows; remove missing values first")
     codes = [pd.factorize(data[v], sort=True)[0] for v in fe_vars]
