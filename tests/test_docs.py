@@ -49,14 +49,18 @@ def pycon_blocks(text: str) -> list[str]:
 
 
 def run_examples(text: str, name: str) -> tuple[doctest.TestResults, str]:
-    """Run every pycon block of ``text`` as one doctest (blocks share a namespace, as a reader
-    following the page would) and return the results with the failure report."""
-    source = "\n".join(pycon_blocks(text))
+    """Run the pycon blocks of ``text`` in order in one namespace (as a reader following the
+    page would) and return the results with the failure report; failures name the line of the
+    Markdown file."""
     parser = doctest.DocTestParser()
-    test = parser.get_doctest(source, {"__name__": f"docs:{name}"}, name, name, 0)
-    out: list[str] = []
     runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
-    runner.run(test, out=out.append)
+    globs = {"__name__": f"docs:{name}"}
+    out: list[str] = []
+    for m in _FENCE.finditer(text):
+        lineno = text.count("\n", 0, m.start(1))  # 0-based line of the block's first line
+        test = parser.get_doctest(textwrap.dedent(m.group(1)), globs, name, name, lineno)
+        runner.run(test, out=out.append, clear_globs=False)
+        globs = test.globs  # DocTest copies its globals: carry this block's names to the next
     return runner.summarize(verbose=False), "".join(out)
 
 
@@ -90,6 +94,9 @@ def test_the_harness_catches_a_wrong_example_and_runs_from_the_repo_root(monkeyp
     assert run_examples(good, "good")[0] == doctest.TestResults(0, 2)
     failed, report = run_examples(bad, "bad")
     assert failed.failed == 1 and "('A', 'Sangat Baik')" in report
+    assert 'File "bad", line 5' in report  # the line of the Markdown text, to find it quickly
+    two_blocks = "```pycon\n>>> x = 2\n```\n\nText.\n\n```pycon\n>>> x + 1\n3\n```\n"
+    assert run_examples(two_blocks, "two")[0] == doctest.TestResults(0, 2)  # names carry over
     assert run_examples(cwd, "cwd")[0].failed == 0
     indented = "- In a list item:\n\n  ```pycon\n  >>> 1 + 1\n  2\n  ```\n"
     assert run_examples(indented, "indented")[0] == doctest.TestResults(0, 1)
