@@ -37,7 +37,7 @@ OUTCOMES = {
     "respon_hari_kerja_median": {"better": "lower"},
     "penyelesaian_hari_kerja_mean": {"better": "lower"},
     "penyelesaian_hari_kerja_median": {"better": "lower"},
-    "share_tepat_waktu": {"better": "higher"},
+    "share_tepat_waktu": {"better": "higher", "percent": True},  # verdict in percentage points
     "backlog": {"better": "lower"},
 }
 
@@ -325,22 +325,25 @@ def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_co
     clear = lo > 0 or hi < 0
     improved = (est < 0) if better == "lower" else (est > 0)
     conf = _num(100 * (1 - alpha), "en", 0)
+    pct = OUTCOMES[outcome].get("percent", False)
+    k = 100.0 if pct else 1.0
     out = {}
     for lang in ("id", "en"):
+        pp = (" poin persen" if lang == "id" else " percentage points") if pct else ""
         o = _outcome_text(outcome, lang).lower()
         d = _definition_text(definition, threshold, lang)
         ctrl = LABELS[f"control_{control}"][lang]
         if lang == "id":
-            s = (f"Rotasi (definisi perlakuan: {d}) diperkirakan mengubah {o} sebesar {_num(est, lang)} "
-                 f"(IK {conf}%: {_num(lo, lang)} s.d. {_num(hi, lang)}; {n_treated} unit dirotasi, "
+            s = (f"Rotasi (definisi perlakuan: {d}) diperkirakan mengubah {o} sebesar {_num(k * est, lang)}{pp} "
+                 f"(IK {conf}%: {_num(k * lo, lang)} s.d. {_num(k * hi, lang)}; {n_treated} unit dirotasi, "
                  f"{n_control} unit pembanding: {ctrl}). ")
             if clear:
                 s += "Artinya layanan " + ("membaik" if improved else "memburuk") + " setelah rotasi. "
             else:
                 s += "Interval kepercayaan mencakup nol: tidak ada perubahan yang jelas. "
         else:
-            s = (f"Rotation (treatment definition: {d}) is estimated to change the {o} by {_num(est, lang)} "
-                 f"({conf}% CI {_num(lo, lang)} to {_num(hi, lang)}; {n_treated} rotated units, "
+            s = (f"Rotation (treatment definition: {d}) is estimated to change the {o} by {_num(k * est, lang)}{pp} "
+                 f"({conf}% CI {_num(k * lo, lang)} to {_num(k * hi, lang)}; {n_treated} rotated units, "
                  f"{n_control} comparison units: {ctrl}). ")
             if clear:
                 s += "Service got " + ("better" if improved else "worse") + " after rotation. "

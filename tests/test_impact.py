@@ -108,6 +108,9 @@ def test_direction_depends_on_outcome(cfg):
     better = impact.analyse(share, cfg, B=999, n_perm=199)
     assert better.estimate == pytest.approx(0.3, abs=0.05)
     assert "better" in better.verdict["en"]
+    # a share is reported in percentage points
+    assert f"by {100 * better.estimate:.2f} percentage points" in better.verdict["en"]
+    assert "poin persen" in better.verdict["id"]
 
 
 @pytest.mark.peer
