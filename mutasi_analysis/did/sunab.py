@@ -35,7 +35,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy import stats
 
-from ._panel import PanelDataError, prepare_panel, validate_alpha
+from ._panel import PanelDataError, check_clusters, prepare_panel, validate_alpha
 from ._results import DiDResult, ScalarResult, json_safe
 from .wildboot import _FixedEffects
 
@@ -160,6 +160,7 @@ def sun_abraham(
     """
     alpha = validate_alpha(alpha)
     panel = prepare_panel(data, outcome, unit, time, cohort=cohort, cluster=cluster, dropna=dropna)
+    check_clusters(panel)  # warns when a cohort sits in a single cluster
     P = panel.periods
     ucoh = panel.unit_cohort.copy()
     # Cohort as a period position; never treated = -1 marker.

@@ -260,6 +260,26 @@ class WildBootstrapResult(DiDResult):
             cache[alpha] = _invert(self.pvalue_at, self.estimate, self.se, alpha)
         return cache[alpha]
 
+    def plot(self, ax=None):
+        """The bootstrap p-value as a function of the hypothesised value, with the interval."""
+        import matplotlib.pyplot as plt
+
+        if ax is None:
+            _, ax = plt.subplots(figsize=(6, 4))
+        lo, hi = self.conf_int()
+        span = (hi - lo) if np.isfinite(hi - lo) else 8 * self.se
+        grid = np.linspace(self.estimate - span, self.estimate + span, 401)
+        ax.plot(grid, [self.pvalue_at(r) for r in grid], color="C0", drawstyle="steps-mid")
+        ax.axhline(self.alpha, color="C3", linestyle="--", linewidth=0.8, label=f"alpha = {self.alpha:g}")
+        for end in (lo, hi):
+            if np.isfinite(end):
+                ax.axvline(end, color="grey", linestyle=":", linewidth=0.8)
+        ax.axvline(self.estimate, color="black", linewidth=0.8, label="estimate")
+        ax.set_xlabel(f"hypothesised value of {self.param}")
+        ax.set_ylabel("bootstrap p-value")
+        ax.legend()
+        return ax
+
     def _title(self) -> str:
         kind = "WCR" if self.call.get("impose_null", True) else "WCU"
         how = "all sign vectors" if self.enumerated else f"B={self.B}"

@@ -145,6 +145,9 @@ def test_bad_input_and_warnings(staggered_panel):
     with pytest.raises(PanelDataError, match="no control group"):
         sun_abraham(staggered_panel(n_units=20, n_periods=8, cohorts=[5], never_share=0.0),
                     "y", "unit", "time", "cohort")
+    lonely = d.assign(cl=np.where(d["cohort"] == d["cohort"].max(), 0, d["unit"] + 1))
+    with pytest.warns(UserWarning, match="single 'cl' cluster"):
+        sun_abraham(lonely, "y", "unit", "time", "cohort", cluster="cl")
     early = staggered_panel(n_units=40, n_periods=8, cohorts=[1, 5], seed=2)
     with pytest.warns(UserWarning, match="treated from the first period"):
         res = sun_abraham(early, "y", "unit", "time", "cohort")

@@ -189,6 +189,9 @@ def test_large_effect_is_detected_and_interval_brackets_it():
 
 
 def test_result_object_contract():
+    import matplotlib
+
+    matplotlib.use("Agg")
     d = _panel(n_units=10)
     res = wild_cluster_bootstrap(d, "y ~ treat + C(unit) + C(time)", "treat", "unit")
     t = res.tidy()
@@ -201,6 +204,9 @@ def test_result_object_contract():
     assert "Wild cluster bootstrap" in res.summary() and "<table" in res.summary("html")
     with pytest.raises(dataclasses.FrozenInstanceError):
         res.estimate = 1.0
+    ax = res.plot()
+    xs, ys = ax.get_lines()[0].get_data()
+    assert ys.max() > res.alpha and ys.min() <= res.alpha  # the p-value curve crosses alpha
     with pytest.raises(ValueError):
         res._boot["num0"][0] = 1.0
 
