@@ -153,6 +153,19 @@ def _month_end(t: int) -> pd.Timestamp:
     return pd.Timestamp(y, m + 1, 1) + pd.offsets.MonthEnd(0)
 
 
+def _as_datetime(values: pd.Series, table: str, column: str) -> pd.Series:
+    """Datetime column; text must be ISO (YYYY-MM-DD), never guessed day- or month-first."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    try:
+        return pd.to_datetime(values, format="ISO8601")
+    except (ValueError, TypeError):
+        raise DataError(
+            f"{table}.{column} holds text that is not an ISO date (e.g. {values.dropna().astype(str).iloc[0]!r}); "
+            "pass the processed table from `mutasi ingest` (datetime columns) rather than raw text"
+        ) from None
+
+
 def _check_riwayat(riwayat: pd.DataFrame, config: RegionConfig) -> pd.DataFrame:
     """Validate a processed riwayat_jabatan frame; return a working copy."""
     if not isinstance(riwayat, pd.DataFrame):
@@ -169,7 +182,7 @@ def _check_riwayat(riwayat: pd.DataFrame, config: RegionConfig) -> pd.DataFrame:
             "described in data/processed/README.md"
         )
     df = riwayat.copy()
-    df["tmt_jabatan"] = pd.to_datetime(df["tmt_jabatan"])
+    df["tmt_jabatan"] = _as_datetime(df["tmt_jabatan"], "riwayat_jabatan", "tmt_jabatan")
     bad = df["tmt_jabatan"].isna()
     if bad.any():
         raise DataError(

@@ -75,6 +75,19 @@ LABELS = {
 }
 
 
+def _as_datetime(values: pd.Series, table: str, column: str) -> pd.Series:
+    """Datetime column; text must be ISO (YYYY-MM-DD), never guessed day- or month-first."""
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    try:
+        return pd.to_datetime(values, format="ISO8601")
+    except (ValueError, TypeError):
+        raise DataError(
+            f"{table}.{column} holds text that is not an ISO date (e.g. {values.dropna().astype(str).iloc[0]!r}); "
+            "pass the processed table from `mutasi ingest` (datetime columns) rather than raw text"
+        ) from None
+
+
 def _check(complaints: pd.DataFrame, config: RegionConfig) -> pd.DataFrame:
     if not isinstance(complaints, pd.DataFrame):
         raise ValueError(f"complaints must be a pandas DataFrame, got {type(complaints).__name__}")
@@ -88,7 +101,7 @@ def _check(complaints: pd.DataFrame, config: RegionConfig) -> pd.DataFrame:
         raise DataError("pengaduan has no rows: there are no complaints to build a service panel from")
     df = complaints.copy()
     for c in ("waktu_diterima", "waktu_respon_pertama", "waktu_selesai"):
-        df[c] = pd.to_datetime(df[c])
+        df[c] = _as_datetime(df[c], "pengaduan", c)
     if df["waktu_diterima"].isna().any():
         raise DataError(f"pengaduan has {int(df['waktu_diterima'].isna().sum())} row(s) without waktu_diterima")
     unknown = sorted(set(df["kode_unit"].astype(str)) - set(config.unit_codes))

@@ -459,3 +459,11 @@ def test_rotation_events_feed_the_survey(cfg, hist):
     assert out["tanggal_mutasi"].iloc[0] == pd.Timestamp("2019-06-01")
     assert out["tanggal_mutasi"].iloc[1] == pd.Timestamp("2018-03-01")
     assert pd.isna(out["tanggal_mutasi"].iloc[2])
+
+
+def test_day_first_text_dates_are_refused(cfg, hist):
+    raw = hist.assign(tmt_jabatan=hist["tmt_jabatan"].dt.strftime("%d-%m-%Y"))
+    with pytest.raises(DataError, match="ISO"):
+        rot.classify_moves(raw, cfg)
+    iso = hist.assign(tmt_jabatan=hist["tmt_jabatan"].dt.strftime("%Y-%m-%d"))
+    assert rot.classify_moves(iso, cfg)["kelas"].tolist() == rot.classify_moves(hist, cfg)["kelas"].tolist()

@@ -281,3 +281,9 @@ def test_demo_km_medians_match_a_hand_written_product_limit(cfg, demo_complaints
         time = g["penyelesaian_hari_kerja"].where(done, g["hari_kerja_sampai_akhir_data"]).tolist()
         got = km.set_index("kode_unit").loc[u, "penyelesaian_median_km"]
         assert got == _product_limit_median(time, done.tolist())
+
+
+def test_day_first_text_dates_are_refused(cfg, pengaduan):
+    raw = pengaduan.assign(waktu_diterima=pengaduan["waktu_diterima"].dt.strftime("%d-%m-%Y %H:%M"))
+    with pytest.raises(DataError, match="ISO"):
+        sv.complaint_times(raw, cfg)
