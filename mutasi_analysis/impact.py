@@ -29,7 +29,7 @@ from .rotation import month_label, treatment_cohorts
 from .services import LABELS as SERVICE_LABELS
 from .services import monthly_panel
 
-__all__ = ["OUTCOMES", "LABELS", "ImpactResult", "build_panel", "analyse"]
+__all__ = ["OUTCOMES", "LABELS", "ImpactResult", "build_panel", "raw_trends", "analyse"]
 
 #: Outcomes that can be analysed, with the direction that means better service.
 OUTCOMES = {
@@ -53,6 +53,9 @@ LABELS = {
     "ci": {"id": "Interval kepercayaan", "en": "Confidence interval"},
     "control_never": {"id": "unit yang tidak pernah dirotasi", "en": "never-rotated units"},
     "control_notyet": {"id": "unit yang belum dirotasi", "en": "not-yet-rotated units"},
+    "kelompok": {"id": "Kelompok (bulan rotasi)", "en": "Group (rotation month)"},
+    "never": {"id": "Tidak pernah dirotasi", "en": "Never rotated"},
+    "n_unit": {"id": "Jumlah unit", "en": "Units"},
 }
 
 _KINDS = ("simple", "group", "event", "calendar")
@@ -121,6 +124,36 @@ def build_panel(
         "data_end": sp.attrs.get("data_end"),
     })
     return panel
+
+
+def raw_trends(panel: pd.DataFrame, outcome: str | None = None, lang: str = "id") -> pd.DataFrame:
+    """Raw outcome trends per cohort group and month, for the plot shown before any estimate.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        From :func:`build_panel`.
+    outcome : str, optional
+        Default ``panel.attrs["outcome"]``.
+    lang : {"id", "en"}
+        Language of the never-treated group's label.
+
+    Returns
+    -------
+    DataFrame
+        ``kelompok`` (the cohort's ``YYYY-MM``, or the never-rotated label), ``cohort``, ``t``,
+        ``bulan``, ``mean`` (plain mean over the group's units that have a value that month)
+        and ``n_unit`` (how many units that is).
+    """
+    outcome = outcome or panel.attrs.get("outcome")
+    if outcome is None or outcome not in panel.columns:
+        raise ValueError(f"outcome {outcome!r} is not a column of the panel")
+    never = LABELS["never"][lang]
+    p = panel.assign(kelompok=[month_label(c) if c else never for c in panel["cohort"]])
+    g = p.groupby(["kelompok", "cohort", "t", "bulan"], sort=True)[outcome]
+    out = g.agg(mean="mean", n_unit="count").reset_index()
+    out["_never"] = out["cohort"].eq(0)  # never-treated group last
+    return out.sort_values(["_never", "cohort", "t"], kind="stable").drop(columns="_never").reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------

@@ -361,3 +361,17 @@ def test_pretrend_rejection_is_flagged_in_the_verdict(cfg, monkeypatch):
     r = impact.analyse(simulate(cfg), cfg, B=999, n_perm=199)
     assert "tren sejajar (p < 0,001)" in r.verdict["id"]
     assert "rejects parallel trends (p < 0.001)" in r.verdict["en"]
+
+
+def test_raw_trends(cfg):
+    data = simulate(cfg)
+    from mutasi_analysis.rotation import month_label
+
+    data["bulan"] = [month_label(t) for t in data["t"]]
+    tr = impact.raw_trends(data, lang="en")
+    assert list(dict.fromkeys(tr["kelompok"])) == ["2023-03", "2023-09", "2025-10", "Never rotated"]
+    g = tr[tr["kelompok"] == "2023-03"]
+    assert (g["n_unit"] == 4).all() and len(g) == 54
+    first = data[(data["cohort"] == T0 + 14) & (data["t"] == T0)][OUT].mean()
+    assert g["mean"].iloc[0] == pytest.approx(first)
+    assert (tr.loc[tr["kelompok"] == "Never rotated", "n_unit"] == 6).all()
