@@ -95,7 +95,7 @@ saved = record("01_kualitas_data", {
         "rows_accepted": {"label": nar.t("Baris diterima", "Rows accepted"), "value": int(tables["diterima_baris"].sum())},
         "rows_rejected": {"label": nar.t("Baris ditolak", "Rows rejected"), "value": int(tables["ditolak"].sum())},
     },
-    "tables": {r.tabel: {"read": r.dibaca, "accepted": r.diterima_baris, "rejected": r.ditolak} for r in tables.itertuples()},
+    "ingest_tables": {r.tabel: {"read": r.dibaca, "accepted": r.diterima_baris, "rejected": r.ditolak} for r in tables.itertuples()},
     "rejects_by_reason": dict(zip(reasons["alasan"], reasons["jumlah"])),
     "coverage": cov.drop(columns="nama_unit"),
     "units_missing_data": missing,
@@ -125,7 +125,10 @@ nar.say(
 nar.table(per_unit[["kode_unit", "nama_unit"]].join(shown.formatted(decimals=0, lang=lang), on="kode_unit"))'''),
     code('''
 import matplotlib.pyplot as plt
+import pandas as pd
 import seaborn as sns
+
+from mutasi_analysis.reporting.notebook import LABELS
 
 history = rotation.rotation_counts(data.riwayat_jabatan, cfg)
 history = history[history["periode"] <= p.id].groupby("periode", as_index=False)[["masuk"]].sum()
@@ -182,8 +185,19 @@ nar.say(
     mn=cfg.rotation.min_years_in_post, mx=cfg.rotation.max_years_in_post,
 )'''),
     code('''
+from mutasi_analysis.reporting.tables import table_payload
+
+people = {"id": "orang", "en": "people"}
+rules = pd.DataFrame({"aturan": ["min_years", "freeze", "max_years"],
+                      "jumlah": [compliance["min_years_in_period"], compliance["freeze_in_period"], compliance["max_years_candidates"]]})
 saved = record("02_mutasi", {
     "period": p.id,
+    "tables": {
+        "mutasi": table_payload(shown, title={"id": "Mutasi antar unit per unit", "en": "Moves between units by unit"},
+                                labels={k: LABELS[k] for k in ("masuk", "keluar")}, units={"masuk": people, "keluar": people}),
+        "kepatuhan": table_payload(rules, title={"id": "Kepatuhan mutasi pada periode", "en": "Rotation compliance in the period"},
+                                   labels={k: LABELS[k] for k in ("aturan", "jumlah")}, formats={"aturan": "text", "jumlah": "integer"}),
+    },
     "headline": {
         "rotations_in": {"label": nar.t("Mutasi antar unit", "Moves between units"), "value": total_in},
         "max_years_candidates": {"label": nar.t("Kandidat rotasi (> batas masa jabatan)", "Rotation candidates (over max years)"),
@@ -274,8 +288,11 @@ def _gt(r):
             "estimate": r.att, "conf_low": r.ci_low, "conf_high": r.ci_high}
 
 ci = res.conf_int() if res.ok else (None, None)
+from mutasi_analysis.reporting.tables import impact_table
+
 saved = record("03_dampak_layanan", {
     "period": p.id,
+    "tables": {"dampak": impact_table(res)},
     "status": res.status,
     "outcome": res.outcome,
     "headline": {
@@ -352,8 +369,20 @@ inadequate = table.loc[table["memadai"] == False, "kode_unit"].tolist()  # noqa:
 if inadequate:
     nar.say("Sampel belum memenuhi ukuran Krejcie-Morgan di: {u}.", "Sample below the Krejcie-Morgan size at: {u}.", u=", ".join(inadequate))'''),
     code('''
+from mutasi_analysis.reporting.tables import table_payload
+
+score = {"id": "skor 25-100", "en": "score 25-100"}
 saved = record("04_ikm", {
     "period": p.id,
+    "tables": {
+        "ikm_unit": table_payload(per_unit[["kode_unit", "n_responden", "ikm", "mutu", "kinerja", "sampel_minimum", "memadai"]],
+                                  title={"id": "IKM per unit layanan", "en": "IKM by service unit"}, units={"ikm": score},
+                                  formats={"mutu": "text", "kinerja": "text"}, decimals={"ikm": 2}),
+        "ikm_unsur": table_payload(elements[["kode_unit", "kode_unsur", "unsur", "n_jawaban", "nrr", "nilai_unsur", "mutu"]],
+                                   title={"id": "Nilai per unsur", "en": "Score by element"},
+                                   formats={"mutu": "text"}, decimals={"nrr": 2, "nilai_unsur": 2}),
+    },
+    "changes": change.assign(periode=p.id, periode_sebelumnya=p.previous().id) if change is not None else [],
     "headline": {
         "ikm": {"label": nar.t("IKM wilayah", "Region IKM"), "value": overall["ikm"]},
         "n_responden": {"label": nar.t("Responden SKM", "SKM respondents"), "value": int(overall["n_responden"])},
@@ -390,14 +419,15 @@ else:
         "of 5) and **{t}** said they need training (4-5 of 5).",
         n=int(ready["n_lembar"]), u=nar.pct(ready["share_belum_siap"]), t=nar.pct(ready["share_butuh_pelatihan"]),
     )
-    if ready["share_belum_siap"] >= cfg.thresholds.unready_share_training:
+    if ready["share_belum_siap"] > cfg.thresholds.unready_share_training:
         nar.say(
-            "**Rekomendasi:** proporsi yang belum siap mencapai ambang {th}: adakan pelatihan *sebelum* rotasi berikutnya.",
-            "**Recommendation:** the share not ready reaches the threshold {th}: hold training *before* the next rotation.",
+            "**Rekomendasi:** proporsi yang belum siap melebihi ambang {th}: adakan pelatihan *sebelum* rotasi berikutnya.",
+            "**Recommendation:** the share not ready exceeds the threshold {th}: hold training *before* the next rotation.",
             th=nar.pct(cfg.thresholds.unready_share_training),
         )'''),
     code('''
 import matplotlib.pyplot as plt
+import pandas as pd
 import seaborn as sns
 
 if enough:
@@ -422,19 +452,28 @@ if len(trend) > 1:
            title=nar.t("Kesiapan dari periode ke periode (periode dengan sedikit lembar tidak ditampilkan)",
                        "Readiness over periods (periods with few sheets not shown)"));'''),
     code('''
+from mutasi_analysis.reporting.tables import table_payload
+
+cols = ["n_lembar", "n_kesiapan", "n_belum_siap", "share_belum_siap", "n_pelatihan_dijawab", "n_butuh_pelatihan", "share_butuh_pelatihan"]
 saved = record("05_umpan_balik_asn", {
     "period": p.id,
+    "tables": {"umpan_balik": table_payload(
+        survey.readiness(current, lang=lang)[cols] if enough else pd.DataFrame(columns=cols),
+        title={"id": "Kesiapan dan kebutuhan pelatihan", "en": "Readiness and training needs"},
+        formats={c: ("percent" if c.startswith("share") else "integer") for c in cols},
+        note=None if enough else {"id": f"Kurang dari {k} lembar: tidak ditampilkan.", "en": f"Fewer than {k} sheets: not shown."})},
     "headline": {
         "share_unready": {"label": nar.t("Belum siap setelah mutasi", "Not ready after rotation"),
                           "value": float(ready["share_belum_siap"]) if enough else None},
     },
     "sheets": int(ready["n_lembar"]) if enough else None,
-    "answered": int(ready["n_kesiapan"]) if enough else None,
+    # The number of answers is not sensitive; the split of a small group would be.
+    "answered": int(ready["n_kesiapan"]) if ready is not None else 0,
     "unready": int(ready["n_belum_siap"]) if enough else None,
     "share_unready": float(ready["share_belum_siap"]) if enough else None,
     "share_training": float(ready["share_butuh_pelatihan"]) if enough else None,
     "suppressed": not enough,
-    "training_recommended": bool(enough and ready["share_belum_siap"] >= cfg.thresholds.unready_share_training),
+    "training_recommended": bool(enough and ready["share_belum_siap"] > cfg.thresholds.unready_share_training),
 })'''),
 ]
 
@@ -462,37 +501,56 @@ results.pop("00_ringkasan", None)
 nar.say("# Ringkasan eksekutif: evaluasi mutasi ASN {region}, {period}",
         "# Executive summary: civil-servant rotation in {region}, {period}", region=cfg.region.name, period=p.label(lang))'''),
     code('''
+def shown(v):
+    if v is None:
+        return nar.t("tidak cukup data", "not enough data")
+    return nar.num(v, 2 if isinstance(v, float) else 0) if isinstance(v, (int, float)) else str(v)
+
 rows = []
 for nb, res in sorted(results.items()):
     for key, h in (res.get("headline") or {}).items():
         rows.append({"bagian": nb, "ukuran": h["label"] if isinstance(h, dict) else key,
-                     "nilai": h["value"] if isinstance(h, dict) else h})
-headline = pd.DataFrame(rows, columns=["bagian", "ukuran", "nilai"])
-headline["nilai"] = headline["nilai"].map(lambda v: nar.t("tidak cukup data", "not enough data") if v is None
-                                          else (nar.num(v, 2) if isinstance(v, float) else v))
+                     "nilai": shown(h["value"] if isinstance(h, dict) else h)})
+headline = pd.DataFrame(rows, columns=["bagian", "ukuran", "nilai"], dtype=object)
 nar.table(headline)
 missing = [nb for nb in ("01_kualitas_data", "02_mutasi", "03_dampak_layanan", "04_ikm", "05_umpan_balik_asn") if nb not in results]
 if missing:
     nar.say("**Bagian belum tersedia:** {m}.", "**Sections not available:** {m}.", m=", ".join(missing))'''),
     code('''
+from mutasi_analysis import findings as fnd
+
 nar.say("## Temuan dan rekomendasi", "## Findings and recommendations")
-impact = results.get("03_dampak_layanan")
-if impact:
-    nar.say("- " + impact["verdict"]["id"], "- " + impact["verdict"]["en"])
-ikm_res = results.get("04_ikm")
-if ikm_res:
-    nar.say("- IKM wilayah {v} (mutu {m}).{w}", "- Region IKM {v} (grade {m}).{w}", v=nar.num(ikm_res["ikm"]), m=ikm_res["mutu"],
-            w=(nar.t(" Sampel belum memadai di: ", " Sample too small at: ") + ", ".join(ikm_res["inadequate_sample"])) if ikm_res["inadequate_sample"] else "")
-fb = results.get("05_umpan_balik_asn")
-if fb and not fb["suppressed"]:
-    nar.say("- {u} pegawai yang dimutasi merasa belum siap.{r}", "- {u} of rotated staff felt not ready.{r}", u=nar.pct(fb["share_unready"]),
-            r=nar.t(" **Adakan pelatihan sebelum rotasi berikutnya.**", " **Hold training before the next rotation.**") if fb["training_recommended"] else "")
-rot = results.get("02_mutasi")
-if rot:
-    c = rot["compliance"]
-    nar.say("- {a} mutasi sebelum masa minimal dan {b} mutasi dalam masa larangan Pilkada pada periode ini; {e} pegawai melewati batas masa jabatan.",
-            "- {a} moves before the minimum tenure and {b} moves inside the election freeze in this period; {e} staff past the maximum tenure.",
-            a=c["min_years_in_period"], b=c["freeze_in_period"], e=c["max_years_candidates"])'''),
+impact = results.get("03_dampak_layanan") or {}
+ikm_res = results.get("04_ikm") or {}
+fb = results.get("05_umpan_balik_asn") or {}
+rot = (results.get("02_mutasi") or {}).get("compliance") or {}
+impacts = ()
+if impact.get("status") == "ok":
+    impacts = (fnd.ImpactEstimate(impact["outcome"], impact["att"], impact["conf_low"], impact["conf_high"],
+                                  better="lower", level=1 - impact["alpha"]),)
+n_control = None
+if impact.get("status") == "ok":
+    n_control = impact["n_never"] if impact["control"] == "never" else impact["n_units"] - impact["n_treated"]
+inputs = fnd.FindingInputs(
+    period=p.id,
+    readiness_answered=fb.get("answered") if fb.get("unready") is not None else None,
+    readiness_unready=fb.get("unready"),
+    impacts=impacts,
+    rotation_candidates=rot.get("max_years_candidates"),
+    min_years_breaks=rot.get("min_years_in_period"),
+    freeze_breaks=rot.get("freeze_in_period"),
+    ikm_changes=fnd.ikm_changes(pd.DataFrame(ikm_res["changes"])) if ikm_res.get("changes") else (),
+    skm_samples=fnd.skm_samples(pd.DataFrame(ikm_res["units"])) if ikm_res.get("units") else (),
+    n_treated_units=impact.get("n_treated") if n_control is not None else None,
+    n_control_units=n_control,
+)
+findings = fnd.evaluate(inputs, cfg, lang=lang)
+if len(findings):
+    nar.table(findings[["severity", "topic", "text", "recommendation", "evidence"]])
+else:
+    nar.say("Tidak ada temuan yang memerlukan tindakan.", "No findings that call for action.")
+if impact.get("verdict"):
+    nar.say("**Dampak pada layanan.** " + impact["verdict"]["id"], "**Impact on service.** " + impact["verdict"]["en"])'''),
     code('''
 import matplotlib.pyplot as plt
 import seaborn as sns
@@ -511,8 +569,13 @@ else:
     nar.say("Tren antar periode tampil setelah lebih dari satu periode dilaporkan.",
             "Trends over periods appear once more than one period has been reported.")'''),
     code('''
+from mutasi_analysis.reporting.tables import findings_table
+
 saved = record("00_ringkasan", {
     "period": p.id,
+    "headline": {"findings": {"label": nar.t("Jumlah temuan", "Number of findings"), "value": int(len(findings))}},
+    "findings": findings,
+    "tables": {"temuan": findings_table(findings)},
     "sections": sorted(results),
     "missing_sections": missing,
     "headline_count": len(headline),

@@ -101,7 +101,7 @@ def test_every_notebook_renders(rendered):
 
 @pytest.mark.render
 def test_ingestion_counts_are_exact(rendered, demo_truth):
-    tables = rendered["results"]["01_kualitas_data"]["tables"]
+    tables = rendered["results"]["01_kualitas_data"]["ingest_tables"]
     assert {t: v["accepted"] for t, v in tables.items()} == demo_truth["counts"]
     assert rendered["results"]["01_kualitas_data"]["headline"]["rows_rejected"]["value"] == 0
 
@@ -158,6 +158,28 @@ def test_readiness_is_exact(rendered, demo_truth):
     t = next(x for x in demo_truth["readiness"] if x["period"] == PERIOD)
     assert (r["sheets"], r["answered"], r["unready"]) == (t["sheets"], t["answered"], t["unready"])
     assert r["share_unready"] == pytest.approx(t["share"], abs=1e-12)
+
+
+@pytest.mark.render
+def test_recorded_tables_are_valid_export_payloads(rendered):
+    from mutasi_analysis.reporting.tables import HEADLINE_TABLES, check_payload
+
+    found = {}
+    for nb, res in rendered["results"].items():
+        for tid, payload in (res.get("tables") or {}).items():
+            check_payload(payload, f"{nb}.{tid}")
+            found[tid] = nb
+    assert set(HEADLINE_TABLES) <= set(found), sorted(set(HEADLINE_TABLES) - set(found))
+
+
+@pytest.mark.render
+def test_findings_follow_the_recorded_numbers(rendered):
+    res = rendered["results"]
+    ids = {f["id"] for f in res["00_ringkasan"]["findings"]}
+    # 7 of 23 not ready (30.4%) is above the 30% threshold in the config: train first.
+    assert ("KESIAPAN" in ids) == (res["05_umpan_balik_asn"]["share_unready"] > 0.30)
+    assert ("KANDIDAT-MUTASI" in ids) == (res["02_mutasi"]["compliance"]["max_years_candidates"] > 0)
+    assert res["00_ringkasan"]["headline"]["findings"]["value"] == len(ids)
 
 
 @pytest.mark.render
