@@ -40,7 +40,7 @@ from .render import KERNEL_NAME, NotebookRun, render_notebook
 
 __all__ = [
     "LANGS", "SUMMARY_PREFIX", "ReportOutcome", "resolve_period", "discover_notebooks",
-    "select_notebooks", "run_report", "FAILED_DIR",
+    "select_notebooks", "run_report", "FAILED_DIR", "data_span",
 ]
 
 LANGS = ("id", "en")
@@ -104,6 +104,45 @@ def _data_end(processed: Path) -> dt.date | None:
             except ValueError:
                 return None
     return None
+
+
+# Dated columns that show whether a period is covered by the data at all.
+_COVERAGE_COLUMNS = {"pengaduan.parquet": "waktu_diterima", "skm.parquet": "tanggal", "survei_asn.parquet": "tanggal"}
+
+
+def data_span(processed: str | Path) -> tuple[dt.date, dt.date] | None:
+    """First and last date seen in the processed service and survey tables (None if none)."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    lo = hi = None
+    for name, col in _COVERAGE_COLUMNS.items():
+        path = Path(processed) / name
+        if not path.is_file():
+            continue
+        try:
+            values = pq.read_table(path, columns=[col]).column(col)
+        except (OSError, KeyError, ValueError):
+            continue
+        mm = pc.min_max(values).as_py()
+        if mm["min"] is None:
+            continue
+        a, b = (v.date() if isinstance(v, dt.datetime) else v for v in (mm["min"], mm["max"]))
+        lo, hi = (a if lo is None else min(lo, a)), (b if hi is None else max(hi, b))
+    return None if lo is None else (lo, hi)
+
+
+def _check_coverage(p: Period, processed: Path, kind: str) -> None:
+    span = data_span(processed)
+    if span is None or span[0] <= p.end and p.start <= span[1]:
+        return
+    first, last = span
+    hint = latest_complete(today=last + dt.timedelta(days=1), kind=kind)
+    raise MutasiError(
+        f"period {p.id} ({p.start} to {p.end}) has no data: the processed data in {processed} "
+        f"covers {first} to {last}; report on --period {hint.id}, or ingest newer exports first"
+        + (" (for the demo data, fix the clock with --today or MUTASI_TODAY)" if p.start > last else "")
+    )
 
 
 def resolve_period(text: str, kind: str, today: dt.date | None = None,
@@ -388,6 +427,7 @@ def run_report(
             f"no processed data in {processed}; run `mutasi ingest --out {processed}` first "
             "(or pass --processed)"
         )
+    _check_coverage(p, processed, cfg.period.kind)
     selected = select_notebooks(discover_notebooks(notebooks), only)
     standard = {
         "period": p.id, "lang": lang, "region": str(region_path.resolve()),

@@ -66,3 +66,21 @@ def test_cli_fixed_clock_from_environment(project, capsys, monkeypatch):
                  str(project["processed"]), "--reports", str(project["reports"]),
                  "--notebooks", str(project["notebooks"])])
     assert code == 2 and "has not ended yet (it ends 2026-06-30, today is 2026-03-01)" in capsys.readouterr().err
+
+
+def test_period_without_data_is_refused_before_rendering(project, monkeypatch):
+    import pandas as pd
+
+    from mutasi_analysis.reporting import pipeline
+
+    pd.DataFrame({"waktu_diterima": pd.to_datetime(["2025-08-01 09:00", "2026-06-30 16:00"])}).to_parquet(
+        project["processed"] / "pengaduan.parquet")
+    pd.DataFrame({"tanggal": pd.to_datetime(["2025-07-15"])}).to_parquet(project["processed"] / "skm.parquet")
+    assert pipeline.data_span(project["processed"]) == (dt.date(2025, 7, 15), dt.date(2026, 6, 30))
+    monkeypatch.setattr(pipeline, "render_notebook", lambda *a, **k: pytest.fail("rendered"))
+    with pytest.raises(MutasiError) as e:
+        pipeline.run_report("latest", region=project["region"], processed=project["processed"],
+                            reports=project["reports"], notebooks=project["notebooks"],
+                            today=dt.date(2027, 1, 5), out=lambda s: None)
+    assert "period 2026-S2 (2026-07-01 to 2026-12-31) has no data" in e.value.message
+    assert "covers 2025-07-15 to 2026-06-30" in e.value.message and "--period 2026-S1" in e.value.message
