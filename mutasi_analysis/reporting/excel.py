@@ -75,6 +75,8 @@ def collect_tables(report_dir: str | Path) -> list[tuple[str, str, dict[str, Any
     """Every recorded table of a report: ``(table id, notebook, payload)``.
 
     Headline tables first in :data:`HEADLINE_TABLES` order, then the others in notebook order.
+    Entries under ``tables`` that are not table payloads (no ``"kind": "table"``) are not
+    tables to export and are passed over.
 
     Raises
     ------
@@ -89,6 +91,10 @@ def collect_tables(report_dir: str | Path) -> list[tuple[str, str, dict[str, Any
         if not isinstance(tables, dict):
             raise MutasiError(f"{nb}.json: '{TABLES_KEY}' must map table ids to tables")
         for tid, payload in tables.items():
+            # Other recorded mappings may share the key (e.g. ingestion counts per raw table);
+            # only entries marked as table payloads are exported.
+            if not (isinstance(payload, dict) and payload.get("kind") == "table"):
+                continue
             if tid in found:
                 raise MutasiError(
                     f"table id {tid!r} is recorded by both {found[tid][0]} and {nb}; "

@@ -138,6 +138,12 @@ img, svg { max-width: 100%%; height: auto !important; break-inside: avoid; }
 .figure { margin: 3mm 0; break-inside: avoid; }
 table { border-collapse: collapse; margin: 3mm 0; font-size: 8.5pt; max-width: 100%%; }
 th, td { border: 0.5pt solid #b8b8b8; padding: 1mm 1.6mm; vertical-align: top; }
+th { overflow-wrap: anywhere; }
+@page landscape { size: A4 landscape; }
+div.landscape { page: landscape; break-before: page; break-after: page; }
+table.wide, table.very-wide { width: 100%%; table-layout: fixed; }
+table.wide { font-size: 6.8pt; } table.very-wide { font-size: 5.6pt; }
+table.wide th, table.wide td, table.very-wide th, table.very-wide td { padding: 0.6mm 0.8mm; overflow-wrap: break-word; }
 th { background: #e8eef4; text-align: left; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
@@ -201,6 +207,15 @@ def _section_body(name: str, path: Path) -> tuple[str, str, list[tuple[str, str]
         if not h.get("id"):
             h["id"] = f"{prefix}--{_slug(h.get_text(' ', strip=True))}"
         subs.append((h["id"], h.get_text(" ", strip=True)))
+    for table in root.find_all("table"):
+        # A4 portrait holds about 7 columns at the normal size; wider tables get smaller
+        # type and fixed, equal columns so that they wrap inside the page instead of being cut.
+        first = table.find("tr")
+        ncol = sum(int(c.get("colspan", 1) or 1) for c in first.find_all(["th", "td"])) if first else 0
+        if ncol > 7:
+            table["class"] = table.get("class", []) + ["wide" if ncol <= 12 else "very-wide"]
+        if ncol > 12:  # too wide for portrait even in small type: a landscape page of its own
+            table.wrap(soup.new_tag("div", attrs={"class": "landscape"}))
     for img in root.find_all("img"):
         wrapper = soup.new_tag("div", attrs={"class": "figure"})
         img.wrap(wrapper)

@@ -98,6 +98,11 @@ ikm = pd.DataFrame({"nama_unit": ["Unit A", "Unit B", "Unit C"], "n_responden": 
 display(HTML(ikm.to_html(index=False)))
 elements = pd.DataFrame({"unsur": ["Persyaratan", "Prosedur", "Waktu penyelesaian"], "nrr": [3.41, 3.02, 2.87],
                          "nilai_unsur": [85.25, 75.5, 71.75]})
+# A wide table (unit x element): too wide for a portrait page.
+wide = pd.DataFrame(np.round(np.linspace(2.5, 3.9, 3 * 15).reshape(3, 15), 2),
+                    columns=[f"NRR unsur nomor {i + 1}" for i in range(15)])
+wide.insert(0, "Unit", ["KEL-MANULAI2-WIDECHECK", "Unit B", "Unit C"])
+display(HTML(wide.to_html(index=False)))
 display(Markdown("## Unsur terlemah"))
 display(HTML(elements.to_html(index=False)))
 _ = record("04_ikm", {"headline": {"ikm": {"label": "IKM kecamatan", "value": 81.02}},

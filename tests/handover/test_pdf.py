@@ -85,7 +85,10 @@ def test_contents_page_numbers_point_at_the_sections(pdf):
         body = [ln.strip() for ln in page.splitlines() if ln.strip()]
         # line 0 is the running header (region, period); the section heading comes next
         assert body[1] == title, f"contents say {title!r} is on page {toc[title]}, found {body[:3]}"
-    assert toc[SECTION_TITLES["04_ikm"]] == toc["Unsur terlemah"]  # sub-heading listed too
+    # Sub-headings are listed too, after their section, with their own page.
+    sub = toc["Unsur terlemah"]
+    assert sub >= toc[SECTION_TITLES["04_ikm"]]
+    assert "Unsur terlemah" in [ln.strip() for ln in pdf["texts"][sub - 1].splitlines()]
 
 
 def test_pages_are_numbered_and_carry_region_and_period(rendered, pdf):
@@ -143,6 +146,25 @@ def test_figures_are_crisp(pdf):
 
     a = np.asarray(Image.open(pdf["images"][page - 1]).convert("L"), dtype=float)
     assert (a < 200).mean() > 0.02, "the vector figure must be drawn on its page"
+
+
+def test_nothing_is_printed_outside_the_page(pdf):
+    # Word boxes from poppler: a table wider than the page would run past its right edge.
+    xml = _run("pdftotext", "-bbox", str(pdf["path"]), "-")
+    pages = re.findall(r'<page width="([\d.]+)" height="([\d.]+)">(.*?)</page>', xml, re.S)
+    assert len(pages) == pdf["pages"]
+    landscape = []
+    for i, (w, h, body) in enumerate(pages, start=1):
+        right = max(float(x) for x in re.findall(r'xMax="([\d.]+)"', body))
+        assert right <= float(w) - 20, f"page {i}: text reaches x={right} on a page {w} wide"
+        if float(w) > float(h):
+            landscape.append(i)
+    # The 16-column table of the IKM section gets a landscape page of its own, whole.
+    assert len(landscape) == 1
+    text = pdf["texts"][landscape[0] - 1]
+    assert "KEL-MANULAI2-WIDECHECK" in text.replace(" ", "").replace("\n", "") or "WIDECHECK" in text
+    assert text.count("nomor") == 15 and "3.90" in text  # every column, to the last value
+    assert "Unsur terlemah" not in text  # the rest of the section goes on in portrait
 
 
 def test_appendix_carries_the_provenance(rendered, pdf):
