@@ -56,11 +56,26 @@ def export_html(notebook, html_path: str | Path, title: str | None = None) -> Pa
     )
     # nbconvert warns about figures without alt text on every page: noise for report readers.
     exporter.log.addFilter(_quiet_alt_text)
-    resources = {"metadata": {"name": title}} if title else None
+    title = title or _first_heading(notebook) or Path(html_path).stem
+    resources = {"metadata": {"name": title}}
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     html_path = Path(html_path)
     html_path.write_text(body, encoding="utf-8")
     return html_path
+
+
+def _first_heading(nb) -> str | None:
+    """The first level-1 Markdown heading, in a Markdown cell or a Markdown output."""
+    for cell in nb.cells:
+        texts = [cell.source] if cell.cell_type == "markdown" else [
+            o.get("data", {}).get("text/markdown", "") for o in cell.get("outputs", [])
+        ]
+        for t in texts:
+            t = "".join(t) if isinstance(t, list) else t
+            for line in t.splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return None
 
 
 def _quiet_alt_text(record) -> bool:

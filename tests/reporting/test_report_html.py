@@ -41,6 +41,7 @@ def test_page_has_outputs_but_no_code_and_no_network_loads(tmp_path):
     assert f"data:image/png;base64,{PNG[:20]}" in page  # figure inline
     assert external_references(page) == []
     assert "mathjax" not in page.lower() and "require.js" not in page.lower()
+    assert "<title>Ringkasan</title>" in page
 
 
 def test_stock_lab_template_would_fail_the_check(tmp_path):
