@@ -138,9 +138,17 @@ def _write_index(reports: Path, title: str) -> Path:
             f'<a href="{esc(folder.name)}/{esc(e["files"]["html"])}">{esc(name)}</a>'
             for name, e in m.get("notebooks", {}).items() if e.get("files", {}).get("html")
         )
+        attempt = read_manifest(reports / "_failed" / folder.name)
+        if attempt is not None and attempt.get("failed"):
+            # A later run failed and the report above was kept: say so, with a link.
+            failed = (failed + "; " if failed else "") + (
+                f'<a href="_failed/{esc(folder.name)}/manifest.json">'
+                f"percobaan {esc(str(attempt.get('ended', ''))[:19])} gagal: {esc(', '.join(attempt['failed']))}</a>")
+        else:
+            failed = esc(failed)
         parts.append(
             f"<tr><td>{esc(period)}</td><td class=\"{esc(status)}\">{esc(status)}"
-            f"{'<br><small>' + esc(failed) + '</small>' if failed else ''}</td>"
+            f"{'<br><small>' + failed + '</small>' if failed else ''}</td>"
             f"<td>{esc(str(m.get('ended', ''))[:19])}</td><td><code>{esc(commit)}</code></td>"
             f"<td>{links} &middot; <a href=\"{esc(folder.name)}/manifest.json\">manifest</a></td></tr>"
         )

@@ -32,8 +32,9 @@ class NotebookRun:
     duration_s : float
         Wall time of execution and HTML export.
     failed_cell : dict or None
-        ``{"index", "execution_count", "source"}`` (first lines of the source) of the failing
-        cell.
+        ``{"index", "execution_count", "source"}`` of the failing cell: ``index`` counts cells
+        of the executed notebook (papermill's injected-parameters cell included), ``source``
+        holds its first lines.
     error : dict or None
         ``{"ename", "evalue"}``.
     files : dict

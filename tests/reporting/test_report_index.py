@@ -47,3 +47,16 @@ def test_index_shows_every_period_side_by_side(tmp_path):
 def test_index_of_an_empty_reports_folder(tmp_path):
     page = write_index(tmp_path / "reports").read_text(encoding="utf-8")
     assert "<table>" in page and "Angka utama" not in page
+
+
+def test_index_flags_a_failed_later_attempt(tmp_path):
+    reports = tmp_path / "reports"
+    _period(reports, "2026-S1", 82.41)
+    (reports / "_failed" / "2026-S1").mkdir(parents=True)
+    write_json_atomic(reports / "_failed" / "2026-S1" / "manifest.json", {
+        "schema": 1, "period": "2026-S1", "status": "failed", "failed": ["03_dampak_layanan"],
+        "ended": "2026-07-03T04:05:06", "notebooks": {}})
+    page = write_index(reports).read_text(encoding="utf-8")
+    assert 'href="_failed/2026-S1/manifest.json"' in page and "gagal: 03_dampak_layanan" in page
+    row = re.search(r"<tr><td>04_ikm</td><td>IKM kecamatan</td>(.*?)</tr>", page).group(1)
+    assert re.findall(r'<td class="num">([^<]*)</td>', row) == ["82,41"]  # the kept report's numbers
