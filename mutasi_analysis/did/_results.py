@@ -195,7 +195,7 @@ class AggregateResult(ScalarResult):
     """
 
     kind: str = "simple"
-    table_: pd.DataFrame | None = None
+    table_: pd.DataFrame | None = field(default=None, repr=False)
     crit_value: float | None = None
     reference_time: float | None = None
 

@@ -32,7 +32,7 @@ table (``n_treated``, ``n_control``).
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
@@ -155,14 +155,14 @@ class AttGTResult(DiDResult):
         Unit labels of the rows of ``influence``; ``unit_cohort`` holds their cohorts.
     """
 
-    table_: pd.DataFrame | None = None
-    influence: np.ndarray | None = None
-    unit_cohort: np.ndarray | None = None
-    influence_units: np.ndarray | None = None
+    table_: pd.DataFrame | None = field(default=None, repr=False)
+    influence: np.ndarray | None = field(default=None, repr=False)
+    unit_cohort: np.ndarray | None = field(default=None, repr=False)
+    influence_units: np.ndarray | None = field(default=None, repr=False)
     crit_value: float | None = None
     alpha: float = 0.05
     anticipation: int = 0
-    _inference: _Inference | None = None
+    _inference: _Inference | None = field(default=None, repr=False)
 
     @property
     def table(self) -> pd.DataFrame:
@@ -230,7 +230,7 @@ class AttGTResult(DiDResult):
         share = np.array([np.mean(G == c) for c in cohorts])  # P(G = g) over all units
         pg = share[np.searchsorted(cohorts, g)]  # per cell
 
-        def wif_att(keep: np.ndarray, att_w: np.ndarray, groups: np.ndarray, p: np.ndarray) -> np.ndarray:
+        def wif_att(att_w: np.ndarray, groups: np.ndarray, p: np.ndarray) -> np.ndarray:
             # Influence of the estimated weights p_k / sum(p) times the effects, as R did's wif():
             # if1 @ att = sum_k (1{G_i = g_k} - p_k) att_k / S, if2 @ att = (c(G_i) - sum p) * (p . att) / S^2
             # computed per unit in O(n) instead of forming the n x k matrix.
@@ -247,7 +247,7 @@ class AttGTResult(DiDResult):
             est = float(att[keep] @ w)
             wfull = np.zeros(len(att))
             wfull[keep] = w  # a full-length product avoids copying the selected columns
-            psi = inf @ wfull + wif_att(keep, att[keep], g[keep], pg[keep])
+            psi = inf @ wfull + wif_att(att[keep], g[keep], pg[keep])
             return est, psi
 
         inference = self._inference
@@ -272,7 +272,7 @@ class AttGTResult(DiDResult):
             est = float(E[ok] @ w)
             # The cohort shares are estimated: add their influence (R did's wif()).
             groups_r = cohorts[ok]
-            psi = psi_g[:, ok] @ w + wif_att(None, E[ok], groups_r, share[ok])
+            psi = psi_g[:, ok] @ w + wif_att(E[ok], groups_r, share[ok])
         elif kind == "event":
             e = t - g
             keys = np.unique(e)
@@ -565,7 +565,9 @@ def att_gt(
     cb = np.array([c[2] for c in cells], dtype=np.int64)
     cref = np.array([c[3] for c in cells], dtype=bool)
 
-    inf = np.zeros((n, K))
+    # Column-major: each cell's influence function is a contiguous column, so writing a cohort's
+    # blocks touches only the rows involved (no page faults on the zeros elsewhere).
+    inf = np.zeros((n, K), order="F")
     att = np.zeros(K)
     sumsq = np.zeros(K)
     n_tr = np.zeros(K, dtype=np.int64)
@@ -579,6 +581,9 @@ def att_gt(
         if len(cols) == 0:
             continue
         tcol, bcol = ct[cols], cb[cols]
+        # a slice when the cohort's cells are contiguous (always, except around the reference
+        # cell of base_period="universal"): basic indexing writes without fancy-index overhead
+        csel = slice(cols[0], cols[-1] + 1) if cols[-1] - cols[0] + 1 == len(cols) else cols
         s0 = int(np.searchsorted(-G[n_never:], -g, side="left")) + n_never
         s1 = int(np.searchsorted(-G[n_never:], -g, side="right")) + n_never
         if control == "never":
@@ -598,8 +603,9 @@ def att_gt(
             Yt, Yc = Y[s0:s1], Y[c_rows]
             mt, nt, Bt = _mean_change_if(Yt[:, tcol] - Yt[:, bcol], None, n, panel.balanced)
             mc, nc, Bc = _mean_change_if(Yc[:, tcol] - Yc[:, bcol], cmask, -n, panel.balanced)
-            inf[s0:s1, cols] = Bt
-            inf[c_rows if isinstance(c_rows, slice) else c_rows[:, None], cols] = Bc
+            inf[s0:s1, csel] = Bt
+            both_arrays = not isinstance(c_rows, slice) and not isinstance(csel, slice)
+            inf[c_rows[:, None] if both_arrays else c_rows, csel] = Bc
             sumsq[cols] = np.einsum("ij,ij->j", Bt, Bt) + np.einsum("ij,ij->j", Bc, Bc)
             att[cols] = mt - mc
             n_tr[cols], n_co[cols] = nt, nc

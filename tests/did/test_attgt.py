@@ -127,15 +127,20 @@ def _cells_equal(ours, dd_result):
 
 @pytest.mark.peer
 @pytest.mark.parametrize("control, dd_control", [("never", "never_treated"), ("notyet", "not_yet_treated")])
-def test_cells_match_diff_diff(sim, control, dd_control):
-    ours = att_gt(sim, "y", "unit", "time", "cohort", control=control)
-    _cells_equal(ours, _dd(sim, control_group=dd_control, estimation_method="reg"))
+@pytest.mark.parametrize("anticipation", [0, 1])
+def test_cells_match_diff_diff(sim, control, dd_control, anticipation):
+    ours = att_gt(sim, "y", "unit", "time", "cohort", control=control, anticipation=anticipation)
+    _cells_equal(ours, _dd(sim, control_group=dd_control, estimation_method="reg", anticipation=anticipation))
 
 
 @pytest.mark.peer
-def test_universal_base_and_anticipation_match_diff_diff(sim):
-    ours = att_gt(sim, "y", "unit", "time", "cohort", base_period="universal", anticipation=1)
-    _cells_equal(ours, _dd(sim, estimation_method="reg", base_period="universal", anticipation=1))
+@pytest.mark.parametrize("control, dd_control", [("never", "never_treated"), ("notyet", "not_yet_treated")])
+@pytest.mark.parametrize("anticipation", [0, 1])
+def test_universal_base_and_anticipation_match_diff_diff(sim, control, dd_control, anticipation):
+    ours = att_gt(sim, "y", "unit", "time", "cohort", base_period="universal", anticipation=anticipation,
+                  control=control)
+    _cells_equal(ours, _dd(sim, estimation_method="reg", base_period="universal", anticipation=anticipation,
+                           control_group=dd_control))
 
 
 @pytest.mark.peer
