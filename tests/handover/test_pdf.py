@@ -205,3 +205,13 @@ def test_bad_input(tmp_path):
         report_html(tmp_path, {"notebooks": {}}, lang="fr")
     with pytest.raises(MutasiError, match="no section"):
         report_html(tmp_path, {"period": PERIOD, "notebooks": {"01_a": {"status": "failed"}}})
+
+
+def test_same_report_gives_the_same_pdf(rendered, pdf, tmp_path):
+    import hashlib
+
+    folder = tmp_path / PERIOD
+    shutil.copytree(rendered["folder"], folder)
+    again = build_pdf(folder, lang="id")
+    digest = lambda p: hashlib.sha256(p.read_bytes()).hexdigest()  # noqa: E731
+    assert digest(again) == digest(pdf["path"])
