@@ -23,7 +23,7 @@ def fake_system(tmp_path: Path, installed: set[str], uid: int = 0) -> tuple[dict
         f'else echo "dpkg-query: no packages found matching $pkg" >&2; exit 1; fi\n')
     (bin_ / "id").write_text(f"#!/bin/bash\necho {uid}\n")
     (bin_ / "apt-get").write_text(
-                    f'#!/bin/bash\necho "$*" >> {log}\n'
+        f'#!/bin/bash\necho "$*" >> {log}\n'
         f'if [[ "$1" == install ]]; then for a in "$@"; do [[ "$a" != -* && "$a" != install ]] && echo "$a" >> {db}; done; fi\n')
     for f in bin_.iterdir():
         f.chmod(0o755)
