@@ -617,7 +617,10 @@ def _truth_rotation(riw: pd.DataFrame, cfg: RegionConfig) -> dict:
     sems = periods_between(DEMO_START, DEMO_END, "semester")
     d = r[r["jenis_penugasan"] == "D"].copy()
     d["prev_unit"] = d.groupby("nip")["kode_unit"].shift()
-    d["prev_start"] = d.groupby("nip")["tmt_jabatan"].shift()
+    # Equalisation renames a post: its tenure runs on from the record before it.
+    d["post_start"] = d["tmt_jabatan"].where(d["cls"] != "penyetaraan")
+    d["post_start"] = d.groupby("nip")["post_start"].ffill()
+    d["prev_start"] = d.groupby("nip")["post_start"].shift()
     mu = d[d["cls"] == "mutasi_unor"]
     rotations = []
     for s in sems:
@@ -634,7 +637,7 @@ def _truth_rotation(riw: pd.DataFrame, cfg: RegionConfig) -> dict:
     candidates = []
     for s in sems:
         cur = d[d["tmt_jabatan"] <= s.end].groupby("nip").tail(1)
-        years = (pd.Timestamp(s.end) - pd.to_datetime(cur["tmt_jabatan"])).dt.days / 365.25
+        years = (pd.Timestamp(s.end) - pd.to_datetime(cur["post_start"])).dt.days / 365.25
         candidates.append({"period": s.id, "count": int((years > cfg.rotation.max_years_in_post).sum())})
 
     def rows(f):

@@ -268,9 +268,11 @@ def classify_moves(riwayat: pd.DataFrame, config: RegionConfig) -> pd.DataFrame:
     DataFrame
         The input rows sorted by pid and tmt_jabatan (ties keep input order), with added
         columns ``record`` (the input row label), ``kelas`` (one of :data:`CLASSES`),
-        ``prev_unit``, ``prev_tmt`` and ``prev_jenis_jabatan`` (of the previous definitive
-        record; NA when none), ``prev_tenure_years`` (years from the previous definitive
-        record to this one), ``is_rotation`` and ``is_move``.
+        ``prev_unit`` and ``prev_jenis_jabatan`` (of the previous definitive record; NA when
+        none), ``post_start`` (for definitive records: the day the post began, which a 2021
+        equalisation record does not reset), ``prev_tmt`` (the previous definitive post's
+        ``post_start``), ``prev_tenure_years`` (years from ``prev_tmt`` to this record),
+        ``is_rotation`` and ``is_move``.
 
     Raises
     ------
@@ -289,7 +291,6 @@ def classify_moves(riwayat: pd.DataFrame, config: RegionConfig) -> pd.DataFrame:
         return df[col].where(is_d).groupby(g).ffill().groupby(g).shift(1)
 
     df["prev_unit"] = prev_def("kode_unit")
-    df["prev_tmt"] = prev_def("tmt_jabatan")
     df["prev_jenis_jabatan"] = prev_def("jenis_jabatan").astype("Int64")
     first = df.groupby(g).cumcount().eq(0)
     eq_lo = pd.Timestamp(config.rotation.equalisation_start)
@@ -310,6 +311,11 @@ def classify_moves(riwayat: pd.DataFrame, config: RegionConfig) -> pd.DataFrame:
         unit_changed.to_numpy(),
     ]
     df["kelas"] = pd.Series(np.select(conds, list(CLASSES[:5]), default=CLASSES[5]), index=df.index, dtype="str")
+    # The 2021 equalisation renamed a post without moving anyone: tenure in the post runs on
+    # from the record before it (docs/definitions.md), so ``post_start`` carries that date.
+    starts = df["tmt_jabatan"].where(is_d & df["kelas"].ne("penyetaraan"))
+    df["post_start"] = starts.where(is_d).groupby(g).ffill().where(is_d)
+    df["prev_tmt"] = df["post_start"].where(is_d).groupby(g).ffill().groupby(g).shift(1)
     df["prev_tenure_years"] = (df["tmt_jabatan"] - df["prev_tmt"]).dt.days / _YEAR
     df["is_rotation"] = df["kelas"].isin(ROTATION_CLASSES)
     df["is_move"] = df["kelas"].isin(MOVE_CLASSES)
@@ -652,7 +658,7 @@ def compliance_flags(
         dates.append((pd.Timestamp(as_of), None))
     for day, pid_ in dates:
         cur = _current_posts(cls, day)
-        yrs = (day - cur["tmt_jabatan"]).dt.days / _YEAR
+        yrs = (day - cur["post_start"]).dt.days / _YEAR
         over = cur[yrs > rules.max_years_in_post]
         if len(over):
             parts.append(pd.DataFrame({

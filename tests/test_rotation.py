@@ -132,9 +132,12 @@ def test_spells_end_at_next_definitive_record(cfg, hist):
 def test_compliance_flags_cite_rules(cfg, hist):
     fl = rot.compliance_flags(hist, cfg, as_of="2026-06-30")
     by = {r: set(g["record"]) for r, g in fl.groupby("rule")}
-    # g's 2021-12-31 post change counts from the 2021-01-01 equalisation record (a definitive
-    # record, as docs/definitions.md reads): 0.997 y
-    assert by["min_years"] == {3, 14, 20}
+    # g's 2021-12-31 post change: the 2021-01-01 equalisation did not start a new post, so the
+    # tenure runs from 2014-07-01 (7.5 y) and is not flagged (docs/definitions.md)
+    assert by["min_years"] == {3, 14}
+    cls = rot.classify_moves(hist, cfg).set_index("record")
+    assert cls.loc[19, "post_start"] == pd.Timestamp("2014-07-01")
+    assert cls.loc[20, "prev_tmt"] == pd.Timestamp("2014-07-01")
     # freeze window start (b, 2024-03-22) and end (c, 2025-08-20) included; the day after
     # (d, 2025-08-21) and the approved move (e) are not flagged; blank/whitespace numbers count
     assert by["freeze"] == {6, 9}
@@ -176,11 +179,11 @@ def test_max_years_at_each_period_end(cfg, hist):
 def test_min_years_threshold_comes_from_config(cfg, hist):
     strict = cfg.model_copy(update={"rotation": cfg.rotation.model_copy(update={"min_years_in_post": 1.3})})
     fl = rot.compliance_flags(hist, strict, as_of="2026-06-30")
-    # a's 1.25 y still below 1.3; e's 1.0 y and g's 0.997 y too; with 1.2 a drops out
-    assert set(fl.loc[fl["rule"] == "min_years", "record"]) == {3, 14, 20}
+    # a's 1.25 y still below 1.3; e's 1.0 y too (g's tenure runs from 2014); with 1.2 a drops out
+    assert set(fl.loc[fl["rule"] == "min_years", "record"]) == {3, 14}
     loose = cfg.model_copy(update={"rotation": cfg.rotation.model_copy(update={"min_years_in_post": 1.2})})
     fl = rot.compliance_flags(hist, loose, as_of="2026-06-30")
-    assert set(fl.loc[fl["rule"] == "min_years", "record"]) == {14, 20}
+    assert set(fl.loc[fl["rule"] == "min_years", "record"]) == {14}
 
 
 def test_compliance_needs_a_date(cfg, hist):
