@@ -413,3 +413,14 @@ def test_summary_states_the_data_coverage(tmp_path):
     assert saved["tables"]["pengaduan"]["first"] == "2024-03-05" and saved["tables"]["pengaduan"]["last"] == "2024-05-02"
     assert saved["tables"]["pelatihan"]["date_column"] == "tanggal_selesai"
     assert "first" not in saved["tables"]["pegawai"]
+
+
+def test_summary_records_the_key_fingerprint_not_the_key(tmp_path):
+    from mutasi_analysis.pseudonym import key_id
+
+    _run(tmp_path)
+    text = (tmp_path / "out" / "ingest_summary.json").read_text()
+    saved = json.loads(text)
+    assert saved["pseudonym"]["key_id"] == key_id(KEY.encode())
+    assert KEY not in text
+    assert saved["tables"]["pegawai"]["sha256"] == hashlib.sha256((tmp_path / "raw" / "pegawai.csv").read_bytes()).hexdigest()
