@@ -12,6 +12,11 @@ copy of the previous folder and an old PDF or workbook would describe an older r
 
 from __future__ import annotations
 
+import html
+import re
+import shutil
+import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +25,7 @@ from .excel import build_excel, collect_tables, excel_name
 from .manifest import read_manifest
 from .pdf import build_pdf, pdf_name
 
-__all__ = ["build_handover"]
+__all__ = ["build_handover", "handover_text"]
 
 
 def build_handover(
@@ -66,3 +71,40 @@ def build_handover(
     else:
         (report_dir / pdf_name(period)).unlink(missing_ok=True)
     return written
+
+
+def handover_text(path: str | Path) -> str:
+    """All text inside a hand-over file, for checks such as "no NIP or name in reports/".
+
+    Both formats are compressed, so searching their bytes finds nothing: a workbook is a zip
+    of XML parts (every part's text is returned, tags removed, entities decoded), a PDF's
+    text layer is read with poppler's ``pdftotext``.
+
+    Parameters
+    ----------
+    path : path
+        An ``.xlsx`` or ``.pdf`` file.
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        For another kind of file.
+    MutasiError
+        For a PDF when ``pdftotext`` (Debian's poppler-utils) is not installed.
+    """
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        with zipfile.ZipFile(path) as z:
+            parts = [z.read(n).decode("utf-8", "replace") for n in sorted(z.namelist()) if n.endswith(".xml")]
+        return "\n".join(html.unescape(re.sub(r"<[^>]+>", " ", p)) for p in parts)
+    if path.suffix.lower() == ".pdf":
+        tool = shutil.which("pdftotext")
+        if tool is None:
+            raise MutasiError("reading a PDF's text needs pdftotext: run tools/install-system-deps.sh")
+        return subprocess.run([tool, "-q", str(path), "-"], capture_output=True, text=True, check=True,
+                              timeout=300).stdout
+    raise ValueError(f"{path.name} is not a hand-over file (.xlsx or .pdf)")

@@ -59,3 +59,18 @@ def test_a_broken_table_payload_is_a_clear_error(folder):
     write_json_atomic(path, data)
     with pytest.raises(MutasiError, match="04_ikm.json table 'ikm_unit': row 0"):
         build_handover(folder)
+
+
+def test_handover_text_reads_inside_the_compressed_files(folder):
+    from mutasi_analysis.reporting.handover import handover_text
+
+    pytest.importorskip("weasyprint", reason="pip install weasyprint")
+    files = build_handover(folder, pdf=True)
+    xlsx, pdf = folder / files["xlsx"], folder / files["pdf"]
+    # A string the report shows: not findable in the raw bytes, found in the text.
+    assert b"Rekomendasi" not in xlsx.read_bytes() and b"Kepuasan Masyarakat" not in pdf.read_bytes()
+    assert "Rekomendasi" in handover_text(xlsx)
+    assert "Indeks Kepuasan Masyarakat" in handover_text(pdf)
+    assert "KEL-MANULAI2-WIDECHECK".replace("-", "") in handover_text(pdf).replace("-", "").replace("\n", "").replace(" ", "")
+    with pytest.raises(ValueError, match="not a hand-over file"):
+        handover_text(folder / "manifest.json")
