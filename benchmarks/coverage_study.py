@@ -26,10 +26,14 @@ is one):
 - ``randomization (att_simple)``: ``randomization_inference``, adoption dates permuted,
   ``--n-perm`` permutations, interval by inverting the sharp null of a constant effect.
 
+The file is deliberately not called ``coverage.py``: run from ``benchmarks/``, that name
+shadows the ``coverage`` package, and numba (used by pyfixest and wildboottest) then fails to
+import in every benchmark script of the folder.
+
 Usage::
 
-    .venv/bin/python benchmarks/coverage.py --reps 20          # smoke run
-    .venv/bin/python benchmarks/coverage.py --reps 500 --write # the table in benchmarks/README.md
+    .venv/bin/python benchmarks/coverage_study.py --reps 20          # smoke run
+    .venv/bin/python benchmarks/coverage_study.py --reps 500 --write # the table in benchmarks/README.md
 """
 
 from __future__ import annotations
@@ -221,7 +225,7 @@ def write_readme(block: str, path: Path = ROOT / "benchmarks" / "README.md") -> 
     if START in text and END in text:
         text = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _: new, text, flags=re.S)
     else:
-        text = text.rstrip("\n") + "\n\n## Coverage study (benchmarks/coverage.py)\n\n" + new + "\n"
+        text = text.rstrip("\n") + "\n\n## Coverage study (benchmarks/coverage_study.py)\n\n" + new + "\n"
     path.write_text(text)
 
 
