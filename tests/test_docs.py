@@ -218,7 +218,7 @@ def test_quoted_coverage_figures_match_benchmarks_readme():
     quotes = {lang: coverage_quotes(lang) for lang in LANGS}
     if block is None:
         assert not any(quotes.values()), "the guide quotes coverage figures but benchmarks/README.md has none"
-        pytest.skip("benchmarks/README.md has no coverage table yet (benchmarks/coverage.py --write)")
+        pytest.skip("benchmarks/README.md has no coverage table yet (benchmarks/coverage_study.py --write)")
     table = {r[0]: r[1:] for r in _md_rows(block.group(1))}
     for lang in LANGS:
         assert quotes[lang], f"docs/{lang} does not quote the coverage table of benchmarks/README.md"
