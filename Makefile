@@ -12,7 +12,7 @@ REGION ?= config/alak.toml
 DEMO_SEED ?= 20260701
 PYTEST_ARGS ?=
 
-.PHONY: venv report demo ingest test lab bench clean-venv
+.PHONY: venv system-deps report demo ingest test lab bench clean-venv
 
 # The venv is rebuilt only when the files that define it change.
 $(STAMP): pyproject.toml environment.yml
@@ -23,6 +23,10 @@ $(STAMP): pyproject.toml environment.yml
 	@touch $(STAMP)
 
 venv: $(STAMP)
+
+# Chromium, poppler and Pango for the PDF and browser tests (apt-get, when root and missing).
+system-deps:
+	@bash tools/install-system-deps.sh
 
 demo: $(STAMP)
 	$(BIN)/mutasi demo-data --seed $(DEMO_SEED) --out $(RAW)
@@ -35,7 +39,7 @@ report: demo ingest
 	$(BIN)/mutasi report --period $(PERIOD) --region $(REGION) --processed $(PROCESSED)
 	@echo "Open reports/index.html (all periods) or reports/<period>/ for this period's report."
 
-test: $(STAMP)
+test: $(STAMP) system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lab: $(STAMP)

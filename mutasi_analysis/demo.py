@@ -293,7 +293,10 @@ class _Generator:
         if p.post[1] == 1:
             # Structural posts are reached by promotion inside the unit.
             lo = max(start + dt.timedelta(days=365 * 2), dt.date(2010, 1, 1))
-            promo = self._date(lo, dt.date(2020, 12, 1)) if lo < dt.date(2020, 12, 1) else dt.date(2020, 12, 1)
+            if lo < dt.date(2020, 12, 1):
+                promo = self._date(lo, dt.date(2020, 12, 1))
+            else:  # a late starter: promoted the month after arriving (a short tenure, flagged)
+                promo = start + dt.timedelta(days=31)
             promo = dt.date(promo.year, promo.month, 1)
             self._record(p, p.unit, p.post, promo, "MJ")
             if p.post[2] in (41, 42) and not p.head and rng.random() < 0.5:
@@ -687,7 +690,8 @@ def _plant_faults(tables: dict[str, pd.DataFrame], rng: np.random.Generator, gen
 
     def new_nip(prefix="19"):
         while True:
-            nip = f"{prefix}{int(rng.integers(70, 95))}0615{2000 + int(rng.integers(5, 15))}031{int(rng.integers(1, 999)):03d}"
+            # Born 1970-1985, appointed 2005-2014: a plausible age at appointment.
+            nip = f"{prefix}{int(rng.integers(70, 86))}0615{2000 + int(rng.integers(5, 15))}031{int(rng.integers(1, 999)):03d}"
             if nip not in gen.nips:
                 return nip
 

@@ -233,9 +233,9 @@ SPECS: dict[str, TableSpec] = {
             ColumnSpec("jenis_penugasan", "code", codes=("D", "PLT", "PLH", "PJ", "TT")),
             ColumnSpec("nomor_persetujuan", required=False, optional_column=True),
         ),
-        key=("nip", "tmt_jabatan", "kode_unit"),
+        key=("nip", "tmt_jabatan", "kode_unit", "jenis_penugasan"),
         staff_fk=True,
-        sort=("pid", "tmt_jabatan", "kode_unit"),
+        sort=("pid", "tmt_jabatan", "kode_unit", "jenis_penugasan"),
         date_order=(
             (
                 "tanggal_sk",
