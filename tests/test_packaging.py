@@ -21,14 +21,14 @@ def _spec(req: str) -> str:
 def test_environment_yml_mirrors_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
-    conda = [d for d in env["dependencies"] if isinstance(d, str) and not d.startswith(("python", "pip"))]
+    conda = [d for d in env["dependencies"] if isinstance(d, str) and _name(d) not in ("python", "pip")]
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict))
     py_deps = {_name(r): _spec(r) for r in project["dependencies"]}
     conda_deps = {_name(r): _spec(r) for r in conda}
     assert conda_deps == py_deps, "environment.yml and pyproject.toml list different runtime dependencies"
     assert "conda-forge" in env["channels"]
     assert any(p.startswith("-e .") for p in pip), "environment.yml must install the package from the checkout"
-    py = next(d for d in env["dependencies"] if isinstance(d, str) and d.startswith("python"))
+    py = next(d for d in env["dependencies"] if isinstance(d, str) and _name(d) == "python")
     assert py.replace(" ", "") == "python" + project["requires-python"]
 
 
