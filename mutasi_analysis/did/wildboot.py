@@ -311,16 +311,20 @@ class WildBootstrapResult(DiDResult):
         return d
 
 
-def _invert(pfun, estimate: float, se: float, alpha: float, max_doublings: int = 40):
+def _invert(pfun, estimate: float, se: float, alpha: float, max_doublings: int = 20):
     """Ends of ``{r : pfun(r) > alpha}`` around ``estimate`` by stepping out and bisection.
 
-    ``pfun`` is a step function; the returned ends are its outermost jump below ``alpha``
-    reached from the estimate, located to ``1e-10 * se``.
+    ``pfun`` is a step function; the returned ends are its first jump to ``alpha`` or below
+    when stepping out from the estimate (steps of se, 2 se, 4 se, ...), located to
+    ``1e-10 * se``. An end is infinite when p stays above alpha up to 2**20 se away (p-values
+    bounded below, e.g. by 2/2**G with few clusters; further out, rounding would break the ties
+    that keep them there).
     """
     if not np.isfinite(se) or se <= 0:
         return (float("nan"), float("nan"))
     if pfun(estimate) <= alpha:
-        # The estimate itself is rejected: a degenerate bootstrap distribution.
+        warnings.warn("the estimate itself is rejected at this alpha (degenerate reference "
+                      "distribution): no confidence interval", UserWarning, stacklevel=3)
         return (float("nan"), float("nan"))
     ends = []
     for sign in (-1.0, 1.0):
@@ -331,6 +335,10 @@ def _invert(pfun, estimate: float, se: float, alpha: float, max_doublings: int =
                 break
             inside, step = outside, step * 2
         else:
+            warnings.warn(
+                f"the p-value stays above alpha={alpha:g} however far from the estimate: the "
+                "interval is unbounded (too few clusters or permutations for this level; with "
+                "few clusters use weights='webb')", UserWarning, stacklevel=3)
             ends.append(sign * float("inf"))
             continue
         for _ in range(200):

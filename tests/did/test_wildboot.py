@@ -264,3 +264,13 @@ def test_formula_transforms_match_precomputed_columns():
     c = wild_cluster_bootstrap(d, "y ~ treat + x", "treat", "unit")
     fit = smf.ols("y ~ treat + x", data=d).fit()
     assert c.estimate == pytest.approx(fit.params["treat"], rel=1e-10)
+
+
+def test_too_few_clusters_gives_unbounded_interval_with_a_warning():
+    """G = 4: 16 sign vectors, smallest p-value 2/16 > 0.05, so no finite 95% interval."""
+    d = _panel(n_units=4, seed=3)
+    res = wild_cluster_bootstrap(d, "y ~ treat + C(unit) + C(time)", "treat", "unit")
+    assert res.enumerated and res.B == 16 and res.pvalue >= 2 / 16
+    with pytest.warns(UserWarning, match="unbounded"):
+        lo, hi = res.conf_int()
+    assert lo == -np.inf and hi == np.inf
