@@ -107,12 +107,19 @@ class Thresholds(_Strict):
     alpha: float = Field(0.05, gt=0, lt=0.5)
 
 
+class ReportSettings(_Strict):
+    # Also write laporan-<period>.pdf (WeasyPrint) when ``mutasi report`` runs without --pdf/--no-pdf.
+    pdf: bool = False
+    # Report language when ``mutasi report`` runs without --lang.
+    lang: Literal["id", "en"] = "id"
+
+
 class RegionConfig(_Strict):
     """A validated region configuration.
 
     Attributes
     ----------
-    region, period, units, rotation, services, treatment, thresholds
+    region, period, units, rotation, services, treatment, thresholds, report
         Sections of the TOML file, validated and typed.
     source : Path or None
         The file it was loaded from.
@@ -125,6 +132,7 @@ class RegionConfig(_Strict):
     services: ServiceSettings = ServiceSettings()
     treatment: TreatmentSettings = TreatmentSettings()
     thresholds: Thresholds = Thresholds()
+    report: ReportSettings = ReportSettings()
     source: Path | None = None
 
     @field_validator("units")
