@@ -14,7 +14,6 @@ import json
 import warnings
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from mutasi_analysis.did import sun_abraham
