@@ -500,6 +500,9 @@ def att_gt(
 
     Notes
     -----
+    Unbalanced panels: each 2x2 comparison uses the units observed in both of its periods
+    (``n_treated``/``n_control`` in the table say how many); see the module docstring.
+
     Units treated in (or, with anticipation, right after) the first period have no
     pre-treatment period; as in R ``did`` they are dropped with a warning and their number is
     kept in ``call["n_dropped_always_treated"]``. Cells without any treated or control unit
