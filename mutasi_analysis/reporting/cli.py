@@ -42,6 +42,24 @@ def _params(items: list[str] | None) -> dict[str, str]:
     return out
 
 
+def _exports(args: argparse.Namespace) -> dict:
+    """Whole-report exports: Excel unless --no-excel; PDF per --pdf/--no-pdf or the config."""
+    from ..config import load_config
+
+    cfg = load_config(Path(args.region))
+    out = {}
+    if args.excel:
+        from .excel import build_excel
+
+        out["excel"] = lambda folder, lang: build_excel(folder, lang=lang)
+    pdf = args.pdf if args.pdf is not None else bool(getattr(getattr(cfg, "report", None), "pdf", False))
+    if pdf:
+        from .pdf import build_pdf
+
+        out["pdf"] = lambda folder, lang: build_pdf(folder, lang=lang)
+    return out
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from .pipeline import run_report
 
@@ -49,11 +67,11 @@ def _cmd_report(args: argparse.Namespace) -> int:
         args.period, region=Path(args.region), lang=args.lang, only=args.only, jobs=args.jobs,
         force=args.force, processed=Path(args.processed), reports=Path(args.reports),
         notebooks=Path(args.notebooks), parameters=_params(args.param), today=_today(args.today),
-        wait=args.wait,
+        wait=args.wait, exports=_exports(args),
     )
     if outcome.failures:
         names = ", ".join(r.name for r in outcome.failures)
-        print(f"mutasi report: error: notebook(s) failed: {names}", file=sys.stderr)
+        print(f"mutasi report: error: failed: {names}", file=sys.stderr)
     return outcome.exit_code
 
 
@@ -81,11 +99,16 @@ def add_report_parser(subparsers) -> argparse.ArgumentParser:
                    help="period id of the region's kind (2026-S1, 2026-Q2, 2026-05, 2026) or 'latest' "
                         "(the last complete period)")
     p.add_argument("--region", default="config/alak.toml", help="region config (default: config/alak.toml)")
-    p.add_argument("--lang", choices=("id", "en"), default="id", help="report language (default: id)")
+    p.add_argument("--lang", choices=("id", "en"), default=None,
+                   help="report language (default: the config's [report] lang, else id)")
     p.add_argument("--only", default=None, metavar="NN,NN",
                    help="render only these notebooks, by number or name (e.g. 03,04)")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="notebooks rendered at once (default: 1)")
     p.add_argument("--force", action="store_true", help="render again even when nothing changed")
+    p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
+                   help="also write laporan-<period>.pdf (default: the config's [report] pdf)")
+    p.add_argument("--excel", action=argparse.BooleanOptionalAction, default=True,
+                   help="also write tabel-<period>.xlsx from the recorded tables (default: yes)")
     p.add_argument("--processed", default="data/processed", help="processed data (default: data/processed)")
     p.add_argument("--reports", default="reports", help="reports root (default: reports)")
     p.add_argument("--notebooks", default="notebooks", help="notebook folder (default: notebooks)")

@@ -69,6 +69,8 @@ class ReportOutcome:
         Whether this run's output replaced the period folder.
     failed_folder : Path or None
         Where a failed attempt was kept when the previous report stayed.
+    exports : list of NotebookRun
+        Whole-report exports made in this run (named ``export:<name>``).
     """
 
     period: str
@@ -77,11 +79,12 @@ class ReportOutcome:
     skipped: list[str] = field(default_factory=list)
     installed: bool = False
     failed_folder: Path | None = None
+    exports: list[NotebookRun] = field(default_factory=list)
 
     @property
     def failures(self) -> list[NotebookRun]:
-        """The runs that failed."""
-        return [r for r in self.runs if r.status != "ok"]
+        """The notebook runs and exports that failed."""
+        return [r for r in self.runs + self.exports if r.status != "ok"]
 
     @property
     def exit_code(self) -> int:
@@ -278,7 +281,8 @@ class _Progress:
 
 def _describe_failure(run: NotebookRun) -> str:
     err = run.error or {}
-    where = f"cell {run.failed_cell['index']}" if run.failed_cell else "kernel"
+    where = f"cell {run.failed_cell['index']}" if run.failed_cell else (
+        "export" if run.name.startswith("export:") else "kernel")
     msg = f"{err.get('ename', 'Error')}: {err.get('evalue', '')}".strip()
     return f"{where}: {msg[:200]}"
 
@@ -302,6 +306,23 @@ def _render_many(
         runs = [f.result() for f in as_completed(futures)]
     order = {nb.stem: i for i, nb in enumerate(nbs)}
     return sorted(runs, key=lambda r: order[r.name])
+
+
+def _export(name: str, fn: Callable[[Path, str], Path], folder: Path, lang: str) -> NotebookRun:
+    started, t0 = dt.datetime.now(dt.timezone.utc), time.perf_counter()
+    files, error = {}, None
+    try:
+        path = Path(fn(folder, lang))
+        files["file"] = path.name
+    except Exception as exc:  # reported like a failing notebook; the other outputs stay
+        msg = exc.message if isinstance(exc, MutasiError) else str(exc)
+        error = {"ename": type(exc).__name__, "evalue": msg}
+    return NotebookRun(
+        name=f"export:{name}", status="failed" if error else "ok",
+        started=started.isoformat(timespec="milliseconds"),
+        ended=dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
+        duration_s=round(time.perf_counter() - t0, 3), error=error, files=files,
+    )
 
 
 def _results_digest(folder: Path, exclude: str) -> dict[str, str]:
@@ -352,6 +373,10 @@ def _table(outcome: ReportOutcome, selected: Sequence[str], reports: Path) -> st
         else:
             detail = _describe_failure(r)
         lines.append(f"{name:<{width}}  {r.status:<10}  {r.duration_s:>7.1f}  {detail}")
+    where = outcome.folder if outcome.installed else (outcome.failed_folder or outcome.folder)
+    for r in outcome.exports:
+        detail = str(where / r.files["file"]) if r.status == "ok" else _describe_failure(r)
+        lines.append(f"{r.name:<{width}}  {r.status:<10}  {r.duration_s:>7.1f}  {detail}")
     return "\n".join(lines)
 
 
@@ -359,7 +384,7 @@ def run_report(
     period: str,
     *,
     region: str | Path = DEFAULT_CONFIG,
-    lang: str = "id",
+    lang: str | None = None,
     only: str | Sequence[str] | None = None,
     jobs: int = 1,
     force: bool = False,
@@ -371,6 +396,7 @@ def run_report(
     wait: float = 0.0,
     kernel_name: str = KERNEL_NAME,
     cell_timeout: float | None = None,
+    exports: Mapping[str, Callable[[Path, str], Path]] | None = None,
     out: Callable[[str], None] | None = None,
 ) -> ReportOutcome:
     """Render the evaluation report of one period.
@@ -381,8 +407,8 @@ def run_report(
         ``latest`` or a period id of the region's kind (``2026-S1``).
     region : path
         Region config (TOML).
-    lang : {"id", "en"}
-        Report language.
+    lang : {"id", "en"}, optional
+        Report language; default the config's ``[report] lang``.
     only : str or sequence of str, optional
         Notebooks to render (``"03,04"``); the rest of the period folder is kept.
     jobs : int
@@ -401,6 +427,11 @@ def run_report(
         Jupyter kernel to execute with.
     cell_timeout : float, optional
         Seconds allowed per cell.
+    exports : mapping of name to callable, optional
+        Whole-report exports made after the notebooks, inside the new folder before it is
+        swapped in (e.g. ``{"pdf": build_pdf}``): each is called ``fn(folder, lang)`` and
+        returns the file it wrote. A failing export fails the run like a notebook. When the
+        notebooks are up to date only missing export files are made.
     out : callable, optional
         Receives progress lines (defaults to printing them).
 
@@ -415,12 +446,15 @@ def run_report(
         For a bad period, language, option, parameter, missing data, or a held lock.
     """
     out = out or (lambda line: print(line, flush=True))
-    if lang not in LANGS:
-        raise MutasiError(f"--lang {lang!r} is not supported; use one of {', '.join(LANGS)}")
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise MutasiError(f"--jobs must be a whole number of at least 1, got {jobs!r}")
     region_path, processed, reports = Path(region), Path(processed), Path(reports)
     cfg = load_config(region_path)
+    if lang is None:
+        lang = getattr(getattr(cfg, "report", None), "lang", "id")
+    if lang not in LANGS:
+        raise MutasiError(f"--lang {lang!r} is not supported; use one of {', '.join(LANGS)}")
+    exports = dict(exports or {})
     p = resolve_period(period, cfg.period.kind, today=today, data_end=_data_end(processed))
     if not processed.is_dir() or not any(processed.glob("*.parquet")):
         raise MutasiError(
@@ -470,21 +504,28 @@ def run_report(
         ]
         todo = todo_body + todo_summary
         outcome.skipped = [nb.stem for nb in selected if nb not in todo]
-        if not todo:
+        prev_exports = (previous or {}).get("exports", {})
+        todo_exports = [
+            name for name in exports
+            if todo or force or (prev_exports.get(name) or {}).get("status") != "ok"
+            or not (folder / (prev_exports.get(name) or {}).get("file", "\0")).is_file()
+        ]
+        if not todo and not todo_exports:
             out(f"{p.id}: up to date: inputs, code and parameters match {folder / MANIFEST_NAME}; "
                 "nothing rendered (use --force to render again)")
             write_index(reports)
             return outcome
 
-        out(f"{p.id}: rendering {len(todo)} notebook(s) with {min(jobs, len(todo))} job(s)"
-            + (f"; up to date: {', '.join(outcome.skipped)}" if outcome.skipped else ""))
+        out(f"{p.id}: rendering {len(todo)} notebook(s) with {max(1, min(jobs, len(todo)))} job(s)"
+            + (f"; up to date: {', '.join(outcome.skipped)}" if outcome.skipped else "")
+            + (f"; exports: {', '.join(todo_exports)}" if todo_exports else ""))
         started = dt.datetime.now(dt.timezone.utc)
         tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{p.id}-", dir=reports))
         os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; a report is meant to be read
         try:
             if folder.is_dir():
                 shutil.copytree(folder, tmp, dirs_exist_ok=True)
-            progress = _Progress(out, len(todo))
+            progress = _Progress(out, max(len(todo), 1))
             runs = _render_many(todo_body, tmp, params, jobs, progress, kernel_name, cell_timeout)
             runs += _render_many(todo_summary, tmp, params, jobs, progress, kernel_name, cell_timeout)
             outcome.runs = runs
@@ -519,7 +560,20 @@ def run_report(
                 "inputs": inputs,
                 "notebooks": entries,
             }
+            manifest["exports"] = {k: v for k, v in prev_exports.items() if k in exports}
             write_json_atomic(tmp / MANIFEST_NAME, manifest)
+            if todo_exports and not failed:
+                for name in todo_exports:
+                    run = _export(name, exports[name], tmp, lang)
+                    progress.out(f"  export {name}: {run.status} in {run.duration_s:.1f} s"
+                                 + ("" if run.status == "ok" else f"  {_describe_failure(run)}"))
+                    manifest["exports"][name] = {"file": run.files.get("file"), "status": run.status,
+                                                 "duration_s": run.duration_s, "error": run.error}
+                    outcome.exports.append(run)
+                    if run.status != "ok":
+                        manifest["status"] = "failed"
+                        manifest["failed"] = sorted({*manifest["failed"], f"export:{name}"})
+                write_json_atomic(tmp / MANIFEST_NAME, manifest)
             good_before = previous is not None and previous.get("status") == "ok"
             failed_dir = reports / FAILED_DIR / p.id
             if not outcome.failures or not good_before:

@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import re
+import shutil
 
 import pandas as pd
 import pytest
@@ -100,6 +101,37 @@ def test_second_run_renders_nothing_and_says_so(proj):
     assert _snapshot(folder) == before
 
 
+def test_missing_export_is_made_without_rendering_and_a_failing_one_keeps_the_report(proj):
+    folder = proj["reports"] / "2026-S1"
+    before = _snapshot(folder)
+
+    def summary_csv(f, lang):  # a stand-in export that reads the recorded results
+        path = f / f"ringkasan-{lang}.csv"
+        path.write_text("total\n%s\n" % read_record(f / "00_sum.json")["total"])
+        return path
+
+    outcome = _run(proj, exports={"csv": summary_csv})
+    assert outcome.runs == [] and [e.name for e in outcome.exports] == ["export:csv"]
+    assert (folder / "ringkasan-id.csv").read_text() == "total\n15.5\n"
+    m = json.loads((folder / "manifest.json").read_text())
+    assert m["exports"]["csv"]["status"] == "ok" and m["exports"]["csv"]["file"] == "ringkasan-id.csv"
+    for name in ("01_a.ipynb", "02_b.json", "00_sum.html"):
+        assert (folder / name).read_bytes() == before[name]
+    assert _run(proj, exports={"csv": summary_csv}).exports == []      # now up to date
+
+    def broken(f, lang):
+        raise RuntimeError("no fonts")
+
+    good = _snapshot(folder)
+    outcome = _run(proj, exports={"csv": summary_csv, "pdf": broken})
+    assert outcome.exit_code == 1 and [r.name for r in outcome.failures] == ["export:pdf"]
+    assert _snapshot(folder) == good                                 # the good report stayed
+    failed = json.loads((proj["reports"] / "_failed" / "2026-S1" / "manifest.json").read_text())
+    assert failed["failed"] == ["export:pdf"]
+    assert failed["exports"]["pdf"]["error"] == {"ename": "RuntimeError", "evalue": "no fonts"}
+    shutil.rmtree(proj["reports"] / "_failed")
+
+
 def test_only_and_force_rerender_just_that_notebook(proj):
     folder = proj["reports"] / "2026-S1"
     before = _snapshot(folder)
@@ -138,7 +170,7 @@ def test_failing_notebook_keeps_previous_report_and_exits_nonzero(proj, capsys):
     ])
     cap = capsys.readouterr()
     assert code == 1
-    assert "notebook(s) failed: 01_a" in cap.err
+    assert "failed: 01_a" in cap.err
     assert "01_a" in cap.out and "previous complete report" in cap.out
     assert _snapshot(folder) == before                            # previous report survived
     failed = proj["reports"] / "_failed" / "2026-S1"
@@ -152,7 +184,7 @@ def test_failing_notebook_keeps_previous_report_and_exits_nonzero(proj, capsys):
     assert m["notebooks"]["02_b"]["status"] == "ok"                 # the others still rendered
     assert read_record(failed / "02_b.json")["headline"]["y"] == 3.5
     index = (proj["reports"] / "index.html").read_text(encoding="utf-8")
-    assert "_failed" not in index
+    assert 'href="_failed/2026-S1/manifest.json"' in index and "gagal: 01_a<" in index
 
 
 def test_after_a_failure_the_good_report_is_still_current(proj):
