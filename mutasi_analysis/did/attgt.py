@@ -40,7 +40,6 @@ import pandas as pd
 from scipy import sparse, stats
 
 from ._panel import (
-    Panel,
     PanelDataError,
     check_clusters,
     check_never_treated,
@@ -90,8 +89,9 @@ class _Inference:
     def bootstrap(self, inf: np.ndarray) -> tuple[np.ndarray, float]:
         """Multiplier bootstrap: (bootstrap SEs, uniform critical value) for the columns of ``inf``.
 
-        Rademacher multipliers (as R ``did``'s ``mboot``), drawn per unit or, with clusters, per
-        cluster (the same sign for every unit of a cluster). Draws are regenerated from the
+        Rademacher multipliers, as R ``did`` (its ``mboot`` calls ``BMisc::multiplier_bootstrap``,
+        which draws Rademacher signs), drawn per unit or, with clusters, per cluster (the same
+        sign for every unit of a cluster). Draws are regenerated from the
         stored seed, so every aggregation reuses the same draws and results are reproducible.
         SE = normalised inter-quartile range of the draws (R ``did``); the uniform band's
         critical value is the ``1 - alpha`` quantile of the maximum absolute t-statistic.
@@ -676,6 +676,7 @@ def att_gt(
                 balanced=panel.balanced)
     return AttGTResult(
         method="att_gt", call=call, n_obs=panel.n_obs, n_units=n,
-        table_=table, influence=_readonly(inf), unit_cohort=_readonly(G), influence_units=_readonly(panel.units[order]), crit_value=crit,
+        table_=table, influence=_readonly(inf), unit_cohort=_readonly(G),
+        influence_units=_readonly(panel.units[order]), crit_value=crit,
         alpha=alpha, anticipation=int(anticipation), _inference=inference,
     )

@@ -219,7 +219,8 @@ def test_recovers_planted_group_time_effects():
     d = simulate_staggered_panel(3000, 8, seed=21, cohort_effect=0.4, noise=1.0)
     res = att_gt(d, "y", "unit", "time", "cohort")
     tab = res.table
-    truth = np.array([true_att(g, t, 1.0, 0.5, 0.4, d.attrs["first_cohort"]) for g, t in zip(tab["cohort"], tab["time"])])
+    g0 = d.attrs["first_cohort"]
+    truth = np.array([true_att(g, t, 1.0, 0.5, 0.4, g0) for g, t in zip(tab["cohort"], tab["time"])])
     z = (tab["att"] - truth) / tab["se"]
     assert np.all(np.abs(z) < 4), z[np.abs(z) >= 4]
     simple = res.aggregate("simple")
