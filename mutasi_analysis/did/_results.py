@@ -183,6 +183,13 @@ def _readonly(a: np.ndarray | None) -> np.ndarray | None:
     return v
 
 
+def _reference_label(universal: bool) -> str:
+    """Label of the reference line of event-study plots."""
+    if universal:
+        return "reference period (effect 0 by construction)"
+    return "base period of post-treatment effects\n(pre-periods: change from previous period)"
+
+
 @dataclass(frozen=True, eq=False)
 class AggregateResult(ScalarResult):
     """An aggregation of group-time effects (``att_gt(...).aggregate(kind)``).
@@ -232,9 +239,13 @@ class AggregateResult(ScalarResult):
         if self.kind == "simple":
             raise ValueError("a simple aggregation is a single number: plot kind='event', 'group' or 'calendar'")
         key = self.table_.columns[0]
+        universal = self.call.get("base_period") == "universal"
+        titles = {"event": "Event study: ATT by event time", "group": "ATT by cohort",
+                  "calendar": "ATT by period"}
         return plot_estimates(
             self.table_, x=key, ax=ax, reference=self.reference_time if key == "event_time" else None,
-            title=f"{self.label} ({self.kind})", event=(key == "event_time"),
+            title=titles.get(self.kind, self.label), event=(key == "event_time"),
+            reference_label=_reference_label(universal),
         )
 
 

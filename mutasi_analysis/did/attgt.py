@@ -187,18 +187,22 @@ class AttGTResult(DiDResult):
     def plot(self, ax=None):
         """Event-study plot of every ATT(g, t) by event time, one colour per cohort.
 
-        Confidence intervals are drawn as error bars (uniform band shaded when bootstrapped);
-        the reference period (event time ``-1 - anticipation``) is marked.
+        Confidence intervals are drawn as error bars (uniform band as wider light bars when
+        bootstrapped); the reference period (event time ``-1 - anticipation``: the base of the
+        post-treatment effects, and with ``base_period="universal"`` the period fixed at 0) is
+        marked with a dashed line.
 
         Returns
         -------
         matplotlib.axes.Axes
         """
+        from ._results import _reference_label
         from .plots import plot_estimates
 
         t = self.table_.rename(columns={"att": "estimate"})
         return plot_estimates(t, x="event_time", hue="cohort", ax=ax,
-                              reference=-1 - self.anticipation, title="ATT(g, t) by event time", event=True)
+                              reference=-1 - self.anticipation, title="ATT(g, t) by event time", event=True,
+                              reference_label=_reference_label(self.call["base_period"] == "universal"))
 
     def aggregate(self, kind: str = "simple") -> AggregateResult:
         """Aggregate the group-time effects as R ``did``'s ``aggte``.

@@ -22,6 +22,7 @@ def plot_estimates(
     title: str | None = None,
     event: bool = False,
     estimate: str = "estimate",
+    reference_label: str = "reference period",
 ):
     """Point estimates with confidence intervals against ``x``.
 
@@ -45,6 +46,8 @@ def plot_estimates(
         "event time".
     estimate : str
         Name of the estimate column.
+    reference_label : str
+        Text written next to the reference line.
 
     Returns
     -------
@@ -86,12 +89,12 @@ def plot_estimates(
         if not has_ref:
             ax.scatter([reference], [0.0], facecolors="none", edgecolors="0.3", s=30, zorder=3)
         ymin, ymax = ax.get_ylim()
-        ax.annotate("reference period", xy=(reference, ymax), xytext=(2, -2), textcoords="offset points",
+        ax.annotate(reference_label, xy=(reference, ymax), xytext=(2, -2), textcoords="offset points",
                     ha="left", va="top", fontsize=8, color="0.3")
     ax.set_xlabel("event time" if event else x)
     ax.set_ylabel("estimate")
     if title:
         ax.set_title(title)
     if hue is not None or "uband_low" in t.columns:
-        ax.legend(fontsize=8, frameon=False)
+        ax.legend(fontsize=8, frameon=False, loc="best")
     return ax
