@@ -319,7 +319,7 @@ def test_summary_tidy_and_conf_int(mpdta_result):
         mpdta_result.aggregate("dynamic")
 
 
-def test_plots_mark_reference_period(mpdta_result):
+def test_plots_mark_reference_period(mpdta_result, mpdta):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -329,7 +329,10 @@ def test_plots_mark_reference_period(mpdta_result):
     xs = [line.get_xdata()[0] for line in ax.get_lines() if len(line.get_xdata()) == 2
           and line.get_xdata()[0] == line.get_xdata()[1]]
     assert -1.0 in xs  # vertical dashed line at the reference period
-    assert any("reference" in t.get_text() for t in ax.texts)
+    assert any("base period of post-treatment effects" in t.get_text() for t in ax.texts)
+    universal = att_gt(mpdta, **MPDTA, base_period="universal")
+    ax_u = universal.aggregate("event").plot()
+    assert any("reference period (effect 0" in t.get_text() for t in ax_u.texts)
     ax2 = mpdta_result.plot()
     labels = [t.get_text() for t in ax2.get_legend().get_texts()]
     assert labels == ["cohort 2004", "cohort 2006", "cohort 2007"]
