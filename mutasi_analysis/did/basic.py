@@ -21,7 +21,7 @@ from ._panel import (
     check_numeric,
     prepare_panel,
 )
-from ._results import ScalarResult
+from ._results import ScalarResult, json_safe
 
 __all__ = ["did_2x2", "twfe", "DiD2x2Result"]
 
@@ -36,6 +36,12 @@ class DiD2x2Result(ScalarResult):
     def means(self) -> pd.DataFrame:
         """Mean outcome and row count per group (treated 0/1) and period (post 0/1)."""
         return self.means_.copy()
+
+    def to_dict(self) -> dict:
+        """As :meth:`ScalarResult.to_dict`, plus the 2x2 table of means."""
+        d = super().to_dict()
+        d["means"] = json_safe(self.means_)
+        return d
 
 
 def _binary(data: pd.DataFrame, col: str, role: str) -> np.ndarray:

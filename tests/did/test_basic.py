@@ -66,6 +66,8 @@ def test_did_2x2_recovers_planted_effect_and_means():
     assert res.estimate == pytest.approx((m[1, 1] - m[1, 0]) - (m[0, 1] - m[0, 0]), abs=1e-12)
     lo, hi = res.conf_int()
     assert lo < 1.5 < hi
+    d = json.loads(json.dumps(res.to_dict()))
+    assert len(d["means"]) == 4 and sum(r["n"] for r in d["means"]) == n
 
 
 def test_did_2x2_bad_input(mpdta_2x2):
