@@ -253,7 +253,13 @@ if res.ok:
     agg = {k: a.tidy().iloc[0] for k, a in res.aggregates.items()}
     nar.table(pd.DataFrame([{"metode": k, "estimate": r["estimate"], "se": r["se"], "conf_low": r["ci_low"], "conf_high": r["ci_high"]}
                             for k, r in agg.items()]))
-    nar.say("Uji tren sebelum rotasi: p = {p}.", "Pre-trend test: p = {p}.", p=nar.num(res.pretrend.tidy()["pvalue"].iloc[0], 3))'''.replace("nar.table(pd.DataFrame", "import pandas as pd\n    nar.table(pd.DataFrame")),
+    nar.say("Uji tren sebelum rotasi: p = {p}.", "Pre-trend test: p = {p}.", p=nar.num(res.pretrend.tidy()["pvalue"].iloc[0], 3))
+    gt = res.att_gt.tidy()
+    gt = gt[gt["event_time"] >= -6].assign(kohort=gt["cohort"].map(lambda c: month_label(int(c))))
+    fig, ax = plt.subplots(figsize=(10, 2.2))
+    sns.heatmap(gt.pivot(index="kohort", columns="event_time", values="att").astype(float), center=0, cmap="RdBu_r", ax=ax)
+    ax.set(xlabel=nar.t("Bulan sejak rotasi", "Months since rotation"), ylabel=nar.t("Kohort", "Cohort"),
+           title=nar.t("Efek per kohort dan bulan, ATT(g,t)", "Group-time effects ATT(g,t)"))'''.replace("nar.table(pd.DataFrame", "import pandas as pd\n    nar.table(pd.DataFrame")),
     code('''
 if res.ok:
     nar.say(
@@ -266,7 +272,14 @@ if res.ok:
         "on 'earlier units as controls' is where TWFE is biased when effects change over time.",
         twfe=nar.num(res.twfe.estimate), cs=nar.num(res.estimate),
     )
-    bacon = res.bacon.table.groupby("comparison", as_index=False).agg(weight=("weight", "sum"))
+    from mutasi_analysis.did import sun_abraham
+
+    sa = sun_abraham(panel, outcome=res.outcome, unit="kode_unit", time="t", cohort="cohort", alpha=res.alpha).overall()
+    rows = [("TWFE", res.twfe.estimate, *res.twfe.conf_int(res.alpha)),
+            ("Callaway-Sant'Anna", res.estimate, *res.conf_int()),
+            ("Sun-Abraham", sa.estimate, *sa.conf_int(res.alpha))]
+    import pandas as pd
+    nar.table(pd.DataFrame(rows, columns=["metode", "estimate", "conf_low", "conf_high"]))
     fig, ax = plt.subplots(figsize=(7, 3.5))
     sns.scatterplot(data=res.bacon.table, x="weight", y="estimate", hue="comparison", ax=ax)
     ax.axhline(res.twfe.estimate, color="grey", ls="--")
@@ -304,6 +317,7 @@ saved = record("03_dampak_layanan", {
     "att_gt": [_gt(r) for r in res.att_gt.tidy().itertuples()] if res.ok else [],
     "event_study": res.aggregates["event"].tidy() if res.ok else [],
     "twfe": res.twfe.estimate if res.ok else None,
+    "sun_abraham": {"estimate": sa.estimate, "conf_low": sa.conf_int(res.alpha)[0], "conf_high": sa.conf_int(res.alpha)[1]} if res.ok else None,
     "bacon": res.bacon.table if res.ok else [],
     "wild_bootstrap_p": res.wild_bootstrap.tidy()["pvalue"].iloc[0] if res.ok else None,
     "randomization_p": res.randomization.tidy()["pvalue"].iloc[0] if res.ok else None,
@@ -432,7 +446,18 @@ import seaborn as sns
 
 if enough:
     dist = survey.item_distribution(current)
-    nar.table(dist)
+    # Answer counts per category are cells of a few people: show means and shares instead.
+    dist["share_setuju"] = (dist["likert_4"] + dist["likert_5"]) / dist["n_jawab"]
+    dist.loc[dist["n_jawab"] < k, ["rata_rata", "share_setuju"]] = float("nan")
+    adapt = dist.set_index("item").loc["adaptasi_budaya_kerja"]
+    nar.say(
+        "**Adaptasi budaya kerja**: rata-rata {m} dari 5; {s} setuju bahwa mereka sudah menyesuaikan "
+        "diri dengan budaya kerja unit baru.",
+        "**Culture adaptation**: mean {m} of 5; {s} agree they have adapted to the new unit's work culture.",
+        m=nar.num(adapt["rata_rata"]), s=nar.pct(adapt["share_setuju"]),
+    )
+    dist["item"] = dist["item"].map(nar.label)
+    nar.table(dist[["item", "n_jawab", "rata_rata", "share_setuju"]].rename(columns={"share_setuju": nar.t("Proporsi setuju (4-5)", "Share agreeing (4-5)")}))
     items = survey.validate_responses(current)[list(survey.ITEMS)]
     long = items.melt(var_name="item", value_name="skor").dropna()
     long["item"] = long["item"].map(nar.label)
@@ -472,6 +497,7 @@ saved = record("05_umpan_balik_asn", {
     "unready": int(ready["n_belum_siap"]) if enough else None,
     "share_unready": float(ready["share_belum_siap"]) if enough else None,
     "share_training": float(ready["share_butuh_pelatihan"]) if enough else None,
+    "culture_adaptation_mean": float(adapt["rata_rata"]) if enough else None,
     "suppressed": not enough,
     "training_recommended": bool(enough and ready["share_belum_siap"] > cfg.thresholds.unready_share_training),
 })'''),

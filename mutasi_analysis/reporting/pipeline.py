@@ -525,6 +525,11 @@ def run_report(
         try:
             if folder.is_dir():
                 shutil.copytree(folder, tmp, dirs_exist_ok=True)
+            # An export made from the old notebooks is stale once anything is re-rendered or
+            # re-exported, or no longer asked for: it must not travel into the new report.
+            for name, e in prev_exports.items():
+                if e.get("file") and (todo or name in todo_exports or name not in exports):
+                    (tmp / e["file"]).unlink(missing_ok=True)
             progress = _Progress(out, max(len(todo), 1))
             runs = _render_many(todo_body, tmp, params, jobs, progress, kernel_name, cell_timeout)
             runs += _render_many(todo_summary, tmp, params, jobs, progress, kernel_name, cell_timeout)
@@ -560,7 +565,7 @@ def run_report(
                 "inputs": inputs,
                 "notebooks": entries,
             }
-            manifest["exports"] = {k: v for k, v in prev_exports.items() if k in exports}
+            manifest["exports"] = {k: v for k, v in prev_exports.items() if k in exports and k not in todo_exports}
             write_json_atomic(tmp / MANIFEST_NAME, manifest)
             if todo_exports and not failed:
                 for name in todo_exports:

@@ -118,6 +118,10 @@ def test_missing_export_is_made_without_rendering_and_a_failing_one_keeps_the_re
     for name in ("01_a.ipynb", "02_b.json", "00_sum.html"):
         assert (folder / name).read_bytes() == before[name]
     assert _run(proj, exports={"csv": summary_csv}).exports == []      # now up to date
+    _run(proj, only="02", force=True)  # re-rendered without the export: the stale file goes
+    assert not (folder / "ringkasan-id.csv").exists()
+    assert "csv" not in json.loads((folder / "manifest.json").read_text())["exports"]
+    _run(proj, exports={"csv": summary_csv})
 
     def broken(f, lang):
         raise RuntimeError("no fonts")
