@@ -255,7 +255,8 @@ if res.ok:
                             for k, r in agg.items()]))
     nar.say("Uji tren sebelum rotasi: p = {p}.", "Pre-trend test: p = {p}.", p=nar.num(res.pretrend.tidy()["pvalue"].iloc[0], 3))
     gt = res.att_gt.tidy()
-    gt = gt[gt["event_time"] >= -6].assign(kohort=gt["cohort"].map(lambda c: month_label(int(c))))
+    gt = gt[gt["event_time"] >= -6].assign(kohort=gt["cohort"].map(lambda c: month_label(int(c))),
+                                           event_time=gt["event_time"].astype(int))
     fig, ax = plt.subplots(figsize=(10, 2.2))
     sns.heatmap(gt.pivot(index="kohort", columns="event_time", values="att").astype(float), center=0, cmap="RdBu_r", ax=ax)
     ax.set(xlabel=nar.t("Bulan sejak rotasi", "Months since rotation"), ylabel=nar.t("Kohort", "Cohort"),

@@ -85,9 +85,14 @@ def rendered(demo_raw, tmp_path_factory):
         notebooks=NOTEBOOK_DIR, today=TODAY, jobs=2, out=lines.append,
         parameters={"n_boot": 199, "n_perm": 99},
     )
+    english = run_report(
+        PERIOD, region=region, processed=root / "processed", reports=root / "reports_en",
+        notebooks=NOTEBOOK_DIR, today=TODAY, lang="en", only="05", out=lines.append,
+    )
     mp.undo()
     return {"outcome": outcome, "reports": root / "reports", "folder": root / "reports" / PERIOD,
-            "results": read_records(root / "reports" / PERIOD), "lines": lines}
+            "results": read_records(root / "reports" / PERIOD), "lines": lines,
+            "english": english, "english_folder": root / "reports_en" / PERIOD}
 
 
 @pytest.mark.render
@@ -218,3 +223,14 @@ def test_no_personal_data_anywhere_under_reports(rendered, demo_raw):
         text = path.read_bytes().decode("utf-8", errors="replace")
         hit = pattern.search(text)
         assert hit is None, f"{path.relative_to(rendered['reports'])} contains personal data: {hit.group(0)!r}"
+
+
+@pytest.mark.render
+def test_english_report(rendered):
+    assert rendered["english"].exit_code == 0
+    res = read_records(rendered["english_folder"])["05_umpan_balik_asn"]
+    assert res["headline"]["share_unready"]["label"] == "Not ready after rotation"
+    # Same numbers whatever the language.
+    assert res["share_unready"] == rendered["results"]["05_umpan_balik_asn"]["share_unready"]
+    page = (rendered["english_folder"] / "05_umpan_balik_asn.html").read_text(encoding="utf-8")
+    assert "rotated staff returned feedback" in page and "mengisi umpan balik" not in page
