@@ -20,9 +20,9 @@ is one):
 - ``Sun-Abraham CRV1 t(G-1)``: ``sun_abraham(...).overall()``.
 - ``WCR bootstrap on TWFE``: ``wild_cluster_bootstrap`` of the TWFE coefficient, Rademacher,
   B = 999, interval by test inversion.
-- ``WCR bootstrap on IW (Sun-Abraham) ATT``: ``wild_cluster_bootstrap`` of the size-weighted
-  average of the post-treatment coefficients of the saturated Sun-Abraham regression (the
-  ``param={name: weight}`` form), same B and inversion.
+- ``WCR bootstrap on IW (Sun-Abraham) ATT``: ``sun_abraham(...).wild_bootstrap()``, the
+  wild cluster bootstrap of the size-weighted average of the post-treatment coefficients of
+  the saturated Sun-Abraham regression (``overall()``), same B and inversion.
 - ``randomization (att_simple)``: ``randomization_inference``, adoption dates permuted,
   ``--n-perm`` permutations, interval by inverting the sharp null of a constant effect.
 
@@ -116,31 +116,6 @@ def _twfe_crv1(d: pd.DataFrame, alpha: float = 0.05):
     return b, (b - q * s, b + q * s)
 
 
-def _wcb_iw_att(d: pd.DataFrame, B: int, seed: int):
-    """WCR bootstrap of the interaction-weighted simple ATT.
-
-    The Sun-Abraham saturated regression (cohort x event-time dummies, reference e = -1,
-    never-treated control) with unit and month effects; the tested quantity is the average
-    of the post-treatment cells weighted by their size, i.e. ``sun_abraham(...).overall()``.
-    """
-    e = (d["time"] - d["cohort"]).to_numpy()
-    g = d["cohort"].to_numpy()
-    tr = g > 0
-    cells = sorted({(int(a), int(b)) for a, b in zip(g[tr], e[tr]) if b != -1})
-    cols, combo, sizes = {}, {}, {}
-    for a, b in cells:
-        name = f"c{a}_{'m' if b < 0 else 'p'}{abs(b)}"
-        ind = (g == a) & (e == b)
-        cols[name] = ind.astype(float)
-        if b >= 0:
-            sizes[name] = float(ind.sum())
-    total = sum(sizes.values())
-    combo = {k: v / total for k, v in sizes.items()}
-    dd = pd.concat([d[["y", "unit", "time"]], pd.DataFrame(cols, index=d.index)], axis=1)
-    formula = "y ~ " + " + ".join(cols) + " + C(unit) + C(time)"
-    return wild_cluster_bootstrap(dd, formula, combo, "unit", B=B, seed=seed)
-
-
 def one_rep(scenario: str, rng: np.random.Generator, B: int, n_perm: int) -> dict:
     d, truth = simulate(scenario, rng)
     out = {}
@@ -149,12 +124,13 @@ def one_rep(scenario: str, rng: np.random.Generator, B: int, n_perm: int) -> dic
         agg = att_gt(d, "y", "unit", "time", "cohort").aggregate("simple")
         out["att_gt analytic"] = (agg.estimate, agg.conf_int(0.05))
         out["TWFE CRV1 t(G-1)"] = _twfe_crv1(d)
-        ov = sun_abraham(d, "y", "unit", "time", "cohort").overall()
+        sa = sun_abraham(d, "y", "unit", "time", "cohort")
+        ov = sa.overall()
         out["Sun-Abraham CRV1 t(G-1)"] = (ov.estimate, ov.conf_int(0.05))
         wb = wild_cluster_bootstrap(d, "y ~ D + C(unit) + C(time)", "D", "unit", B=B,
                                     seed=int(rng.integers(1 << 62)))
         out["WCR bootstrap on TWFE"] = (wb.estimate, wb.conf_int(0.05))
-        wi = _wcb_iw_att(d, B, int(rng.integers(1 << 62)))
+        wi = sa.wild_bootstrap(B=B, seed=int(rng.integers(1 << 62)))
         out["WCR bootstrap on IW (Sun-Abraham) ATT"] = (wi.estimate, wi.conf_int(0.05))
         ri = randomization_inference(d, "y", "unit", "time", "cohort", n_perm=n_perm,
                                      seed=int(rng.integers(1 << 62)))

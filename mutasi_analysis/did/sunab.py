@@ -69,6 +69,7 @@ class SunAbrahamResult(DiDResult):
     alpha: float = 0.05
     _vcov: np.ndarray = field(default=None, repr=False)
     _weights: np.ndarray = field(default=None, repr=False)  # event x coefficient
+    _design: dict = field(default=None, repr=False)  # for wild_bootstrap()
 
     def tidy(self) -> pd.DataFrame:
         return self.table.copy()
@@ -90,6 +91,52 @@ class SunAbrahamResult(DiDResult):
         return ScalarResult(method="sun_abraham.overall", call=dict(self.call), n_obs=self.n_obs,
                             n_units=self.n_units, estimate=est, se=se, df=self.df,
                             label="ATT (post, IW)", alpha=self.alpha)
+
+    def wild_bootstrap(self, event_time: int | None = None, B: int = 9999,
+                       weights: str = "rademacher", seed: int | None = None):
+        """Restricted wild cluster bootstrap of the overall ATT or of one event-time estimate.
+
+        Re-runs the saturated regression through :func:`wild_cluster_bootstrap` and tests the
+        linear combination of cell coefficients that makes ``overall()`` (default) or the
+        ``event_time`` row of ``table``; clusters as in the fit. In the coverage study
+        (benchmarks/README.md) this is, with randomization inference, the method whose 95%
+        intervals kept their level with 16 clusters.
+
+        Parameters
+        ----------
+        event_time : int, optional
+            Event time to test; default the overall post-treatment ATT.
+        B, weights, seed
+            As in :func:`wild_cluster_bootstrap`.
+
+        Returns
+        -------
+        WildBootstrapResult
+            Its ``estimate`` equals ``overall().estimate`` (or the table row); its ``se`` is
+            CRV1 with all fixed-effect levels counted in K, so slightly larger.
+        """
+        from .wildboot import wild_cluster_bootstrap
+
+        d = self._design
+        k = d["X"].shape[1]
+        names = [f"cell{i}" for i in range(k)]
+        if event_time is None:
+            ct = self.cohort_table
+            w = ct["n_obs"].to_numpy(dtype=float) * (ct["event_time"].to_numpy() >= 0)
+            w = w / w.sum()
+        else:
+            rows = np.flatnonzero(self.table["event_time"].to_numpy() == int(event_time))
+            if len(rows) == 0:
+                raise ValueError(f"event_time {event_time} is not in the table; choose one of "
+                                 f"{self.table['event_time'].tolist()}")
+            w = self._weights[rows[0]]
+        combo = {names[i]: float(w[i]) for i in np.flatnonzero(w)}
+        frame = pd.DataFrame(d["X"].toarray(), columns=names)
+        frame["_y"], frame["_unit"], frame["_time"], frame["_cluster"] = (
+            d["y"], d["unit"], d["time"], d["cluster"])
+        formula = "_y ~ " + " + ".join(names) + " + C(_unit) + C(_time)"
+        return wild_cluster_bootstrap(frame, formula, combo, "_cluster", B=B, weights=weights,
+                                      seed=seed, alpha=self.alpha)
 
     def plot(self, ax=None):
         """Event-study plot with confidence intervals; the reference period is marked."""
@@ -277,4 +324,5 @@ def sun_abraham(
         method="sun_abraham", call=call, n_obs=n, n_units=int(uc.max()) + 1, table=table,
         cohort_table=ct, control=control, reference_period=-1, df=G - 1, alpha=alpha,
         _vcov=V, _weights=W,
+        _design=dict(X=sp.csr_matrix(X), y=y, unit=uc, time=tc, cluster=cl),
     )

@@ -151,3 +151,20 @@ def test_bad_input_and_warnings(staggered_panel):
     with pytest.warns(UserWarning, match="treated from the first period"):
         res = sun_abraham(early, "y", "unit", "time", "cohort")
     assert res.call["n_always_treated_units"] == (early.groupby("unit")["cohort"].first() == 1).sum()
+
+
+@pytest.mark.simulation
+def test_wild_bootstrap_of_overall_and_event_time(staggered_panel):
+    d = staggered_panel(n_units=24, n_periods=8, cohorts=[4, 6], effect=2.0, slope=0.0, seed=9)
+    res = sun_abraham(d, "y", "unit", "time", "cohort")
+    wb = res.wild_bootstrap(B=999, seed=1)
+    assert wb.estimate == pytest.approx(res.overall().estimate, abs=1e-10)
+    assert not wb.enumerated and wb.n_clusters == 24
+    lo, hi = wb.conf_int()
+    assert lo < 2.0 < hi and wb.pvalue < 0.01  # planted constant effect 2
+    e0 = res.wild_bootstrap(event_time=0, B=999, seed=1)
+    assert e0.estimate == pytest.approx(res.table.set_index("event_time").loc[0, "estimate"], abs=1e-10)
+    # Same seed, same numbers.
+    assert res.wild_bootstrap(B=999, seed=1).conf_int() == (lo, hi)
+    with pytest.raises(ValueError, match="event_time 99"):
+        res.wild_bootstrap(event_time=99)
