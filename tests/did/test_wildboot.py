@@ -274,3 +274,25 @@ def test_too_few_clusters_gives_unbounded_interval_with_a_warning():
     with pytest.warns(UserWarning, match="unbounded"):
         lo, hi = res.conf_int()
     assert lo == -np.inf and hi == np.inf
+
+
+@pytest.mark.peer
+def test_pvalue_matches_pyfixest_wrapper_with_fixed_effects():
+    """pyfixest's Feols.wildboottest (fixed effects as `| unit + time`), enumerated draws."""
+    pf = pytest.importorskip("pyfixest")
+    import numba
+
+    d = _panel(n_units=10, seed=6, drop=0.1)
+    res = wild_cluster_bootstrap(d, "y ~ treat + x + C(unit) + C(time)", "treat", "unit")
+    old_flag = numba.config.DISABLE_JIT
+    numba.config.DISABLE_JIT = True  # see _wildboottest_tstats
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit = pf.feols("y ~ treat + x | unit + time", data=d, vcov={"CRV1": "unit"})
+            out = fit.wildboottest(param="treat", reps=9999, seed=1)
+    finally:
+        numba.config.DISABLE_JIT = old_flag
+    assert res.enumerated
+    assert res.estimate == pytest.approx(float(fit.coef()["treat"]), rel=1e-10)
+    assert 0 <= res.pvalue - float(out["Pr(>|t|)"]) <= 2 / 2**10 + 1e-12
