@@ -20,6 +20,9 @@ nested in clusters (fixest's "nested" rule; with unit clustering K = dummies + p
 Aggregation weights are treated as fixed (as fixest's ``aggregate`` does), which ignores their
 sampling variation. Intervals use Student t with G-1 degrees of freedom.
 
+``SunAbrahamResult.wild_bootstrap()`` tests the overall or one event-time estimate with the
+restricted wild cluster bootstrap (the same regression through ``wild_cluster_bootstrap``).
+
 Unbalanced panels: the regression uses every observed row; weights use observed rows at each
 event time. Units treated in the first observed period (no pre-period) cannot be separated
 from their unit effect: they are excluded with a warning and counted in ``call``.
