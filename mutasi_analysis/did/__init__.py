@@ -2,18 +2,22 @@
 
 General statistics: this subpackage knows nothing of ASN, rotation or any region. It is
 tested against published results (R ``did`` on ``mpdta``), peer packages and simulations.
+
+One function per estimator; each returns an immutable result carrying its call parameters,
+with ``tidy()``, ``summary()``, ``to_dict()`` and, where it has one, ``plot()``.
 """
 
-from ._results import DiDResult, ScalarResult
-from .basic import did_2x2, twfe
-from .attgt import att_gt
+from ._results import AggregateResult, DiDResult, ScalarResult, TestResult
+from .attgt import AttGTResult, att_gt
+from .bacon import BaconResult, bacon
+from .basic import DiD2x2Result, did_2x2, twfe
 from .pretrend import pretrend_test
-from .sunab import sun_abraham
-from .bacon import bacon
-from .wildboot import wild_cluster_bootstrap
-from .randinf import randomization_inference
+from .randinf import RandomizationResult, randomization_inference
+from .sunab import SunAbrahamResult, sun_abraham
+from .wildboot import WildBootstrapResult, wild_cluster_bootstrap
 
 __all__ = [
+    # estimators and tests
     "did_2x2",
     "twfe",
     "att_gt",
@@ -22,6 +26,15 @@ __all__ = [
     "wild_cluster_bootstrap",
     "randomization_inference",
     "pretrend_test",
+    # result classes
     "DiDResult",
     "ScalarResult",
+    "AggregateResult",
+    "TestResult",
+    "DiD2x2Result",
+    "AttGTResult",
+    "SunAbrahamResult",
+    "BaconResult",
+    "WildBootstrapResult",
+    "RandomizationResult",
 ]
