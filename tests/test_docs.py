@@ -8,6 +8,8 @@
   and ``docs/README.md`` links every page of both.
 - The inference coverage figures quoted in the guide equal those in ``benchmarks/README.md``.
 - The example ``manifest.json`` of a failed run has the keys a real failed run writes.
+- The region-config table names exactly the config's sections and keys, and the report page
+  describes exactly the notebooks in ``notebooks/``.
 """
 
 from __future__ import annotations
@@ -166,6 +168,59 @@ def test_link_check_sees_links_and_slugs_headings_like_github():
     assert _slug("Apa arti `share_rotated_in`?") == "apa-arti-share_rotated_in"
     assert _LINK.findall("see [a](../b.md#c) and ![img](x.png) and [w](https://e.org)") == [
         "../b.md#c", "x.png", "https://e.org"]
+
+
+# ------------------------------------------------------- prose that names code and files
+def _config_schema() -> dict[str, set[str]]:
+    """Each TOML section of a region config and its keys, from the pydantic models."""
+    import typing
+
+    from pydantic import BaseModel
+
+    from mutasi_analysis.config import RegionConfig
+
+    def model_of(annotation):
+        for a in (annotation, *typing.get_args(annotation)):
+            if isinstance(a, type) and issubclass(a, BaseModel):
+                return a
+        return None
+
+    out: dict[str, set[str]] = {}
+
+    def walk(model, prefix):
+        keys = set()
+        for name, field in model.model_fields.items():
+            sub = model_of(field.annotation)
+            if sub is not None:
+                walk(sub, f"{prefix}.{name}" if prefix else name)
+            elif prefix or name != "source":  # RegionConfig.source is where it was loaded from
+                keys.add(name)
+        if prefix:
+            out[prefix] = keys
+
+    walk(RegionConfig, "")
+    return out
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_region_config_table_lists_every_section_and_key(lang):
+    """The table in extending.md names exactly the sections and keys the config accepts."""
+    text = (DOCS / lang / "extending.md").read_text(encoding="utf-8")
+    documented: dict[str, set[str]] = {}
+    for line in text.splitlines():
+        m = re.match(r"^\|\s*`\[\[?([a-z_.]+)\]\]?`[^|]*\|([^|]*)\|", line)
+        if m:
+            documented[m.group(1)] = set(re.findall(r"`([a-z_]+)`", m.group(2)))
+    assert documented == _config_schema()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_report_sections_page_describes_exactly_the_report_notebooks(lang):
+    notebooks = {p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    assert notebooks, "no report notebooks found"
+    text = (DOCS / lang / "report-sections.md").read_text(encoding="utf-8")
+    described = set(re.findall(r"^## ([0-9]{2}_[a-z_]+):", text, re.M))
+    assert described == notebooks
 
 
 # --------------------------------------------------------------------------- structure
