@@ -76,9 +76,15 @@ def test_planted_effect_recovered(planted):
 
 def test_diagnostics_are_consistent(planted):
     r = planted
-    # the same TWFE regression three ways: twfe(), the Bacon decomposition's total, the WCB model
+    # the same TWFE regression two ways: twfe() and the Bacon decomposition's total
     assert r.twfe.estimate == pytest.approx(r.bacon.twfe, abs=1e-8)
-    assert r.twfe.estimate == pytest.approx(r.wild_bootstrap.estimate, abs=1e-8)
+    # the wild bootstrap tests the Sun-Abraham overall ATT, and the headline is randomization
+    # inference on the simple ATT (its statistic is that ATT)
+    assert r.wild_bootstrap.estimate == pytest.approx(r.sun_abraham.overall().estimate, abs=1e-8)
+    assert r.inference == "randomization"
+    assert r.randomization.estimate == pytest.approx(r.estimate, abs=1e-8)
+    assert r.conf_int() == pytest.approx(r.randomization.conf_int(r.alpha))
+    assert r.pvalue == r.randomization.pvalue
     assert r.bacon.table["weight"].sum() == pytest.approx(1.0)
     # constant planted effect: TWFE is unbiased here too
     assert r.twfe.conf_int()[0] < -1.5 < r.twfe.conf_int()[1]
