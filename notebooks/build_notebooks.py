@@ -302,6 +302,7 @@ def _gt(r):
             "estimate": r.att, "conf_low": r.ci_low, "conf_high": r.ci_high}
 
 ci = res.conf_int() if res.ok else (None, None)
+analytic = res.aggregates["simple"].conf_int(res.alpha) if res.ok else (None, None)
 from mutasi_analysis.reporting.tables import impact_table
 
 saved = record("03_dampak_layanan", {
@@ -314,6 +315,9 @@ saved = record("03_dampak_layanan", {
                 "value": res.estimate},
     },
     "att": res.estimate, "conf_low": ci[0], "conf_high": ci[1], "alpha": res.alpha,
+    "inference": res.inference,  # what the headline interval comes from
+    "analytic_conf_low": analytic[0], "analytic_conf_high": analytic[1],
+    "facts": res.estimate_facts(),  # the fields of findings.ImpactEstimate
     "n_units": res.n_units, "n_treated": res.n_treated, "n_never": res.n_never, "control": res.control,
     "att_gt": [_gt(r) for r in res.att_gt.tidy().itertuples()] if res.ok else [],
     "event_study": res.aggregates["event"].tidy() if res.ok else [],
@@ -551,10 +555,7 @@ impact = results.get("03_dampak_layanan") or {}
 ikm_res = results.get("04_ikm") or {}
 fb = results.get("05_umpan_balik_asn") or {}
 rot = (results.get("02_mutasi") or {}).get("compliance") or {}
-impacts = ()
-if impact.get("status") == "ok":
-    impacts = (fnd.ImpactEstimate(impact["outcome"], impact["att"], impact["conf_low"], impact["conf_high"],
-                                  better="lower", level=1 - impact["alpha"]),)
+impacts = (fnd.ImpactEstimate(**impact["facts"]),) if impact.get("facts") else ()
 n_control = None
 if impact.get("status") == "ok":
     n_control = impact["n_never"] if impact["control"] == "never" else impact["n_units"] - impact["n_treated"]
