@@ -141,8 +141,8 @@ def test_planted_service_effect_is_recovered(rendered, demo_truth):
     covered = [est[(e["cohort"], e["event_time"])]["conf_low"] <= e["effect"] <= est[(e["cohort"], e["event_time"])]["conf_high"]
                for e in planted]
     # Pointwise 95% intervals from 4-6 clusters per comparison. Observed on this demo: 69 of 84
-    # covered, every miss an estimate closer to zero than the planted effect (reported to the
-    # impact/demo owners). The floor catches a broken pipeline (wrong cohorts, wrong sign, shifted
+    # covered, every miss an estimate closer to zero than the planted effect (reported to the lead
+    # for the impact and demo owners). The floor catches a broken pipeline (wrong cohorts, wrong sign, shifted
     # event time give far lower coverage) without claiming nominal coverage.
     assert sum(covered) / len(covered) >= 0.75, f"{sum(covered)}/{len(covered)} planted effects covered"
 
