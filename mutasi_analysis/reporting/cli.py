@@ -43,21 +43,19 @@ def _params(items: list[str] | None) -> dict[str, str]:
 
 
 def _exports(args: argparse.Namespace) -> dict:
-    """Whole-report exports: Excel unless --no-excel; PDF per --pdf/--no-pdf or the config."""
+    """The hand-over files: the workbook always, the PDF per --pdf/--no-pdf or the config."""
     from ..config import load_config
 
     cfg = load_config(Path(args.region))
-    out = {}
-    if args.excel:
-        from .excel import build_excel
-
-        out["excel"] = lambda folder, lang: build_excel(folder, lang=lang)
     pdf = args.pdf if args.pdf is not None else bool(getattr(getattr(cfg, "report", None), "pdf", False))
-    if pdf:
-        from .pdf import build_pdf
 
-        out["pdf"] = lambda folder, lang: build_pdf(folder, lang=lang)
-    return out
+    def handover(folder: Path, lang: str) -> dict:
+        from .handover import build_handover
+
+        return build_handover(folder, lang=lang, pdf=pdf)
+
+    # The name carries the option, so that asking for the PDF later makes it.
+    return {"handover+pdf" if pdf else "handover": handover}
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -106,9 +104,8 @@ def add_report_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="notebooks rendered at once (default: 1)")
     p.add_argument("--force", action="store_true", help="render again even when nothing changed")
     p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
-                   help="also write laporan-<period>.pdf (default: the config's [report] pdf)")
-    p.add_argument("--excel", action=argparse.BooleanOptionalAction, default=True,
-                   help="also write tabel-<period>.xlsx from the recorded tables (default: yes)")
+                   help="also write laporan-<period>.pdf (default: the config's [report] pdf); "
+                        "tabel-<period>.xlsx is always written from the recorded tables")
     p.add_argument("--processed", default="data/processed", help="processed data (default: data/processed)")
     p.add_argument("--reports", default="reports", help="reports root (default: reports)")
     p.add_argument("--notebooks", default="notebooks", help="notebook folder (default: notebooks)")

@@ -138,9 +138,11 @@ def _write_index(reports: Path, title: str) -> Path:
             f'<a href="{esc(folder.name)}/{esc(e["files"]["html"])}">{esc(name)}</a>'
             for name, e in m.get("notebooks", {}).items() if e.get("files", {}).get("html")
         )
-        for name, e in (m.get("exports") or {}).items():
-            if e.get("status") == "ok" and e.get("file"):
-                links += f' &middot; <a href="{esc(folder.name)}/{esc(e["file"])}">{esc(name.upper())}</a>'
+        for e in (m.get("exports") or {}).values():
+            if e.get("status") == "ok":
+                for kind, f in sorted((e.get("files") or {}).items()):
+                    label = kind.upper() if kind != "file" else Path(f).suffix.lstrip(".").upper()
+                    links += f' &middot; <a href="{esc(folder.name)}/{esc(f)}">{esc(label)}</a>'
 
         attempt = read_manifest(reports / "_failed" / folder.name)
         if attempt is not None and attempt.get("failed"):

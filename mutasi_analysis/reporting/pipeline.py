@@ -308,12 +308,22 @@ def _render_many(
     return sorted(runs, key=lambda r: order[r.name])
 
 
+def _export_files(entry: Mapping[str, Any] | None) -> list[str]:
+    """File names an export entry of a manifest lists."""
+    if not entry:
+        return []
+    return [f for f in (entry.get("files") or {}).values() if f]
+
+
 def _export(name: str, fn: Callable[[Path, str], Path], folder: Path, lang: str) -> NotebookRun:
     started, t0 = dt.datetime.now(dt.timezone.utc), time.perf_counter()
     files, error = {}, None
     try:
-        path = Path(fn(folder, lang))
-        files["file"] = path.name
+        made = fn(folder, lang)
+        if isinstance(made, Mapping):
+            files = {str(k): Path(v).name for k, v in made.items()}
+        else:
+            files = {"file": Path(made).name}
     except Exception as exc:  # reported like a failing notebook; the other outputs stay
         msg = exc.message if isinstance(exc, MutasiError) else str(exc)
         error = {"ename": type(exc).__name__, "evalue": msg}
@@ -360,7 +370,7 @@ def _swap_in(tmp: Path, folder: Path) -> None:
 
 def _table(outcome: ReportOutcome, selected: Sequence[str], reports: Path) -> str:
     runs = {r.name: r for r in outcome.runs}
-    width = max([len(n) for n in selected] + [8])
+    width = max([len(n) for n in selected] + [len(r.name) for r in outcome.exports] + [8])
     lines = [f"{'notebook':<{width}}  {'status':<10}  {'seconds':>7}  output"]
     for name in selected:
         r = runs.get(name)
@@ -375,7 +385,7 @@ def _table(outcome: ReportOutcome, selected: Sequence[str], reports: Path) -> st
         lines.append(f"{name:<{width}}  {r.status:<10}  {r.duration_s:>7.1f}  {detail}")
     where = outcome.folder if outcome.installed else (outcome.failed_folder or outcome.folder)
     for r in outcome.exports:
-        detail = str(where / r.files["file"]) if r.status == "ok" else _describe_failure(r)
+        detail = (", ".join(str(where / f) for f in r.files.values()) or "-") if r.status == "ok" else _describe_failure(r)
         lines.append(f"{r.name:<{width}}  {r.status:<10}  {r.duration_s:>7.1f}  {detail}")
     return "\n".join(lines)
 
@@ -429,9 +439,11 @@ def run_report(
         Seconds allowed per cell.
     exports : mapping of name to callable, optional
         Whole-report exports made after the notebooks, inside the new folder before it is
-        swapped in (e.g. ``{"pdf": build_pdf}``): each is called ``fn(folder, lang)`` and
-        returns the file it wrote. A failing export fails the run like a notebook. When the
-        notebooks are up to date only missing export files are made.
+        swapped in (the CLI passes :func:`~mutasi_analysis.reporting.handover.build_handover`):
+        each is called ``fn(folder, lang)`` and returns the file it wrote, or a mapping of
+        files (``{"xlsx": name, "pdf": name}``). A failing export fails the run like a
+        notebook. When the notebooks are up to date only missing exports are made; give an
+        export a new name when its options change.
     out : callable, optional
         Receives progress lines (defaults to printing them).
 
@@ -508,7 +520,7 @@ def run_report(
         todo_exports = [
             name for name in exports
             if todo or force or (prev_exports.get(name) or {}).get("status") != "ok"
-            or not (folder / (prev_exports.get(name) or {}).get("file", "\0")).is_file()
+            or not all((folder / f).is_file() for f in _export_files(prev_exports.get(name)))
         ]
         if not todo and not todo_exports:
             out(f"{p.id}: up to date: inputs, code and parameters match {folder / MANIFEST_NAME}; "
@@ -528,8 +540,9 @@ def run_report(
             # An export made from the old notebooks is stale once anything is re-rendered or
             # re-exported, or no longer asked for: it must not travel into the new report.
             for name, e in prev_exports.items():
-                if e.get("file") and (todo or name in todo_exports or name not in exports):
-                    (tmp / e["file"]).unlink(missing_ok=True)
+                if todo or name in todo_exports or name not in exports:
+                    for f in _export_files(e):
+                        (tmp / f).unlink(missing_ok=True)
             progress = _Progress(out, max(len(todo), 1))
             runs = _render_many(todo_body, tmp, params, jobs, progress, kernel_name, cell_timeout)
             runs += _render_many(todo_summary, tmp, params, jobs, progress, kernel_name, cell_timeout)
@@ -572,7 +585,7 @@ def run_report(
                     run = _export(name, exports[name], tmp, lang)
                     progress.out(f"  export {name}: {run.status} in {run.duration_s:.1f} s"
                                  + ("" if run.status == "ok" else f"  {_describe_failure(run)}"))
-                    manifest["exports"][name] = {"file": run.files.get("file"), "status": run.status,
+                    manifest["exports"][name] = {"files": run.files, "status": run.status,
                                                  "duration_s": run.duration_s, "error": run.error}
                     outcome.exports.append(run)
                     if run.status != "ok":

@@ -21,8 +21,8 @@ def _period(reports, period, ikm, status="ok"):
         "region": {"name": "Kecamatan Contoh"}, "ended": "2026-07-02T01:02:03",
         "git": {"commit": "a" * 40, "dirty": True},
         "notebooks": {"04_ikm": {"status": status, "files": {"html": "04_ikm.html"}}},
-        "exports": {"pdf": {"status": "ok", "file": f"laporan-{period}.pdf"},
-                    "excel": {"status": "failed", "file": None}},
+        "exports": {"handover": {"status": "ok", "files": {"pdf": f"laporan-{period}.pdf", "xlsx": f"tabel-{period}.xlsx"}},
+                    "other": {"status": "failed", "files": {"file": "x.csv"}}},
     })
 
 
@@ -41,7 +41,8 @@ def test_index_shows_every_period_side_by_side(tmp_path):
     row = re.search(r"<tr><td>04_ikm</td><td>IKM kecamatan</td>(.*?)</tr>", page).group(1)
     assert re.findall(r'<td class="num">([^<]*)</td>', row) == ["80,50", "82,41"]
     assert 'href="2026-S1/04_ikm.html"' in page and 'href="2025-S2/manifest.json"' in page
-    assert 'href="2026-S1/laporan-2026-S1.pdf">PDF</a>' in page and "EXCEL" not in page
+    assert 'href="2026-S1/laporan-2026-S1.pdf">PDF</a>' in page and 'href="2026-S1/tabel-2026-S1.xlsx">XLSX</a>' in page
+    assert "x.csv" not in page
     assert 'class="failed">failed' in page and "Kecamatan Contoh" in page
     assert "_failed" not in page and ".tmp-" not in page
     assert external_references(page) == []

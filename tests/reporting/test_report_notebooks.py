@@ -80,10 +80,13 @@ def rendered(demo_raw, tmp_path_factory):
     region = REPO / "config" / "alak.toml"
     ingest(raw=demo_raw, out=root / "processed", region=region)
     lines: list[str] = []
+    from mutasi_analysis.reporting.handover import build_handover
+
     outcome = run_report(
         "latest", region=region, processed=root / "processed", reports=root / "reports",
         notebooks=NOTEBOOK_DIR, today=TODAY, jobs=2, out=lines.append,
         parameters={"n_boot": 199, "n_perm": 99},
+        exports={"handover+pdf": lambda folder, lang: build_handover(folder, lang=lang, pdf=True)},
     )
     english = run_report(
         PERIOD, region=region, processed=root / "processed", reports=root / "reports_en",
@@ -230,8 +233,15 @@ def test_no_personal_data_anywhere_under_reports(rendered, demo_raw):
     files = [p for p in rendered["reports"].rglob("*") if p.is_file()]
     assert len(files) > 3 * len(EXPECTED)
     pattern = re.compile("|".join(re.escape(s) for s in sorted(secrets, key=len, reverse=True)))
+    from mutasi_analysis.reporting.handover import handover_text
+
+    assert {p.suffix for p in files} >= {".ipynb", ".html", ".json", ".xlsx", ".pdf"}
     for path in files:
-        text = path.read_bytes().decode("utf-8", errors="replace")
+        if path.suffix in (".xlsx", ".pdf"):  # compressed: search the text inside
+            text = handover_text(path)
+            assert len(text) > 200, path.name
+        else:
+            text = path.read_bytes().decode("utf-8", errors="replace")
         hit = pattern.search(text)
         assert hit is None, f"{path.relative_to(rendered['reports'])} contains personal data: {hit.group(0)!r}"
 

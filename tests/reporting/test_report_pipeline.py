@@ -114,7 +114,7 @@ def test_missing_export_is_made_without_rendering_and_a_failing_one_keeps_the_re
     assert outcome.runs == [] and [e.name for e in outcome.exports] == ["export:csv"]
     assert (folder / "ringkasan-id.csv").read_text() == "total\n15.5\n"
     m = json.loads((folder / "manifest.json").read_text())
-    assert m["exports"]["csv"]["status"] == "ok" and m["exports"]["csv"]["file"] == "ringkasan-id.csv"
+    assert m["exports"]["csv"]["status"] == "ok" and m["exports"]["csv"]["files"] == {"file": "ringkasan-id.csv"}
     for name in ("01_a.ipynb", "02_b.json", "00_sum.html"):
         assert (folder / name).read_bytes() == before[name]
     assert _run(proj, exports={"csv": summary_csv}).exports == []      # now up to date
