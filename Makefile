@@ -9,7 +9,9 @@ PERIOD ?= latest
 RAW ?= data/raw
 PROCESSED ?= data/processed
 REGION ?= config/alak.toml
-DEMO_SEED ?= 20260701
+# Demo seed: an illustrative draw whose impact estimate is typical of the generator
+# (tests/test_impact.py checks recovery over many seeds).
+DEMO_SEED ?= 8
 PYTEST_ARGS ?=
 
 .PHONY: venv system-deps report demo ingest test lab bench clean-venv
@@ -35,8 +37,8 @@ ingest: $(STAMP)
 	$(BIN)/mutasi ingest --raw $(RAW) --out $(PROCESSED) --region $(REGION)
 
 # Demo data -> ingestion -> the report of the demo's last complete period.
-report: demo ingest
-	$(BIN)/mutasi report --period $(PERIOD) --region $(REGION) --processed $(PROCESSED)
+report: system-deps demo ingest
+	$(BIN)/mutasi report --period $(PERIOD) --region $(REGION) --processed $(PROCESSED) --jobs 2
 	@echo "Open reports/index.html (all periods) or reports/<period>/ for this period's report."
 
 test: $(STAMP) system-deps

@@ -70,8 +70,9 @@ EXCEL_ID_LOCALE = ("skm", "pelatihan")
 WAVES = ((dt.date(2023, 2, 1), 0.30), (dt.date(2023, 9, 1), 0.30), (dt.date(2025, 10, 1), 0.34))
 # Planted effect on mean working days to first response: A_w * (1 - exp(-(e + 1) / 6)).
 WAVE_EFFECT = (-2.0, -1.2, -0.8)
-# Share of a wave's movers trained in the 6 months before their move.
-WAVE_TRAINED = (0.2, 0.6, 0.7)
+# Share of a wave's movers trained in the 6 months before their move (the third wave's
+# training budget fell: the programme document's "train before rotating" case).
+WAVE_TRAINED = (0.2, 0.6, 0.3)
 
 GIVEN_M = ["Yohanes", "Agustinus", "Fransiskus", "Daniel", "Yosef", "Petrus", "Stefanus", "Markus",
            "Yakobus", "Melkianus", "Simon", "Paulus", "Aleksander", "Robert", "Jefri", "Obed", "Yunus"]

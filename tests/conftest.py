@@ -9,7 +9,9 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REGION = ROOT / "config" / "alak.toml"
 OTHER_REGION = ROOT / "tests" / "data" / "kecamatan_contoh.toml"
-DEMO_SEED = 20260701
+# An illustrative draw whose impact estimate is typical of the generator; recovery over many
+# seeds is checked in tests/test_impact.py.
+DEMO_SEED = 8
 
 
 @pytest.fixture(scope="session")
