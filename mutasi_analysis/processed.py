@@ -15,7 +15,7 @@ import pandas as pd
 
 from .errors import DataError
 
-__all__ = ["PROCESSED_COLUMNS", "PROCESSED_TABLES", "SUMMARY_FILE", "REJECTS_FILE", "Processed", "load_processed"]
+__all__ = ["PROCESSED_COLUMNS", "PROCESSED_TABLES", "SUMMARY_FILE", "REJECTS_FILE", "Processed", "load_processed", "as_datetime"]
 
 SUMMARY_FILE = "ingest_summary.json"
 REJECTS_FILE = "rejects.csv"
@@ -122,3 +122,31 @@ def load_processed(folder: str | Path = "data/processed") -> Processed:
             )
         frames[table] = df.astype(cols)
     return Processed(**frames, summary=summary, folder=folder)
+
+
+def as_datetime(values: pd.Series, table: str, column: str) -> pd.Series:
+    """A processed table's datetime column, checked.
+
+    Analysis functions take processed tables (datetime columns); text is accepted only as ISO
+    dates (YYYY-MM-DD), never guessed day- or month-first.
+
+    Parameters
+    ----------
+    values : Series
+    table, column : str
+        Named in the error message.
+
+    Raises
+    ------
+    DataError
+        When the text is not an ISO date.
+    """
+    if pd.api.types.is_datetime64_any_dtype(values):
+        return values
+    try:
+        return pd.to_datetime(values, format="ISO8601")
+    except (ValueError, TypeError):
+        raise DataError(
+            f"{table}.{column} holds text that is not an ISO date (e.g. {values.dropna().astype(str).iloc[0]!r}); "
+            "pass the processed table from `mutasi ingest` (datetime columns) rather than raw text"
+        ) from None

@@ -27,6 +27,7 @@ import pandas as pd
 from .config import RegionConfig
 from .errors import DataError
 from .periods import Period, parse_period, period_of
+from .processed import as_datetime as _as_datetime
 
 __all__ = [
     "CLASSES",
@@ -151,19 +152,6 @@ def month_label(t: int) -> str:
 def _month_end(t: int) -> pd.Timestamp:
     y, m = divmod(int(t), 12)
     return pd.Timestamp(y, m + 1, 1) + pd.offsets.MonthEnd(0)
-
-
-def _as_datetime(values: pd.Series, table: str, column: str) -> pd.Series:
-    """Datetime column; text must be ISO (YYYY-MM-DD), never guessed day- or month-first."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values
-    try:
-        return pd.to_datetime(values, format="ISO8601")
-    except (ValueError, TypeError):
-        raise DataError(
-            f"{table}.{column} holds text that is not an ISO date (e.g. {values.dropna().astype(str).iloc[0]!r}); "
-            "pass the processed table from `mutasi ingest` (datetime columns) rather than raw text"
-        ) from None
 
 
 def _check_riwayat(riwayat: pd.DataFrame, config: RegionConfig) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import pandas as pd
 from .config import RegionConfig
 from .errors import DataError
 from .periods import Period, parse_period, period_of
+from .processed import as_datetime as _as_datetime
 from .workdays import calendar, working_days_between
 
 __all__ = ["LABELS", "METHOD", "ALL_UNITS", "complaint_times", "service_panel", "monthly_panel", "period_summary",
@@ -73,19 +74,6 @@ LABELS = {
     "penyelesaian_terbuka": {"id": "Belum selesai pada akhir data", "en": "Open at the end of the data"},
     ALL_UNITS: {"id": "Semua unit", "en": "All units"},
 }
-
-
-def _as_datetime(values: pd.Series, table: str, column: str) -> pd.Series:
-    """Datetime column; text must be ISO (YYYY-MM-DD), never guessed day- or month-first."""
-    if pd.api.types.is_datetime64_any_dtype(values):
-        return values
-    try:
-        return pd.to_datetime(values, format="ISO8601")
-    except (ValueError, TypeError):
-        raise DataError(
-            f"{table}.{column} holds text that is not an ISO date (e.g. {values.dropna().astype(str).iloc[0]!r}); "
-            "pass the processed table from `mutasi ingest` (datetime columns) rather than raw text"
-        ) from None
 
 
 def _check(complaints: pd.DataFrame, config: RegionConfig) -> pd.DataFrame:
