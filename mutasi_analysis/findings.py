@@ -348,12 +348,15 @@ def evaluate(inputs: FindingInputs, config, lang: str = "id") -> pd.DataFrame:
             f"n = {inputs.freeze_breaks}", count=inputs.freeze_breaks,
         )
 
+    # Texts name units as readers know them (the config's name); ids and evidence keep the code.
+    names = {u.code: u.name for u in config.units}
+
     for ch in inputs.ikm_changes:
         if _GRADE_ORDER[ch.mutu] < _GRADE_ORDER[ch.mutu_sebelumnya]:
             add(
                 f"IKM-TURUN-{ch.kode_unit}", "medium", "ikm", "ikm_drop", rules["IKM-TURUN"],
                 f"{ch.periode_sebelumnya}: {num(ch.ikm_sebelumnya)} ({ch.mutu_sebelumnya}); {ch.periode}: {num(ch.ikm)} ({ch.mutu})",
-                unit=ch.kode_unit, mutu_prev=ch.mutu_sebelumnya, ikm_prev=num(ch.ikm_sebelumnya),
+                unit=names.get(ch.kode_unit, ch.kode_unit), mutu_prev=ch.mutu_sebelumnya, ikm_prev=num(ch.ikm_sebelumnya),
                 period_prev=ch.periode_sebelumnya, mutu=ch.mutu, ikm=num(ch.ikm), period=ch.periode,
             )
 
@@ -361,7 +364,7 @@ def evaluate(inputs: FindingInputs, config, lang: str = "id") -> pd.DataFrame:
         if s.n_responden < s.required:
             add(
                 f"SAMPEL-SKM-{s.kode_unit}", "low", "ikm", "skm_sample", rules["SAMPEL-SKM"],
-                f"{s.n_responden} < {s.required}", unit=s.kode_unit, n=s.n_responden, required=s.required,
+                f"{s.n_responden} < {s.required}", unit=names.get(s.kode_unit, s.kode_unit), n=s.n_responden, required=s.required,
             )
 
     if inputs.n_treated_units is not None:

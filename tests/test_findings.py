@@ -159,6 +159,9 @@ def test_ikm_findings_from_the_ikm_tables(cfg):
     out = findings.evaluate(inputs, cfg).set_index("id")
     assert set(out.index) == {"IKM-TURUN-PKM-ALAK", "SAMPEL-SKM-KEL-ALAK"}
     assert "A (100,00)" in out.loc["IKM-TURUN-PKM-ALAK", "text"] and "C (75,00)" in out.loc["IKM-TURUN-PKM-ALAK", "text"]
+    # texts name the unit as the config does; the id and evidence keep the code
+    assert cfg.unit("PKM-ALAK").name in out.loc["IKM-TURUN-PKM-ALAK", "text"]
+    assert "PKM-ALAK" not in out.loc["IKM-TURUN-PKM-ALAK", "text"]
     assert out.loc["SAMPEL-SKM-KEL-ALAK", "evidence"] == "3 < 278"
 
 
