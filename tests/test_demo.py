@@ -50,7 +50,7 @@ def test_xlsx_is_reproducible_and_holds_the_same_rows(tmp_path, demo_raw):
     write_demo_data(out=a, seed=DEMO_SEED, region=DEFAULT_REGION, fmt="xlsx")
     write_demo_data(out=b, seed=DEMO_SEED, region=DEFAULT_REGION, fmt="xlsx")
     assert _digest(a) == _digest(b)
-    x = pd.read_excel(a / "pegawai.xlsx", dtype=str)
+    x = pd.read_excel(a / "pegawai.xlsx", dtype=str, engine="calamine")
     assert list(x["nip"]) == list(_read(demo_raw, "pegawai")["nip"])
 
 
