@@ -278,6 +278,13 @@ SPECS: dict[str, TableSpec] = {
                 "status is selesai but waktu_selesai is blank",
                 lambda d: (d["status"] == "selesai").fillna(False) & d["waktu_selesai"].isna(),
             ),
+            # The other direction: a resolution time on an open complaint would be counted in
+            # the resolution times but not as resolved (services), so it is rejected too.
+            (
+                "status",
+                "waktu_selesai is given but status is not selesai",
+                lambda d: (d["status"] != "selesai").fillna(False) & d["waktu_selesai"].notna(),
+            ),
         ),
     ),
     "skm": TableSpec(

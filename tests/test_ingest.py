@@ -115,6 +115,7 @@ def _faulty_rows():
         ["LPR-6", "PKM-C", "lapor", "pengaduan", "05-03-2024 09:15", "", "", "selesai"],              # 6 date_order
         ["LPR-1", "PKM-C", "lapor", "pengaduan", "05-03-2024 09:15", "", "", "baru"],                 # 7 duplicate id
         ["LPR-8", "PKM-C", "lapor", "keluhan", "05-03-2024 09:15", "", "", "baru"],                   # 8 invalid_code
+        ["LPR-9", "PKM-C", "lapor", "pengaduan", "05-03-2024 09:15", "05-03-2024 10:00", "06-03-2024 10:00", "diproses"],  # 9 date_order (resolved but open)
     ]
     rows["skm"] += [
         ["SKM-4", "PKM-C", "14-05-2024", "5", "3", "3", "4", "3", "3", "4", "3", "2"],               # 4 out_of_range
@@ -141,7 +142,7 @@ EXPECTED = {
     ("riwayat_jabatan", 9): "date_order", ("riwayat_jabatan", 10): "invalid_code",
     ("riwayat_jabatan", 11): "invalid_date",
     ("pengaduan", 4): "wrong_type", ("pengaduan", 5): "date_order", ("pengaduan", 6): "date_order",
-    ("pengaduan", 7): "duplicate", ("pengaduan", 8): "invalid_code",
+    ("pengaduan", 7): "duplicate", ("pengaduan", 8): "invalid_code", ("pengaduan", 9): "date_order",
     ("skm", 4): "out_of_range", ("skm", 5): "wrong_type", ("skm", 6): "missing_value",
     ("survei_asn", 3): "out_of_range", ("survei_asn", 4): "duplicate",
     ("pelatihan", 3): "date_order", ("pelatihan", 4): "out_of_range", ("pelatihan", 5): "wrong_type",
@@ -166,7 +167,7 @@ def test_every_reason_with_its_row_and_counts(tmp_path):
     assert rejects.loc[(rejects.table == "pegawai") & (rejects.row == "6"), "detail"].item() == "same nip as row 1"
     assert rejects.loc[(rejects.table == "survei_asn") & (rejects.row == "4"), "detail"].item() == "identical to row 1"
     assert rejects.loc[(rejects.table == "skm") & (rejects.row == "5"), "value"].item() == "tiga"
-    assert summary.rejects_by_reason["duplicate"] == 4 and summary.rejects_by_reason["date_order"] == 4
+    assert summary.rejects_by_reason["duplicate"] == 4 and summary.rejects_by_reason["date_order"] == 5
     saved = json.loads((tmp_path / "out" / "ingest_summary.json").read_text())
     assert saved["rejects_by_reason"] == summary.rejects_by_reason
     assert sum(saved["rejects_by_reason"].values()) == sum(t["rejected"] for t in saved["tables"].values())
