@@ -158,6 +158,13 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "yes": {"id": "ya", "en": "yes"},
     "no": {"id": "tidak", "en": "no"},
+    # report sections (notebook names)
+    "section_00_ringkasan": {"id": "Ringkasan eksekutif", "en": "Executive summary"},
+    "section_01_kualitas_data": {"id": "Kualitas data", "en": "Data quality"},
+    "section_02_mutasi": {"id": "Mutasi", "en": "Rotation"},
+    "section_03_dampak_layanan": {"id": "Dampak layanan", "en": "Service impact"},
+    "section_04_ikm": {"id": "Kepuasan masyarakat (IKM)", "en": "Community satisfaction (IKM)"},
+    "section_05_umpan_balik_asn": {"id": "Umpan balik ASN", "en": "Staff feedback"},
 }
 
 #: Finding templates: key -> {"id": ..., "en": ...}, filled with :meth:`str.format`.
@@ -248,6 +255,13 @@ TEMPLATES: dict[str, dict[str, str]] = {
 def _check_lang(lang: str) -> None:
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+
+
+def section_title(notebook: str, lang: str = "id") -> str:
+    """Title of a report section by its notebook name (the name itself when it has none)."""
+    _check_lang(lang)
+    entry = LABELS.get(f"section_{notebook}")
+    return entry[lang] if entry else notebook
 
 
 def label(key: str, lang: str = "id") -> str:

@@ -537,13 +537,12 @@ def shown(v):
         return nar.t("tidak cukup data", "not enough data")
     return nar.num(v, 2 if isinstance(v, float) else 0) if isinstance(v, (int, float)) else str(v)
 
-section = {"01_kualitas_data": nar.t("Kualitas data", "Data quality"), "02_mutasi": nar.t("Mutasi", "Rotation"),
-           "03_dampak_layanan": nar.t("Dampak layanan", "Service impact"), "04_ikm": "IKM",
-           "05_umpan_balik_asn": nar.t("Umpan balik ASN", "Staff feedback")}
+from mutasi_analysis.text import section_title
+
 rows = []
 for nb, res in sorted(results.items()):
     for key, h in (res.get("headline") or {}).items():
-        rows.append({"bagian": section.get(nb, nb), "ukuran": h["label"] if isinstance(h, dict) else key,
+        rows.append({"bagian": section_title(nb, lang), "ukuran": h["label"] if isinstance(h, dict) else key,
                      "nilai": shown(h["value"] if isinstance(h, dict) else h)})
 headline = pd.DataFrame(rows, columns=["bagian", "ukuran", "nilai"], dtype=object)
 nar.table(headline)

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ..record import read_records
+from ..text import section_title
 from .lock import period_lock
 from .manifest import read_manifest, write_text_atomic
 
@@ -135,7 +136,7 @@ def _write_index(reports: Path, title: str) -> Path:
         git = m.get("git") or {}
         commit = (git.get("commit") or "")[:10] + (" (dirty)" if git.get("dirty") else "")
         links = " &middot; ".join(
-            f'<a href="{esc(folder.name)}/{esc(e["files"]["html"])}">{esc(name)}</a>'
+            f'<a href="{esc(folder.name)}/{esc(e["files"]["html"])}">{esc(section_title(name))}</a>'
             for name, e in m.get("notebooks", {}).items() if e.get("files", {}).get("html")
         )
         for e in (m.get("exports") or {}).values():
@@ -165,7 +166,7 @@ def _write_index(reports: Path, title: str) -> Path:
         parts.append("</tr>")
         for r in rows:
             cells = "".join(f'<td class="num">{_fmt(r["values"].get(p))}</td>' for p in periods)
-            parts.append(f"<tr><td>{esc(r['notebook'])}</td><td>{esc(r['label'])}</td>{cells}</tr>")
+            parts.append(f"<tr><td>{esc(section_title(r['notebook']))}</td><td>{esc(r['label'])}</td>{cells}</tr>")
         parts.append("</table>")
     parts.append("</body></html>")
     return write_text_atomic(reports / INDEX_NAME, "\n".join(parts) + "\n")

@@ -38,7 +38,7 @@ def test_index_shows_every_period_side_by_side(tmp_path):
     assert by_label == {"IKM kecamatan": {"2025-S2": 80.5, "2026-S1": 82.41},
                         "Mutasi antar unit": {"2025-S2": 12, "2026-S1": 9}}
     page = write_index(reports).read_text(encoding="utf-8")
-    row = re.search(r"<tr><td>04_ikm</td><td>IKM kecamatan</td>(.*?)</tr>", page).group(1)
+    row = re.search(r"<tr><td>Kepuasan masyarakat \(IKM\)</td><td>IKM kecamatan</td>(.*?)</tr>", page).group(1)
     assert re.findall(r'<td class="num">([^<]*)</td>', row) == ["80,50", "82,41"]
     assert 'href="2026-S1/04_ikm.html"' in page and 'href="2025-S2/manifest.json"' in page
     assert 'href="2026-S1/laporan-2026-S1.pdf">PDF</a>' in page and 'href="2026-S1/tabel-2026-S1.xlsx">XLSX</a>' in page
@@ -62,5 +62,5 @@ def test_index_flags_a_failed_later_attempt(tmp_path):
         "ended": "2026-07-03T04:05:06", "notebooks": {}})
     page = write_index(reports).read_text(encoding="utf-8")
     assert 'href="_failed/2026-S1/manifest.json"' in page and "gagal: 03_dampak_layanan" in page
-    row = re.search(r"<tr><td>04_ikm</td><td>IKM kecamatan</td>(.*?)</tr>", page).group(1)
+    row = re.search(r"<tr><td>Kepuasan masyarakat \(IKM\)</td><td>IKM kecamatan</td>(.*?)</tr>", page).group(1)
     assert re.findall(r'<td class="num">([^<]*)</td>', row) == ["82,41"]  # the kept report's numbers
