@@ -44,6 +44,14 @@ report: system-deps demo ingest
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# Speed and coverage studies (figures in benchmarks/README.md); the 100x ingestion and the
+# 2,000-replication coverage study take minutes: run them by hand as that README shows.
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_att_gt.py
+	$(BIN)/python benchmarks/bench_wildboot.py
+	$(BIN)/python benchmarks/bench_report.py --repeat 1
+	$(BIN)/python benchmarks/coverage_study.py --reps 20
+
 lab: $(STAMP)
 	$(BIN)/jupyter lab --notebook-dir=notebooks
 
