@@ -223,8 +223,12 @@ def test_report_sections_page_describes_exactly_the_report_notebooks(lang):
     notebooks = {p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
     assert notebooks, "no report notebooks found"
     text = (DOCS / lang / "report-sections.md").read_text(encoding="utf-8")
-    described = set(re.findall(r"^## ([0-9]{2}_[a-z_]+):", text, re.M))
-    assert described == notebooks
+    described = dict(re.findall(r"^## ([0-9]{2}_[a-z_]+): (.+?)\s*$", text, re.M))
+    assert set(described) == notebooks
+    from mutasi_analysis.text import section_title
+
+    # Each section is called what the report itself calls it.
+    assert described == {nb: section_title(nb, lang) for nb in notebooks}
 
 
 # --------------------------------------------------------------------------- structure
