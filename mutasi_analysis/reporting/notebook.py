@@ -91,6 +91,12 @@ class Narrator:
         """A number written the report language's way (``88,31`` / ``88.31``)."""
         return text.fmt_number(value, decimals, self.lang)
 
+    def p(self, pvalue) -> str:
+        """A p-value as reports write it: ``p < 0,001`` or ``p = 0,031``."""
+        if pvalue is None or pvalue != pvalue:
+            return "p = " + self.t("tidak tersedia", "n/a")
+        return ("p < " + self.num(0.001, 3)) if pvalue < 0.001 else "p = " + self.num(pvalue, 3)
+
     def pct(self, share, decimals: int = 1) -> str:
         """A share as a percentage (``33,3%``)."""
         return text.fmt_pct(share, decimals, self.lang)
