@@ -42,6 +42,7 @@ __all__ = [
     "rotation_counts",
     "flow_matrix",
     "knowledge_spread",
+    "rotation_candidates",
     "compliance_flags",
     "compliance_summary",
     "monthly_rotation",
@@ -80,6 +81,7 @@ LABELS = {
     "start": {"id": "Mulai", "en": "Start"},
     "end": {"id": "Selesai", "en": "End"},
     "tenure_years": {"id": "Masa jabatan (tahun)", "en": "Years in post"},
+    "tahun_menjabat": {"id": "Lama pada jabatan (tahun)", "en": "Years in post"},
     "definitif": {"id": "Definitif", "en": "Definitive"},
     "periode": {"id": "Periode", "en": "Period"},
     "masuk": {"id": "Mutasi masuk", "en": "Rotated in"},
@@ -718,6 +720,33 @@ def compliance_summary(flags: pd.DataFrame, period, kind: str = "semester") -> d
         "min_years_breaks": int((in_p["rule"] == "min_years").sum()),
         "freeze_breaks": int((in_p["rule"] == "freeze").sum()),
     }
+
+
+def rotation_candidates(flags: pd.DataFrame, period, kind: str = "semester") -> pd.DataFrame:
+    """Staff past the maximum years in post at a period's end, by pseudonym and unit.
+
+    The list BKPSDM needs to plan the next rotation; it never holds a name or NIP (the agency
+    matches pseudonyms with the same key it ingested with).
+
+    Parameters
+    ----------
+    flags : DataFrame
+        From :func:`compliance_flags` (with ``periods`` including ``period``).
+    period : Period or str
+    kind : str, default "semester"
+
+    Returns
+    -------
+    DataFrame
+        ``pid, kode_unit, tahun_menjabat`` (years in the current post at the period's end, 2
+        decimals), by unit and then longest tenure first.
+    """
+    p = _as_period(period, kind)
+    compliance_summary(flags, p, kind)  # raises when the period was not evaluated
+    mx = flags[(flags["rule"] == "max_years") & (flags["tanggal"] == pd.Timestamp(p.end))]
+    out = pd.DataFrame({"pid": mx["pid"].astype(str), "kode_unit": mx["kode_unit"].astype(str),
+                        "tahun_menjabat": mx["years"].astype(float).round(2)})
+    return out.sort_values(["kode_unit", "tahun_menjabat", "pid"], ascending=[True, False, True]).reset_index(drop=True)
 
 
 # --------------------------------------------------------------------------------------

@@ -183,7 +183,14 @@ nar.say(
     basis=cfg.rotation.legal_basis, a=compliance["min_years_in_period"], b=compliance["freeze_in_period"],
     c=compliance["min_years_to_date"], d=compliance["freeze_to_date"], e=compliance["max_years_candidates"],
     mn=cfg.rotation.min_years_in_post, mx=cfg.rotation.max_years_in_post,
-)'''),
+)
+# The candidate list goes beside the report by pseudonym and unit only (never names or NIPs).
+candidates_file = f"kandidat-rotasi-{p.id}.csv"
+rotation.rotation_candidates(flags, p, cfg.period.kind).to_csv(candidates_file, index=False)
+nar.say("Daftar kandidat rotasi per pseudonim dan unit: berkas `{f}` di folder laporan ini (tanpa nama "
+        "atau NIP; BKPSDM mencocokkan pseudonim dengan kunci pseudonimisasi yang sama).",
+        "The rotation candidates by pseudonym and unit are in `{f}` in this report's folder (no names "
+        "or NIPs; BKPSDM matches pseudonyms with the same pseudonymisation key).", f=candidates_file)'''),
     code('''
 from mutasi_analysis.reporting.tables import table_payload
 
@@ -207,6 +214,7 @@ saved = record("02_mutasi", {
     "total_out": total_out,
     "per_unit": shown.table.reset_index(),
     "compliance": compliance,
+    "candidates_file": candidates_file,
     "knowledge_spread": spread[["kode_unit", "share_pernah_unit_lain"]],
 })'''),
 ]

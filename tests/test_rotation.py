@@ -470,3 +470,15 @@ def test_day_first_text_dates_are_refused(cfg, hist):
         rot.classify_moves(raw, cfg)
     iso = hist.assign(tmt_jabatan=hist["tmt_jabatan"].dt.strftime("%Y-%m-%d"))
     assert rot.classify_moves(iso, cfg)["kelas"].tolist() == rot.classify_moves(hist, cfg)["kelas"].tolist()
+
+
+def test_rotation_candidates_by_pseudonym_and_unit(cfg, hist):
+    fl = rot.compliance_flags(hist, cfg, periods=["2026-S1"])
+    cand = rot.rotation_candidates(fl, "2026-S1")
+    assert list(cand.columns) == ["pid", "kode_unit", "tahun_menjabat"]
+    assert len(cand) == rot.compliance_summary(fl, "2026-S1")["rotation_candidates"] > 0
+    assert (cand["tahun_menjabat"] > cfg.rotation.max_years_in_post).all()
+    # by unit, then longest tenure first
+    assert cand.equals(cand.sort_values(["kode_unit", "tahun_menjabat"], ascending=[True, False]).reset_index(drop=True))
+    with pytest.raises(ValueError, match="not evaluated"):
+        rot.rotation_candidates(fl, "2025-S2")

@@ -250,3 +250,16 @@ def test_english_report(rendered):
     assert res["share_unready"] == rendered["results"]["05_umpan_balik_asn"]["share_unready"]
     page = (rendered["english_folder"] / "05_umpan_balik_asn.html").read_text(encoding="utf-8")
     assert "rotated staff returned feedback" in page and "mengisi umpan balik" not in page
+
+
+@pytest.mark.render
+def test_rotation_candidates_listed_by_pseudonym_only(rendered, demo_truth):
+    import pandas as pd
+
+    r = rendered["results"]["02_mutasi"]
+    path = rendered["folder"] / r["candidates_file"]
+    cand = pd.read_csv(path, dtype=str)
+    assert list(cand.columns) == ["pid", "kode_unit", "tahun_menjabat"]
+    cand_truth = {c["period"]: c["count"] for c in demo_truth["compliance"]["max_years_candidates"]}
+    assert len(cand) == cand_truth[PERIOD] == r["compliance"]["max_years_candidates"]
+    assert cand["pid"].str.fullmatch(r"[0-9a-f]{16}").all()  # pseudonyms, not 18-digit NIPs
