@@ -44,6 +44,7 @@ import pandera.pandas as pa
 
 from .config import DEFAULT_CONFIG, RegionConfig, load_config
 from .errors import DataError
+from .locking import period_lock
 from .processed import PROCESSED_COLUMNS, REJECTS_FILE, SUMMARY_FILE
 from .pseudonym import PseudonymKeyError, key_file_path, key_id, load_key, pseudonymise, KEY_ENV
 from .readers import RawTable, find_raw_file, read_raw
@@ -197,8 +198,13 @@ def ingest(raw: str | Path = "data/raw", out: str | Path = "data/processed",
         raise DataError(f"--out {out} is the raw folder; write processed tables to another folder")
     key = load_key()
     kid = key_id(key)
-    _check_same_key(out, kid)
+    # One ingestion into a folder at a time: a second one refuses instead of racing the swap.
+    with period_lock(out.parent / f".{out.name}-ingest.lock", f"ingestion into {out}", queue_hint=False):
+        return _ingest(raw, out, cfg, key, kid, today)
 
+
+def _ingest(raw: Path, out: Path, cfg, key: bytes, kid: str, today: dt.date) -> "IngestSummary":
+    _check_same_key(out, kid)
     raws = _read_all(raw)
     counts: dict[str, TableCount] = {}
     rejects: list[pd.DataFrame] = []

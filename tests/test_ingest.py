@@ -425,3 +425,20 @@ def test_summary_records_the_key_fingerprint_not_the_key(tmp_path):
     assert saved["pseudonym"]["key_id"] == key_id(KEY.encode())
     assert KEY not in text
     assert saved["tables"]["pegawai"]["sha256"] == hashlib.sha256((tmp_path / "raw" / "pegawai.csv").read_bytes()).hexdigest()
+
+
+def test_a_second_ingestion_into_the_same_folder_refuses(tmp_path, demo_raw, monkeypatch):
+    """While one run holds the folder's lock, another refuses with one clear message."""
+    from mutasi_analysis.locking import ReportLocked, period_lock
+
+    from .conftest import DEFAULT_REGION
+
+    monkeypatch.setenv("MUTASI_PSEUDONYM_KEY", "test-key-for-the-lock-test-0123456789abcdef")
+    out = tmp_path / "processed"
+    with period_lock(tmp_path / ".processed-ingest.lock", "held by the test"):
+        with pytest.raises(ReportLocked, match=f"ingestion into {out} is in use by another run") as e:
+            ingest(demo_raw, out, DEFAULT_REGION)
+        assert "--wait" not in e.value.message
+    assert not out.exists()
+    ingest(demo_raw, out, DEFAULT_REGION)  # free again once the holder is gone
+    assert (out / "pegawai.parquet").is_file()

@@ -21,7 +21,7 @@ def test_second_holder_is_refused_with_the_holder_named(tmp_path):
         with pytest.raises(ReportLocked) as e:
             with period_lock(lock, "report 2026-S1"):
                 pass
-    assert f"report 2026-S1 is being rendered by another run (pid {os.getpid()}" in e.value.message
+    assert f"report 2026-S1 is in use by another run (pid {os.getpid()}" in e.value.message
     assert "--wait" in e.value.message and e.value.exit_code == 2
     with period_lock(lock, "report 2026-S1"):  # released afterwards
         pass
@@ -70,7 +70,7 @@ def test_lock_of_a_killed_process_does_not_block(tmp_path):
 def test_run_report_refuses_while_the_period_is_locked(project):
     reports = project["reports"]
     with period_lock(reports / ".locks" / "2026-S1.lock", "report 2026-S1"):
-        with pytest.raises(ReportLocked, match="report 2026-S1 is being rendered by another run"):
+        with pytest.raises(ReportLocked, match="report 2026-S1 is in use by another run"):
             pipeline.run_report(
                 "2026-S1", region=project["region"], processed=project["processed"],
                 reports=reports, notebooks=project["notebooks"], today=dt.date(2026, 11, 28),
