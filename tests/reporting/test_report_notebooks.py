@@ -263,3 +263,21 @@ def test_rotation_candidates_listed_by_pseudonym_only(rendered, demo_truth):
     cand_truth = {c["period"]: c["count"] for c in demo_truth["compliance"]["max_years_candidates"]}
     assert len(cand) == cand_truth[PERIOD] == r["compliance"]["max_years_candidates"]
     assert cand["pid"].str.fullmatch(r"[0-9a-f]{16}").all()  # pseudonyms, not 18-digit NIPs
+
+
+@pytest.mark.render
+def test_feedback_breakdowns_hide_small_cells_and_totals_do_not_reveal_them(rendered, demo_raw):
+    import pandas as pd
+
+    r = rendered["results"]["05_umpan_balik_asn"]
+    fb = pd.read_csv(demo_raw / "survei_asn.csv", dtype=str)
+    for col, rows in r["by_group"].items():
+        assert sum(x["n_kesiapan"] for x in rows) == len(fb)  # every sheet up to the period's end
+        hidden = [x for x in rows if x["share_belum_siap"] is None]
+        # a group smaller than the minimum cell is never shown, and one hidden group never
+        # stands alone (the overall share would give it away)
+        assert all(x["share_belum_siap"] is None for x in rows if x["n_kesiapan"] < 5)
+        assert len(hidden) != 1
+    link = r["training_link"]
+    assert link["status"] == "ok" and link["n_trained"] + link["n_untrained"] + link["n_no_rotation"] <= len(fb)
+    assert link["mean_ci_low"] <= link["mean_diff"] <= link["mean_ci_high"]
