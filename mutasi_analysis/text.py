@@ -158,6 +158,11 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "yes": {"id": "ya", "en": "yes"},
     "no": {"id": "tidak", "en": "no"},
+    # unit types (config [[units]] type)
+    "kantor_camat": {"id": "Kantor camat", "en": "Sub-district office"},
+    "kantor_kelurahan": {"id": "Kantor kelurahan", "en": "Urban village office"},
+    "puskesmas": {"id": "Puskesmas", "en": "Community health centre"},
+    "pustu": {"id": "Puskesmas pembantu", "en": "Auxiliary health post"},
     # report sections (notebook names)
     "section_00_ringkasan": {"id": "Ringkasan eksekutif", "en": "Executive summary"},
     "section_01_kualitas_data": {"id": "Kualitas data", "en": "Data quality"},

@@ -523,7 +523,8 @@ for col, title in (("jenis_unit", nar.t("Jenis unit", "Unit type")), ("golongan"
     share = kept["belum_siap"] / (kept["belum_siap"] + kept["siap"])
     by_group[col] = pd.DataFrame({"kelompok": r.index.astype(str), "n_kesiapan": r["n_kesiapan"].astype(int).to_numpy(),
                                   "share_belum_siap": share.to_numpy()})
-    nar.table(pd.DataFrame({title: by_group[col]["kelompok"], nar.t("Lembar", "Sheets"): by_group[col]["n_kesiapan"],
+    names = by_group[col]["kelompok"].map(nar.label) if col == "jenis_unit" else by_group[col]["kelompok"]
+    nar.table(pd.DataFrame({title: names, nar.t("Lembar", "Sheets"): by_group[col]["n_kesiapan"],
                             nar.t("Proporsi belum siap", "Share not ready"):
                             [("*" if pd.isna(v) else nar.pct(v)) for v in by_group[col]["share_belum_siap"]]}))
 
