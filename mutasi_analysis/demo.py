@@ -595,8 +595,9 @@ def _classify(records: pd.DataFrame, cfg: RegionConfig) -> pd.DataFrame:
     eq0, eq1 = cfg.rotation.equalisation_start, cfg.rotation.equalisation_end
     for nip, g in r.groupby("nip", sort=False):
         prev_d = None
-        for i, (idx, row) in enumerate(g.iterrows()):
-            if i == 0:
+        first_d = next((idx for idx, row in g.iterrows() if row["jenis_penugasan"] == "D"), g.index[0])
+        for idx, row in g.iterrows():
+            if idx == first_d:
                 c = "pengangkatan_pertama"
             elif row["jenis_penugasan"] in ("PLT", "PLH", "PJ"):
                 c = "penugasan_sementara"

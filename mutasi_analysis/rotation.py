@@ -282,7 +282,10 @@ def classify_moves(riwayat: pd.DataFrame, config: RegionConfig) -> pd.DataFrame:
 
     df["prev_unit"] = prev_def("kode_unit")
     df["prev_jenis_jabatan"] = prev_def("jenis_jabatan").astype("Int64")
-    first = df.groupby(g).cumcount().eq(0)
+    # The first appointment is the person's first definitive record (an acting record before
+    # it is classified as acting); a person with no definitive record has their first record.
+    has_d = is_d.groupby(g).transform("any")
+    first = (is_d & is_d.astype(int).groupby(g).cumsum().eq(1)) | (~has_d & df.groupby(g).cumcount().eq(0))
     eq_lo = pd.Timestamp(config.rotation.equalisation_start)
     eq_hi = pd.Timestamp(config.rotation.equalisation_end)
     same_unit = df["kode_unit"].eq(df["prev_unit"]).fillna(False).astype(bool)

@@ -67,10 +67,9 @@ HISTORY = [
     ("g", "KEL-NUNHILA", "Kepala Seksi", 1, "2014-07-01", "D", None),  # 18 first
     ("g", "KEL-NUNHILA", "Analis", 2, "2021-01-01", "D", None),  # 19 penyetaraan (window start)
     ("g", "KEL-NUNHILA", "Analis", 2, "2021-12-31", "D", None),  # 20 prev is jj 2 -> jabatan
-    # h: first record is acting: no previous definitive record, so the next D record cannot be
-    # a unit move (definitions: unit differs from the previous definitive record's unit)
-    ("h", "KEL-ALAK", "Plt. Lurah Alak", 1, "2020-01-01", "PLT", None),  # 21 first
-    ("h", "KEL-NAIONI", "Pengadministrasi Umum", 4, "2020-06-01", "D", None),  # 22 jabatan
+    # h: first record is acting: the first appointment is the first definitive record
+    ("h", "KEL-ALAK", "Plt. Lurah Alak", 1, "2020-01-01", "PLT", None),  # 21 acting
+    ("h", "KEL-NAIONI", "Pengadministrasi Umum", 4, "2020-06-01", "D", None),  # 22 first
 ]
 
 EXPECTED_CLASS = [
@@ -81,7 +80,7 @@ EXPECTED_CLASS = [
     "pengangkatan_pertama", "mutasi_unor", "mutasi_unor",
     "pengangkatan_pertama", "mutasi_unor",
     "pengangkatan_pertama", "penyetaraan", "mutasi_jabatan",
-    "pengangkatan_pertama", "mutasi_jabatan",
+    "penugasan_sementara", "pengangkatan_pertama",
 ]
 
 
