@@ -30,7 +30,7 @@ _TS = "datetime64[us]"
 PROCESSED_COLUMNS: dict[str, dict[str, str]] = {
     "unit": {"kode_unit": "str", "nama_unit": "str", "jenis_unit": "str", "kelurahan": "str"},
     "pegawai": {"pid": "str", "golongan": "str", "kode_golongan": "Int64", "jenis_jabatan": "Int64",
-                "status": "str"},
+                "status": "str", "tanggal_keluar": _TS},
     "riwayat_jabatan": {"pid": "str", "kode_unit": "str", "nama_jabatan": "str", "jenis_jabatan": "Int64",
                         "eselon": "Int64", "tmt_jabatan": _TS, "nomor_sk": "str", "tanggal_sk": _TS,
                         "jenis_mutasi": "str", "jenis_penugasan": "str", "nomor_persetujuan": "str"},

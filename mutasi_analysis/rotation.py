@@ -560,6 +560,7 @@ def compliance_flags(
     periods=None,
     as_of=None,
     kind: str | None = None,
+    pegawai: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Compliance flags against the region's rotation rules, each citing its rule.
 
@@ -583,6 +584,9 @@ def compliance_flags(
         A single date at which ``max_years`` is evaluated (in addition to ``periods``).
     kind : str, optional
         Period kind of ``periods`` and of the ``periode`` column; default the config's.
+    pegawai : DataFrame, optional
+        Processed ``pegawai``; staff whose ``tanggal_keluar`` (left the service or the region)
+        is on or before an evaluation date are not rotation candidates on that date.
 
     Returns
     -------
@@ -644,6 +648,10 @@ def compliance_flags(
     if fz_rows:
         parts.append(pd.DataFrame(fz_rows))
 
+    left = None  # pid -> date the person left (tanggal_keluar), when pegawai says so
+    if pegawai is not None and "tanggal_keluar" in pegawai.columns:
+        out_dates = _as_datetime(pegawai["tanggal_keluar"], "pegawai", "tanggal_keluar")
+        left = {pid: day for pid, day in zip(pegawai["pid"].astype(str), out_dates) if pd.notna(day)} or None
     dates: list[tuple[pd.Timestamp, str | None]] = []
     if periods is not None:
         dates += [(pd.Timestamp(p.end), p.id) for p in _periods(periods, kind, cls["tmt_jabatan"])]
@@ -651,6 +659,8 @@ def compliance_flags(
         dates.append((pd.Timestamp(as_of), None))
     for day, pid_ in dates:
         cur = _current_posts(cls, day)
+        if left is not None:
+            cur = cur[[not (pid in left and left[pid] <= day) for pid in cur["pid"]]]
         yrs = (day - cur["post_start"]).dt.days / _YEAR
         over = cur[yrs > rules.max_years_in_post]
         if len(over):

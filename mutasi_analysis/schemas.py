@@ -214,6 +214,8 @@ SPECS: dict[str, TableSpec] = {
             ColumnSpec("golongan", "golongan"),
             ColumnSpec("jenis_jabatan", "intcode", codes=(1, 2, 3, 4), dtype="Int64"),
             ColumnSpec("status", "code", codes=("PNS", "PPPK")),
+            # Left the service or the region (retired, moved away): no longer a rotation candidate.
+            _date("tanggal_keluar", required=False, optional_column=True),
         ),
         key=("nip",),
         sort=("pid",),

@@ -161,7 +161,7 @@ nar.say(
 )
 nar.table(spread, decimals={"share_pernah_unit_lain": 2})'''),
     code('''
-flags = rotation.compliance_flags(data.riwayat_jabatan, cfg, periods=[p])
+flags = rotation.compliance_flags(data.riwayat_jabatan, cfg, periods=[p], pegawai=data.pegawai)
 in_period = flags[(flags["rule"] != "max_years") & (flags["periode"] == p.id)]
 to_date = flags[(flags["rule"] != "max_years") & (flags["tanggal"] <= str(p.end))]
 candidates = flags[(flags["rule"] == "max_years") & (flags["periode"] == p.id)]

@@ -481,3 +481,17 @@ def test_rotation_candidates_by_pseudonym_and_unit(cfg, hist):
     assert cand.equals(cand.sort_values(["kode_unit", "tahun_menjabat"], ascending=[True, False]).reset_index(drop=True))
     with pytest.raises(ValueError, match="not evaluated"):
         rot.rotation_candidates(fl, "2025-S2")
+
+
+def test_staff_who_left_are_not_rotation_candidates(cfg, hist):
+    fl = rot.compliance_flags(hist, cfg, periods=["2026-S1"])
+    cand = rot.rotation_candidates(fl, "2026-S1")
+    gone, stays = cand["pid"].iloc[0], cand["pid"].iloc[-1]
+    pegawai = pd.DataFrame({"pid": [gone, stays],
+                            "tanggal_keluar": pd.to_datetime(["2026-03-01", "2026-12-31"])})  # left / leaves later
+    after = rot.rotation_candidates(rot.compliance_flags(hist, cfg, periods=["2026-S1"], pegawai=pegawai), "2026-S1")
+    assert set(after["pid"]) == set(cand["pid"]) - {gone}
+    # before the exit date nothing changes
+    with_exit = rot.rotation_candidates(rot.compliance_flags(hist, cfg, periods=["2025-S2"], pegawai=pegawai), "2025-S2")
+    without = rot.rotation_candidates(rot.compliance_flags(hist, cfg, periods=["2025-S2"]), "2025-S2")
+    assert with_exit.equals(without)
