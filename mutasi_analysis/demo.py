@@ -335,12 +335,12 @@ class _Generator:
             if ok:
                 break
         else:  # pragma: no cover - only for exotic configs
-            raise MutasiError("demo: could not form rotation waves for this region's units")
+            raise MutasiError("could not form rotation waves for this region's units")
         self.waves = waves
         cohorts = {}
         for w, ((when, share), members) in enumerate(zip(WAVES, waves)):
             if self._in_freeze(when):
-                raise MutasiError(f"demo: wave month {when} falls in a freeze window of the region config")
+                raise MutasiError(f"wave month {when} falls in a freeze window of the region config")
             movers, slots = [], []
             for c in members:
                 staff = [p for p in self.people if self._unit_at(p, when) == c and not p.head]
@@ -815,12 +815,12 @@ def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
 def _check_out(out: Path) -> None:
     """Refuse to write into a folder that holds anything but a previous demo set."""
     if out.exists() and not out.is_dir():
-        raise MutasiError(f"demo-data: {out} exists and is not a folder")
+        raise MutasiError(f"{out} exists and is not a folder")
     if out.is_dir():
         others = [p.name for p in out.iterdir() if p.name not in ("README.md", ".gitkeep")]
         if others and not (out / MARKER).exists():
             raise MutasiError(
-                f"demo-data: {out} already holds files ({', '.join(sorted(others)[:5])}) that are not demo "
+                f"{out} already holds files ({', '.join(sorted(others)[:5])}) that are not demo "
                 f"data; refusing to overwrite what may be real exports. Choose another --out folder."
             )
 
@@ -851,14 +851,14 @@ def write_demo_data(out: Path | str = "data/raw", seed: int = 1, region: Path | 
     DemoResult
     """
     if fmt not in ("csv", "xlsx"):
-        raise MutasiError(f"demo-data: --format must be csv or xlsx, not {fmt!r}")
+        raise MutasiError(f"--format must be csv or xlsx, not {fmt!r}")
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-        raise MutasiError(f"demo-data: --seed must be an integer, not {seed!r}")
+        raise MutasiError(f"--seed must be an integer, not {seed!r}")
     if not scale > 0:
-        raise MutasiError(f"demo-data: --scale must be positive, not {scale!r}")
+        raise MutasiError(f"--scale must be positive, not {scale!r}")
     cfg = region if isinstance(region, RegionConfig) else load_config(region)
     if len(cfg.units) < 3:
-        raise MutasiError("demo-data: the region config needs at least 3 units for a staggered design")
+        raise MutasiError("the region config needs at least 3 units for a staggered design")
     out = Path(out)
     _check_out(out)
     gen = _Generator(cfg, int(seed), float(scale))
