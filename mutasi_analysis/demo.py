@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .config import RegionConfig, load_config
+from .contract import LIKERT_ITEMS, SKM_ELEMENTS
 from .errors import MutasiError
 from .periods import period_of, periods_between
 from .workdays import add_working_days, calendar
@@ -43,14 +44,6 @@ EXPORT_DATE = dt.date(2026, 7, 20)
 TABLES = ("unit", "pegawai", "riwayat_jabatan", "pengaduan", "skm", "survei_asn", "pelatihan")
 MARKER = ".mutasi-demo"
 
-SKM_ELEMENTS = (
-    "persyaratan", "prosedur", "waktu_penyelesaian", "biaya_tarif", "produk_layanan",
-    "kompetensi_pelaksana", "perilaku_pelaksana", "penanganan_pengaduan", "sarana_prasarana",
-)
-ASN_ITEMS = (
-    "kesiapan_tugas", "kejelasan_informasi", "dukungan_atasan", "adaptasi_budaya_kerja",
-    "kebutuhan_pelatihan", "kepuasan_mutasi", "niat_bertahan",
-)
 COLUMNS = {
     "unit": ["kode_unit", "nama_unit", "jenis_unit", "kelurahan"],
     "pegawai": ["nip", "nama", "golongan", "jenis_jabatan", "status"],
@@ -59,7 +52,7 @@ COLUMNS = {
     "pengaduan": ["id_laporan", "kode_unit", "kanal", "kategori", "waktu_diterima",
                   "waktu_respon_pertama", "waktu_selesai", "status"],
     "skm": ["id_responden", "kode_unit", "tanggal", *SKM_ELEMENTS],
-    "survei_asn": ["nip", "tanggal", "kode_unit", *ASN_ITEMS, "komentar"],
+    "survei_asn": ["nip", "tanggal", "kode_unit", *LIKERT_ITEMS, "komentar"],
     "pelatihan": ["nip", "nama_pelatihan", "tanggal_mulai", "tanggal_selesai", "jam_pelajaran"],
 }
 # Tables written as CSV from Excel in an Indonesian locale (";" separator, decimal comma, BOM).
@@ -560,7 +553,7 @@ class _Generator:
                         "kesiapan_tugas": int(rng.choice(5, p=probs)) + 1,
                         "kebutuhan_pelatihan": int(rng.choice(5, p=need)) + 1,
                     }
-                    for it in ASN_ITEMS:
+                    for it in LIKERT_ITEMS:
                         if it not in items:
                             items[it] = int(rng.choice(5, p=[0.05, 0.15, 0.3, 0.35, 0.15])) + 1
                             if rng.random() < 0.03:
@@ -577,7 +570,7 @@ class _Generator:
         train = pd.DataFrame(train_rows, columns=COLUMNS["pelatihan"])
         train = train.sort_values(["tanggal_mulai", "nip", "nama_pelatihan"], kind="stable").reset_index(drop=True)
         fb = pd.DataFrame(sheets, columns=COLUMNS["survei_asn"])
-        fb[list(ASN_ITEMS)] = fb[list(ASN_ITEMS)].astype("Int64")
+        fb[list(LIKERT_ITEMS)] = fb[list(LIKERT_ITEMS)].astype("Int64")
         fb = fb.sort_values(["tanggal", "nip"], kind="stable").reset_index(drop=True)
         truth = []
         sem = fb["tanggal"].map(lambda d: period_of(d, "semester").id)

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ConfigError, DataError
+from .contract import SKM_ELEMENTS
 from .periods import _MONTHS_PER
 from .text import label
 
@@ -43,17 +44,7 @@ __all__ = [
 ]
 
 #: The nine elements in the regulation's order (U1..U9), as named in the raw contract.
-ELEMENTS: tuple[str, ...] = (
-    "persyaratan",
-    "prosedur",
-    "waktu_penyelesaian",
-    "biaya_tarif",
-    "produk_layanan",
-    "kompetensi_pelaksana",
-    "perilaku_pelaksana",
-    "penanganan_pengaduan",
-    "sarana_prasarana",
-)
+ELEMENTS: tuple[str, ...] = SKM_ELEMENTS
 ELEMENT_CODES: dict[str, str] = {e: f"U{i}" for i, e in enumerate(ELEMENTS, start=1)}
 
 #: Element weights: exact 1/9 (the regulation) and the rounded values of local spreadsheets.

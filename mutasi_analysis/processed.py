@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .contract import LIKERT_ITEMS, SKM_ELEMENTS
 from .errors import DataError
 
 __all__ = ["PROCESSED_COLUMNS", "PROCESSED_TABLES", "SUMMARY_FILE", "REJECTS_FILE", "Processed", "load_processed", "as_datetime"]
@@ -20,10 +21,6 @@ __all__ = ["PROCESSED_COLUMNS", "PROCESSED_TABLES", "SUMMARY_FILE", "REJECTS_FIL
 SUMMARY_FILE = "ingest_summary.json"
 REJECTS_FILE = "rejects.csv"
 
-_SKM = ("persyaratan", "prosedur", "waktu_penyelesaian", "biaya_tarif", "produk_layanan",
-        "kompetensi_pelaksana", "perilaku_pelaksana", "penanganan_pengaduan", "sarana_prasarana")
-_LIKERT = ("kesiapan_tugas", "kejelasan_informasi", "dukungan_atasan", "adaptasi_budaya_kerja",
-           "kebutuhan_pelatihan", "kepuasan_mutasi", "niat_bertahan")
 _TS = "datetime64[us]"
 
 #: Column -> dtype of each processed table, in file order (data/processed/README.md).
@@ -36,8 +33,8 @@ PROCESSED_COLUMNS: dict[str, dict[str, str]] = {
                         "jenis_mutasi": "str", "jenis_penugasan": "str", "nomor_persetujuan": "str"},
     "pengaduan": {"id_laporan": "str", "kode_unit": "str", "kanal": "str", "kategori": "str",
                   "waktu_diterima": _TS, "waktu_respon_pertama": _TS, "waktu_selesai": _TS, "status": "str"},
-    "skm": {"id_responden": "str", "kode_unit": "str", "tanggal": _TS, **{e: "Int8" for e in _SKM}},
-    "survei_asn": {"pid": "str", "kode_unit": "str", "tanggal": _TS, **{e: "Int8" for e in _LIKERT},
+    "skm": {"id_responden": "str", "kode_unit": "str", "tanggal": _TS, **{e: "Int8" for e in SKM_ELEMENTS}},
+    "survei_asn": {"pid": "str", "kode_unit": "str", "tanggal": _TS, **{e: "Int8" for e in LIKERT_ITEMS},
                    "komentar": "str"},
     "pelatihan": {"pid": "str", "nama_pelatihan": "str", "tanggal_mulai": _TS, "tanggal_selesai": _TS,
                   "jam_pelajaran": "float64"},

@@ -31,6 +31,7 @@ import pandera.pandas as pa
 import pyarrow as pa_
 import pyarrow.compute as pc
 
+from .contract import LIKERT_ITEMS, SKM_ELEMENTS
 from .config import UNIT_TYPES
 from .nip import check_nips
 from .readers import RawTable, parse_datetime, parse_number
@@ -68,26 +69,6 @@ REASONS = (
     "duplicate",
 )
 
-SKM_ELEMENTS = (
-    "persyaratan",
-    "prosedur",
-    "waktu_penyelesaian",
-    "biaya_tarif",
-    "produk_layanan",
-    "kompetensi_pelaksana",
-    "perilaku_pelaksana",
-    "penanganan_pengaduan",
-    "sarana_prasarana",
-)
-LIKERT_ITEMS = (
-    "kesiapan_tugas",
-    "kejelasan_informasi",
-    "dukungan_atasan",
-    "adaptasi_budaya_kerja",
-    "kebutuhan_pelatihan",
-    "kepuasan_mutasi",
-    "niat_bertahan",
-)
 
 _ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 #: SIASN golongan code -> "III/a" form (11..14, 21..24, 31..34, 41..45).

@@ -33,6 +33,7 @@ from scipy import stats
 from statsmodels.stats.proportion import confint_proportions_2indep
 
 from .errors import ConfigError, DataError
+from .contract import LIKERT_ITEMS
 from .ikm import add_period
 from .periods import parse_period
 from .text import label
@@ -57,15 +58,7 @@ __all__ = [
     "diff_proportions",
 ]
 
-ITEMS: tuple[str, ...] = (
-    "kesiapan_tugas",
-    "kejelasan_informasi",
-    "dukungan_atasan",
-    "adaptasi_budaya_kerja",
-    "kebutuhan_pelatihan",
-    "kepuasan_mutasi",
-    "niat_bertahan",
-)
+ITEMS: tuple[str, ...] = LIKERT_ITEMS
 SCALE_ITEMS: tuple[str, ...] = tuple(i for i in ITEMS if i != "kebutuhan_pelatihan")
 UNREADY_MAX = 2
 TRAINING_NEED_MIN = 4
