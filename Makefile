@@ -52,8 +52,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_report.py --repeat 1
 	$(BIN)/python benchmarks/coverage_study.py --reps 20
 
+# JupyterLab on notebooks/ with the mutasi-analysis kernel (root, e.g. in a container, needs --allow-root).
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 clean-venv:
 	rm -rf $(VENV)
