@@ -312,6 +312,9 @@ if res.ok:
         g=res.n_units, p1=nar.p(wcb_p), p2=nar.p(ri["pvalue"]), p3=nar.p(res.aggregates["simple"].pvalue),
         agree=nar.t("sejalan", "agree with") if res.agrees else nar.t("tidak sejalan", "do not agree with"),
     )
+if res.notes:
+    # The estimators' notes are technical and in English; they are shown as they are.
+    nar.say("**Catatan teknis** (dari penaksir, dalam bahasa Inggris):", "**Technical notes** (from the estimators):")
 for note in res.notes:
     nar.say("> " + note, "> " + note)'''),
     code('''
