@@ -50,6 +50,7 @@ __all__ = [
     "scale_scores",
     "item_distribution",
     "readiness",
+    "readiness_by_group",
     "add_unit_type",
     "add_golongan",
     "add_time_since_rotation",
@@ -355,6 +356,40 @@ def readiness(
 
 
 # --- grouping helpers -------------------------------------------------------------------------
+
+
+def readiness_by_group(responses: pd.DataFrame, column: str, min_cell: int, lang: str = "id") -> pd.DataFrame:
+    """Share not ready per group, with small groups suppressed, as a report shows it.
+
+    The counts behind each group (not ready, ready) go through
+    :func:`mutasi_analysis.suppression.suppress`: a group's share is hidden when one of its
+    cells holds fewer than ``min_cell`` people, and further groups are hidden where the
+    column totals would otherwise give the hidden ones away.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Answer sheets with ``kesiapan_tugas`` and ``column``.
+    column : str
+        Grouping column, e.g. ``jenis_unit`` (:func:`add_unit_type`), ``golongan``
+        (:func:`add_golongan`) or ``kelompok_sejak_mutasi`` (:func:`add_time_since_rotation`).
+    min_cell : int
+        Fewest people in a shown cell (``thresholds.min_cell_size``).
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    DataFrame
+        ``kelompok, n_kesiapan, share_belum_siap`` (NaN where hidden), one row per group.
+    """
+    from .suppression import suppress
+
+    r = readiness(responses, by=(column,), lang=lang).set_index(column)
+    counts = pd.DataFrame({"belum_siap": r["n_belum_siap"], "siap": r["n_kesiapan"] - r["n_belum_siap"]}).astype("int64")
+    kept = suppress(counts, min_cell=min_cell).table
+    share = kept["belum_siap"] / (kept["belum_siap"] + kept["siap"])
+    return pd.DataFrame({"kelompok": r.index.astype(str), "n_kesiapan": r["n_kesiapan"].astype(int).to_numpy(),
+                         "share_belum_siap": share.to_numpy(dtype=float)})
 
 
 def add_unit_type(responses: pd.DataFrame, units) -> pd.DataFrame:

@@ -503,7 +503,7 @@ if len(trend) > 1:
            title=nar.t("Kesiapan dari periode ke periode (periode dengan sedikit lembar tidak ditampilkan)",
                        "Readiness over periods (periods with few sheets not shown)"));'''),
     code('''
-from mutasi_analysis import rotation, suppression
+from mutasi_analysis import rotation
 
 # Breakdowns and the training link use every sheet up to the period's end: one period holds
 # too few sheets to split. Cells from fewer than min_cell_size people are hidden (*), and so are
@@ -520,12 +520,7 @@ nar.say("Semua lembar sampai akhir {period} ({n} lembar). Sel dari kurang dari {
 by_group = {}
 for col, title in (("jenis_unit", nar.t("Jenis unit", "Unit type")), ("golongan", nar.t("Golongan", "Grade")),
                    ("kelompok_sejak_mutasi", nar.t("Lama sejak mutasi", "Time since rotation"))):
-    r = survey.readiness(grouped, by=(col,), lang=lang).set_index(col)
-    counts = pd.DataFrame({"belum_siap": r["n_belum_siap"], "siap": r["n_kesiapan"] - r["n_belum_siap"]}).astype("int64")
-    kept = suppression.suppress(counts, min_cell=k).table
-    share = kept["belum_siap"] / (kept["belum_siap"] + kept["siap"])
-    by_group[col] = pd.DataFrame({"kelompok": r.index.astype(str), "n_kesiapan": r["n_kesiapan"].astype(int).to_numpy(),
-                                  "share_belum_siap": share.to_numpy()})
+    by_group[col] = survey.readiness_by_group(grouped, col, min_cell=k, lang=lang)
     names = by_group[col]["kelompok"].map(nar.label) if col == "jenis_unit" else by_group[col]["kelompok"]
     nar.table(pd.DataFrame({title: names, nar.t("Lembar", "Sheets"): by_group[col]["n_kesiapan"],
                             nar.t("Proporsi belum siap", "Share not ready"):

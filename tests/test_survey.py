@@ -334,3 +334,17 @@ def test_every_table_column_has_an_indonesian_label():
     ):
         shown = relabel(table)
         assert not set(shown.columns) & set(table.columns) - {"item"}
+
+
+def test_readiness_by_group_hides_small_groups_and_their_complement():
+    # group a: 10 sheets (4 not ready), b: 3 sheets, c: 8 sheets (3 not ready)
+    k = [1] * 4 + [4] * 6 + [2, 5, 5] + [2] * 3 + [4] * 5
+    frame = pd.DataFrame({"kesiapan_tugas": k, "kebutuhan_pelatihan": 3, "grup": ["a"] * 10 + ["b"] * 3 + ["c"] * 8})
+    out = survey.readiness_by_group(frame, "grup", min_cell=3).set_index("kelompok")
+    assert out["n_kesiapan"].to_dict() == {"a": 10, "b": 3, "c": 8}
+    assert out["share_belum_siap"].isna().to_dict()["b"]  # b's cells hold 1 and 2 people
+    hidden = out["share_belum_siap"].isna().sum()
+    assert hidden >= 2  # with b alone hidden, the column totals would give b away
+    for g, n_unready in (("a", 4), ("c", 3)):
+        v = out.loc[g, "share_belum_siap"]
+        assert np.isnan(v) or v == pytest.approx(n_unready / out.loc[g, "n_kesiapan"])
