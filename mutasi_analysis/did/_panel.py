@@ -50,6 +50,19 @@ class PanelDataError(MutasiError, ValueError):
     """
 
 
+def _per_unit(values: np.ndarray, unit_codes: np.ndarray, n_units: int, units, what: str, rule: str) -> np.ndarray:
+    """One value per unit from a row-level column that must be constant within each unit."""
+    out = np.empty(n_units, dtype=values.dtype)
+    out[unit_codes] = values
+    varying = out[unit_codes] != values
+    if varying.any():
+        bad = np.unique(unit_codes[varying])
+        raise PanelDataError(
+            f"{what} varies within {len(bad)} unit(s) (units {_examples(np.asarray(units)[bad])}); {rule}"
+        )
+    return out
+
+
 def _examples(values, k: int = 5) -> str:
     vals = list(values)
     shown = ", ".join(repr(v.item() if hasattr(v, "item") else v) for v in vals[:k])
@@ -363,16 +376,11 @@ def prepare_panel(
                 f"cohort {cohort!r} has negative values (e.g. {_examples(pd.unique(g[g < 0]))}); "
                 "use the first treated period, or 0 for never treated"
             )
-        unit_cohort = np.empty(n_units)
-        unit_cohort[unit_codes] = g
-        varying_rows = unit_cohort[unit_codes] != g
-        if varying_rows.any():
-            bad = np.unique(unit_codes[varying_rows])
-            raise PanelDataError(
-                f"cohort {cohort!r} varies within {len(bad)} unit(s) (units "
-                f"{_examples(np.asarray(units)[bad])}); a unit's cohort is its first treated "
-                "period and must be the same on all its rows (a unit cannot switch back to untreated)"
-            )
+        unit_cohort = _per_unit(
+            g, unit_codes, n_units, units, f"cohort {cohort!r}",
+            "a unit's cohort is its first treated period and must be the same on all its rows "
+            "(a unit cannot switch back to untreated)",
+        )
         cohorts = np.unique(unit_cohort[unit_cohort > 0])
         if require_cohort_in_periods and len(cohorts):
             outside = cohorts[~np.isin(cohorts, periods)]
@@ -389,16 +397,10 @@ def prepare_panel(
     cluster_labels = None
     if cluster is not None:
         ccodes, cluster_labels = pd.factorize(df[cluster], sort=True)
-        unit_cluster = np.empty(n_units, dtype=np.int64)
-        unit_cluster[unit_codes] = ccodes
-        varying_rows = unit_cluster[unit_codes] != ccodes
-        if varying_rows.any():
-            bad = np.unique(unit_codes[varying_rows])
-            raise PanelDataError(
-                f"cluster {cluster!r} varies within {len(bad)} unit(s) (units "
-                f"{_examples(np.asarray(units)[bad])}); clusters must be at or above the unit "
-                "level (each unit in exactly one cluster)"
-            )
+        unit_cluster = _per_unit(
+            ccodes.astype(np.int64), unit_codes, n_units, units, f"cluster {cluster!r}",
+            "clusters must be at or above the unit level (each unit in exactly one cluster)",
+        )
         n_clusters = len(cluster_labels)
         if n_clusters < 2:
             raise PanelDataError(
