@@ -1,10 +1,12 @@
 # Two commands for a fresh clone: `make report` and `make test`.
-# Only Python 3.11+ and make are needed; everything else is installed into .venv.
+# Only Python 3.11+ and make are needed; everything else is installed into .venv, at exactly the
+# versions of requirements-lock.txt (tools/install-env.sh: uv when it can be had, pip otherwise).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LOCK := requirements-lock.txt
 PERIOD ?= latest
 RAW ?= data/raw
 PROCESSED ?= data/processed
@@ -14,17 +16,23 @@ REGION ?= config/alak.toml
 DEMO_SEED ?= 8
 PYTEST_ARGS ?=
 
-.PHONY: venv system-deps report demo ingest test lab bench clean-venv
+.PHONY: venv lock doctor system-deps report demo ingest test lab bench golden clean-venv
 
-# The venv is rebuilt only when the files that define it change.
-$(STAMP): pyproject.toml environment.yml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
-	$(BIN)/python -m ipykernel install --sys-prefix --name mutasi-analysis --display-name "Python (mutasi-analysis)" >/dev/null
+# The venv is synced to the lock only when the lock (or the project's metadata) changes.
+$(STAMP): $(LOCK) pyproject.toml
+	@PYTHON=$(PYTHON) bash tools/install-env.sh $(VENV) $(LOCK)
 	@touch $(STAMP)
 
 venv: $(STAMP)
+
+# Resolve pyproject.toml's ranges again into the lock (and environment.yml from it). Deliberate:
+# review the diff, run `make test` (golden results), commit them together.
+lock: $(STAMP)
+	$(BIN)/python tools/lock.py $(if $(UPGRADE),--upgrade,)
+
+# Does the running environment match the lock (packages, kernel, PDF libraries)?
+doctor: $(STAMP)
+	$(BIN)/mutasi doctor
 
 # Chromium, poppler and Pango for the PDF and browser tests (apt-get, when root and missing).
 system-deps:
@@ -51,6 +59,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_wildboot.py
 	$(BIN)/python benchmarks/bench_report.py --repeat 1
 	$(BIN)/python benchmarks/coverage_study.py --reps 20
+
+# Rewrite tests/golden/ from a fresh render of the demo period, after an intended change to a
+# published number; commit the golden files with the reason in the message.
+golden: $(STAMP) system-deps
+	MUTASI_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/reporting/test_report_notebooks.py -k golden -rs
 
 # JupyterLab on notebooks/ with the mutasi-analysis kernel (root, e.g. in a container, needs --allow-root).
 lab: $(STAMP)

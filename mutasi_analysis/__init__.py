@@ -11,6 +11,7 @@ Submodules (imported on first use, so that ``mutasi --help`` stays fast):
   :mod:`~mutasi_analysis.impact`, :mod:`~mutasi_analysis.ikm`, :mod:`~mutasi_analysis.survey`,
   :mod:`~mutasi_analysis.suppression`, :mod:`~mutasi_analysis.findings`: the domain analyses
 - :mod:`~mutasi_analysis.reporting`, :mod:`~mutasi_analysis.record`: reports
+- :mod:`~mutasi_analysis.environment`: the locked environment and `mutasi doctor`
 """
 
 from importlib import import_module
@@ -28,6 +29,7 @@ from .periods import Period, parse_period
 _SUBMODULES = (
     "config", "periods", "errors", "ingest", "processed", "demo", "did", "rotation", "services",
     "impact", "ikm", "survey", "suppression", "findings", "text", "workdays", "reporting", "record",
+    "environment",
 )
 _FUNCTIONS = {"load_processed": ("processed", "load_processed"),
               "write_demo_data": ("demo", "write_demo_data")}

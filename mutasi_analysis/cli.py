@@ -33,6 +33,16 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_doctor(args: argparse.Namespace) -> int:
+    from .environment import describe, doctor
+
+    lock = Path(args.lock) if args.lock else None
+    problems = doctor(lock=lock, kernel=args.kernel)
+    stream = sys.stderr if problems else sys.stdout
+    print(describe(problems, lock=lock), file=stream)
+    return 1 if problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mutasi",
@@ -55,6 +65,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
     p.add_argument("--region", default="config/alak.toml", help="region config (TOML)")
     p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser(
+        "doctor", help="check that packages, the Jupyter kernel and PDF libraries match the lock",
+        description="Compare the running environment with requirements-lock.txt: every locked "
+        "package at its pinned version, the Jupyter kernel the reports run on, and the system "
+        "libraries of the PDF export. One line per problem, with what to run; exit code 1 when "
+        "anything differs.",
+    )
+    p.add_argument("--lock", default=None, help="lock file (default: requirements-lock.txt of the checkout)")
+    p.add_argument("--kernel", default="mutasi-analysis", help="Jupyter kernel name (default: mutasi-analysis)")
+    p.set_defaults(func=_cmd_doctor)
 
     try:
         from .reporting.cli import add_report_parser

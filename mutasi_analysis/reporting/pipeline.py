@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from ..config import DEFAULT_CONFIG, load_config
+from ..environment import lock_provenance
 from ..errors import MutasiError
 from ..periods import Period, latest_complete, parse_period
 from .index import write_index
@@ -574,6 +575,7 @@ def run_report(
                 "jobs": jobs,
                 "git": git_state(),
                 "packages": versions,
+                "lock": lock_provenance(),
                 "code_sha256": code,
                 "inputs": inputs,
                 "notebooks": entries,

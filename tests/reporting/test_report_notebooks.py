@@ -23,6 +23,7 @@ from mutasi_analysis.reporting.html import external_references
 from mutasi_analysis.reporting.params import notebook_parameters
 from mutasi_analysis.reporting.pipeline import discover_notebooks, run_report
 
+import golden
 from report_helpers import REPO
 
 NOTEBOOK_DIR = REPO / "notebooks"
@@ -105,6 +106,23 @@ def test_every_notebook_renders(rendered):
     assert o.period == PERIOD and o.exit_code == 0, "\n".join(rendered["lines"])
     assert sorted(rendered["results"]) == EXPECTED
     assert rendered["results"]["00_ringkasan"]["missing_sections"] == []
+
+
+@pytest.mark.render
+def test_records_match_the_golden_results(rendered):
+    """Every recorded number of the demo period equals tests/golden (see golden.py for tolerance).
+
+    The render is the one above: demo seed DEMO_SEED, period 2026-S1, clock 2026-11-28,
+    n_boot=199 and n_perm=99. ``make golden`` rewrites the files after an intended change.
+    """
+    import os
+
+    folder, target = rendered["folder"], golden.GOLDEN_DIR / PERIOD
+    if os.environ.get(golden.UPDATE_ENV) == "1":
+        golden.update(target, folder, EXPECTED)
+        pytest.skip(f"golden results rewritten in {target}: review `git diff` and commit with the reason")
+    diffs = golden.compare_folders(target, folder, EXPECTED)
+    assert not diffs, golden.explain(diffs)
 
 
 @pytest.mark.render

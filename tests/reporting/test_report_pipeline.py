@@ -21,7 +21,7 @@ from mutasi_analysis.reporting.html import external_references
 from mutasi_analysis.reporting import pipeline
 from mutasi_analysis.reporting.pipeline import run_report
 
-from report_helpers import write_project
+from report_helpers import REPO, write_project
 
 pytestmark = [pytest.mark.render, pytest.mark.slow]
 TODAY = dt.date(2026, 11, 28)
@@ -71,6 +71,10 @@ def test_first_render_writes_notebooks_html_results_manifest_and_index(proj):
     assert any(k.endswith("region.toml") for k in m["inputs"])
     assert re.fullmatch(r"[0-9a-f]{40}", m["git"]["commit"]) and isinstance(m["git"]["dirty"], bool)
     assert m["packages"]["papermill"] and m["packages"]["pandas"]
+    lock = REPO / "requirements-lock.txt"
+    assert m["lock"]["file"] == lock.name
+    assert m["lock"]["sha256"] == hashlib.sha256(lock.read_bytes()).hexdigest()
+    assert m["lock"]["matches"] is True and m["lock"]["drift"] == []  # make installs exactly the lock
     for name, e in m["notebooks"].items():
         assert e["status"] == "ok" and e["duration_s"] > 0 and e["started"] < e["ended"]
         assert set(e["files"]) == {"ipynb", "html", "json"}
