@@ -1,7 +1,11 @@
-"""Shared fixtures: the default region config and a demo raw data set generated once per session."""
+"""Shared fixtures: the default region config and a demo raw data set generated once per session;
+``require`` / ``require_module`` for peers, reference fixtures and system tools (skipped on a
+workstation, a failure when CI=true)."""
 
 from __future__ import annotations
 
+import importlib
+import os
 from pathlib import Path
 
 import pytest
@@ -51,3 +55,52 @@ def dirty_raw(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("dirty_raw")
     write_demo_data(out=out, seed=DEMO_SEED, region=DEFAULT_REGION, dirty=True)
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Peers, reference fixtures and system tools: a skip on a workstation, a failure in CI
+# ---------------------------------------------------------------------------------------------
+#: Import name -> the distribution to install, for the peer packages and test tools.
+DISTRIBUTIONS = {
+    "diff_diff": "diff-diff", "csdid": "csdid", "differences": "differences", "pyfixest": "pyfixest",
+    "wildboottest": "wildboottest", "moderndid": "moderndid", "pingouin": "pingouin",
+    "playwright": "playwright", "weasyprint": "weasyprint", "yaml": "pyyaml",
+}
+INSTALL_TEST_EXTRAS = "`make venv` installs it with the test extras (requirements-lock.txt)"
+INSTALL_SYSTEM_DEPS = "run tools/install-system-deps.sh (`make system-deps`)"
+
+
+def in_ci() -> bool:
+    """True when the environment variable CI is "true" (CI runs ``CI=true bash .ci/run``)."""
+    return os.environ.get("CI", "").strip().lower() == "true"
+
+
+def require(condition, what: str, how_to_fix: str, *, allow_module_level: bool = False) -> None:
+    """Nothing if ``condition`` holds; otherwise skip the test, or fail it when CI=true.
+
+    A peer package, a published reference data set or a system tool that is missing must not
+    make the checks that need it vanish silently in CI. The message names ``what`` is missing
+    and ``how_to_fix`` it.
+    """
+    if condition:
+        return
+    message = f"{what} is missing: {how_to_fix}"
+    if in_ci():
+        pytest.fail(f"CI=true, so this is a failure, not a skip: {message}", pytrace=False)
+    pytest.skip(message, allow_module_level=allow_module_level)
+
+
+def require_module(name: str, why: str, *, how_to_fix: str | None = None,
+                   allow_module_level: bool = False):
+    """Import and return module ``name`` (a peer package or test tool), or :func:`require` it.
+
+    ``why`` says what the tests use it for (e.g. "peer of att_gt"). Besides ImportError, an
+    OSError counts as missing (WeasyPrint raises it when the Pango libraries are absent).
+    """
+    try:
+        return importlib.import_module(name)
+    except (ImportError, OSError) as err:
+        dist = DISTRIBUTIONS.get(name.split(".")[0], name.split(".")[0])
+        require(False, f"Python package '{dist}' ({why}; `import {name}`: {err})",
+                how_to_fix or f"pip install {dist}; {INSTALL_TEST_EXTRAS}",
+                allow_module_level=allow_module_level)

@@ -1,4 +1,9 @@
-"""Tests of mutasi_analysis.survey (staff feedback)."""
+"""Tests of mutasi_analysis.survey (staff feedback).
+
+Peer: Cronbach's alpha and its Feldt interval against pingouin; the Welch interval against
+statsmodels. Reference: Newcombe's hybrid-score interval for a difference of proportions against
+the published example (Newcombe 1998, Statistics in Medicine 17:873-890, Table II (a), method 10).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from scipy import stats
 from mutasi_analysis import survey
 from mutasi_analysis.config import load_config
 from mutasi_analysis.errors import ConfigError, DataError
+from tests.conftest import require_module
 
 ITEMS = list(survey.ITEMS)
 
@@ -59,7 +65,7 @@ def test_missing_item_column_is_named():
 
 @pytest.mark.peer
 def test_alpha_matches_pingouin_on_its_example_and_on_random_scales():
-    import pingouin as pg  # test dependency: an independent implementation
+    pg = require_module("pingouin", "peer of cronbach_alpha")  # an independent implementation
     data = pg.read_dataset("cronbach_alpha")  # ships with pingouin (no network)
     wide = data.pivot(index="Subj", columns="Items", values="Scores")
     ours = survey.cronbach_alpha(wide)

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from tests.conftest import INSTALL_TEST_EXTRAS, require
+
 
 def mpdta_path() -> Path | None:
     """Location of mpdta shipped by the ``moderndid`` package, or None if it is not installed."""
@@ -27,8 +29,9 @@ def mpdta_path() -> Path | None:
 def mpdta() -> pd.DataFrame:
     """mpdta (500 US counties, 2003-2007): year, countyreal, lpop, lemp, first.treat, treat."""
     path = mpdta_path()
-    if path is None:
-        pytest.skip("mpdta needs the 'moderndid' package (pip install moderndid): it ships the data set")
+    require(path is not None, "mpdta, the reference panel of R did's published numbers (shipped by "
+            "the Python package 'moderndid' as core/datasets/mpdta_long.pkl.gz)",
+            f"pip install moderndid; {INSTALL_TEST_EXTRAS}")
     return pd.read_pickle(path)
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from mutasi_analysis.did import att_gt
+from tests.conftest import require_module
 from tests.did.conftest import simulate_staggered_panel, true_att
 
 MPDTA = dict(outcome="lemp", unit="countyreal", time="year", cohort="first.treat")
@@ -88,7 +89,7 @@ def test_mpdta_table_shape_and_columns(mpdta_result):
 # Independent implementations: diff-diff and csdid on simulated panels
 # ---------------------------------------------------------------------------------------------
 def _dd(data, **kw):
-    diff_diff = pytest.importorskip("diff_diff")
+    diff_diff = require_module("diff_diff", "peer of att_gt")
     fit_kw = {k: kw.pop(k) for k in ("covariates", "aggregate") if k in kw}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -96,7 +97,7 @@ def _dd(data, **kw):
 
 
 def _csdid(data, control="nevertreated", est="reg", xformla=None, agg="simple"):
-    att_mod = pytest.importorskip("csdid.att_gt")
+    att_mod = require_module("csdid.att_gt", "peer of att_gt (doubly robust, aggregations)")
     with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         o = att_mod.ATTgt(yname="y", tname="time", idname="unit", gname="cohort", data=data,
@@ -184,7 +185,7 @@ def test_clustered_se_matches_diff_diff(sim):
 
 @pytest.mark.peer
 def test_simple_matches_differences_package():
-    differences = pytest.importorskip("differences")
+    differences = require_module("differences", "peer of att_gt")
     d = simulate_staggered_panel(120, 6, seed=5)
     ours = att_gt(d, "y", "unit", "time", "cohort").aggregate("simple")
     dd = d.assign(cohort=d["cohort"].replace(0, np.nan)).set_index(["unit", "time"])

@@ -19,6 +19,7 @@ import statsmodels.formula.api as smf
 
 from mutasi_analysis.did import bacon
 from mutasi_analysis.did._panel import PanelDataError
+from tests.conftest import require_module
 
 
 def _ols_twfe(d, y, unit, time, cohort):
@@ -57,7 +58,7 @@ def test_identity_with_always_treated_and_no_never_treated(staggered_panel):
 
 
 def _peer_table(d, y, unit, time, cohort):
-    dd = pytest.importorskip("diff_diff")
+    dd = require_module("diff_diff", "peer of bacon")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         r = dd.BaconDecomposition().fit(d, y, unit, time, cohort)

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from mutasi_analysis.did import did_2x2, twfe
+from tests.conftest import require_module
 from tests.did.conftest import simulate_staggered_panel
 
 
@@ -45,7 +46,7 @@ def test_did_2x2_equals_r_did_first_cell(mpdta_2x2):
 @pytest.mark.peer
 @pytest.mark.parametrize("cluster", [None, "countyreal"])
 def test_did_2x2_matches_pyfixest(mpdta_2x2, cluster):
-    pf = pytest.importorskip("pyfixest")
+    pf = require_module("pyfixest", "peer of did_2x2")
     res = did_2x2(mpdta_2x2, "lemp", "treated", "after", cluster=cluster)
     vcov = {"CRV1": "countyreal"} if cluster else "hetero"
     fit = pf.feols("lemp ~ treated * after", data=mpdta_2x2, vcov=vcov)
@@ -101,7 +102,7 @@ def test_twfe_matches_fixest_on_mpdta(mpdta_post):
 
 @pytest.mark.peer
 def test_twfe_matches_pyfixest_unbalanced_weighted_clustered():
-    pf = pytest.importorskip("pyfixest")
+    pf = require_module("pyfixest", "peer of twfe")
     d = simulate_staggered_panel(150, 8, seed=4, n_clusters=15, missing_share=0.1)
     d["D"] = ((d["cohort"] > 0) & (d["time"] >= d["cohort"])).astype(int)
     d["w"] = np.random.default_rng(1).uniform(0.5, 2.0, len(d))

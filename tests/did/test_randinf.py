@@ -20,6 +20,7 @@ import statsmodels.formula.api as smf
 
 from mutasi_analysis.did import randomization_inference
 from mutasi_analysis.did._panel import PanelDataError
+from tests.conftest import require_module
 
 
 @pytest.mark.reference
@@ -40,7 +41,7 @@ def test_att_simple_statistic_equals_att_gt_and_diff_diff(staggered_panel):
         ours = None
     if ours is not None:
         assert res.estimate == pytest.approx(ours, abs=1e-10)
-    dd = pytest.importorskip("diff_diff")
+    dd = require_module("diff_diff", "peer of randomization_inference's att_simple statistic")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         peer = dd.CallawaySantAnna(control_group="never_treated").fit(d, "y", "unit", "time", "cohort")

@@ -18,6 +18,7 @@ import pytest
 
 from mutasi_analysis.did import sun_abraham
 from mutasi_analysis.did._panel import PanelDataError
+from tests.conftest import require_module
 
 R_DID_ATT_GT = {  # (cohort, time): ATT(g,t) from R did on mpdta, never-treated control
     (2004, 2004): -0.0105032,
@@ -52,7 +53,7 @@ def test_all_cells_equal_att_gt_with_universal_base(mpdta):
 
 
 def _diff_diff_event_study(d, y, unit, time, cohort):
-    dd = pytest.importorskip("diff_diff")
+    dd = require_module("diff_diff", "peer of sun_abraham")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         m = dd.SunAbraham(cluster=unit).fit(d, y, unit, time, cohort)

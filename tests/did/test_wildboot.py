@@ -19,6 +19,7 @@ import pytest
 import statsmodels.formula.api as smf
 
 from mutasi_analysis.did import wild_cluster_bootstrap
+from tests.conftest import require_module
 
 
 def _panel(n_units=10, n_periods=6, seed=1, effect=0.3, drop=0.0, n_treated=None):
@@ -37,7 +38,7 @@ def _panel(n_units=10, n_periods=6, seed=1, effect=0.3, drop=0.0, n_treated=None
 
 def _wildboottest_tstats(data, formula, param, cluster, impose_null=True, B=9999):
     """Bootstrap t-statistics and p-value of the peer package on the same model."""
-    wbt = pytest.importorskip("wildboottest.wildboottest")
+    wbt = require_module("wildboottest.wildboottest", "peer of wild_cluster_bootstrap")
     m = smf.ols(formula, data=data)
     combo = {param: 1.0} if isinstance(param, str) else param
     R = np.array([combo.get(n, 0.0) for n in m.exog_names], dtype=float)
@@ -279,7 +280,7 @@ def test_too_few_clusters_gives_unbounded_interval_with_a_warning():
 @pytest.mark.peer
 def test_pvalue_matches_pyfixest_wrapper_with_fixed_effects():
     """pyfixest's Feols.wildboottest (fixed effects as `| unit + time`), enumerated draws."""
-    pf = pytest.importorskip("pyfixest")
+    pf = require_module("pyfixest", "peer of wild_cluster_bootstrap (its wildboottest wrapper)")
     import numba
 
     d = _panel(n_units=10, seed=6, drop=0.1)

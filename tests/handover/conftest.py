@@ -12,6 +12,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from handover_project import PERIOD, write_project  # noqa: E402
 
+from tests.conftest import INSTALL_TEST_EXTRAS, require  # noqa: E402
+
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory):
@@ -19,8 +21,8 @@ def rendered(tmp_path_factory):
     from mutasi_analysis.reporting import pipeline
     from mutasi_analysis.reporting.manifest import read_manifest
 
-    if shutil.which("jupyter", path=str(Path(sys.executable).parent)) is None:
-        pytest.skip("jupyter is not installed in this environment")
+    require(shutil.which("jupyter", path=str(Path(sys.executable).parent)) is not None,
+            f"jupyter in {Path(sys.executable).parent}", f"pip install jupyterlab; {INSTALL_TEST_EXTRAS}")
     proj = write_project(tmp_path_factory.mktemp("handover_project"))
     lines: list[str] = []
     outcome = pipeline.run_report(

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from handover_project import SECTION_TITLES
+from tests.conftest import INSTALL_SYSTEM_DEPS, require, require_module
 
 pytestmark = [pytest.mark.render, pytest.mark.slow]
 
@@ -27,11 +28,6 @@ FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-
-if not Path(CHROMIUM).exists():
-    pytest.skip(f"{CHROMIUM} missing: run tools/install-system-deps.sh (Debian package chromium)",
-                allow_module_level=True)
-playwright_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright (no browser download needed)")
 
 
 class Visit:
@@ -46,6 +42,9 @@ class Visit:
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
+    require(Path(CHROMIUM).exists(), f"{CHROMIUM} (Debian package chromium)", INSTALL_SYSTEM_DEPS)
+    playwright_api = require_module("playwright.sync_api", "drives Chromium",
+                                    how_to_fix="pip install playwright (no browser download needed)")
     profile = tmp_path_factory.mktemp("chromium-profile")  # a fresh --user-data-dir
     pw = playwright_api.sync_playwright().start()
     try:
@@ -55,7 +54,7 @@ def browser(tmp_path_factory):
         )
     except Exception as err:  # a browser that cannot start is an environment problem
         pw.stop()
-        pytest.skip(f"Chromium did not start under Playwright: {err}")
+        require(False, f"a Chromium that starts under Playwright ({err})", INSTALL_SYSTEM_DEPS)
     yield context
     context.close()
     pw.stop()

@@ -12,6 +12,9 @@ from mutasi_analysis.reporting.handover import build_handover
 from mutasi_analysis.reporting.manifest import read_manifest, write_json_atomic
 
 from handover_project import PERIOD
+from tests.conftest import INSTALL_SYSTEM_DEPS, require_module
+
+WEASYPRINT_FIX = f"pip install weasyprint; {INSTALL_SYSTEM_DEPS} (its Pango libraries)"
 
 pytestmark = [pytest.mark.render, pytest.mark.slow]
 
@@ -26,7 +29,7 @@ def folder(rendered, tmp_path):
 
 
 def test_workbook_always_pdf_on_request_and_stale_files_removed(folder):
-    weasy = pytest.importorskip("weasyprint", reason="pip install weasyprint")  # noqa: F841
+    require_module("weasyprint", "writes the PDF", how_to_fix=WEASYPRINT_FIX)
     files = build_handover(folder, pdf=True, lang="en")
     assert files == {"xlsx": f"tabel-{PERIOD}.xlsx", "pdf": f"laporan-{PERIOD}.pdf"}
     assert (folder / files["pdf"]).read_bytes()[:5] == b"%PDF-"
@@ -64,7 +67,7 @@ def test_a_broken_table_payload_is_a_clear_error(folder):
 def test_handover_text_reads_inside_the_compressed_files(folder):
     from mutasi_analysis.reporting.handover import handover_text
 
-    pytest.importorskip("weasyprint", reason="pip install weasyprint")
+    require_module("weasyprint", "writes the PDF", how_to_fix=WEASYPRINT_FIX)
     files = build_handover(folder, pdf=True)
     xlsx, pdf = folder / files["xlsx"], folder / files["pdf"]
     # A string the report shows: not findable in the raw bytes, found in the text.

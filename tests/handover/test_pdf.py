@@ -13,23 +13,23 @@ import numpy as np
 import pytest
 
 from mutasi_analysis.errors import MutasiError
+from mutasi_analysis.reporting.pdf import build_pdf, report_html
 
 from handover_project import PERIOD, SECTION_TITLES
+from tests.conftest import INSTALL_SYSTEM_DEPS, require, require_module
 
 pytestmark = [pytest.mark.render, pytest.mark.slow]
 
 POPPLER = ("pdftoppm", "pdftotext", "pdfinfo", "pdfimages", "pdftohtml")
-_missing = [t for t in POPPLER if shutil.which(t) is None]
-if _missing:
-    pytest.skip(f"poppler-utils missing ({', '.join(_missing)}): run tools/install-system-deps.sh",
-                allow_module_level=True)
-try:
-    import weasyprint  # noqa: F401
-except (ImportError, OSError) as err:  # OSError: Pango libraries missing
-    pytest.skip(f"WeasyPrint unusable ({err}): pip install weasyprint; tools/install-system-deps.sh",
-                allow_module_level=True)
 
-from mutasi_analysis.reporting.pdf import build_pdf, report_html  # noqa: E402
+
+@pytest.fixture(scope="module", autouse=True)
+def pdf_tools():
+    """poppler-utils (the independent reader) and a WeasyPrint that can load Pango."""
+    missing = [t for t in POPPLER if shutil.which(t) is None]
+    require(not missing, f"poppler-utils ({', '.join(missing)})", INSTALL_SYSTEM_DEPS)
+    require_module("weasyprint", "writes the PDF",
+                   how_to_fix=f"pip install weasyprint; {INSTALL_SYSTEM_DEPS} (its Pango libraries)")
 
 APPENDIX = {"id": ["Lampiran A. Metode", "Lampiran B. Cakupan data", "Lampiran C. Asal-usul laporan"],
             "en": ["Appendix A. Method", "Appendix B. Data coverage", "Appendix C. Provenance"]}

@@ -12,8 +12,7 @@ import pytest
 from mutasi_analysis.cli import build_parser
 
 from report_helpers import REPO
-
-yaml = pytest.importorskip("yaml")  # PyYAML comes with jupyterlab (jupyter_events)
+from tests.conftest import require_module
 
 
 def _parse_mutasi(command: str):
@@ -47,6 +46,7 @@ def test_systemd_units():
 
 
 def test_ci_workflow_is_scheduled_renders_latest_and_keeps_the_report():
+    yaml = require_module("yaml", "reads the CI workflow (PyYAML comes with jupyterlab's jupyter_events)")
     wf = yaml.safe_load((REPO / ".github" / "workflows" / "report.yml").read_text())
     on = wf[True] if True in wf else wf["on"]  # YAML 1.1 reads the key `on` as True
     assert on["schedule"][0]["cron"].split()[:2] == ["15", "2"]
