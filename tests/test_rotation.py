@@ -14,7 +14,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mutasi_analysis import demo as demo_mod
 from mutasi_analysis import rotation as rot
+from mutasi_analysis import survey
 from mutasi_analysis.config import load_config
 from mutasi_analysis.errors import DataError
 
@@ -371,7 +373,6 @@ def _demo_riwayat(path: Path) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory, cfg):
-    demo_mod = pytest.importorskip("mutasi_analysis.demo")
     out = tmp_path_factory.mktemp("demo")
     demo_mod.write_demo_data(out, seed=1, region=ROOT / "config" / "alak.toml")
     import json
@@ -454,7 +455,6 @@ def test_rotation_events_feed_the_survey(cfg, hist):
     assert len(ev) == 7 and ev["tanggal_mutasi"].is_monotonic_increasing
     a = ev[ev["pid"] == "a"]
     assert a[["asal", "tujuan"]].values.tolist() == [["KEL-ALAK", "KEL-NAIONI"], ["KEL-NAIONI", "PKM-ALAK"]]
-    survey = pytest.importorskip("mutasi_analysis.survey")
     sheets = pd.DataFrame({"pid": ["a", "a", "c"], "tanggal": pd.to_datetime(["2019-12-01", "2018-06-01", "2024-01-01"])})
     out = survey.add_time_since_rotation(sheets, ev)
     # a on 2019-12-01: latest rotation 2019-06-01; on 2018-06-01: 2018-03-01; c never rotated

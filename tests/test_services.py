@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mutasi_analysis import demo as demo_mod
 from mutasi_analysis import services as sv
 from mutasi_analysis.config import load_config
 from mutasi_analysis.errors import DataError, NotEnoughData
@@ -176,7 +177,6 @@ def test_method_text_names_target(cfg):
 # ----------------------------------------------------------------------------- demo data
 @pytest.fixture(scope="module")
 def demo_complaints(tmp_path_factory):
-    demo_mod = pytest.importorskip("mutasi_analysis.demo")
     out = tmp_path_factory.mktemp("demo")
     demo_mod.write_demo_data(out, seed=1, region=ROOT / "config" / "alak.toml")
     import json
