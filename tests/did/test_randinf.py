@@ -35,12 +35,8 @@ def test_att_simple_statistic_equals_att_gt_and_diff_diff(staggered_panel):
     res = randomization_inference(d, "y", "unit", "time", "cohort", n_perm=9, seed=1)
     from mutasi_analysis.did import att_gt
 
-    try:
-        ours = att_gt(d, "y", "unit", "time", "cohort").aggregate("simple").estimate
-    except NotImplementedError:  # pragma: no cover - until att_gt lands
-        ours = None
-    if ours is not None:
-        assert res.estimate == pytest.approx(ours, abs=1e-10)
+    ours = att_gt(d, "y", "unit", "time", "cohort").aggregate("simple").estimate
+    assert res.estimate == pytest.approx(ours, abs=1e-10)
     dd = require_module("diff_diff", "peer of randomization_inference's att_simple statistic")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

@@ -42,10 +42,7 @@ def test_saturated_cells_equal_r_did_att_gt_on_mpdta(mpdta):
 def test_all_cells_equal_att_gt_with_universal_base(mpdta):
     from mutasi_analysis.did import att_gt
 
-    try:
-        agt = att_gt(mpdta, "lemp", "countyreal", "year", "first.treat", base_period="universal")
-    except NotImplementedError:  # pragma: no cover - until att_gt lands
-        pytest.skip("att_gt not implemented yet")
+    agt = att_gt(mpdta, "lemp", "countyreal", "year", "first.treat", base_period="universal")
     res = sun_abraham(mpdta, "lemp", "countyreal", "year", "first.treat")
     m = res.cohort_table.merge(agt.table, on=["cohort", "time"], suffixes=("", "_cs"))
     assert len(m) == len(res.cohort_table)
