@@ -1,4 +1,14 @@
-"""Tests of mutasi_analysis.ikm (PermenPANRB 14/2017)."""
+"""Tests of mutasi_analysis.ikm (PermenPANRB 14/2017).
+
+Reference (published): the grade borders of the regulation's conversion table (Peraturan
+Menteri PANRB Nomor 14 Tahun 2017 tentang Pedoman Penyusunan Survei Kepuasan Masyarakat Unit
+Penyelenggara Pelayanan Publik, Lampiran: interval konversi IKM 25.00-64.99 D "Tidak Baik",
+65.00-76.60 C "Kurang Baik", 76.61-88.30 B "Baik", 88.31-100.00 A "Sangat Baik"); the sample
+sizes of Krejcie and Morgan's table (R. V. Krejcie and D. W. Morgan, "Determining Sample Size
+for Research Activities", Educational and Psychological Measurement 30(3), 1970, 607-610,
+Table 1). Oracle: a self-built example worked by hand on the border of grade A, and a plain
+Python transcription of the regulation's formula. Simulation: a planted IKM, interval coverage.
+"""
 
 from __future__ import annotations
 
@@ -55,7 +65,7 @@ def _plain_grade(value: float) -> str:
 # --- categories ---------------------------------------------------------------------------------
 
 
-@pytest.mark.reference
+@pytest.mark.reference  # PermenPANRB 14/2017, Lampiran: the conversion table (module docstring)
 @pytest.mark.parametrize(
     "value, grade, text",
     [
@@ -96,8 +106,10 @@ def _domain_example():
     return _frame(rows)
 
 
-@pytest.mark.reference
+@pytest.mark.oracle
 def test_domain_example_exact_weight_is_A_and_rounded_weight_is_B():
+    # Self-built (../shared/DOMAIN.md), worked by hand: NRR 3.5324 on every element gives
+    # 3.5324 x 9 x 1/9 x 25 = 88.31, the lowest A; with weight 0.111, 88.2217 -> 88.22 (B).
     df = _domain_example()
     exact = ikm.compute(df)
     assert exact.loc[0, "n_responden"] == 2500
@@ -216,7 +228,7 @@ def test_empty_table_and_unknown_unit_are_clear_errors():
     assert ikm.compute(ok, config=cfg).loc[0, "ikm"] == 100.0
 
 
-@pytest.mark.peer
+@pytest.mark.oracle
 def test_matches_a_plain_python_implementation_of_the_formula():
     rng = np.random.default_rng(20261128)
     df = _random_responses(rng, n_units=12, n=40, p_blank=0.15)
@@ -303,7 +315,7 @@ def test_bootstrap_interval_covers_the_true_ikm_at_about_the_nominal_rate():
 # --- sample size --------------------------------------------------------------------------------
 
 
-@pytest.mark.reference
+@pytest.mark.reference  # Krejcie and Morgan (1970), Table 1
 @pytest.mark.parametrize(
     "population, size",
     [(10, 10), (50, 44), (100, 80), (150, 108), (300, 169), (500, 217), (1000, 278), (2000, 322), (10000, 370), (1000000, 384)],

@@ -1,7 +1,9 @@
 """Tests of mutasi_analysis.services on hand-built complaints.
 
 Working days are counted by hand in the comments, around Lebaran 2024 (Idul Fitri 10-11 Apr,
-cuti bersama 8, 9, 12, 15 Apr) and Idul Adha 2024 (17 Jun, cuti bersama 18 Jun).
+cuti bersama 8, 9, 12, 15 Apr) and Idul Adha 2024 (17 Jun, cuti bersama 18 Jun). Oracle (no
+peer package): on the demo data, working days against a day-by-day count and Kaplan-Meier
+medians against a product-limit estimator written out in the test.
 """
 
 from __future__ import annotations
@@ -189,7 +191,7 @@ def demo_complaints(tmp_path_factory):
 
 
 @pytest.mark.slow
-@pytest.mark.peer
+@pytest.mark.oracle
 def test_demo_working_days_match_a_plain_count(cfg, demo_complaints):
     """Independent implementation: walk the calendar day by day (no numpy busday)."""
     import datetime as dt
@@ -269,7 +271,7 @@ def test_survival_medians_count_open_complaints(cfg, pengaduan):
 
 
 @pytest.mark.slow
-@pytest.mark.peer
+@pytest.mark.oracle
 def test_demo_km_medians_match_a_hand_written_product_limit(cfg, demo_complaints):
     pg, truth = demo_complaints
     km = sv.survival_medians(pg, cfg, kind="semester", periods=["2026-S1"], data_end=truth["export_date"])

@@ -1,10 +1,11 @@
 """Tests of randomization inference over adoption dates.
 
 Reference: the "att_simple" statistic on mpdta equals R ``did``'s simple ATT. Peer: it equals
-``att_gt(...).aggregate("simple")`` and diff-diff's CallawaySantAnna overall ATT on simulated
-panels; the "twfe" statistic equals statsmodels' TWFE coefficient; the enumerated p-value
-equals a brute-force count over all n! orderings. Simulation: under a randomly assigned null
-the test rejects at its nominal rate; a planted constant effect is covered by the interval.
+diff-diff's CallawaySantAnna overall ATT on simulated panels; the "twfe" statistic equals statsmodels' TWFE
+coefficient. Oracle: the "att_simple" statistic equals the project's own
+``att_gt(...).aggregate("simple")``; the enumerated p-value equals a brute-force count over all
+n! orderings. Simulation: under a randomly assigned null the test rejects at its nominal rate;
+a planted constant effect is covered by the interval.
 """
 
 from __future__ import annotations
@@ -18,9 +19,10 @@ import pandas as pd
 import pytest
 import statsmodels.formula.api as smf
 
-from mutasi_analysis.did import randomization_inference
+from mutasi_analysis.did import att_gt, randomization_inference
 from mutasi_analysis.did._panel import PanelDataError
 from tests.conftest import require_module
+from tests.did.conftest import simulate_staggered_panel
 
 
 @pytest.mark.reference
@@ -29,14 +31,23 @@ def test_att_simple_statistic_equals_r_did_on_mpdta(mpdta):
     assert res.estimate == pytest.approx(-0.0399512752, abs=1e-6)
 
 
-@pytest.mark.peer
-def test_att_simple_statistic_equals_att_gt_and_diff_diff(staggered_panel):
-    d = staggered_panel(n_units=50, n_periods=9, slope=0.4, seed=12)
-    res = randomization_inference(d, "y", "unit", "time", "cohort", n_perm=9, seed=1)
-    from mutasi_analysis.did import att_gt
+@pytest.fixture(scope="module")
+def growing_panel():
+    return simulate_staggered_panel(n_units=50, n_periods=9, slope=0.4, seed=12)
 
-    ours = att_gt(d, "y", "unit", "time", "cohort").aggregate("simple").estimate
+
+@pytest.mark.oracle
+def test_att_simple_statistic_equals_att_gt(growing_panel):
+    d = growing_panel
+    res = randomization_inference(d, "y", "unit", "time", "cohort", n_perm=9, seed=1)
+    ours = att_gt(d, "y", "unit", "time", "cohort").aggregate("simple").estimate  # our own estimator
     assert res.estimate == pytest.approx(ours, abs=1e-10)
+
+
+@pytest.mark.peer
+def test_att_simple_statistic_equals_diff_diff(growing_panel):
+    d = growing_panel
+    res = randomization_inference(d, "y", "unit", "time", "cohort", n_perm=9, seed=1)
     dd = require_module("diff_diff", "peer of randomization_inference's att_simple statistic")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -63,7 +74,7 @@ def _small_panel(cohorts, n_periods=6, effect=0.0, seed=0):
     return pd.DataFrame(rows, columns=["unit", "time", "cohort", "y"])
 
 
-@pytest.mark.peer
+@pytest.mark.oracle
 @pytest.mark.parametrize("statistic", ["att_simple", "twfe"])
 def test_enumerated_pvalue_equals_brute_force_over_all_orderings(statistic):
     cohorts = [0, 0, 0, 3, 3, 5]  # 6!/(3!2!1!) = 60 distinct assignments

@@ -1,11 +1,12 @@
 """Tests of the Sun-Abraham interaction-weighted event study.
 
 Reference: on mpdta (never-treated control) the saturated cohort x period coefficients equal
-R ``did``'s ATT(g,t) for post-treatment cells (quoted in the statistics issue). Peer:
-diff-diff's SunAbraham, event time by event time (estimates exact; standard errors up to the
-documented difference in the small-sample factor); and the pre-period cells equal ``att_gt``
-with ``base_period="universal"``. Simulation: planted dynamic effects are recovered, also with
-the last-treated cohort as the control group.
+R ``did``'s ATT(g,t) for post-treatment cells (quoted in the statistics issue). Peer: diff-diff's
+SunAbraham, event time by event time (estimates exact; standard errors up to the documented
+difference in the small-sample factor).
+Oracle: every cell equals the project's own ``att_gt`` with ``base_period="universal"`` (an
+identity between two of our estimators, not a peer). Simulation: planted dynamic effects are
+recovered, also with the last-treated cohort as the control group.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import warnings
 import numpy as np
 import pytest
 
-from mutasi_analysis.did import sun_abraham
+from mutasi_analysis.did import att_gt, sun_abraham
 from mutasi_analysis.did._panel import PanelDataError
 from tests.conftest import require_module
 
@@ -38,10 +39,10 @@ def test_saturated_cells_equal_r_did_att_gt_on_mpdta(mpdta):
     assert len(ct) == 12 and not ((ct["event_time"] == -1).any())
 
 
-@pytest.mark.peer
+@pytest.mark.oracle
 def test_all_cells_equal_att_gt_with_universal_base(mpdta):
-    from mutasi_analysis.did import att_gt
-
+    # Our own att_gt, not a peer: on a balanced panel without covariates each cell of the
+    # saturated regression is a 2x2 comparison with period g - 1, the universal-base ATT(g, t).
     agt = att_gt(mpdta, "lemp", "countyreal", "year", "first.treat", base_period="universal")
     res = sun_abraham(mpdta, "lemp", "countyreal", "year", "first.treat")
     m = res.cohort_table.merge(agt.table, on=["cohort", "time"], suffixes=("", "_cs"))
