@@ -1,4 +1,7 @@
-"""att_gt: R did's published mpdta numbers, peer packages, planted effects, result API."""
+"""att_gt: R did's published mpdta numbers, peer packages, planted effects, result API.
+
+Reference numbers and their provenance (R did version, call, analytic SEs): tests/did/r_reference.py.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +18,17 @@ import pytest
 from mutasi_analysis.did import att_gt
 from tests.conftest import require_module
 from tests.did.conftest import simulate_staggered_panel, true_att
-
-MPDTA = dict(outcome="lemp", unit="countyreal", time="year", cohort="first.treat")
+from tests.did.r_reference import (
+    MPDTA,
+    R_DID_AGGREGATIONS,
+    R_DID_CELLS,
+    R_DID_COVARIATE_REG,
+    R_DID_UNIVERSAL_BASE,
+)
 
 
 # ---------------------------------------------------------------------------------------------
-# Published reference: R did on mpdta (numbers quoted in the statistics issue)
+# Published reference: R did on mpdta, analytic SEs (bstrap = FALSE); see r_reference.py
 # ---------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def mpdta_result(mpdta):
@@ -28,27 +36,20 @@ def mpdta_result(mpdta):
 
 
 @pytest.mark.reference
-@pytest.mark.parametrize(
-    "kind, estimate, se",
-    [
-        ("simple", -0.0399512752, 0.0120340128),
-        ("group", -0.0310182822, 0.0124460593),
-        ("event", -0.0772398215, 0.0199649891),
-        ("calendar", -0.0417004321, 0.0159718519),
-    ],
-)
-def test_mpdta_aggregations_match_r_did(mpdta_result, kind, estimate, se):
+@pytest.mark.parametrize("kind", list(R_DID_AGGREGATIONS))
+def test_mpdta_aggregations_match_r_did(mpdta_result, kind):
+    # R did 2.3.0, aggte(att_gt(..., bstrap = FALSE), type = kind, bstrap = FALSE): analytic SEs
+    estimate, se = R_DID_AGGREGATIONS[kind]
     agg = mpdta_result.aggregate(kind)
     assert agg.estimate == pytest.approx(estimate, abs=1e-9)
     assert agg.se == pytest.approx(se, abs=1e-9)
 
 
 @pytest.mark.reference
-@pytest.mark.parametrize(
-    "g, t, att, se",
-    [(2004, 2004, -0.0105032, 0.0232510), (2006, 2007, -0.0412245, 0.0202292), (2007, 2007, -0.0260544, 0.0166554)],
-)
-def test_mpdta_group_time_effects_match_r_did(mpdta_result, g, t, att, se):
+@pytest.mark.parametrize("g, t", list(R_DID_CELLS))
+def test_mpdta_group_time_effects_match_r_did(mpdta_result, g, t):
+    # ATT(g, t) as R prints it; the analytic SEs are csdid's on mpdta (see r_reference.py, item 2)
+    att, se = R_DID_CELLS[(g, t)]
     tab = mpdta_result.table
     row = tab[(tab["cohort"] == g) & (tab["time"] == t)]
     assert len(row) == 1
@@ -58,18 +59,17 @@ def test_mpdta_group_time_effects_match_r_did(mpdta_result, g, t, att, se):
 
 @pytest.mark.reference
 def test_mpdta_covariate_reg_matches_r_did(mpdta):
+    # att_gt(..., xformla = ~lpop, est_method = "reg"); SE: see r_reference.py, item 3
     agg = att_gt(mpdta, **MPDTA, covariates=["lpop"], method="reg").aggregate("simple")
-    assert agg.estimate == pytest.approx(-0.0419686, abs=1e-6)
-    assert agg.se == pytest.approx(0.0114448, abs=1e-6)
+    assert agg.estimate == pytest.approx(R_DID_COVARIATE_REG[0], abs=1e-6)
+    assert agg.se == pytest.approx(R_DID_COVARIATE_REG[1], abs=1e-6)
 
 
 @pytest.mark.reference
 def test_mpdta_universal_base_period_matches_r_did(mpdta):
-    # R did README (twfe_weights example): att_gt(..., base_period = "universal")
+    # twfeweights README: did::att_gt(..., base_period = "universal"), point estimates only
     tab = att_gt(mpdta, **MPDTA, base_period="universal").table.set_index(["cohort", "time"])
-    expected = {(2006, 2003): -0.003769294, (2006, 2004): 0.002750819, (2007, 2003): 0.003306357,
-                (2007, 2004): 0.033813012, (2007, 2005): 0.031087119, (2004, 2007): -0.100811363}
-    for key, value in expected.items():
+    for key, value in R_DID_UNIVERSAL_BASE.items():
         assert tab.loc[key, "att"] == pytest.approx(value, abs=1e-8)
     for ref in [(2004, 2003), (2006, 2005), (2007, 2006)]:  # reference cells: 0, no SE
         assert tab.loc[ref, "att"] == 0 and np.isnan(tab.loc[ref, "se"])
@@ -79,7 +79,9 @@ def test_mpdta_universal_base_period_matches_r_did(mpdta):
 def test_mpdta_table_shape_and_columns(mpdta_result):
     tab = mpdta_result.table
     assert list(tab.columns[:6]) == ["cohort", "time", "att", "se", "ci_low", "ci_high"]
-    assert len(tab) == 12  # 3 cohorts x 4 periods (varying base: first period has no base)
+    # 3 cohorts x 4 periods (varying base: first period has no base), the 12 rows R's
+    # summary(att_gt(...)) prints in the did README; the interval is the normal closed form.
+    assert len(tab) == 12
     z = 1.959963984540054
     np.testing.assert_allclose(tab["ci_low"], tab["att"] - z * tab["se"])
     assert mpdta_result.n_units == 500 and mpdta_result.n_obs == 2500

@@ -1,4 +1,8 @@
-"""did_2x2 and twfe: R did / fixest published numbers on mpdta, pyfixest, planted effects."""
+"""did_2x2 and twfe: R did / fixest published numbers on mpdta, pyfixest, planted effects.
+
+Reference numbers and their provenance (R did version, call, analytic SEs; the fixest call):
+tests/did/r_reference.py.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import pytest
 from mutasi_analysis.did import did_2x2, twfe
 from tests.conftest import require_module
 from tests.did.conftest import simulate_staggered_panel
+from tests.did.r_reference import FIXEST_TWFE, R_DID_CELLS
 
 
 @pytest.fixture(scope="module")
@@ -35,11 +40,13 @@ def mpdta_2x2(mpdta):
 def test_did_2x2_equals_r_did_first_cell(mpdta_2x2):
     # The 2004 cohort against never-treated counties, 2003 -> 2004, is R did's ATT(2004,2004).
     res = did_2x2(mpdta_2x2, "lemp", "treated", "after", cluster="countyreal")
-    assert res.estimate == pytest.approx(-0.0105032, abs=1e-7)
-    # Clustering by county makes it the same panel estimator: R's SE (0.0232510) times CR1's
-    # small-sample factor sqrt(G/(G-1) * (N-1)/(N-K)), G = 329 counties, N = 658 rows, K = 4.
+    att, se = R_DID_CELLS[(2004, 2004)]
+    assert res.estimate == pytest.approx(att, abs=1e-7)
+    # Clustering by county makes it the same panel estimator: the analytic SE of ATT(2004, 2004)
+    # (0.0232510; r_reference.py, item 2) times CR1's small-sample factor
+    # sqrt(G/(G-1) * (N-1)/(N-K)), G = 329 counties, N = 658 rows, K = 4.
     factor = np.sqrt(329 / 328 * 657 / 654)
-    assert res.se == pytest.approx(0.0232510 * factor, abs=2e-7)
+    assert res.se == pytest.approx(se * factor, abs=2e-7)
     assert res.df == 328
 
 
@@ -91,13 +98,14 @@ def test_did_2x2_bad_input(mpdta_2x2):
 # ---------------------------------------------------------------------------------------------
 @pytest.mark.reference
 def test_twfe_matches_fixest_on_mpdta(mpdta_post):
-    # R: fixest::feols(lemp ~ post | countyreal + year, cluster = "countyreal", data = mpdta)
-    # (R did README): post -0.036549, SE 0.013265, t -2.75526, p 0.006079.
+    # R: fixest::feols(lemp ~ post | countyreal + year, cluster = "countyreal", data = mpdta),
+    # printed in the twfeweights README (r_reference.py, item 4): post -0.036549, SE 0.013265,
+    # t -2.75526, p 0.006079.
     res = twfe(mpdta_post, "lemp", "countyreal", "year", "post")
-    assert res.estimate == pytest.approx(-0.036549, abs=5e-7)
-    assert res.se == pytest.approx(0.013265, abs=5e-7)
-    assert res.tstat == pytest.approx(-2.75526, abs=5e-6)
-    assert res.pvalue == pytest.approx(0.006079, abs=5e-7)
+    assert res.estimate == pytest.approx(FIXEST_TWFE["estimate"], abs=5e-7)
+    assert res.se == pytest.approx(FIXEST_TWFE["se"], abs=5e-7)
+    assert res.tstat == pytest.approx(FIXEST_TWFE["tstat"], abs=5e-6)
+    assert res.pvalue == pytest.approx(FIXEST_TWFE["pvalue"], abs=5e-7)
 
 
 @pytest.mark.peer

@@ -1,4 +1,8 @@
-"""pretrend_test: R did's published pre-test, Wald algebra, size and power on simulated panels."""
+"""pretrend_test: R did's published pre-test, Wald algebra, size and power on simulated panels.
+
+The reference p-value and its provenance (the did and twfeweights READMEs; analytic variance):
+tests/did/r_reference.py.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,16 @@ from scipy import stats
 
 from mutasi_analysis.did import att_gt, pretrend_test
 from tests.did.conftest import simulate_staggered_panel
-
-MPDTA = dict(outcome="lemp", unit="countyreal", time="year", cohort="first.treat")
+from tests.did.r_reference import MPDTA, R_DID_PRETEST_PVALUE
 
 
 @pytest.mark.reference
 @pytest.mark.parametrize("base_period", ["varying", "universal"])
 def test_mpdta_pretest_matches_r_did(mpdta, base_period):
-    # summary(att_gt(...)) in R did's README/vignette: "P-value for pre-test of parallel trends
-    # assumption: 0.16812" (printed with both base periods)
+    # summary(att_gt(...)): "P-value for pre-test of parallel trends assumption: 0.16812", in the
+    # did README (varying base period) and the twfeweights README (universal); R rounds to 5 digits.
     res = pretrend_test(att_gt(mpdta, **MPDTA, base_period=base_period))
-    assert res.pvalue == pytest.approx(0.16812, abs=5e-6)
+    assert res.pvalue == pytest.approx(R_DID_PRETEST_PVALUE, abs=5e-6)
     assert res.df == 5  # 2006: two pre-period cells, 2007: three
     assert len(res.table) == 5
 

@@ -1,7 +1,8 @@
 """Tests of randomization inference over adoption dates.
 
-Reference: the "att_simple" statistic on mpdta equals R ``did``'s simple ATT. Peer: it equals
-diff-diff's CallawaySantAnna overall ATT on simulated panels; the "twfe" statistic equals statsmodels' TWFE
+Reference: the "att_simple" statistic on mpdta equals R ``did``'s simple ATT (R did 2.3.0,
+``aggte(type = "simple")``; provenance in tests/did/r_reference.py). Peer: it equals diff-diff's
+CallawaySantAnna overall ATT on simulated panels; the "twfe" statistic equals statsmodels' TWFE
 coefficient. Oracle: the "att_simple" statistic equals the project's own
 ``att_gt(...).aggregate("simple")``; the enumerated p-value equals a brute-force count over all
 n! orderings. Simulation: under a randomly assigned null the test rejects at its nominal rate;
@@ -23,12 +24,13 @@ from mutasi_analysis.did import att_gt, randomization_inference
 from mutasi_analysis.did._panel import PanelDataError
 from tests.conftest import require_module
 from tests.did.conftest import simulate_staggered_panel
+from tests.did.r_reference import R_DID_AGGREGATIONS
 
 
 @pytest.mark.reference
 def test_att_simple_statistic_equals_r_did_on_mpdta(mpdta):
     res = randomization_inference(mpdta, "lemp", "countyreal", "year", "first.treat", n_perm=49, seed=1)
-    assert res.estimate == pytest.approx(-0.0399512752, abs=1e-6)
+    assert res.estimate == pytest.approx(R_DID_AGGREGATIONS["simple"][0], abs=1e-6)
 
 
 @pytest.fixture(scope="module")

@@ -1,9 +1,9 @@
 """Tests of the Sun-Abraham interaction-weighted event study.
 
 Reference: on mpdta (never-treated control) the saturated cohort x period coefficients equal
-R ``did``'s ATT(g,t) for post-treatment cells (quoted in the statistics issue). Peer: diff-diff's
-SunAbraham, event time by event time (estimates exact; standard errors up to the documented
-difference in the small-sample factor).
+R ``did``'s ATT(g,t) for post-treatment cells (point estimates; R did 2.3.0 and the did README,
+provenance in tests/did/r_reference.py). Peer: diff-diff's SunAbraham, event time by event time
+(estimates exact; standard errors up to the documented difference in the small-sample factor).
 Oracle: every cell equals the project's own ``att_gt`` with ``base_period="universal"`` (an
 identity between two of our estimators, not a peer). Simulation: planted dynamic effects are
 recovered, also with the last-treated cohort as the control group.
@@ -20,19 +20,14 @@ import pytest
 from mutasi_analysis.did import att_gt, sun_abraham
 from mutasi_analysis.did._panel import PanelDataError
 from tests.conftest import require_module
-
-R_DID_ATT_GT = {  # (cohort, time): ATT(g,t) from R did on mpdta, never-treated control
-    (2004, 2004): -0.0105032,
-    (2006, 2007): -0.0412245,
-    (2007, 2007): -0.0260544,
-}
+from tests.did.r_reference import MPDTA, R_DID_CELLS
 
 
 @pytest.mark.reference
 def test_saturated_cells_equal_r_did_att_gt_on_mpdta(mpdta):
     res = sun_abraham(mpdta, "lemp", "countyreal", "year", "first.treat")
     ct = res.cohort_table.set_index(["cohort", "time"])
-    for (g, t), ref in R_DID_ATT_GT.items():
+    for (g, t), (ref, _) in R_DID_CELLS.items():  # point estimates only
         assert ct.loc[(g, t), "estimate"] == pytest.approx(ref, abs=1e-6)
     assert res.control == "never"
     # 2004: 4 cells, 2006: 4 cells, 2007: 4 cells (all but the reference period g-1).
@@ -43,7 +38,7 @@ def test_saturated_cells_equal_r_did_att_gt_on_mpdta(mpdta):
 def test_all_cells_equal_att_gt_with_universal_base(mpdta):
     # Our own att_gt, not a peer: on a balanced panel without covariates each cell of the
     # saturated regression is a 2x2 comparison with period g - 1, the universal-base ATT(g, t).
-    agt = att_gt(mpdta, "lemp", "countyreal", "year", "first.treat", base_period="universal")
+    agt = att_gt(mpdta, **MPDTA, base_period="universal")
     res = sun_abraham(mpdta, "lemp", "countyreal", "year", "first.treat")
     m = res.cohort_table.merge(agt.table, on=["cohort", "time"], suffixes=("", "_cs"))
     assert len(m) == len(res.cohort_table)
