@@ -5,7 +5,9 @@ standard errors, simple aggregation. Each (size, package) pair runs in its own s
 that peak memory is measured per fit: the peak resident set size is reset just before the fit
 (``/proc/self/clear_refs``) and read afterwards (``VmHWM``), minus the resident size before the
 fit (data and imports). Fit time is the best of ``--repeat`` fits, data generation excluded.
-Every fit's simple ATT is checked against ours (they must agree to 1e-8).
+Every fit's simple ATT and SE are checked against ours (they must agree to 1e-8): the script
+exits with status 1, naming each comparison that failed, when a package disagrees or a fit
+fails, so a disagreement cannot pass as a timing.
 
 Usage::
 
@@ -131,11 +133,11 @@ def main(argv=None):
     a = p.parse_args(argv)
     if a.worker:
         print(json.dumps(worker(a.worker[0], a.worker[1], int(a.worker[2]))))
-        return
+        return 0
     sizes = a.sizes or (SCALING_SIZES if a.scaling else DEFAULT_SIZES)
     packages = ["mutasi"] if a.scaling else a.packages
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
-    results = []
+    results, problems = [], []
     for size in sizes:
         rows = [run(pkg, size, a.repeat, a.timeout) for pkg in packages]
         results += rows
@@ -145,10 +147,14 @@ def main(argv=None):
         for r in rows:
             if "error" in r:
                 print(f"{r['package']:<12} error: {r['error']}")
+                problems.append(f"{size}: {r['package']} did not run ({r['error']})")
                 continue
             ratio = r["fit_s"] / ours["fit_s"] if ours else float("nan")
             agree = "" if not ours else ("yes" if abs(r["att"] - ours["att"]) < 1e-8
                                          and abs(r["se"] - ours["se"]) < 1e-8 else "NO")
+            if agree == "NO":
+                problems.append(f"{size}: {r['package']} disagrees with mutasi: ATT {r['att']:.10f} vs "
+                                f"{ours['att']:.10f}, SE {r['se']:.10f} vs {ours['se']:.10f} (tolerance 1e-8)")
             print(f"{r['package']:<12} {r['rows']:>9} {r['fit_s']:>8.3f} {ratio:>7.2f} "
                   f"{r['peak_extra_mib']:>9.0f} {r['att']:>12.6f} {agree:>6}")
     if a.scaling:
@@ -159,7 +165,11 @@ def main(argv=None):
                       f"{r['peak_extra_mib']:.0f} MiB")
     if a.json:
         a.json.write_text(json.dumps(results, indent=2))
+    if problems:
+        print("\nFAILED:", *problems, sep="\n  ", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
