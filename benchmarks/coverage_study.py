@@ -26,14 +26,32 @@ is one):
 - ``randomization (att_simple)``: ``randomization_inference``, adoption dates permuted,
   ``--n-perm`` permutations, interval by inverting the sharp null of a constant effect.
 
+Reported per method, each with its Monte Carlo standard error (R = replications per scenario):
+size and coverage rates p (MC SE sqrt(p (1 - p) / R)); the bias in the dynamic scenario, the
+mean of estimate - truth (MC SE sd(estimate - truth) / sqrt(R)); the median interval width in
+the constant scenario (MC SE: standard deviation of the median over 1,000 bootstrap resamples
+of the R replications, fixed seed).
+
+The study runs with B = 999 bootstrap draws and 199 permutations, the reports with 9,999 and
+999: fewer draws add Monte Carlo noise to each replication's p-value and interval ends (the SD
+of a p-value near 0.05 is sqrt(p (1 - p) / n): 0.015 with 199 draws, 0.007 with 999), they
+do not bias the methods; benchmarks/README.md says what that means for the table.
+
+``--jobs 2`` splits the replications over two processes and gives the same numbers as one
+process: every process replays the whole random stream (the simulated panels and the seeds of
+the bootstrap and the permutations, which are cheap) and fits only its share.
+
 The file is deliberately not called ``coverage.py``: run from ``benchmarks/``, that name
 shadows the ``coverage`` package, and numba (used by pyfixest and wildboottest) then fails to
 import in every benchmark script of the folder.
 
 Usage::
 
-    .venv/bin/python benchmarks/coverage_study.py --reps 20          # smoke run
-    .venv/bin/python benchmarks/coverage_study.py --reps 500 --write # the table in benchmarks/README.md
+    .venv/bin/python benchmarks/coverage_study.py --reps 20                    # smoke run
+    .venv/bin/python benchmarks/coverage_study.py --jobs 2 --write --raw RAW.csv  # the table in benchmarks/README.md
+
+The table in benchmarks/README.md is the default run: 2,000 replications per scenario
+(``--reps 2000``), seed 20261128, B = 999, 199 permutations.
 """
 
 from __future__ import annotations
@@ -116,8 +134,17 @@ def _twfe_crv1(d: pd.DataFrame, alpha: float = 0.05):
     return b, (b - q * s, b + q * s)
 
 
-def one_rep(scenario: str, rng: np.random.Generator, B: int, n_perm: int) -> dict:
+def draw(scenario: str, rng: np.random.Generator) -> tuple[pd.DataFrame, float, tuple[int, int, int]]:
+    """Everything a replication takes from the random stream: the panel, its truth and the
+    seeds of the two wild bootstraps and of the permutations (in that order)."""
     d, truth = simulate(scenario, rng)
+    seeds = tuple(int(rng.integers(1 << 62)) for _ in range(3))
+    return d, truth, seeds
+
+
+def fit_all(d: pd.DataFrame, truth: float, seeds: tuple[int, int, int], B: int, n_perm: int) -> dict:
+    """Every method on one panel: ``{method: {estimate, lo, hi, truth}}`` (no random draws
+    beyond ``seeds``)."""
     out = {}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -127,30 +154,68 @@ def one_rep(scenario: str, rng: np.random.Generator, B: int, n_perm: int) -> dic
         sa = sun_abraham(d, "y", "unit", "time", "cohort")
         ov = sa.overall()
         out["Sun-Abraham CRV1 t(G-1)"] = (ov.estimate, ov.conf_int(0.05))
-        wb = wild_cluster_bootstrap(d, "y ~ D + C(unit) + C(time)", "D", "unit", B=B,
-                                    seed=int(rng.integers(1 << 62)))
+        wb = wild_cluster_bootstrap(d, "y ~ D + C(unit) + C(time)", "D", "unit", B=B, seed=seeds[0])
         out["WCR bootstrap on TWFE"] = (wb.estimate, wb.conf_int(0.05))
-        wi = sa.wild_bootstrap(B=B, seed=int(rng.integers(1 << 62)))
+        wi = sa.wild_bootstrap(B=B, seed=seeds[1])
         out["WCR bootstrap on IW (Sun-Abraham) ATT"] = (wi.estimate, wi.conf_int(0.05))
-        ri = randomization_inference(d, "y", "unit", "time", "cohort", n_perm=n_perm,
-                                     seed=int(rng.integers(1 << 62)))
+        ri = randomization_inference(d, "y", "unit", "time", "cohort", n_perm=n_perm, seed=seeds[2])
         out["randomization (att_simple)"] = (ri.estimate, ri.conf_int(0.05))
     return {m: dict(estimate=est, lo=ci[0], hi=ci[1], truth=truth) for m, (est, ci) in out.items()}
 
 
-def run(reps: int, seed: int, B: int, n_perm: int) -> tuple[pd.DataFrame, float]:
+def one_rep(scenario: str, rng: np.random.Generator, B: int, n_perm: int) -> dict:
+    d, truth, seeds = draw(scenario, rng)
+    return fit_all(d, truth, seeds, B, n_perm)
+
+
+def _share(reps: int, seed: int, B: int, n_perm: int, part: int, jobs: int) -> list[dict]:
+    """Replications ``part, part + jobs, ...`` of the serial order (scenario by scenario);
+    the random stream is replayed in full so that every replication sees the draws it would
+    see in a single process."""
     rng = np.random.default_rng(seed)
-    rows = []
-    t0 = time.perf_counter()
+    rows, k = [], 0
     for scenario in SCENARIOS:
         for r in range(reps):
-            res = one_rep(scenario, rng, B, n_perm)
-            for m, v in res.items():
-                rows.append(dict(scenario=scenario, rep=r, method=m, **v))
-    return pd.DataFrame(rows), time.perf_counter() - t0
+            d, truth, seeds = draw(scenario, rng)
+            if k % jobs == part:
+                for m, v in fit_all(d, truth, seeds, B, n_perm).items():
+                    rows.append(dict(scenario=scenario, rep=r, method=m, **v))
+            k += 1
+    return rows
+
+
+def run(reps: int, seed: int, B: int, n_perm: int, jobs: int = 1) -> tuple[pd.DataFrame, float]:
+    t0 = time.perf_counter()
+    if jobs <= 1:
+        rows = _share(reps, seed, B, n_perm, 0, 1)
+    else:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(jobs) as ex:
+            parts = ex.map(_share, *zip(*[(reps, seed, B, n_perm, j, jobs) for j in range(jobs)]))
+            rows = [row for part in parts for row in part]
+    raw = pd.DataFrame(rows)
+    order = {s: i for i, s in enumerate(SCENARIOS)}, {m: i for i, m in enumerate(METHODS)}
+    raw = raw.sort_values(["scenario", "rep", "method"],
+                          key=lambda c: c.map(order[0]) if c.name == "scenario"
+                          else c.map(order[1]) if c.name == "method" else c, ignore_index=True)
+    return raw, time.perf_counter() - t0
+
+
+def _rate_se(p: float, n: int) -> float:
+    """Monte Carlo SE of a rate p estimated from n replications."""
+    return float(np.sqrt(p * (1 - p) / n))
+
+
+def _median_se(x: np.ndarray, n_boot: int = 1000, seed: int = 0) -> float:
+    """Monte Carlo SE of a median: SD of the median over bootstrap resamples of the replications."""
+    rng = np.random.default_rng(seed)
+    med = np.median(x[rng.integers(0, len(x), size=(n_boot, len(x)))], axis=1)
+    return float(np.std(med, ddof=1))
 
 
 def summarise(raw: pd.DataFrame) -> pd.DataFrame:
+    """One row per method: each figure of the table and its Monte Carlo SE (``... se``)."""
     raw = raw.assign(cover=(raw["lo"] <= raw["truth"]) & (raw["truth"] <= raw["hi"]),
                      width=raw["hi"] - raw["lo"], err=raw["estimate"] - raw["truth"])
     out = []
@@ -158,36 +223,42 @@ def summarise(raw: pd.DataFrame) -> pd.DataFrame:
         r = raw[raw["method"] == m]
         row = {"method": m}
         nul = r[r["scenario"] == "null"]
-        row["size (null, 5% test)"] = 1 - nul["cover"].mean()  # rejecting 0 = 0 outside the CI
+        p = 1 - nul["cover"].mean()  # rejecting 0 = 0 outside the CI
+        row["size (null, 5% test)"], row["size se"] = p, _rate_se(p, len(nul))
         for s in ("constant", "dynamic"):
             x = r[r["scenario"] == s]
-            row[f"coverage {s}"] = x["cover"].mean()
+            p = x["cover"].mean()
+            row[f"coverage {s}"], row[f"coverage {s} se"] = p, _rate_se(p, len(x))
             row[f"bias {s}"] = x["err"].mean()
-        row["median CI width (constant)"] = r[r["scenario"] == "constant"]["width"].median()
+            row[f"bias {s} se"] = float(x["err"].std(ddof=1) / np.sqrt(len(x)))
+        w = r.loc[r["scenario"] == "constant", "width"].to_numpy(float)
+        row["median CI width (constant)"], row["median CI width se"] = float(np.median(w)), _median_se(w)
         out.append(row)
     return pd.DataFrame(out)
 
 
-def _mc_se(p: float, reps: int) -> float:
-    return float(np.sqrt(max(p * (1 - p), 1e-12) / reps))
-
-
-def to_markdown(tab: pd.DataFrame, reps: int, seconds: float, B: int, n_perm: int, seed: int) -> str:
+def to_markdown(tab: pd.DataFrame, reps: int, seconds: float, B: int, n_perm: int, seed: int,
+                jobs: int = 1) -> str:
+    where = "the shared 2-core machine" + (f", {jobs} processes" if jobs > 1 else "")
     lines = [
         f"Monte Carlo: {reps} replications per scenario (3 scenarios), seed {seed}, "
-        f"{seconds / 60:.1f} min on the shared 2-core machine; 16 units x 54 months, waves of 3/3/4 "
+        f"{seconds / 60:.1f} min on {where}; 16 units x 54 months, waves of 3/3/4 "
         "offices at months 18/27/36, 6 never treated, AR(1) errors (rho 0.6) within office. "
-        f"Wild bootstrap B = {B}; randomization {n_perm} permutations. Monte Carlo standard error "
-        f"of a 95% coverage is about {100 * _mc_se(0.95, reps):.1f} points, of a 5% size "
-        f"{100 * _mc_se(0.05, reps):.1f} points.",
+        f"Wild bootstrap B = {B}; randomization {n_perm} permutations. In parentheses: the Monte "
+        f"Carlo standard error of each figure ({reps} replications): sqrt(p(1-p)/R) for a rate, "
+        "sd(estimate - truth)/sqrt(R) for the bias, a bootstrap over the replications for the "
+        "median width.",
         "",
         "| method | size (null, nominal 5%) | coverage, constant effect | coverage, dynamic effect | bias, dynamic | median CI width |",
         "|---|---|---|---|---|---|",
     ]
     for _, r in tab.iterrows():
-        lines.append(f"| {r['method']} | {100 * r['size (null, 5% test)']:.1f}% | "
-                     f"{100 * r['coverage constant']:.1f}% | {100 * r['coverage dynamic']:.1f}% | "
-                     f"{r['bias dynamic']:+.3f} | {r['median CI width (constant)']:.3f} |")
+        lines.append(
+            f"| {r['method']} | {100 * r['size (null, 5% test)']:.1f}% ({100 * r['size se']:.1f}) | "
+            f"{100 * r['coverage constant']:.1f}% ({100 * r['coverage constant se']:.1f}) | "
+            f"{100 * r['coverage dynamic']:.1f}% ({100 * r['coverage dynamic se']:.1f}) | "
+            f"{r['bias dynamic']:+.3f} ({r['bias dynamic se']:.3f}) | "
+            f"{r['median CI width (constant)']:.3f} ({r['median CI width se']:.3f}) |")
     return "\n".join(lines)
 
 
@@ -207,18 +278,29 @@ def write_readme(block: str, path: Path = ROOT / "benchmarks" / "README.md") -> 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--reps", type=int, default=500, help="replications per scenario")
+    ap.add_argument("--reps", type=int, default=2000, help="replications per scenario (README table: 2000)")
     ap.add_argument("--seed", type=int, default=20261128)
     ap.add_argument("--B", type=int, default=999, help="wild bootstrap draws")
     ap.add_argument("--n-perm", type=int, default=199, help="randomization permutations")
+    ap.add_argument("--jobs", type=int, default=1, help="processes (same numbers for any count)")
     ap.add_argument("--write", action="store_true", help="write the table into benchmarks/README.md")
     ap.add_argument("--raw", type=Path, help="also save every replication as CSV")
+    ap.add_argument("--from-raw", type=Path, metavar="CSV",
+                    help="summarise a CSV saved by --raw instead of simulating (give the run's --reps, "
+                         "--seed, --B, --n-perm and --minutes for the header)")
+    ap.add_argument("--minutes", type=float, help="with --from-raw: the saved run's wall time")
     a = ap.parse_args(argv)
-    raw, secs = run(a.reps, a.seed, a.B, a.n_perm)
+    if a.from_raw:
+        raw, secs = pd.read_csv(a.from_raw), 60 * (a.minutes or float("nan"))
+        counts = raw.groupby(["scenario", "method"]).size()
+        if (counts != a.reps).any():
+            ap.error(f"{a.from_raw} holds {sorted(set(counts))} replications per cell, not --reps {a.reps}")
+    else:
+        raw, secs = run(a.reps, a.seed, a.B, a.n_perm, a.jobs)
     if a.raw:
         raw.to_csv(a.raw, index=False)
     tab = summarise(raw)
-    md = to_markdown(tab, a.reps, secs, a.B, a.n_perm, a.seed)
+    md = to_markdown(tab, a.reps, secs, a.B, a.n_perm, a.seed, a.jobs)
     print(md)
     if a.write:
         write_readme(md)
