@@ -267,6 +267,13 @@ def _number(cell: str) -> str:
     return m.group(0).replace(",", ".")
 
 
+def _numbers(cell: str) -> list[str]:
+    """Every number in a cell (a figure and its Monte Carlo SE in parentheses), English notation."""
+    found = [n.replace(",", ".") for n in re.findall(r"[+-]?\d+(?:[.,]\d+)?", cell)]
+    assert found, f"no number in cell {cell!r}"
+    return found
+
+
 def coverage_quotes(lang: str) -> list[list[str]]:
     quotes = []
     for page in sorted((DOCS / lang).glob("*.md")):
@@ -288,9 +295,10 @@ def test_quoted_coverage_figures_match_benchmarks_readme():
         for row in quotes[lang]:
             method = row[0].strip("` ")
             assert method in table, f"docs/{lang}: method {method!r} is not in benchmarks/README.md"
-            # Quoted columns are the README's columns in the same order (headers may be translated).
+            # Quoted columns are the README's columns in the same order (headers may be translated),
+            # each figure with its Monte Carlo SE.
             for k, cell in enumerate(row[1:]):
-                assert _number(cell) == _number(table[method][k]), (
+                assert _numbers(cell) == _numbers(table[method][k]), (
                     f"docs/{lang}: {method} column {k + 1} quotes {cell!r}, README says {table[method][k]!r}")
     assert [r[0] for r in quotes["id"]] == [r[0] for r in quotes["en"]]
 
@@ -300,6 +308,8 @@ def test_coverage_quote_parser_reads_both_notations():
     assert _md_rows(block) == [["`WCR bootstrap on TWFE`", "5,2%"]]
     assert _number("5,2%") == _number("5.2%") == "5.2"
     assert _number("+0.031") == "+0.031"
+    assert _numbers("7,4% (0,6)") == _numbers("7.4% (0.6)") == ["7.4", "0.6"]
+    assert _numbers("-0.013 (0.009)") == ["-0.013", "0.009"]
 
 
 # -------------------------------------------------------------------- failed manifest
