@@ -43,7 +43,8 @@ def test_did_2x2_equals_r_did_first_cell(mpdta_2x2):
     att, se = R_DID_CELLS[(2004, 2004)]
     assert res.estimate == pytest.approx(att, abs=1e-7)
     # Clustering by county makes it the same panel estimator: the analytic SE of ATT(2004, 2004)
-    # (0.0232510; r_reference.py, item 2) times CR1's small-sample factor
+    # (0.0232510: csdid's, not a printed R number, held against csdid live in
+    # test_attgt.py::test_mpdta_analytic_ses_match_csdid; r_reference.py, item 2) times CR1's factor
     # sqrt(G/(G-1) * (N-1)/(N-K)), G = 329 counties, N = 658 rows, K = 4.
     factor = np.sqrt(329 / 328 * 657 / 654)
     assert res.se == pytest.approx(se * factor, abs=2e-7)
