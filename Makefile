@@ -11,9 +11,11 @@ PERIOD ?= latest
 RAW ?= data/raw
 PROCESSED ?= data/processed
 REGION ?= config/alak.toml
-# Demo seed: an illustrative draw whose impact estimate is typical of the generator
-# (tests/test_impact.py checks recovery over many seeds).
-DEMO_SEED ?= 8
+# Demo seed, by a rule fixed before looking at any estimate: the first seed, counting from 1,
+# whose demo data pass ingestion with no rejected row (seed 1 does; it is also the default of
+# `mutasi demo-data`). Its estimate is one draw and may sit a standard error or two from the
+# planted effect; tests/test_recovery.py checks recovery over many seeds.
+DEMO_SEED ?= 1
 PYTEST_ARGS ?=
 
 .PHONY: venv lock doctor system-deps report demo ingest test lab bench golden clean-venv

@@ -13,9 +13,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_REGION = ROOT / "config" / "alak.toml"
 OTHER_REGION = ROOT / "tests" / "data" / "kecamatan_contoh.toml"
-# An illustrative draw whose impact estimate is typical of the generator; recovery over many
-# seeds is checked in tests/test_impact.py.
-DEMO_SEED = 8
+# The demo seed of the Makefile, chosen by a rule fixed before looking at any estimate (the first
+# seed whose demo data ingest with no rejected row): one draw, never claimed typical. Recovery
+# over many seeds is checked in tests/test_recovery.py.
+DEMO_SEED = 1
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,10 @@
 """Tests of mutasi_analysis.impact: panel building, the analysis glue and the verdict.
 
-Simulated unit x month panels with a planted effect check that the estimate is recovered and
-the verdict says so; diff-diff (a peer implementation) checks the headline number; small
-hand-built frames check build_panel; edge cases check the "not enough data" result and the
-never -> not-yet-treated fallback.
+One simulated unit x month panel with a planted effect checks the wiring of the result and the
+verdict (recovery with stated power, over 400 seeds, is tests/test_recovery.py); diff-diff (a
+peer implementation) checks the headline number; small hand-built frames check build_panel
+exactly; edge cases check the "not enough data" result and the never -> not-yet-treated
+fallback; the demo generator is checked end to end against its truth.json.
 """
 
 from __future__ import annotations
@@ -19,32 +20,16 @@ import pytest
 from mutasi_analysis import impact
 from mutasi_analysis.config import load_config
 
+from .conftest import require_module
+from .recovery import OUTCOME as OUT
+from .recovery import T0, simulate
+
 ROOT = Path(__file__).resolve().parents[1]
-T0 = 2022 * 12  # January 2022
-OUT = "respon_hari_kerja_mean"
 
 
 @pytest.fixture(scope="module")
 def cfg():
     return load_config(ROOT / "config" / "alak.toml")
-
-
-def simulate(cfg, seed=1, effect=-1.5, cohorts=(14, 20, 45), sizes=(4, 4, 3), n_months=54, outcome=OUT, noise=0.7):
-    """Unit FE + month FE + constant effect after the cohort month + noise; the rest never treated."""
-    rng = np.random.default_rng(seed)
-    units = list(cfg.unit_codes)
-    coh = [T0 + c for c, s in zip(cohorts, sizes) for _ in range(s)]
-    coh += [0] * (len(units) - len(coh))
-    months = np.arange(T0, T0 + n_months)
-    ufe, tfe = rng.normal(5, 1, len(units)), rng.normal(0, 0.5, n_months)
-    rows = []
-    for i, u in enumerate(units):
-        for j, t in enumerate(months):
-            treated = coh[i] > 0 and t >= coh[i]
-            rows.append((u, int(t), coh[i], ufe[i] + tfe[j] + effect * treated + rng.normal(0, noise)))
-    df = pd.DataFrame(rows, columns=["kode_unit", "t", "cohort", outcome])
-    df.attrs.update(outcome=outcome, definition="share_rotated_in", threshold=0.25)
-    return df
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +39,11 @@ def planted(cfg):
 
 @pytest.mark.simulation
 def test_planted_effect_recovered(planted):
+    """One draw: the result is complete and consistent and the verdict reads it right.
+
+    Its interval check is weak on purpose (one draw passes a 20% or larger bias); the powered
+    check is tests/test_recovery.py.
+    """
     r = planted
     assert r.status == "ok" and r.ok
     lo, hi = r.conf_int()
@@ -121,10 +111,10 @@ def test_direction_depends_on_outcome(cfg):
 
 @pytest.mark.peer
 def test_headline_matches_diff_diff(cfg, planted):
-    from diff_diff import CallawaySantAnna
+    diff_diff = require_module("diff_diff", "peer of the headline simple ATT")
 
     data = simulate(cfg)
-    peer = CallawaySantAnna(control_group="never_treated", estimation_method="reg").fit(
+    peer = diff_diff.CallawaySantAnna(control_group="never_treated", estimation_method="reg").fit(
         data, outcome=OUT, unit="kode_unit", time="t", first_treat="cohort")
     assert planted.estimate == pytest.approx(peer.overall_att, abs=1e-8)
     assert planted.aggregates["simple"].se == pytest.approx(peer.overall_se, rel=1e-3)
@@ -258,15 +248,14 @@ def test_build_panel(cfg):
 
 # ----------------------------------------------------------------------------- demo data
 @pytest.mark.slow
-@pytest.mark.simulation
-def test_demo_planted_effect_within_ci(cfg, tmp_path):
-    """The demo generator plants effects on respon_hari_kerja_mean; the simple ATT must cover them.
+def test_demo_cohorts_and_counts_match_truth(cfg, tmp_path):
+    """The panel built from the raw demo files has the planted cohorts, treated and never-treated units.
 
-    Seed 1 is the project default. Over demo seeds 1-12 the 95% interval covered the planted
-    simple ATT 11 times (measured while writing this test), so a failure after the generator
-    changes is a ~5% event before it is a bug: check several seeds before concluding.
+    Exact, so one seed suffices; whether one draw's interval covers the planted ATT is a matter
+    of chance (checked over many seeds in tests/test_recovery.py), so it is not asserted here.
     """
-    demo_mod = pytest.importorskip("mutasi_analysis.demo")
+    from mutasi_analysis import demo as demo_mod
+
     demo_mod.write_demo_data(tmp_path, seed=1, region=ROOT / "config" / "alak.toml")
     truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
     riw = pd.read_csv(tmp_path / "riwayat_jabatan.csv", dtype=str, keep_default_na=False).rename(columns={"nip": "pid"})
@@ -282,9 +271,6 @@ def test_demo_planted_effect_within_ci(cfg, tmp_path):
     r = impact.analyse(pan, cfg, B=999, n_perm=199)
     assert r.status == "ok" and r.control == "never"
     assert (r.n_treated, r.n_never) == (truth["treated_units"], truth["never_treated_units"])
-    lo, hi = r.conf_int()
-    assert lo <= truth["att_simple"] <= hi
-    assert hi < 0 and "membaik" in r.verdict["id"]
 
 
 def rot_label(t):
@@ -299,9 +285,9 @@ def test_demo_end_to_end_through_ingestion(cfg, tmp_path, monkeypatch):
     import collections
     import datetime as dt
 
-    demo_mod = pytest.importorskip("mutasi_analysis.demo")
-    ingest_mod = pytest.importorskip("mutasi_analysis.ingest")
-    processed_mod = pytest.importorskip("mutasi_analysis.processed")
+    from mutasi_analysis import demo as demo_mod
+    from mutasi_analysis import ingest as ingest_mod
+    from mutasi_analysis import processed as processed_mod
     from mutasi_analysis import rotation
 
     monkeypatch.setenv("MUTASI_PSEUDONYM_KEY", "test-key-" + "0" * 40)
@@ -321,8 +307,7 @@ def test_demo_end_to_end_through_ingestion(cfg, tmp_path, monkeypatch):
     pan = impact.build_panel(P.pengaduan, riw, cfg, start=truth["start"], end=truth["end"],
                              data_end=truth["export_date"])
     r = impact.analyse(pan, cfg, B=999, n_perm=199)
-    lo, hi = r.conf_int()
-    assert lo <= truth["att_simple"] <= hi
+    assert r.status == "ok" and (r.n_treated, r.n_never) == (truth["treated_units"], truth["never_treated_units"])
     json.dumps(r.to_dict(), allow_nan=False)
 
 
@@ -338,7 +323,7 @@ def test_bootstrap_bands_are_seeded(cfg):
 
 
 def test_facts_feed_the_findings_rules(cfg, planted):
-    findings = pytest.importorskip("mutasi_analysis.findings")
+    from mutasi_analysis import findings
     facts = planted.estimate_facts()
     assert facts["better"] == "lower" and facts["level"] == pytest.approx(0.95)
     assert facts["ci_low"] < facts["estimate"] < facts["ci_high"] < 0
@@ -383,36 +368,32 @@ def test_raw_trends(cfg):
     assert (tr.loc[tr["kelompok"] == "Never rotated", "n_unit"] == 6).all()
 
 
+DEMO_SEEDS = range(1, 7)
+
+
 @pytest.mark.simulation
 @pytest.mark.slow
 def test_demo_generator_effect_recovered_across_seeds(tmp_path):
-    """End to end over several demo seeds: raw files -> ingest -> panel -> analyse.
+    """End to end over demo seeds 1-6: raw files -> ingest -> panel -> analyse, against truth.json.
 
-    One seed is one draw (the cohort estimates share a base month, so a single draw can sit two
-    standard errors out); across draws the estimate must centre on the planted simple ATT and
-    the headline intervals must cover it at about their level.
+    Checks that the generator's planted simple ATT is what the pipeline estimates. The tolerance
+    is the Monte Carlo SE of the mean times the two-sided t quantile (5 df) at a false-alarm
+    rate of 0.001, fixed before the seeds were run. With a per-seed SD of about 0.34 that is
+    about 0.95 working days: this catches a sign error, a wrong unit or a wrong target, not a
+    20% bias; the powered recovery check is tests/test_recovery.py (400 seeds, exact design).
+    Six seeds because each costs a demo generation and an ingestion.
     """
-    import json
-
-    from mutasi_analysis.demo import write_demo_data
-    from mutasi_analysis.ingest import ingest
-    from mutasi_analysis.processed import load_processed
+    from scipy import stats
 
     from .conftest import DEFAULT_REGION
+    from .recovery import replicate_demo
 
-    cfg = load_config(DEFAULT_REGION)
-    estimates, covered, truth = [], 0, None
-    seeds = range(1, 7)
-    for seed in seeds:
-        raw, proc = tmp_path / f"raw{seed}", tmp_path / f"proc{seed}"
-        write_demo_data(out=raw, seed=seed, region=cfg)
-        ingest(raw, proc, DEFAULT_REGION)
-        truth = json.loads((raw / "truth.json").read_text())["att_simple"]
-        p = load_processed(proc)
-        r = impact.analyse(impact.build_panel(p.pengaduan, p.riwayat_jabatan, cfg), cfg, B=999, n_perm=199)
-        assert r.ok and r.inference == "randomization"
-        estimates.append(r.estimate)
-        lo, hi = r.conf_int()
-        covered += lo <= truth <= hi
-    assert abs(np.mean(estimates) - truth) < 0.25
-    assert covered >= len(seeds) - 1
+    reps = replicate_demo(DEFAULT_REGION, DEMO_SEEDS, tmp_path)
+    assert (reps["status"] == "ok").all() and (reps["inference"] == "randomization").all()
+    truth = reps["truth"].iloc[0]
+    assert (reps["truth"] == truth).all()  # the planted effects do not depend on the seed
+    est = reps["estimate"]
+    n = len(est)
+    tol = stats.t.isf(0.001 / 2, n - 1) * est.std(ddof=1) / np.sqrt(n)
+    assert abs(est.mean() - truth) <= tol, f"mean {est.mean():.3f} vs planted {truth:.3f} (tolerance {tol:.3f})"
+    assert np.sign(est.mean()) == np.sign(truth)

@@ -150,28 +150,34 @@ def test_rotation_counts_and_compliance_are_exact(rendered, demo_truth):
     assert r["compliance"]["max_years_candidates"] == cand[PERIOD]
 
 
+# Coverage of the analytic att_gt interval for the simple ATT in the coverage study
+# (benchmarks/README.md, "att_gt analytic", constant effect), measured on another design before
+# this test was written: the rate a pointwise cell interval is expected to reach.
+ANALYTIC_COVERAGE = 0.915
+FALSE_ALARM = 0.001
+
+
 @pytest.mark.render
-def test_planted_service_effect_is_recovered(rendered, demo_truth):
+def test_planted_service_effects_line_up_and_are_covered(rendered, demo_truth):
+    """The recorded ATT(g,t) cells are the planted ones, and their intervals cover them.
+
+    The floor is the binomial 0.001 quantile at ANALYTIC_COVERAGE: a screen for broken wiring
+    (a wrong cohort, sign or event time gives coverage far below it). Cells of one cohort share
+    a base month, so the count varies more than a binomial one: this is no test of nominal
+    coverage, which tests/test_recovery.py checks with power over 400 seeds. One demo draw is
+    one draw: whether its headline interval covers the planted ATT is not asserted here.
+    """
+    from scipy import stats
+
     r = rendered["results"]["03_dampak_layanan"]
-    assert r["status"] == "ok"
-    assert r["analytic_conf_low"] <= demo_truth["att_simple"] <= r["analytic_conf_high"]
-    assert r["conf_high"] < 0 and r["analytic_conf_high"] < 0  # responses got faster in the demo
+    assert r["status"] == "ok" and r["inference"] == "randomization"
     est = {(g["cohort"], g["event_time"]): g for g in r["att_gt"] if g["post"]}
     planted = [e for e in demo_truth["effects"] if (e["cohort"], e["event_time"]) in est]
-    assert len(planted) >= 20
-    covered = [est[(e["cohort"], e["event_time"])]["conf_low"] <= e["effect"] <= est[(e["cohort"], e["event_time"])]["conf_high"]
-               for e in planted]
-    # Pointwise 95% intervals from 4-6 clusters per comparison, correlated within a cohort (one
-    # base month). The floor catches a broken pipeline (wrong cohorts, wrong sign, shifted event
-    # time give far lower coverage) without claiming nominal coverage.
-    assert sum(covered) / len(covered) >= 0.75, f"{sum(covered)}/{len(covered)} planted effects covered"
-
-
-@pytest.mark.render
-def test_headline_interval_covers_the_planted_effect(rendered, demo_truth):
-    r = rendered["results"]["03_dampak_layanan"]
-    assert r["inference"] in ("randomization", "analytic")
-    assert r["conf_low"] <= demo_truth["att_simple"] <= r["conf_high"]
+    assert len(planted) == len(est) >= 20, "a post-period cell has no planted effect (cohort or event time shifted)"
+    covered = sum(est[(e["cohort"], e["event_time"])]["conf_low"] <= e["effect"]
+                  <= est[(e["cohort"], e["event_time"])]["conf_high"] for e in planted)
+    floor = int(stats.binom.ppf(FALSE_ALARM, len(planted), ANALYTIC_COVERAGE))
+    assert covered >= floor, f"{covered}/{len(planted)} planted effects covered; floor {floor}"
 
 
 @pytest.mark.render
