@@ -21,7 +21,7 @@ PYTEST_ARGS ?=
 .PHONY: venv lock doctor system-deps report demo ingest test lab bench golden clean-venv
 
 # The venv is synced to the lock only when the lock (or the project's metadata) changes.
-$(STAMP): $(LOCK) pyproject.toml
+$(STAMP): $(LOCK) pyproject.toml tools/install-env.sh
 	@PYTHON=$(PYTHON) bash tools/install-env.sh $(VENV) $(LOCK)
 	@touch $(STAMP)
 
