@@ -100,8 +100,9 @@ def require_module(name: str, why: str, *, how_to_fix: str | None = None,
     """
     try:
         return importlib.import_module(name)
-    except (ImportError, OSError) as err:
-        dist = DISTRIBUTIONS.get(name.split(".")[0], name.split(".")[0])
-        require(False, f"Python package '{dist}' ({why}; `import {name}`: {err})",
-                how_to_fix or f"pip install {dist}; {INSTALL_TEST_EXTRAS}",
-                allow_module_level=allow_module_level)
+    except (ImportError, OSError) as exc:
+        err = exc  # reported outside the handler: the failure shows one line, no chained traceback
+    dist = DISTRIBUTIONS.get(name.split(".")[0], name.split(".")[0])
+    require(False, f"Python package '{dist}' ({why}; `import {name}`: {err})",
+            how_to_fix or f"pip install {dist}; {INSTALL_TEST_EXTRAS}",
+            allow_module_level=allow_module_level)
