@@ -32,8 +32,10 @@ venv: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/python tools/lock.py $(if $(UPGRADE),--upgrade,)
 
-# Does the running environment match the lock (packages, kernel, PDF libraries)?
-doctor: $(STAMP)
+# Does the environment match the lock (packages, kernel, PDF libraries)? It installs nothing,
+# so that it shows the drift rather than repairing it (`make venv` repairs).
+doctor:
+	@test -x $(BIN)/mutasi || { echo "no $(VENV): run \`make venv\`"; exit 1; }
 	$(BIN)/mutasi doctor
 
 # Chromium, poppler and Pango for the PDF and browser tests (apt-get, when root and missing).

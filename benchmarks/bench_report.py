@@ -8,7 +8,7 @@ report of ``k`` notebooks rendered serially cannot beat ``k x floor``; the ratio
 ``wall / floor`` says how many "kernel starts" the whole report costs, and
 ``serial / jobs-2`` what the second worker buys on this machine.
 
-Data: the demo region (``mutasi demo-data --seed 8``, ``--scale`` to enlarge), ingested
+Data: the demo region (``mutasi demo-data --seed 1``, ``--scale`` to enlarge), ingested
 into ``benchmarks/_work`` (git-ignored). Every report run uses ``--force`` so that it renders
 everything; the notebooks' own parameters are the defaults (``n_boot=9999``, ``n_perm=999``)
 unless ``--small`` is given.
@@ -78,7 +78,7 @@ def prepare(scale: float) -> Path:
     os.environ.setdefault("MUTASI_PSEUDONYM_KEY", "benchmark-key-not-secret-0123456789abcdef")
     raw, processed = WORK / f"raw-{scale:g}", WORK / f"processed-{scale:g}"
     if not (processed / "ingest_summary.json").exists():
-        write_demo_data(out=raw, seed=8, region=ROOT / "config" / "alak.toml", scale=scale)
+        write_demo_data(out=raw, seed=1, region=ROOT / "config" / "alak.toml", scale=scale)
         ingest(raw=raw, out=processed, region=ROOT / "config" / "alak.toml")
     return processed
 

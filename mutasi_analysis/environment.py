@@ -24,6 +24,7 @@ from pathlib import Path
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from .errors import MutasiError
 
@@ -37,6 +38,7 @@ __all__ = [
     "read_lock",
     "check_packages",
     "check_kernel",
+    "check_python",
     "check_system_libraries",
     "doctor",
     "describe",
@@ -44,6 +46,9 @@ __all__ = [
 ]
 
 LOCK_NAME = "requirements-lock.txt"
+#: The Python the lock is resolved from and the published numbers (tests/golden) are made on;
+#: the universal lock installs other numpy and scipy releases on newer Pythons.
+LOCK_PYTHON = "3.11"
 KERNEL_NAME = "mutasi-analysis"
 PROJECT = "mutasi-analysis"
 _REPO = Path(__file__).resolve().parents[1]
@@ -185,6 +190,24 @@ def _installed() -> dict[str, str]:
     return out
 
 
+def _same_version(a: str, b: str) -> bool:
+    try:
+        return Version(a) == Version(b)  # "1.0" and "1.0.0" are one version
+    except InvalidVersion:
+        return a == b
+
+
+def check_python(version_info=sys.version_info) -> list[Problem]:
+    """The running Python is the lock's reference Python (:data:`LOCK_PYTHON`)."""
+    have = f"{version_info[0]}.{version_info[1]}"
+    if have == LOCK_PYTHON:
+        return []
+    return [Problem("python", have,
+                    f"python {have}: the published numbers are made on Python {LOCK_PYTHON} (the lock pins "
+                    f"other numpy and scipy releases for newer ones); rebuild with "
+                    f"`rm -rf .venv && make venv PYTHON=python{LOCK_PYTHON}`")]
+
+
 def check_packages(locked: list[LockedPackage], installed: dict[str, str] | None = None) -> list[Problem]:
     """Packages of the lock that are missing or at another version in the running environment.
 
@@ -206,7 +229,7 @@ def check_packages(locked: list[LockedPackage], installed: dict[str, str] | None
         if not pkg.applies():
             continue
         have = installed.get(pkg.name)
-        if have == pkg.version:
+        if have is not None and _same_version(have, pkg.version):
             continue
         fix = "run `make venv` (installs the lock)"
         if have is None:
@@ -232,17 +255,27 @@ def check_kernel(name: str = KERNEL_NAME) -> list[Problem]:
     if not resolved or not Path(resolved).exists():
         return [Problem("kernel", name, f"kernel {name}: its Python {exe!r} does not exist; {fix}")]
     # Compare the venv's bin folders, not resolved files: every venv links the same base Python.
-    if Path(resolved).absolute().parent != Path(sys.executable).absolute().parent:
+    if not os.path.samefile(Path(resolved).absolute().parent, Path(sys.executable).absolute().parent):
         # Reports would run on another environment than the one that was checked.
         return [Problem("kernel", name, f"kernel {name}: starts {resolved}, not this environment's "
-                                        f"{sys.executable}; {fix}")]
+                                        f"{sys.executable} (from {spec.resource_dir}); {fix}, and remove "
+                                        f"that one if it shadows the venv's (`jupyter kernelspec list`)")]
     return []
+
+
+def _weasyprint_loads() -> bool:
+    """WeasyPrint finds Pango its own way (e.g. conda's, which find_library does not see)."""
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
 
 
 def check_system_libraries(find=ctypes.util.find_library) -> list[Problem]:
     """The shared libraries the PDF export needs (Pango for WeasyPrint)."""
     missing = [deb for lib, deb in SYSTEM_LIBRARIES.items() if find(lib) is None]
-    if not missing:
+    if not missing or _weasyprint_loads():
         return []
     return [Problem("system", " ".join(missing),
                     f"system libraries for the PDF: {', '.join(missing)} missing; run `make system-deps` "
@@ -270,7 +303,7 @@ def doctor(lock: str | Path | None = None, kernel: str = KERNEL_NAME) -> list[Pr
         problems = [Problem("lock", str(lock or LOCK_NAME), exc.message)]
     else:
         problems = check_packages(locked)
-    return problems + check_kernel(kernel) + check_system_libraries()
+    return check_python() + problems + check_kernel(kernel) + check_system_libraries()
 
 
 def lock_provenance(lock: str | Path | None = None) -> dict:
@@ -279,17 +312,20 @@ def lock_provenance(lock: str | Path | None = None) -> dict:
     Returns
     -------
     dict
-        ``{"file", "sha256", "matches", "drift"}``; ``file`` and ``sha256`` are ``None`` and
+        ``{"file", "sha256", "python", "matches", "drift"}`` (``python``: the lock's reference
+        Python; ``drift`` names another running Python too); ``file`` and ``sha256`` are ``None`` and
         ``matches`` is ``None`` when the code does not run from a checkout with a lock.
     """
     path = find_lock(lock)
     if path is None:
-        return {"file": None, "sha256": None, "matches": None, "drift": []}
+        return {"file": None, "sha256": None, "python": LOCK_PYTHON, "matches": None, "drift": []}
     try:
         drift = [p.message for p in check_packages(read_lock(path))]
     except MutasiError as exc:
         drift = [exc.message]
-    return {"file": path.name, "sha256": lock_sha256(path), "matches": not drift, "drift": drift}
+    drift = [p.message for p in check_python()] + drift
+    return {"file": path.name, "sha256": lock_sha256(path), "python": LOCK_PYTHON, "matches": not drift,
+            "drift": drift}
 
 
 def describe(problems: list[Problem], lock: str | Path | None = None) -> str:

@@ -10,9 +10,10 @@ standard error or the binomial, at a false-alarm rate fixed before any result wa
 - **bias**: ``|mean(estimate) - truth| <= z * sd(estimate) / sqrt(R)``, ``z`` the two-sided
   normal quantile of ``FALSE_ALARM``;
 - **coverage**: at least ``binom.ppf(FALSE_ALARM, R, 0.95)`` of the R intervals cover the
-  truth. Randomization inference is exact here (offices are exchangeable: their effects are
-  drawn independently of the adoption order), so its coverage is at least 95% and the
-  binomial floor at 95% is conservative;
+  truth. Randomization inference is exact in this design (offices are exchangeable: their
+  effects are drawn independently of the adoption order), so its coverage should be 95%;
+  measured, it was 94.0% (MC SE 0.7) over 1,300 seeds kept apart from the test's. At 95% the
+  floor's false alarm is 0.0006; at 94% it would be about 0.01;
 - **sign**: the mean estimate has the sign of the truth.
 
 :func:`inject` makes the errors a broken estimator would make (a 20% bias toward or away

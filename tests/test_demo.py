@@ -46,7 +46,7 @@ def test_same_seed_same_bytes_other_seed_other_data(demo_raw, tmp_path):
 
 
 def test_xlsx_is_reproducible_and_holds_the_same_rows(tmp_path):
-    # A tenth of the demo: writing 70,000 rows through openpyxl twice would take a minute, and
+    # A tenth of the demo: writing 70,000 rows to xlsx twice takes half a minute, and
     # the byte-for-byte check does not depend on the size.
     a, b, c = tmp_path / "a", tmp_path / "b", tmp_path / "c"
     write_demo_data(out=a, seed=DEMO_SEED, region=DEFAULT_REGION, fmt="xlsx", scale=0.1)

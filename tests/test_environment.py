@@ -103,10 +103,18 @@ def test_read_lock_refuses_a_range_and_names_the_line(tmp_path):
         env.read_lock(tmp_path / "missing.txt")
 
 
+def test_another_python_than_the_locks_reference_is_named():
+    assert env.check_python((3, 11, 7)) == []
+    (problem,) = env.check_python((3, 12, 1))
+    assert problem.message.startswith("python 3.12: the published numbers are made on Python 3.11")
+    assert _lock_tool().PYTHON_VERSION == env.LOCK_PYTHON
+
+
 def test_check_packages_names_version_drift_and_missing_packages():
     pins = [env.LockedPackage("pandas", "3.1.1", None, 1), env.LockedPackage("numpy", "2.4.6", None, 2),
             env.LockedPackage("pywin32", "311", "sys_platform == 'win32'", 3),
             env.LockedPackage("scipy", "1.17.1", None, 4)]
+    assert env.check_packages(pins[:1], {"pandas": "3.1.1.0"}) == []  # the same version, written longer
     problems = env.check_packages(pins, {"pandas": "3.0.0", "NumPy": "2.4.6"})
     assert [p.message for p in problems] == [
         "package pandas: 3.0.0 installed, the lock pins 3.1.1; run `make venv` (installs the lock)",
@@ -126,8 +134,10 @@ def test_check_kernel_sees_a_kernel_running_another_python(tmp_path, monkeypatch
     assert env.check_kernel() == []  # the project's kernel runs this interpreter
 
 
-def test_check_system_libraries_names_the_package_to_install():
+def test_check_system_libraries_names_the_package_to_install(monkeypatch):
     assert env.check_system_libraries(find=lambda lib: f"/usr/lib/lib{lib}.so") == []
+    assert env.check_system_libraries(find=lambda lib: None) == []  # WeasyPrint found Pango itself
+    monkeypatch.setattr(env, "_weasyprint_loads", lambda: False)
     (problem,) = env.check_system_libraries(find=lambda lib: None)
     assert "libpango-1.0-0" in problem.message and "make system-deps" in problem.message
 

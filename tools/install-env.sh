@@ -24,6 +24,15 @@ UV="$VENV/.uv/bin/uv"
 [[ -f "$LOCK" ]] || { echo "install-env: $LOCK not found; run \`make lock\`" >&2; exit 2; }
 command -v "$PYTHON" >/dev/null || { echo "install-env: $PYTHON not found; install Python 3.11+" >&2; exit 2; }
 
+pyver() { "$1" -c 'import sys; print("%d.%d" % sys.version_info[:2])' 2>/dev/null || echo none; }
+want=$(pyver "$PYTHON")
+if [[ -x "$VENV/bin/python" && "$(pyver "$VENV/bin/python")" != "$want" ]]; then
+    echo "install-env: $VENV was made by Python $(pyver "$VENV/bin/python"), $PYTHON is $want: making it anew"
+    rm -rf "$VENV"
+fi
+[[ "$want" == 3.11 ]] || echo "install-env: note: Python $want; the published numbers are made on 3.11" \
+    "(the lock pins other numpy and scipy releases for newer Pythons; \`mutasi doctor\` says so)"
+
 have_uv() { [[ -x "$UV" ]] && [[ "$("$UV" --version 2>/dev/null)" == "uv $UV_VERSION"* ]]; }
 
 if [[ "${MUTASI_INSTALLER:-uv}" != pip ]]; then
@@ -31,7 +40,8 @@ if [[ "${MUTASI_INSTALLER:-uv}" != pip ]]; then
     if ! have_uv; then
         rm -rf "$VENV/.uv"
         "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-            --target "$VENV/.uv" "uv==$UV_VERSION" >/dev/null 2>&1 || true
+            --target "$VENV/.uv" "uv==$UV_VERSION" >"$VENV/.uv-install.log" 2>&1 \
+            || echo "install-env: could not install uv $UV_VERSION ($(tail -n 1 "$VENV/.uv-install.log"))"
     fi
 fi
 

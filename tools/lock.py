@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "requirements-lock.txt"
 ENV_YML = ROOT / "environment.yml"
-PYTHON_VERSION = "3.11"  # oldest supported; the lock forks for newer Pythons where needed
+PYTHON_VERSION = "3.11"  # = mutasi_analysis.environment.LOCK_PYTHON (a test checks)
 CONDA_ONLY = ["pango  # text layout for WeasyPrint (PDF export); Debian: libpango-1.0-0"]
 
 

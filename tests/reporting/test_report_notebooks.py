@@ -161,10 +161,11 @@ FALSE_ALARM = 0.001
 def test_planted_service_effects_line_up_and_are_covered(rendered, demo_truth):
     """The recorded ATT(g,t) cells are the planted ones, and their intervals cover them.
 
-    The floor is the binomial 0.001 quantile at ANALYTIC_COVERAGE: a screen for broken wiring
-    (a wrong cohort, sign or event time gives coverage far below it). Cells of one cohort share
-    a base month, so the count varies more than a binomial one: this is no test of nominal
-    coverage, which tests/test_recovery.py checks with power over 400 seeds. One demo draw is
+    The floor is the binomial 0.001 quantile at ANALYTIC_COVERAGE, a rate measured for the
+    simple ATT on another design: a screen for broken wiring (a wrong cohort, sign or event time
+    gives coverage far below it). Cells of one cohort share a base month, so the count varies
+    more than a binomial one and the false-alarm rate is above 0.001: this is no test of
+    nominal coverage, which tests/test_recovery.py checks with power over 400 seeds. One demo draw is
     one draw: whether its headline interval covers the planted ATT is not asserted here.
     """
     from scipy import stats
