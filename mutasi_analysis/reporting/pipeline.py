@@ -493,10 +493,12 @@ def run_report(
         versions = package_versions()
         code = code_digest()
         inputs_digest = fingerprint(inputs=inputs)
+        lock = lock_provenance()
 
         def base_fp(nb: Path) -> str:
+            # The lock's hash too: a refreshed lock may move a package outside `versions`.
             return fingerprint(inputs=inputs_digest, code=code, notebook=sha256_file(nb),
-                               versions=versions, parameters=params[nb.stem])
+                               versions=versions, lock=lock["sha256"], parameters=params[nb.stem])
 
         def up_to_date(nb: Path, fp: str) -> bool:
             e = prev_nbs.get(nb.stem)
@@ -575,7 +577,7 @@ def run_report(
                 "jobs": jobs,
                 "git": git_state(),
                 "packages": versions,
-                "lock": lock_provenance(),
+                "lock": lock,
                 "code_sha256": code,
                 "inputs": inputs,
                 "notebooks": entries,
