@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .environment import KERNEL_NAME
 from .errors import MutasiError
 
 
@@ -74,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
         "anything differs.",
     )
     p.add_argument("--lock", default=None, help="lock file (default: requirements-lock.txt of the checkout)")
-    p.add_argument("--kernel", default="mutasi-analysis", help="Jupyter kernel name (default: mutasi-analysis)")
+    p.add_argument("--kernel", default=KERNEL_NAME, help=f"Jupyter kernel name (default: {KERNEL_NAME})")
     p.set_defaults(func=_cmd_doctor)
 
     try:

@@ -49,8 +49,7 @@ LOCK_NAME = "requirements-lock.txt"
 #: The Python the lock is resolved from and the published numbers (tests/golden) are made on;
 #: the universal lock installs other numpy and scipy releases on newer Pythons.
 LOCK_PYTHON = "3.11"
-KERNEL_NAME = "mutasi-analysis"
-PROJECT = "mutasi-analysis"
+KERNEL_NAME = "mutasi-analysis"  # the Jupyter kernel every report runs on
 _REPO = Path(__file__).resolve().parents[1]
 
 # Shared libraries WeasyPrint loads for the PDF (Debian package in brackets, as
@@ -282,6 +281,15 @@ def check_system_libraries(find=ctypes.util.find_library) -> list[Problem]:
                     f"(as root: apt-get install {' '.join(missing)})")]
 
 
+def _lock_problems(lock: str | Path | None) -> list[Problem]:
+    """Another Python than the lock's, and packages off their pins (or an unreadable lock)."""
+    try:
+        packages = check_packages(read_lock(lock))
+    except MutasiError as exc:
+        packages = [Problem("lock", str(lock or LOCK_NAME), exc.message)]
+    return check_python() + packages
+
+
 def doctor(lock: str | Path | None = None, kernel: str = KERNEL_NAME) -> list[Problem]:
     """Every difference between the running environment and the project's lock.
 
@@ -297,13 +305,7 @@ def doctor(lock: str | Path | None = None, kernel: str = KERNEL_NAME) -> list[Pr
     list of Problem
         Empty when packages, kernel and system libraries are as the project needs.
     """
-    try:
-        locked = read_lock(lock)
-    except MutasiError as exc:
-        problems = [Problem("lock", str(lock or LOCK_NAME), exc.message)]
-    else:
-        problems = check_packages(locked)
-    return check_python() + problems + check_kernel(kernel) + check_system_libraries()
+    return _lock_problems(lock) + check_kernel(kernel) + check_system_libraries()
 
 
 def lock_provenance(lock: str | Path | None = None) -> dict:
@@ -319,11 +321,7 @@ def lock_provenance(lock: str | Path | None = None) -> dict:
     path = find_lock(lock)
     if path is None:
         return {"file": None, "sha256": None, "python": LOCK_PYTHON, "matches": None, "drift": []}
-    try:
-        drift = [p.message for p in check_packages(read_lock(path))]
-    except MutasiError as exc:
-        drift = [exc.message]
-    drift = [p.message for p in check_python()] + drift
+    drift = [p.message for p in _lock_problems(path)]
     return {"file": path.name, "sha256": lock_sha256(path), "python": LOCK_PYTHON, "matches": not drift,
             "drift": drift}
 

@@ -23,17 +23,17 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LOCK = ROOT / "requirements-lock.txt"
+sys.path.insert(0, str(ROOT))
+from mutasi_analysis.environment import LOCK_NAME, LOCK_PYTHON, read_lock  # noqa: E402
+
+LOCK = ROOT / LOCK_NAME
 ENV_YML = ROOT / "environment.yml"
-PYTHON_VERSION = "3.11"  # = mutasi_analysis.environment.LOCK_PYTHON (a test checks)
+PYTHON_VERSION = LOCK_PYTHON
 CONDA_ONLY = ["pango  # text layout for WeasyPrint (PDF export); Debian: libpango-1.0-0"]
 
 
 def render_environment(lock: Path = LOCK) -> str:
     """The text of ``environment.yml`` for a lock file (every pin, markers kept)."""
-    sys.path.insert(0, str(ROOT))
-    from mutasi_analysis.environment import read_lock
-
     lines = [
         "# Generated from requirements-lock.txt by `make lock` (tools/lock.py): do not edit by hand.",
         "# conda provides Python and the PDF libraries; pip installs exactly the locked versions.",

@@ -9,12 +9,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..environment import KERNEL_NAME
 from .html import export_html
 from .kernel import IsolatedKernelManager
 
 __all__ = ["KERNEL_NAME", "NotebookRun", "render_notebook"]
 
-KERNEL_NAME = "mutasi-analysis"
 
 
 @dataclass
