@@ -29,7 +29,7 @@ from .rotation import month_label, treatment_cohorts
 from .services import LABELS as SERVICE_LABELS
 from .services import monthly_panel
 
-__all__ = ["OUTCOMES", "LABELS", "ImpactResult", "build_panel", "raw_trends", "analyse"]
+__all__ = ["OUTCOMES", "LABELS", "METHODS", "ImpactResult", "build_panel", "treatment_timing", "raw_trends", "analyse"]
 
 #: Outcomes that can be analysed, with the direction that means better service.
 OUTCOMES = {
@@ -59,6 +59,8 @@ LABELS = {
 }
 
 _KINDS = ("simple", "group", "event", "calendar")
+#: Method keys of :meth:`ImpactResult.methods_table`, in its row order.
+METHODS = ("twfe", "callaway_santanna", "sun_abraham")
 
 
 # --------------------------------------------------------------------------------------
@@ -124,6 +126,33 @@ def build_panel(
         "data_end": sp.attrs.get("data_end"),
     })
     return panel
+
+
+def treatment_timing(panel: pd.DataFrame, lang: str = "id") -> pd.DataFrame:
+    """Each unit's first treated month, as a label: the table shown before any estimate.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        From :func:`build_panel` (``kode_unit``, ``cohort``).
+    lang : {"id", "en"}
+        Language of the never-rotated label (``LABELS["never"]``, as in :func:`raw_trends`).
+
+    Returns
+    -------
+    DataFrame
+        One row per unit in panel order: ``kode_unit`` and ``cohort``, the ``YYYY-MM`` of the
+        first treated month or the never-rotated label.
+    """
+    for c in ("kode_unit", "cohort"):
+        if c not in panel.columns:
+            raise ValueError(f"panel lacks column {c!r}: build it with impact.build_panel")
+    never = LABELS["never"][lang]
+    units = panel.drop_duplicates("kode_unit")
+    return pd.DataFrame({
+        "kode_unit": units["kode_unit"].astype(str).to_numpy(),
+        "cohort": [month_label(int(c)) if c > 0 else never for c in units["cohort"]],
+    })
 
 
 def raw_trends(panel: pd.DataFrame, outcome: str | None = None, lang: str = "id") -> pd.DataFrame:
@@ -294,6 +323,123 @@ class ImpactResult:
         lo, hi = self.conf_int()
         return {"outcome": self.outcome, "estimate": float(self.estimate), "ci_low": float(lo), "ci_high": float(hi),
                 "better": OUTCOMES[self.outcome]["better"], "level": 1 - self.alpha}
+
+    def methods_table(self) -> pd.DataFrame:
+        """The headline next to TWFE and Sun-Abraham: one row per method that ran.
+
+        Returns
+        -------
+        DataFrame
+            ``metode`` (a key of :data:`METHODS`), ``estimate``, ``conf_low``, ``conf_high``.
+            TWFE and Sun-Abraham carry their analytic ``1 - alpha`` intervals;
+            ``callaway_santanna`` is the headline estimate with the headline interval
+            (:meth:`conf_int`, see :attr:`inference`). Empty (same columns) without an estimate.
+        """
+        cols = ["metode", "estimate", "conf_low", "conf_high"]
+        if not self.ok:
+            return pd.DataFrame(columns=cols)
+        rows = []
+        if self.twfe is not None:
+            rows.append(("twfe", self.twfe.estimate, *self.twfe.conf_int(self.alpha)))
+        rows.append(("callaway_santanna", self.estimate, *self.conf_int()))
+        if self.sun_abraham is not None:
+            sa = self.sun_abraham.overall()
+            rows.append(("sun_abraham", sa.estimate, *sa.conf_int(self.alpha)))
+        out = pd.DataFrame(rows, columns=cols)
+        return out.astype({c: "float64" for c in cols[1:]})
+
+    def aggregates_table(self) -> pd.DataFrame:
+        """The overall number of each aggregation of ATT(g,t), in :attr:`aggregates` order.
+
+        Returns
+        -------
+        DataFrame
+            ``metode`` (``simple``, ``group``, ``event``, ``calendar``), ``estimate``, ``se``,
+            ``conf_low``, ``conf_high`` (analytic, at the aggregation's alpha). Empty (same
+            columns) without an estimate.
+        """
+        cols = ["metode", "estimate", "se", "conf_low", "conf_high"]
+        rows = []
+        for k, a in self.aggregates.items():
+            r = a.tidy().iloc[0]  # the overall row comes first
+            rows.append((k, r["estimate"], r["se"], r["ci_low"], r["ci_high"]))
+        if not rows:
+            return pd.DataFrame(columns=cols)
+        return pd.DataFrame(rows, columns=cols).astype({c: "float64" for c in cols[1:]})
+
+    def gt_matrix(self, min_event: int = -6) -> pd.DataFrame:
+        """ATT(g,t) as a cohort x event-time matrix (the heatmap of a report).
+
+        Parameters
+        ----------
+        min_event : int, default -6
+            Earliest event time (months since rotation) kept.
+
+        Returns
+        -------
+        DataFrame
+            Index ``cohort`` (the ``YYYY-MM`` of the first treated month, in time order),
+            columns ``event_time`` (int, >= ``min_event``), values the cell ATT (float; NaN
+            where a cohort has no cell). Empty without an estimate.
+        """
+        if not self.ok or self.att_gt is None:
+            return pd.DataFrame(dtype="float64")
+        gt = self.att_gt.tidy()
+        gt = gt[gt["event_time"] >= min_event]
+        # Pivot on the integer month first so that cohorts sort in time order, then label.
+        m = gt.assign(event_time=gt["event_time"].astype(int), cohort=gt["cohort"].astype(int)).pivot(
+            index="cohort", columns="event_time", values="att").astype(float)
+        m.index = pd.Index([month_label(int(c)) for c in m.index], name="cohort")
+        m.columns = pd.Index([int(c) for c in m.columns], name="event_time")
+        return m
+
+    def record_fields(self) -> dict:
+        """The result's fields a report records, as plain JSON values.
+
+        Returns
+        -------
+        dict
+            ``status, outcome, att, conf_low, conf_high, alpha, inference, analytic_conf_low,
+            analytic_conf_high, facts, n_units, n_treated, n_never, control, att_gt,
+            event_study, twfe, sun_abraham, bacon, wild_bootstrap_p, randomization_p, agrees,
+            verdict``. ``att_gt`` rows hold ``cohort`` (``YYYY-MM``), ``event_time`` (int),
+            ``post`` (bool), ``estimate``, ``conf_low``, ``conf_high``; ``event_study`` and
+            ``bacon`` are their tidy tables as lists of row dicts. Without an estimate the
+            numbers are None and the lists empty; a diagnostic that did not run is None.
+        """
+        from .record import to_jsonable
+
+        ok = self.ok
+        ci = self.conf_int() if ok else (None, None)
+        analytic = self.aggregates["simple"].conf_int(self.alpha) if ok else (None, None)
+        sa = self.sun_abraham.overall() if ok and self.sun_abraham is not None else None
+        gt = []
+        if ok:
+            gt = [{"cohort": month_label(int(r.cohort)), "event_time": int(r.event_time), "post": bool(r.post),
+                   "estimate": r.att, "conf_low": r.ci_low, "conf_high": r.ci_high}
+                  for r in self.att_gt.tidy().itertuples()]
+        fields_ = {
+            "status": self.status,
+            "outcome": self.outcome,
+            "att": self.estimate, "conf_low": ci[0], "conf_high": ci[1], "alpha": self.alpha,
+            "inference": self.inference,
+            "analytic_conf_low": analytic[0], "analytic_conf_high": analytic[1],
+            "facts": self.estimate_facts(),
+            "n_units": self.n_units, "n_treated": self.n_treated, "n_never": self.n_never, "control": self.control,
+            "att_gt": gt,
+            "event_study": self.aggregates["event"].tidy() if ok and "event" in self.aggregates else [],
+            "twfe": self.twfe.estimate if ok and self.twfe is not None else None,
+            "sun_abraham": ({"estimate": sa.estimate, "conf_low": sa.conf_int(self.alpha)[0],
+                             "conf_high": sa.conf_int(self.alpha)[1]} if sa is not None else None),
+            "bacon": self.bacon.table if ok and self.bacon is not None else [],
+            "wild_bootstrap_p": (self.wild_bootstrap.tidy()["pvalue"].iloc[0]
+                                 if ok and self.wild_bootstrap is not None else None),
+            "randomization_p": (self.randomization.tidy()["pvalue"].iloc[0]
+                                if ok and self.randomization is not None else None),
+            "agrees": self.agrees,
+            "verdict": dict(self.verdict),
+        }
+        return to_jsonable(fields_, "ImpactResult.record_fields")
 
     def to_dict(self) -> dict:
         """Plain JSON-safe dictionary of every number and text in the result."""

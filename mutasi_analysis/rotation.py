@@ -40,6 +40,7 @@ __all__ = [
     "spells",
     "headcount",
     "rotation_counts",
+    "moves_by_period",
     "flow_matrix",
     "knowledge_spread",
     "rotation_candidates",
@@ -472,6 +473,43 @@ def rotation_counts(
     return out
 
 
+def moves_by_period(
+    riwayat: pd.DataFrame, config: RegionConfig, until, n: int = 7, kind: str | None = None
+) -> pd.DataFrame:
+    """Region-wide rotations between units for the last ``n`` periods up to ``until``.
+
+    Parameters
+    ----------
+    riwayat : DataFrame
+    config : RegionConfig
+    until : Period or str
+        The last period shown (the report period).
+    n : int, default 7
+        Number of periods, ``until`` included.
+    kind : str, optional
+        Period kind; default the config's.
+
+    Returns
+    -------
+    DataFrame
+        ``periode, masuk``: one row per period, oldest first; ``masuk`` is the sum over units
+        of :func:`rotation_counts`' ``masuk`` (every ``mutasi_unor`` dated in the period).
+        A period without rotations has 0.
+    """
+    kind = kind or config.period.kind
+    if int(n) < 1:
+        raise ValueError(f"n must be at least 1, got {n!r}")
+    p = _as_period(until, kind)
+    pers = [p]
+    for _ in range(int(n) - 1):
+        pers.insert(0, pers[0].previous())
+    counts = rotation_counts(riwayat, config, periods=pers, kind=kind)
+    total = counts.groupby("periode")["masuk"].sum()
+    # Explicit periods (not rotation_counts' default range) so quiet periods show as 0.
+    return pd.DataFrame({"periode": [q.id for q in pers],
+                         "masuk": [int(total.get(q.id, 0)) for q in pers]}).astype({"masuk": "int64"})
+
+
 def flow_matrix(riwayat: pd.DataFrame, config: RegionConfig, start=None, end=None) -> pd.DataFrame:
     """Unit-by-unit flow of rotations: who went from where to where.
 
@@ -502,7 +540,11 @@ def flow_matrix(riwayat: pd.DataFrame, config: RegionConfig, start=None, end=Non
 
 
 def knowledge_spread(
-    riwayat: pd.DataFrame, config: RegionConfig, periods=None, kind: str | None = None
+    riwayat: pd.DataFrame,
+    config: RegionConfig,
+    periods=None,
+    kind: str | None = None,
+    min_cell: int | None = None,
 ) -> pd.DataFrame:
     """Per unit and period, the share of staff who have served in at least one other unit.
 
@@ -518,12 +560,16 @@ def knowledge_spread(
         Default: every period from the first to the last record.
     kind : str, optional
         Period kind; default the config's.
+    min_cell : int, optional
+        When given, the share is NA where ``headcount < min_cell`` (pass
+        ``thresholds.min_cell_size``): a share of fewer people describes individuals. The
+        counts stay, as the report's other people counts do.
 
     Returns
     -------
     DataFrame
         ``kode_unit, periode, headcount, pernah_unit_lain, share_pernah_unit_lain``
-        (share NA when the unit has no staff).
+        (share NA when the unit has no staff, or fewer than ``min_cell``).
     """
     kind = kind or config.period.kind
     cls = classify_moves(riwayat, config)
@@ -544,6 +590,8 @@ def knowledge_spread(
     out["share_pernah_unit_lain"] = (
         out["pernah_unit_lain"] / out["headcount"].where(out["headcount"] > 0)
     ).astype("Float64")
+    if min_cell is not None:
+        out["share_pernah_unit_lain"] = out["share_pernah_unit_lain"].mask(out["headcount"] < int(min_cell))
     return out
 
 
@@ -700,7 +748,10 @@ def compliance_summary(flags: pd.DataFrame, period, kind: str = "semester") -> d
     Parameters
     ----------
     flags : DataFrame
-        From :func:`compliance_flags` (with ``periods`` including ``period``).
+        From :func:`compliance_flags` over the whole history, with ``periods`` including
+        ``period`` (``periods=[period]`` suffices: the move rules are checked on every record
+        whatever ``periods`` says, so earlier moves' flags are there for the to-date counts).
+        Flags of a history cut at an earlier date would give too small to-date counts.
     period : Period or str
         The report period.
     kind : str, default "semester"
@@ -711,7 +762,9 @@ def compliance_summary(flags: pd.DataFrame, period, kind: str = "semester") -> d
     dict
         ``rotation_candidates`` (staff past the maximum years at the period's end),
         ``min_years_breaks`` and ``freeze_breaks`` (moves dated in the period that broke the
-        rule): the fields of the same names in ``findings.FindingInputs``.
+        rule): the fields of the same names in ``findings.FindingInputs``; and
+        ``min_years_to_date`` and ``freeze_to_date``: moves that broke the rule dated on or
+        before the period's end, since the start of the data.
 
     Raises
     ------
@@ -728,10 +781,13 @@ def compliance_summary(flags: pd.DataFrame, period, kind: str = "semester") -> d
             f"the flags were not evaluated for maximum years at the end of {p.id} ({p.end}); "
             f"call compliance_flags(..., periods=[{p.id!r}])"
         )
+    to_date = flags[flags["tanggal"] <= pd.Timestamp(p.end)]
     return {
         "rotation_candidates": int((mx["tanggal"] == pd.Timestamp(p.end)).sum()),
         "min_years_breaks": int((in_p["rule"] == "min_years").sum()),
         "freeze_breaks": int((in_p["rule"] == "freeze").sum()),
+        "min_years_to_date": int((to_date["rule"] == "min_years").sum()),
+        "freeze_to_date": int((to_date["rule"] == "freeze").sum()),
     }
 
 

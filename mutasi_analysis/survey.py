@@ -25,7 +25,7 @@ these functions return.
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, fields
 
 import numpy as np
 import pandas as pd
@@ -35,7 +35,7 @@ from statsmodels.stats.proportion import confint_proportions_2indep
 from .errors import ConfigError, DataError
 from .contract import LIKERT_ITEMS
 from .ikm import add_period
-from .periods import parse_period
+from .periods import Period, parse_period
 from .text import label
 
 __all__ = [
@@ -51,6 +51,13 @@ __all__ = [
     "item_distribution",
     "readiness",
     "readiness_by_group",
+    "FEEDBACK_COLUMNS",
+    "BREAKDOWNS",
+    "PeriodFeedback",
+    "period_feedback",
+    "item_summary",
+    "readiness_breakdowns",
+    "readiness_trend",
     "add_unit_type",
     "add_golongan",
     "add_time_since_rotation",
@@ -390,6 +397,237 @@ def readiness_by_group(responses: pd.DataFrame, column: str, min_cell: int, lang
     share = kept["belum_siap"] / (kept["belum_siap"] + kept["siap"])
     return pd.DataFrame({"kelompok": r.index.astype(str), "n_kesiapan": r["n_kesiapan"].astype(int).to_numpy(),
                          "share_belum_siap": share.to_numpy(dtype=float)})
+
+
+# --- a period's feedback, as a report shows it ----------------------------------------------------
+
+#: Columns of :meth:`PeriodFeedback.table` (the readiness row of :func:`readiness`).
+FEEDBACK_COLUMNS = (
+    "n_lembar",
+    "n_kesiapan",
+    "n_belum_siap",
+    "share_belum_siap",
+    "n_pelatihan_dijawab",
+    "n_butuh_pelatihan",
+    "share_butuh_pelatihan",
+)
+
+
+def _opt_float(v) -> float | None:
+    return None if pd.isna(v) else float(v)
+
+
+@dataclass(frozen=True)
+class PeriodFeedback:
+    """Readiness and training need of one period's feedback sheets, suppressed when too few.
+
+    Attributes
+    ----------
+    period : str
+        The period id.
+    sheets : int or None
+        Answer sheets in the period; None when suppressed.
+    answered : int
+        Sheets that answered the readiness item (0 without sheets). Always given: the number
+        of answers is not sensitive, the split of a small group would be.
+    unready : int or None
+        Sheets not ready (readiness 1..2); None when suppressed.
+    share_unready, share_training : float or None
+        Share not ready among the readiness answers, share asking for training (4..5) among
+        the training-need answers; None when suppressed or when nobody answered.
+    suppressed : bool
+        True when there are no sheets or ``answered < min_cell``.
+    training_recommended : bool
+        Not suppressed and ``share_unready > unready_threshold``.
+    min_cell : int
+    unready_threshold : float
+    """
+
+    period: str
+    sheets: int | None
+    answered: int
+    unready: int | None
+    share_unready: float | None
+    share_training: float | None
+    suppressed: bool
+    training_recommended: bool
+    min_cell: int
+    unready_threshold: float
+    # The readiness row itself, for table(): kept as readiness() gave it (dtypes included).
+    _row: pd.DataFrame | None = field(default=None, repr=False, compare=False)
+
+    def table(self) -> pd.DataFrame:
+        """One row with :data:`FEEDBACK_COLUMNS`, or no row when suppressed."""
+        if self.suppressed or self._row is None:
+            return pd.DataFrame(columns=list(FEEDBACK_COLUMNS))
+        return self._row[list(FEEDBACK_COLUMNS)].copy()
+
+    def to_dict(self) -> dict:
+        """Plain JSON-safe values (the table left out)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if not f.name.startswith("_")}
+
+
+def period_feedback(
+    sheets: pd.DataFrame, period_id: str, min_cell: int, unready_threshold: float, lang: str = "id"
+) -> PeriodFeedback:
+    """One period's readiness and training need, with the suppression a report applies.
+
+    Parameters
+    ----------
+    sheets : DataFrame
+        Answer sheets with a ``periode`` column (:func:`mutasi_analysis.ikm.add_period` with
+        the region's period kind); every period may be present, only ``period_id``'s rows are
+        used.
+    period_id : str or Period
+        The report period.
+    min_cell : int
+        Fewest readiness answers for the period's numbers to be shown
+        (``thresholds.min_cell_size``).
+    unready_threshold : float
+        Share not ready above which training before the next rotation is recommended
+        (``thresholds.unready_share_training``).
+    lang : {"id", "en"}
+        Language of :func:`readiness`' note (not kept in the result).
+
+    Returns
+    -------
+    PeriodFeedback
+    """
+    pid = period_id.id if isinstance(period_id, Period) else str(period_id)
+    if "periode" not in sheets.columns:
+        raise ValueError("sheets need a 'periode' column: add it with ikm.add_period(sheets, kind)")
+    current = sheets[sheets["periode"].astype(str) == pid]
+    row = readiness(current, lang=lang) if len(current) else None
+    answered = int(row["n_kesiapan"].iloc[0]) if row is not None else 0
+    suppressed = row is None or answered < int(min_cell)
+    if suppressed:
+        return PeriodFeedback(pid, None, answered, None, None, None, True, False, int(min_cell),
+                              float(unready_threshold), None)
+    r = row.iloc[0]
+    share_unready = _opt_float(r["share_belum_siap"])
+    return PeriodFeedback(
+        period=pid,
+        sheets=int(r["n_lembar"]),
+        answered=answered,
+        unready=int(r["n_belum_siap"]),
+        share_unready=share_unready,
+        share_training=_opt_float(r["share_butuh_pelatihan"]),
+        suppressed=False,
+        training_recommended=bool(share_unready is not None and share_unready > unready_threshold),
+        min_cell=int(min_cell),
+        unready_threshold=float(unready_threshold),
+        _row=row,
+    )
+
+
+def item_summary(responses: pd.DataFrame, min_cell: int) -> pd.DataFrame:
+    """Per item: answers, mean and share agreeing (4..5), hidden where few answered.
+
+    Answer counts per category are cells of a few people, so a report shows the mean and the
+    share agreeing instead of :func:`item_distribution`'s counts.
+
+    Parameters
+    ----------
+    responses : DataFrame
+        Answer sheets (one period's, as a report shows them).
+    min_cell : int
+        Fewest answers for an item's mean and share to be shown.
+
+    Returns
+    -------
+    DataFrame
+        ``item, n_jawab, rata_rata, share_setuju`` (``share_setuju`` = (likert_4 + likert_5)
+        / n_jawab); ``rata_rata`` and ``share_setuju`` are NA where ``n_jawab < min_cell``.
+    """
+    dist = item_distribution(responses)
+    share = (dist["likert_4"] + dist["likert_5"]) / dist["n_jawab"].where(dist["n_jawab"] > 0)
+    small = dist["n_jawab"] < int(min_cell)
+    return pd.DataFrame({
+        "item": dist["item"].astype(str),
+        "n_jawab": dist["n_jawab"].astype("int64"),
+        "rata_rata": dist["rata_rata"].astype("Float64").mask(small),
+        "share_setuju": share.astype("Float64").mask(small),
+    })
+
+
+#: Groupings of :func:`readiness_breakdowns`, in the order a report shows them.
+BREAKDOWNS = ("jenis_unit", "golongan", "kelompok_sejak_mutasi")
+
+
+def readiness_breakdowns(
+    sheets: pd.DataFrame,
+    config,
+    pegawai: pd.DataFrame,
+    riwayat: pd.DataFrame,
+    min_cell: int,
+    lang: str = "id",
+) -> dict[str, pd.DataFrame]:
+    """Share not ready by unit type, golongan and time since rotation, small cells hidden.
+
+    Parameters
+    ----------
+    sheets : DataFrame
+        Answer sheets to split: a report passes every sheet up to the period's end (one
+        period holds too few sheets to split).
+    config : RegionConfig
+        Gives the unit types, and the rules that find rotations in ``riwayat``.
+    pegawai : DataFrame
+        Processed ``pegawai`` (``pid``, ``golongan``).
+    riwayat : DataFrame
+        Processed ``riwayat_jabatan``: the rotations (``mutasi_unor``) of
+        :func:`mutasi_analysis.rotation.rotation_events` give the time since rotation.
+    min_cell : int
+        Fewest people in a shown cell (see :func:`readiness_by_group`).
+    lang : {"id", "en"}
+        Language of the time-since-rotation bands.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        Keys :data:`BREAKDOWNS` in that order, each :func:`readiness_by_group`'s frame
+        (``kelompok, n_kesiapan, share_belum_siap``); empty frames when there are no sheets.
+    """
+    # Imported here: the rest of this module takes rotation dates as an argument and does not
+    # depend on the rotation rules.
+    from .rotation import rotation_events
+
+    if len(sheets) == 0:
+        empty = pd.DataFrame({"kelompok": pd.Series(dtype="str"), "n_kesiapan": pd.Series(dtype="int64"),
+                              "share_belum_siap": pd.Series(dtype="float64")})
+        return {col: empty.copy() for col in BREAKDOWNS}
+    events = rotation_events(riwayat, config)
+    grouped = add_time_since_rotation(add_golongan(add_unit_type(sheets, config), pegawai), events, lang=lang)
+    return {col: readiness_by_group(grouped, col, min_cell=min_cell, lang=lang) for col in BREAKDOWNS}
+
+
+def readiness_trend(sheets: pd.DataFrame, until, min_cell: int, lang: str = "id") -> pd.DataFrame:
+    """Readiness per period up to ``until``, periods with fewer than ``min_cell`` answers left out.
+
+    Parameters
+    ----------
+    sheets : DataFrame
+        Answer sheets with a ``periode`` column (:func:`mutasi_analysis.ikm.add_period`).
+    until : str or Period
+        Last period kept (the report period); later periods are left out.
+    min_cell : int
+        Fewest readiness answers (``n_kesiapan``) for a period to be kept.
+    lang : {"id", "en"}
+        Language of the note column.
+
+    Returns
+    -------
+    DataFrame
+        :func:`readiness` by ``periode``: the rows with ``periode <= until`` and
+        ``n_kesiapan >= min_cell``, oldest first (no rows when there are no sheets).
+    """
+    last = until.id if isinstance(until, Period) else str(until)
+    if len(sheets) == 0:
+        cols = ["periode", *FEEDBACK_COLUMNS, "catatan"]
+        return pd.DataFrame(columns=cols)
+    trend = readiness(sheets, by=("periode",), lang=lang)
+    # Period ids of one kind sort as text in time order (2025-S2 < 2026-S1).
+    keep = (trend["periode"] <= last) & (trend["n_kesiapan"] >= int(min_cell))
+    return trend[keep].reset_index(drop=True)
 
 
 def add_unit_type(responses: pd.DataFrame, units) -> pd.DataFrame:

@@ -397,3 +397,133 @@ def test_demo_generator_effect_recovered_across_seeds(tmp_path):
     tol = stats.t.isf(0.001 / 2, n - 1) * est.std(ddof=1) / np.sqrt(n)
     assert abs(est.mean() - truth) <= tol, f"mean {est.mean():.3f} vs planted {truth:.3f} (tolerance {tol:.3f})"
     assert np.sign(est.mean()) == np.sign(truth)
+
+
+# ----------------------------------------------------------------------------- report tables
+def test_treatment_timing_by_hand():
+    panel = pd.DataFrame({"kode_unit": ["B", "B", "A", "A", "C"], "t": [1, 2, 1, 2, 1],
+                          "cohort": [2024 * 12 + 2, 2024 * 12 + 2, 0, 0, 2023 * 12 + 11]})
+    got = impact.treatment_timing(panel, lang="en")
+    assert got.values.tolist() == [["B", "2024-03"], ["A", "Never rotated"], ["C", "2023-12"]]
+    assert impact.treatment_timing(panel)["cohort"].iloc[1] == impact.LABELS["never"]["id"]
+    with pytest.raises(ValueError, match="cohort"):
+        impact.treatment_timing(panel.drop(columns="cohort"))
+
+
+@pytest.mark.oracle
+def test_treatment_timing_matches_notebook_03(cfg):
+    from mutasi_analysis.rotation import month_label
+
+    panel = simulate(cfg)
+    never = impact.LABELS["never"]["en"]
+    timing = panel.drop_duplicates("kode_unit")[["kode_unit", "cohort"]]
+    timing["cohort"] = timing["cohort"].map(lambda c: month_label(int(c)) if c > 0 else never)
+    pd.testing.assert_frame_equal(impact.treatment_timing(panel, lang="en"), timing.reset_index(drop=True))
+    assert (impact.treatment_timing(panel)["cohort"] == impact.LABELS["never"]["id"]).sum() == 6
+
+
+@pytest.mark.oracle
+def test_methods_and_aggregates_tables_match_notebook_03(planted):
+    res = planted
+    # notebook 03's inline rows (method names as keys instead of display names)
+    sa = res.sun_abraham.overall()
+    rows = [("twfe", res.twfe.estimate, *res.twfe.conf_int(res.alpha)),
+            ("callaway_santanna", res.estimate, *res.conf_int()),
+            ("sun_abraham", sa.estimate, *sa.conf_int(res.alpha))]
+    expected = pd.DataFrame(rows, columns=["metode", "estimate", "conf_low", "conf_high"])
+    got = res.methods_table()
+    pd.testing.assert_frame_equal(got, expected)
+    assert got["metode"].tolist() == list(impact.METHODS)
+    # the headline row carries the headline (randomization) interval, not the analytic one
+    cs = got.set_index("metode").loc["callaway_santanna"]
+    assert (cs["conf_low"], cs["conf_high"]) == pytest.approx(res.randomization.conf_int(res.alpha))
+    assert (cs["conf_low"], cs["conf_high"]) != pytest.approx(res.aggregates["simple"].conf_int(res.alpha))
+    agg = {k: a.tidy().iloc[0] for k, a in res.aggregates.items()}
+    expected = pd.DataFrame([{"metode": k, "estimate": r["estimate"], "se": r["se"], "conf_low": r["ci_low"],
+                              "conf_high": r["ci_high"]} for k, r in agg.items()])
+    pd.testing.assert_frame_equal(res.aggregates_table(), expected)
+    assert res.aggregates_table()["metode"].tolist() == ["simple", "group", "event", "calendar"]
+    simple = res.aggregates_table().iloc[0]
+    assert simple["estimate"] == pytest.approx(res.estimate)
+    assert simple["conf_low"] == pytest.approx(simple["estimate"] - 1.959964 * simple["se"], abs=1e-5)
+
+
+@pytest.mark.oracle
+def test_gt_matrix_matches_notebook_03(planted):
+    from mutasi_analysis.rotation import month_label
+
+    res = planted
+    gt = res.att_gt.tidy()
+    gt = gt[gt["event_time"] >= -6].assign(kohort=gt["cohort"].map(lambda c: month_label(int(c))),
+                                           event_time=gt["event_time"].astype(int))
+    expected = gt.pivot(index="kohort", columns="event_time", values="att").astype(float)
+    got = res.gt_matrix()
+    np.testing.assert_array_equal(got.to_numpy(), expected.to_numpy())
+    assert got.index.tolist() == expected.index.tolist() == ["2023-03", "2023-09", "2025-10"]
+    assert got.columns.tolist() == expected.columns.tolist() and got.columns.min() == -6
+    assert got.index.name == "cohort" and got.columns.name == "event_time"
+    # one cell by hand: cohort 2023-09 (T0 + 20), event time 0, from the cell table
+    t = res.att_gt.table
+    cell = t[(t["cohort"] == T0 + 20) & (t["event_time"] == 0)]["att"].iloc[0]
+    assert got.loc["2023-09", 0] == cell
+    assert res.gt_matrix(min_event=0).columns.min() == 0
+
+
+@pytest.mark.oracle
+def test_record_fields_match_notebook_03(planted):
+    from mutasi_analysis.record import to_jsonable
+    from mutasi_analysis.rotation import month_label
+
+    res = planted
+
+    def _gt(r):
+        return {"cohort": month_label(int(r.cohort)), "event_time": int(r.event_time), "post": bool(r.post),
+                "estimate": r.att, "conf_low": r.ci_low, "conf_high": r.ci_high}
+
+    # notebook 03's record call, without tables, headline and period
+    sa = res.sun_abraham.overall()
+    ci = res.conf_int()
+    analytic = res.aggregates["simple"].conf_int(res.alpha)
+    expected = {
+        "status": res.status, "outcome": res.outcome,
+        "att": res.estimate, "conf_low": ci[0], "conf_high": ci[1], "alpha": res.alpha,
+        "inference": res.inference,
+        "analytic_conf_low": analytic[0], "analytic_conf_high": analytic[1],
+        "facts": res.estimate_facts(),
+        "n_units": res.n_units, "n_treated": res.n_treated, "n_never": res.n_never, "control": res.control,
+        "att_gt": [_gt(r) for r in res.att_gt.tidy().itertuples()],
+        "event_study": res.aggregates["event"].tidy(),
+        "twfe": res.twfe.estimate,
+        "sun_abraham": {"estimate": sa.estimate, "conf_low": sa.conf_int(res.alpha)[0],
+                        "conf_high": sa.conf_int(res.alpha)[1]},
+        "bacon": res.bacon.table,
+        "wild_bootstrap_p": res.wild_bootstrap.tidy()["pvalue"].iloc[0],
+        "randomization_p": res.randomization.tidy()["pvalue"].iloc[0],
+        "agrees": res.agrees,
+        "verdict": dict(res.verdict),
+    }
+    got = res.record_fields()
+    assert got == to_jsonable(expected)
+    # plain JSON already, in the types the record holds
+    assert json.loads(json.dumps(got, allow_nan=False)) == got
+    assert isinstance(got["att_gt"][0]["event_time"], int) and isinstance(got["att_gt"][0]["post"], bool)
+    assert isinstance(got["event_study"], list) and isinstance(got["bacon"], list) and isinstance(got["att"], float)
+    assert got["conf_low"] < got["att"] < got["conf_high"]
+    assert len(got["att_gt"]) == len(res.att_gt.table)
+
+
+def test_report_tables_without_an_estimate(cfg):
+    short = impact.analyse(simulate(cfg, cohorts=(14,), sizes=(2,)), cfg)
+    assert not short.ok
+    assert short.methods_table().empty
+    assert list(short.methods_table().columns) == ["metode", "estimate", "conf_low", "conf_high"]
+    assert short.aggregates_table().empty
+    assert list(short.aggregates_table().columns) == ["metode", "estimate", "se", "conf_low", "conf_high"]
+    assert short.gt_matrix().empty
+    f = short.record_fields()
+    assert f["status"] == "not_enough_data" and f["att"] is None and f["conf_low"] is None
+    assert f["att_gt"] == [] and f["event_study"] == [] and f["bacon"] == []
+    assert f["twfe"] is None and f["sun_abraham"] is None and f["facts"] is None
+    assert (f["n_treated"], f["n_never"]) == (short.n_treated, short.n_never)
+    assert f["verdict"]["id"].startswith("Data belum cukup")
+    json.dumps(f, allow_nan=False)

@@ -427,11 +427,15 @@ def test_compliance_summary(cfg, hist):
     fl = rot.compliance_flags(hist, cfg, periods=["2024-S1", "2025-S2"])
     # 2024-S1: b's freeze move (03-22); no min-years move; candidates at 2024-06-30: a (5.08 y),
     # d (8.5 y)
+    # to date (on or before 2024-06-30): a's 2019-06-01 and e's 2020-01-02 min-years moves, b's freeze
     assert rot.compliance_summary(fl, "2024-S1") == {"rotation_candidates": 2, "min_years_breaks": 0,
-                                                      "freeze_breaks": 1}
-    # 2025-S2: c's freeze move (08-20); candidates at 2025-12-31: a, f (4.999 y: no), h (5.58 y)
+                                                      "freeze_breaks": 1, "min_years_to_date": 2,
+                                                      "freeze_to_date": 1}
+    # 2025-S2: c's freeze move (08-20); candidates at 2025-12-31: a, f (4.999 y: no), h (5.58 y);
+    # to date b's and c's freeze moves
     assert rot.compliance_summary(fl, "2025-S2") == {"rotation_candidates": 2, "min_years_breaks": 0,
-                                                      "freeze_breaks": 1}
+                                                      "freeze_breaks": 1, "min_years_to_date": 2,
+                                                      "freeze_to_date": 2}
     # a period whose end was not evaluated is refused rather than reported as zero candidates
     with pytest.raises(ValueError, match="2024-S2"):
         rot.compliance_summary(fl, "2024-S2")
@@ -495,3 +499,97 @@ def test_staff_who_left_are_not_rotation_candidates(cfg, hist):
     with_exit = rot.rotation_candidates(rot.compliance_flags(hist, cfg, periods=["2025-S2"], pegawai=pegawai), "2025-S2")
     without = rot.rotation_candidates(rot.compliance_flags(hist, cfg, periods=["2025-S2"]), "2025-S2")
     assert with_exit.equals(without)
+
+
+# ----------------------------------------------------------------------------- report helpers
+def _to_date_oracle(flags, p):
+    """Notebook 02's inline to-date counts (before they moved into compliance_summary)."""
+    to_date = flags[(flags["rule"] != "max_years") & (flags["tanggal"] <= str(p.end))]
+    return int((to_date["rule"] == "min_years").sum()), int((to_date["rule"] == "freeze").sum())
+
+
+@pytest.mark.oracle
+def test_compliance_to_date_counts_only_moves_up_to_the_period_end(cfg, hist):
+    from mutasi_analysis.periods import parse_period
+
+    # Flags for 2019-S1 alone still hold every move's flags (the 2020 one too): the to-date count
+    # must stop at 2019-06-30. On that day only a's 2019-06-01 move broke the minimum years.
+    fl = rot.compliance_flags(hist, cfg, periods=["2019-S1"])
+    assert set(fl.loc[fl["rule"] == "min_years", "record"]) == {3, 14}
+    s = rot.compliance_summary(fl, "2019-S1")
+    assert (s["min_years_breaks"], s["min_years_to_date"], s["freeze_to_date"]) == (1, 1, 0)
+    # 2020-S1 adds e's 2020-01-02 move; the end day itself is included (e moved on a period start)
+    s = rot.compliance_summary(rot.compliance_flags(hist, cfg, periods=["2020-S1"]), "2020-S1")
+    assert (s["min_years_breaks"], s["min_years_to_date"]) == (1, 2)
+    # flags for one period give the same to-date counts as flags for every period (what the
+    # notebook relies on), and the notebook's inline expression agrees
+    every = rot.compliance_flags(hist, cfg, periods=["2019-S1", "2024-S1", "2025-S2"])
+    for pid in ("2019-S1", "2024-S1", "2025-S2"):
+        p = parse_period(pid, "semester")
+        one = rot.compliance_flags(hist, cfg, periods=[pid])
+        got = rot.compliance_summary(one, pid)
+        assert (got["min_years_to_date"], got["freeze_to_date"]) == _to_date_oracle(one, p)
+        assert {k: v for k, v in got.items() if k.endswith("_to_date")} == {
+            k: v for k, v in rot.compliance_summary(every, pid).items() if k.endswith("_to_date")}
+
+
+@pytest.mark.oracle
+def test_moves_by_period(cfg, hist):
+    from mutasi_analysis.periods import parse_period
+
+    # rotations of the history: 2018-03-01, 2019-06-01, 2020-01-02, 2021-01-01, 2024-03-22,
+    # 2024-06-03 (both 2024-S1) and 2025-08-21 (2025-S2)
+    got = rot.moves_by_period(hist, cfg, until="2025-S2", n=4)
+    assert list(got.columns) == ["periode", "masuk"]
+    assert got.values.tolist() == [["2024-S1", 2], ["2024-S2", 0], ["2025-S1", 0], ["2025-S2", 1]]
+    assert got["masuk"].dtype == "int64"
+    # a Period works as well as its id; the default is 7 periods ending at `until`
+    seven = rot.moves_by_period(hist, cfg, until=parse_period("2021-S1", "semester"))
+    assert seven["periode"].tolist() == ["2018-S1", "2018-S2", "2019-S1", "2019-S2", "2020-S1", "2020-S2", "2021-S1"]
+    assert seven["masuk"].tolist() == [1, 0, 1, 0, 1, 0, 1]
+    # quarters when asked
+    q = rot.moves_by_period(hist, cfg, until="2024-Q2", n=2, kind="quarter")
+    assert q.values.tolist() == [["2024-Q1", 1], ["2024-Q2", 1]]
+    with pytest.raises(ValueError, match="n must"):
+        rot.moves_by_period(hist, cfg, until="2025-S2", n=0)
+
+
+def test_knowledge_spread_hides_shares_of_small_units(cfg, hist):
+    plain = rot.knowledge_spread(hist, cfg, periods=["2020-S2"])
+    hidden = rot.knowledge_spread(hist, cfg, periods=["2020-S2"], min_cell=2).set_index("kode_unit")
+    # KEL-NAIONI (2 staff) keeps its share; KEL-BATUPLAT (1 person) and empty units lose theirs
+    assert hidden.loc["KEL-NAIONI", "share_pernah_unit_lain"] == pytest.approx(0.5)
+    assert pd.isna(hidden.loc["KEL-BATUPLAT", "share_pernah_unit_lain"])
+    assert hidden.loc["KEL-BATUPLAT", "headcount"] == 1  # the counts stay
+    assert hidden["share_pernah_unit_lain"].isna().tolist() == (hidden["headcount"] < 2).tolist()
+    # min_cell=None keeps today's output exactly
+    pd.testing.assert_frame_equal(rot.knowledge_spread(hist, cfg, periods=["2020-S2"], min_cell=None), plain)
+
+
+@pytest.mark.oracle
+@pytest.mark.slow
+def test_report_helpers_match_notebook_02_on_the_demo(cfg, demo):
+    """The package functions give the numbers notebook 02 computed inline (the oracle here)."""
+    from mutasi_analysis.periods import parse_period
+
+    riw, truth = demo
+    p = parse_period("2026-S1", "semester")
+    # moves per period: the notebook's chain of previous() over rotation_counts
+    history = rot.rotation_counts(riw, cfg)
+    history = history[history["periode"] <= p.id].groupby("periode", as_index=False)[["masuk"]].sum()
+    history = history[history["periode"] >= p.previous().previous().previous().previous().previous().previous().id]
+    got = rot.moves_by_period(riw, cfg, until=p)
+    assert len(got) == 7 and got["periode"].iloc[-1] == p.id
+    merged = got.merge(history, on="periode", how="left", suffixes=("", "_nb"))
+    assert (merged["masuk"] == merged["masuk_nb"].fillna(0)).all()
+    assert got["masuk"].sum() > 0
+    # knowledge spread with small units hidden
+    k = cfg.thresholds.min_cell_size
+    spread = rot.knowledge_spread(riw, cfg, periods=[p])
+    spread["share_pernah_unit_lain"] = spread["share_pernah_unit_lain"].astype("Float64").mask(spread["headcount"] < k)
+    pd.testing.assert_frame_equal(rot.knowledge_spread(riw, cfg, periods=[p], min_cell=k), spread)
+    # compliance to date
+    fl = rot.compliance_flags(riw, cfg, periods=[p])
+    s = rot.compliance_summary(fl, p)
+    assert (s["min_years_to_date"], s["freeze_to_date"]) == _to_date_oracle(fl, p)
+    assert s["min_years_to_date"] == len(truth["compliance"]["min_years"])  # every planted move is before 2026-S1 ends

@@ -354,3 +354,164 @@ def test_readiness_by_group_hides_small_groups_and_their_complement():
     for g, n_unready in (("a", 4), ("c", 3)):
         v = out.loc[g, "share_belum_siap"]
         assert np.isnan(v) or v == pytest.approx(n_unready / out.loc[g, "n_kesiapan"])
+
+
+# --- a period's feedback and the report's tables (notebook 05's computations) ------------------
+
+
+def _periods(frame, periods):
+    return frame.assign(periode=periods)
+
+
+def test_period_feedback_by_hand():
+    # 2025-S1: readiness 1, 2, 2, 4, 5, blank -> 5 answered, 3 not ready (0.6);
+    # training need 5, 4, 1, blank, 2, 3 -> 5 answered, 2 asking (0.4). 2025-S2: one sheet.
+    ready, need = [1, 2, 2, 4, 5, None, 1], [5, 4, 1, None, 2, 3, 5]
+    df = _periods(_sheets([[r, 3, 3, 3, t, 3, 3] for r, t in zip(ready, need)]), ["2025-S1"] * 6 + ["2025-S2"])
+    fb = survey.period_feedback(df, "2025-S1", min_cell=5, unready_threshold=0.5)
+    assert (fb.period, fb.sheets, fb.answered, fb.unready) == ("2025-S1", 6, 5, 3)
+    assert fb.share_unready == pytest.approx(0.6) and fb.share_training == pytest.approx(0.4)
+    assert fb.suppressed is False and fb.training_recommended is True and fb.min_cell == 5
+    t = fb.table()
+    assert list(t.columns) == list(survey.FEEDBACK_COLUMNS) and len(t) == 1
+    counts = ["n_lembar", "n_kesiapan", "n_belum_siap", "n_pelatihan_dijawab", "n_butuh_pelatihan"]
+    assert t.iloc[0][counts].tolist() == [6, 5, 3, 5, 2]
+    d = fb.to_dict()
+    assert json.loads(json.dumps(d)) == d and "_row" not in d and d["share_unready"] == pytest.approx(0.6)
+    # the threshold is strict: 0.6 is not above 0.6
+    assert survey.period_feedback(df, "2025-S1", min_cell=5, unready_threshold=0.6).training_recommended is False
+    # fewer answers than min_cell: only the number answered is kept
+    few = survey.period_feedback(df, "2025-S1", min_cell=6, unready_threshold=0.5)
+    assert (few.sheets, few.answered, few.unready, few.share_unready, few.share_training) == (None, 5, None, None, None)
+    assert few.suppressed is True and few.training_recommended is False
+    assert len(few.table()) == 0 and list(few.table().columns) == list(survey.FEEDBACK_COLUMNS)
+    # a period without sheets
+    none = survey.period_feedback(df, "2026-S1", min_cell=1, unready_threshold=0.5)
+    assert (none.answered, none.suppressed, none.sheets) == (0, True, None)
+    with pytest.raises(ValueError, match="periode"):
+        survey.period_feedback(df.drop(columns="periode"), "2025-S1", min_cell=5, unready_threshold=0.5)
+
+
+def test_item_summary_by_hand():
+    # kesiapan_tugas: 4, 5, 1, 2, blank -> 4 answers, mean 3, 2 agree (0.5); other items all 4
+    df = _sheets([[4] + [4] * 6, [5] + [4] * 6, [1] + [4] * 6, [2] + [4] * 6, [None] + [4] * 6])
+    out = survey.item_summary(df, min_cell=4).set_index("item")
+    assert list(out.reset_index().columns) == ["item", "n_jawab", "rata_rata", "share_setuju"]
+    assert list(out.index) == ITEMS
+    assert out.loc["kesiapan_tugas"].tolist() == [4, 3.0, 0.5]
+    assert out.loc["adaptasi_budaya_kerja"].tolist() == [5, 4.0, 1.0]
+    hidden = survey.item_summary(df, min_cell=5).set_index("item")
+    assert pd.isna(hidden.loc["kesiapan_tugas", "rata_rata"]) and pd.isna(hidden.loc["kesiapan_tugas", "share_setuju"])
+    assert hidden.loc["kesiapan_tugas", "n_jawab"] == 4  # the count stays
+    assert hidden.loc["adaptasi_budaya_kerja", "share_setuju"] == 1.0
+
+
+def test_readiness_trend_by_hand():
+    df = _periods(_sheets([[1] + [3] * 6] * 3 + [[2] + [3] * 6] * 2 + [[5] + [3] * 6] * 4),
+                  ["2025-S1"] * 3 + ["2025-S2"] * 2 + ["2026-S1"] * 4)
+    got = survey.readiness_trend(df, "2026-S1", min_cell=3)
+    assert got["periode"].tolist() == ["2025-S1", "2026-S1"]  # 2025-S2 has 2 answers
+    assert got["share_belum_siap"].tolist() == [1.0, 0.0]
+    from mutasi_analysis.periods import parse_period
+
+    upto = survey.readiness_trend(df, parse_period("2025-S2", "semester"), min_cell=2)
+    assert upto["periode"].tolist() == ["2025-S1", "2025-S2"]
+    assert survey.readiness_trend(df.iloc[0:0], "2026-S1", min_cell=1).empty
+
+
+def test_readiness_breakdowns_by_hand():
+    cfg = load_config("config/alak.toml")
+    # a rotated into PKM-ALAK on 2025-01-02 (sheet 2025-03-01: < 6 months), b never rotated
+    riw = pd.DataFrame({
+        "pid": ["a", "a", "b"], "kode_unit": ["KEL-ALAK", "PKM-ALAK", "KEL-ALAK"],
+        "nama_jabatan": ["Staf"] * 3, "jenis_jabatan": pd.array([4, 4, 4], dtype="Int64"),
+        "tmt_jabatan": pd.to_datetime(["2015-01-05", "2025-01-02", "2015-01-05"]), "jenis_penugasan": ["D"] * 3,
+    })
+    pegawai = pd.DataFrame({"pid": ["a", "b"], "golongan": ["III/b", "II/a"]})
+    df = _sheets([[1] + [3] * 6, [4] + [3] * 6], pids=["a", "b"], units=["PKM-ALAK", "KEL-ALAK"])
+    out = survey.readiness_breakdowns(df, cfg, pegawai, riw, min_cell=1)
+    assert list(out) == ["jenis_unit", "golongan", "kelompok_sejak_mutasi"]
+    by = {k: dict(zip(v["kelompok"], v["share_belum_siap"])) for k, v in out.items()}
+    assert by["jenis_unit"] == {"kantor_kelurahan": 0.0, "puskesmas": 1.0}
+    assert by["golongan"] == {"II": 0.0, "III": 1.0}
+    assert by["kelompok_sejak_mutasi"] == {"< 6 bulan": 1.0, "Tanpa data mutasi": 0.0}
+    en = survey.readiness_breakdowns(df, cfg, pegawai, riw, min_cell=1, lang="en")["kelompok_sejak_mutasi"]
+    assert "< 6 months" in set(en["kelompok"])
+    # with min_cell 2 every one-person cell is hidden
+    assert survey.readiness_breakdowns(df, cfg, pegawai, riw, min_cell=2)["golongan"]["share_belum_siap"].isna().all()
+    empty = survey.readiness_breakdowns(df.iloc[0:0], cfg, pegawai, riw, min_cell=1)
+    assert list(empty) == list(out) and all(len(v) == 0 for v in empty.values())
+
+
+@pytest.fixture(scope="module")
+def demo_tables(demo_raw):
+    """Raw demo tables of the default region with nip renamed to pid (consistent across files)."""
+    def read(name, **kw):
+        return pd.read_csv(demo_raw / f"{name}.csv", dtype={"nip": "str"}, **kw).rename(columns={"nip": "pid"})
+
+    from mutasi_analysis.ikm import add_period
+
+    sheets = read("survei_asn")
+    sheets["tanggal"] = pd.to_datetime(sheets["tanggal"], format="%d-%m-%Y")
+    riw = read("riwayat_jabatan", keep_default_na=False)
+    riw["tmt_jabatan"] = pd.to_datetime(riw["tmt_jabatan"], format="%d-%m-%Y")
+    riw["jenis_jabatan"] = riw["jenis_jabatan"].astype("Int64")
+    return add_period(sheets, "semester"), riw, read("pegawai")
+
+
+@pytest.mark.oracle
+@pytest.mark.slow
+def test_feedback_functions_match_notebook_05_on_the_demo(demo_tables):
+    """Notebook 05's inline computations (copied here as the oracle) against the package functions."""
+    from mutasi_analysis import rotation
+
+    cfg = load_config("config/alak.toml")
+    sheets, riw, pegawai = demo_tables
+    k, th = cfg.thresholds.min_cell_size, cfg.thresholds.unready_share_training
+    periods = sorted(sheets["periode"].unique())
+    assert len(periods) > 2
+    seen_shown = False
+    for pid in periods + ["2099-S1"]:
+        current = sheets[sheets["periode"] == pid]
+        ready = survey.readiness(current).iloc[0] if len(current) else None
+        enough = ready is not None and int(ready["n_kesiapan"]) >= k
+        recorded = {
+            "sheets": int(ready["n_lembar"]) if enough else None,
+            "answered": int(ready["n_kesiapan"]) if ready is not None else 0,
+            "unready": int(ready["n_belum_siap"]) if enough else None,
+            "share_unready": float(ready["share_belum_siap"]) if enough else None,
+            "share_training": float(ready["share_butuh_pelatihan"]) if enough else None,
+            "suppressed": not enough,
+            "training_recommended": bool(enough and ready["share_belum_siap"] > th),
+        }
+        fb = survey.period_feedback(sheets, pid, min_cell=k, unready_threshold=th)
+        assert {key: getattr(fb, key) for key in recorded} == recorded, pid
+        cols = list(survey.FEEDBACK_COLUMNS)
+        shown = survey.readiness(current)[cols] if enough else pd.DataFrame(columns=cols)
+        pd.testing.assert_frame_equal(fb.table(), shown)
+        seen_shown |= enough
+        if not enough:
+            continue
+        dist = survey.item_distribution(current)
+        dist["share_setuju"] = (dist["likert_4"] + dist["likert_5"]) / dist["n_jawab"]
+        dist.loc[dist["n_jawab"] < k, ["rata_rata", "share_setuju"]] = float("nan")
+        got = survey.item_summary(current, min_cell=k)
+        expected = dist[["item", "n_jawab", "rata_rata", "share_setuju"]]
+        assert got["item"].tolist() == expected["item"].tolist()
+        assert got["n_jawab"].tolist() == expected["n_jawab"].tolist()
+        for c in ("rata_rata", "share_setuju"):
+            np.testing.assert_allclose(got[c].astype(float).to_numpy(), expected[c].astype(float).to_numpy())
+    assert seen_shown
+    p = periods[-1]
+    trend = survey.readiness(sheets, by=("periode",))
+    trend = trend[(trend["periode"] <= p) & (trend["n_kesiapan"] >= k)]
+    pd.testing.assert_frame_equal(survey.readiness_trend(sheets, p, min_cell=k), trend.reset_index(drop=True))
+    # breakdowns over every sheet up to the period's end
+    to_date = sheets[sheets["periode"] <= p]
+    events = rotation.rotation_events(riw, cfg)
+    grouped = survey.add_time_since_rotation(survey.add_golongan(survey.add_unit_type(to_date, cfg), pegawai), events)
+    got = survey.readiness_breakdowns(to_date, cfg, pegawai, riw, min_cell=k)
+    assert list(got) == ["jenis_unit", "golongan", "kelompok_sejak_mutasi"]
+    for col, table in got.items():
+        pd.testing.assert_frame_equal(table, survey.readiness_by_group(grouped, col, min_cell=k))
+    assert sum(len(t) for t in got.values()) > 3
