@@ -56,21 +56,21 @@ The table in benchmarks/README.md is the default run: 2,000 replications per sce
 
 from __future__ import annotations
 
-import os
-
-# One BLAS thread: the matrices are small and the machine is shared (threads only contend).
-for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_v, "1")
-
 import argparse
+import os
 import re
 import sys
 import time
 import warnings
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+# One BLAS thread: the matrices are small and the machine is shared (threads only contend).
+# Set before numpy is imported, hence the imports below the loop.
+for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))

@@ -19,18 +19,18 @@ Usage::
 
 from __future__ import annotations
 
-import os
-
-for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_v, "1")
-
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
+# One BLAS thread, set before numpy is imported (hence the imports below the loop).
+for _v in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_v, "1")
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))

@@ -460,7 +460,6 @@ def bootstrap_ci(
     groups = dict(tuple(x.groupby([keys[c] for c in by], sort=True))) if len(x) else {}
     for _, row in table.iterrows():
         key = tuple(row[c] for c in by)
-        key_lookup = key if len(by) > 1 else key[0]
         if pd.isna(row["ikm"]):
             lows.append(np.nan), highs.append(np.nan), notes.append(row["catatan"])
             continue

@@ -445,7 +445,7 @@ def type_table(
             typed["_nip_kind"] = checked["kind"].where(checked["valid"])
         elif c.kind == "unit":
             lookup = {u.casefold(): u for u in unit_codes}
-            mapped = _map_distinct(s, lambda v: lookup.get(v.casefold()))
+            mapped = _map_distinct(s, lambda v, lookup=lookup: lookup.get(v.casefold()))
             fail(~blank & mapped.isna().to_numpy(), c.name, "unknown_unit", "kode_unit is not in the region config")
             typed[c.name] = mapped
         elif c.kind == "code":

@@ -316,7 +316,7 @@ def suppress(
             return any(
                 hidden[i * C + l] and hidden[k * C + j] and hidden[k * C + l]
                 for k in range(R)
-                for l in range(C)
+                for l in range(C)  # noqa: E741 - the rectangle's (i, j), (k, l)
                 if k != i and l != j and exists[i * C + l] and exists[k * C + j] and exists[k * C + l]
             )
 
@@ -326,7 +326,7 @@ def suppress(
                 continue
             best = None
             for k in range(R):
-                for l in range(C):
+                for l in range(C):  # noqa: E741 - the rectangle's (i, j), (k, l)
                     cells = (i * C + l, k * C + j, k * C + l)
                     if k == i or l == j or not all(exists[q] for q in cells):
                         continue

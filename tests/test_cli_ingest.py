@@ -27,7 +27,7 @@ def test_ingest_prints_the_summary_table(setup, capsys):
     assert code == 0
     assert "pegawai" in out and "No rows rejected." in out
     saved = json.loads((tmp / "out" / "ingest_summary.json").read_text())
-    line = next(l for l in out.splitlines() if l.startswith("pengaduan "))
+    line = next(ln for ln in out.splitlines() if ln.startswith("pengaduan "))
     assert line.split()[-3:] == [str(saved["tables"]["pengaduan"][k]) for k in ("read", "accepted", "rejected")]
 
 

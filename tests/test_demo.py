@@ -140,7 +140,10 @@ def test_planted_effect_shows_in_raw_complaints(demo_raw, demo_truth, region):
     never = [u for u, g in demo_truth["cohorts"].items() if not g]
     post = c["month"] >= "2023-08"  # six months into the first wave
     pre = c["month"] < first
-    m = lambda units, when: c.loc[c["kode_unit"].isin(units) & when, "wd"].mean()
+
+    def m(units, when):
+        return c.loc[c["kode_unit"].isin(units) & when, "wd"].mean()
+
     did = (m(cohort_units, post) - m(cohort_units, pre)) - (m(never, post) - m(never, pre))
     assert did < -0.8  # planted effect of the first wave at 6+ months is about -1.3 or larger
 

@@ -12,7 +12,6 @@ Python transcription of the regulation's formula. Simulation: a planted IKM, int
 
 from __future__ import annotations
 
-import math
 from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np

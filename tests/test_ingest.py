@@ -362,7 +362,7 @@ def test_summary_text_lists_every_table(tmp_path):
     summary, _ = _run(tmp_path, _faulty_rows())
     text = summary.to_text()
     for t, c in summary.tables.items():
-        line = next(l for l in text.splitlines() if l.startswith(t + " "))
+        line = next(ln for ln in text.splitlines() if ln.startswith(t + " "))
         assert line.split()[-3:] == [f"{c.read:,}", f"{c.accepted:,}", f"{c.rejected:,}"]
     assert "duplicate 4" in text
 

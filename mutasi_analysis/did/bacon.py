@@ -155,7 +155,7 @@ def bacon(data: pd.DataFrame, outcome: str, unit: str, time: str, cohort: str,
             w = (n[k] + n[T]) ** 2 * nkU * (1 - nkU) * dbar[k] * (1 - dbar[k]) / vd
             rows.append(("treated_vs_never", P[k], 0.0, w, did(k, T, idx < k, idx >= k)))
     for a, k in enumerate(timing):  # k earlier
-        for l in timing[a + 1:]:  # l later
+        for l in timing[a + 1:]:  # noqa: E741 - l later (Goodman-Bacon's k, l)
             nkl = n[k] / (n[k] + n[l])
             if k > 0:
                 w = (((n[k] + n[l]) * (1 - dbar[l])) ** 2 * nkl * (1 - nkl)

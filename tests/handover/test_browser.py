@@ -10,7 +10,6 @@ Screenshots go to the test's temporary folder.
 from __future__ import annotations
 
 import io
-import shutil
 from pathlib import Path
 
 import numpy as np
