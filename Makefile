@@ -18,14 +18,20 @@ REGION ?= config/alak.toml
 DEMO_SEED ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: venv lock doctor system-deps report demo ingest test lab bench golden clean-venv
+.PHONY: venv hooks lock doctor system-deps report demo ingest test lab bench golden clean-venv
 
 # The venv is synced to the lock only when the lock (or the project's metadata) changes.
-$(STAMP): $(LOCK) pyproject.toml tools/install-env.sh
+# tools/git-setup.sh then sets this checkout's git for the notebooks (nbstripout, nbdime, hook).
+$(STAMP): $(LOCK) pyproject.toml tools/install-env.sh tools/git-setup.sh
 	@PYTHON=$(PYTHON) bash tools/install-env.sh $(VENV) $(LOCK)
+	@bash tools/git-setup.sh $(VENV)
 	@touch $(STAMP)
 
 venv: $(STAMP)
+
+# Notebooks in git (again): outputs stripped on `git add`, nbdime diff/merge, pre-commit hook.
+hooks: $(STAMP)
+	@bash tools/git-setup.sh $(VENV)
 
 # Resolve pyproject.toml's ranges again into the lock (and environment.yml from it). Deliberate:
 # review the diff, run `make test` (golden results), commit them together.
