@@ -13,13 +13,18 @@ from pathlib import Path
 from . import __version__
 from .environment import KERNEL_NAME
 from .errors import MutasiError
+from .project import resolve_path
+
+
+# Paths default to the project's ([tool.mutasi] in pyproject.toml, found from any folder inside it).
+REGION_HELP = "region config, TOML (default: the project's, [tool.mutasi] region in pyproject.toml)"
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from .demo import write_demo_data
 
     result = write_demo_data(
-        out=Path(args.out), seed=args.seed, region=Path(args.region), fmt=args.format,
+        out=resolve_path(args.out, "raw"), seed=args.seed, region=resolve_path(args.region, "region"), fmt=args.format,
         dirty=args.dirty, scale=args.scale,
     )
     print(result.describe())
@@ -29,7 +34,8 @@ def _cmd_demo(args: argparse.Namespace) -> int:
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest
 
-    summary = ingest(raw=Path(args.raw), out=Path(args.out), region=Path(args.region))
+    summary = ingest(raw=resolve_path(args.raw, "raw"), out=resolve_path(args.out, "processed"),
+                     region=resolve_path(args.region, "region"))
     print(summary.to_text())
     return 0
 
@@ -54,17 +60,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo-data", help="write a realistic demo raw data set with a known truth")
     p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same bytes)")
-    p.add_argument("--out", default="data/raw", help="output folder (default: data/raw)")
+    p.add_argument("--out", default=None, help="output folder (default: the project's raw folder, data/raw)")
     p.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="file format")
-    p.add_argument("--region", default="config/alak.toml", help="region config (TOML)")
+    p.add_argument("--region", default=None, help=REGION_HELP)
     p.add_argument("--dirty", action="store_true", help="plant realistic faults and list them")
     p.add_argument("--scale", type=float, default=1.0, help="multiply staff and complaints (benchmarks)")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser("ingest", help="validate and pseudonymise raw exports into data/processed")
-    p.add_argument("--raw", default="data/raw", help="folder of raw exports (default: data/raw)")
-    p.add_argument("--out", default="data/processed", help="output folder (default: data/processed)")
-    p.add_argument("--region", default="config/alak.toml", help="region config (TOML)")
+    p.add_argument("--raw", default=None, help="folder of raw exports (default: the project's, data/raw)")
+    p.add_argument("--out", default=None, help="output folder (default: the project's, data/processed)")
+    p.add_argument("--region", default=None, help=REGION_HELP)
     p.set_defaults(func=_cmd_ingest)
 
     p = sub.add_parser(

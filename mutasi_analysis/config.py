@@ -1,7 +1,8 @@
 """Region configuration: load, validate, typed access.
 
-A region (a kecamatan, or a whole kota) is a TOML file, not code. ``config/alak.toml`` is the
-default. Loading validates the whole file with pydantic and reports every problem at once.
+A region (a kecamatan, or a whole kota) is a TOML file, not code; the project names its own in
+``pyproject.toml`` (``[tool.mutasi] region``). Loading validates the whole file with pydantic and
+reports every problem at once.
 """
 
 from __future__ import annotations
@@ -22,13 +23,11 @@ __all__ = [
     "FreezeWindow",
     "RegionConfig",
     "load_config",
-    "DEFAULT_CONFIG",
 ]
 
 UNIT_TYPES = ("kantor_camat", "kantor_kelurahan", "puskesmas", "pustu")
 PERIOD_KINDS = ("semester", "quarter", "month", "year")
 TREATMENT_DEFINITIONS = ("share_rotated_in", "first_rotation", "head_rotated")
-DEFAULT_CONFIG = Path("config/alak.toml")
 
 
 class _Strict(BaseModel):
@@ -192,13 +191,14 @@ def _format_errors(path: Path, err: ValidationError) -> str:
     return "\n".join(lines)
 
 
-def load_config(path: str | Path = DEFAULT_CONFIG) -> RegionConfig:
+def load_config(path: str | Path | None = None) -> RegionConfig:
     """Load and validate a region configuration.
 
     Parameters
     ----------
-    path : str or Path, default ``config/alak.toml``
-        The TOML file.
+    path : str or Path, optional
+        The TOML file; default the project's (``[tool.mutasi] region``, see
+        :mod:`mutasi_analysis.project`).
 
     Returns
     -------
@@ -210,7 +210,9 @@ def load_config(path: str | Path = DEFAULT_CONFIG) -> RegionConfig:
         When the file is missing, is not valid TOML, or fails validation; the message lists
         every problem at once.
     """
-    path = Path(path)
+    from .project import resolve_path
+
+    path = resolve_path(path, "region")
     if not path.is_file():
         raise ConfigError(f"region config {path} not found; pass --region with the path to a TOML file")
     try:

@@ -818,7 +818,7 @@ def _check_out(out: Path) -> None:
             )
 
 
-def write_demo_data(out: Path | str = "data/raw", seed: int = 1, region: Path | str = "config/alak.toml",
+def write_demo_data(out: Path | str = "data/raw", seed: int = 1, region: Path | str | None = None,
                     fmt: str = "csv", dirty: bool = False, scale: float = 1.0) -> DemoResult:
     """Write a realistic demo raw data set with a known truth.
 

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .config import DEFAULT_CONFIG, RegionConfig, load_config
+from .config import RegionConfig, load_config
 from .errors import DataError
 from .locking import period_lock
 from .processed import PROCESSED_COLUMNS, REJECTS_FILE, SUMMARY_FILE
@@ -164,7 +164,7 @@ class IngestSummary:
 
 
 def ingest(raw: str | Path = "data/raw", out: str | Path = "data/processed",
-           region: str | Path = DEFAULT_CONFIG, *, today: dt.date | None = None) -> IngestSummary:
+           region: str | Path | None = None, *, today: dt.date | None = None) -> IngestSummary:
     """Validate and pseudonymise raw exports into processed tables.
 
     Parameters
@@ -173,8 +173,8 @@ def ingest(raw: str | Path = "data/raw", out: str | Path = "data/processed",
         Folder with one file per table (``pegawai.csv`` or ``pegawai.xlsx``, ...).
     out : Path
         Output folder (created or replaced as a whole; other files in it are kept).
-    region : Path
-        Region config (TOML).
+    region : Path, optional
+        Region config (TOML); default the project's.
     today : datetime.date, optional
         Run date for plausibility checks (dates after it are rejected). Defaults to today.
 

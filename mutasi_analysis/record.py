@@ -1,13 +1,16 @@
 """Record a notebook's key results as JSON beside the rendered notebook.
 
-A notebook ends with one call::
+A notebook ends with one call, usually through its report context::
 
-    from mutasi_analysis.record import record
-    record("04_ikm", {"ikm_overall": 82.4, "units": {...}})
+    ctx.record("04_ikm", {"period": ctx.period.id, "ikm": 82.4, "units": [...], ...})
 
-which writes ``04_ikm.json`` in the folder the notebook runs in (the report pipeline runs each
-notebook inside the period's report folder). The summary notebook, ``reports/index.html`` and
-the tests read these files; numbers are never scraped from HTML.
+which writes ``04_ikm.json`` into the context's output folder: the period's report folder when
+``mutasi report`` renders it, ``notebooks/_runs/<period>/<lang>/`` when a researcher runs it by
+hand. The summary notebook, ``reports/index.html``, the exports and the tests read these files;
+numbers are never scraped from HTML.
+
+Every record is checked against its model in :mod:`mutasi_analysis.sections` when it is written
+and again when it is read.
 """
 
 from __future__ import annotations
@@ -22,11 +25,17 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["record", "read_record", "read_records", "to_jsonable", "RESULTS_SUFFIX"]
+from .sections import RECORD_SCHEMA, RecordError, SectionRecord, validate_record
+
+__all__ = [
+    "record", "read_record", "read_records", "read_section", "read_sections", "to_jsonable", "RESULTS_SUFFIX",
+    "NOTEBOOK_ENV", "RecordError",
+]
 
 RESULTS_SUFFIX = ".json"
+#: Set by ``mutasi report`` in each kernel: the notebook being rendered (its record must say so).
+NOTEBOOK_ENV = "MUTASI_NOTEBOOK"
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
-_SCHEMA = 1
 
 
 def _umask() -> int:
@@ -116,12 +125,23 @@ def record(notebook: str, results: Mapping[str, Any], folder: str | Path | None 
     ------
     ValueError
         When the name is not a plain file name or a value cannot be written as JSON.
+    RecordError
+        When the results do not match the notebook's model (:mod:`mutasi_analysis.sections`),
+        or a notebook rendered by ``mutasi report`` records under another notebook's name.
     """
     if not isinstance(notebook, str) or not _NAME.match(notebook):
         raise ValueError(f"notebook name {notebook!r} must be a plain name like '04_ikm'")
     if not isinstance(results, Mapping):
         raise ValueError(f"results must be a mapping (dict), got {type(results).__name__}")
-    payload = {"schema": _SCHEMA, "notebook": notebook, "results": to_jsonable(results)}
+    rendering = os.environ.get(NOTEBOOK_ENV)
+    if rendering and rendering != notebook:
+        raise RecordError(
+            f"notebook {rendering} records its results as {notebook!r}; record under its own "
+            f"name, {rendering!r} (a copied notebook keeps the name of the one it came from)"
+        )
+    plain = to_jsonable(results)
+    validate_record(notebook, plain)
+    payload = {"schema": RECORD_SCHEMA, "notebook": notebook, "results": plain}
     folder = Path(folder) if folder is not None else Path.cwd()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{notebook}{RESULTS_SUFFIX}"
@@ -138,37 +158,76 @@ def record(notebook: str, results: Mapping[str, Any], folder: str | Path | None 
     return target
 
 
-def read_record(path: str | Path) -> dict[str, Any]:
-    """The results dict a notebook recorded (the ``results`` part of its JSON file).
+def _envelope(path: Path) -> dict[str, Any] | None:
+    """The parsed file when it is a results file at all (of any schema), else None."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if isinstance(data, dict) and "results" in data and "notebook" in data and "schema" in data:
+        return data
+    return None
+
+
+def read_section(path: str | Path) -> SectionRecord:
+    """The typed record of one results file.
 
     Raises
     ------
     FileNotFoundError
         When the file does not exist.
-    ValueError
-        When the file is not a results file written by :func:`record`.
+    RecordError
+        When the file is not a results file, was written under another record schema (render
+        the period again), or does not match its notebook's model.
     """
     path = Path(path)
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or "results" not in data or data.get("schema") != _SCHEMA:
-        raise ValueError(f"{path} is not a results file written by mutasi_analysis.record")
-    return data["results"]
+    if not path.is_file():
+        raise FileNotFoundError(f"{path}: no such results file")
+    data = _envelope(path)
+    if data is None:
+        raise RecordError(f"{path} is not a results file written by mutasi_analysis.record")
+    if data["schema"] != RECORD_SCHEMA:
+        raise RecordError(
+            f"{path} was written under record schema {data['schema']}, this version reads "
+            f"{RECORD_SCHEMA}; render that period again (mutasi report --period ... --force)"
+        )
+    return validate_record(str(data["notebook"]), data["results"], where=str(path))
 
 
-def read_records(folder: str | Path) -> dict[str, dict[str, Any]]:
-    """All results recorded in a folder, keyed by notebook name (``{}`` for no folder).
+def read_record(path: str | Path) -> dict[str, Any]:
+    """The results a notebook recorded, validated, as plain JSON types (see :func:`read_section`)."""
+    return read_section(path).model_dump(mode="json")
 
-    Files in the folder that are not results files (``manifest.json``) are skipped.
+
+def read_sections(folder: str | Path, period: str | None = None) -> dict[str, SectionRecord]:
+    """Every record in a folder, typed and keyed by notebook name (``{}`` for no folder).
+
+    Parameters
+    ----------
+    folder : path
+    period : str, optional
+        The period the folder is for: a record of another period is an error, never a silent
+        mix (a summary must not show another period's numbers).
+
+    Raises
+    ------
+    RecordError
+        For a results file that does not validate, or is of another period.
     """
     folder = Path(folder)
-    out = {}
+    out: dict[str, SectionRecord] = {}
     if not folder.is_dir():
         return out
     for path in sorted(folder.glob(f"*{RESULTS_SUFFIX}")):
-        if path.name == "manifest.json":
+        if _envelope(path) is None:  # manifest.json and other JSON files
             continue
-        try:
-            out[path.stem] = read_record(path)
-        except ValueError:
-            continue
+        rec = read_section(path)
+        if period is not None and rec.period != period:
+            raise RecordError(f"{path} holds results of {rec.period}, not {period}; render {period} again")
+        out[path.stem] = rec
     return out
+
+
+def read_records(folder: str | Path, period: str | None = None) -> dict[str, dict[str, Any]]:
+    """Like :func:`read_sections`, as plain dicts (JSON types)."""
+    return {k: v.model_dump(mode="json") for k, v in read_sections(folder, period).items()}

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from ..errors import MutasiError
+from ..project import resolve_path
 
 __all__ = ["add_report_parser"]
 
@@ -46,7 +47,7 @@ def _exports(args: argparse.Namespace) -> dict:
     """The hand-over files: the workbook always, the PDF per --pdf/--no-pdf or the config."""
     from ..config import load_config
 
-    cfg = load_config(Path(args.region))
+    cfg = load_config(resolve_path(args.region, "region"))
     pdf = args.pdf if args.pdf is not None else bool(getattr(getattr(cfg, "report", None), "pdf", False))
 
     def handover(folder: Path, lang: str) -> dict:
@@ -62,9 +63,10 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .pipeline import run_report
 
     outcome = run_report(
-        args.period, region=Path(args.region), lang=args.lang, only=args.only, jobs=args.jobs,
-        force=args.force, processed=Path(args.processed), reports=Path(args.reports),
-        notebooks=Path(args.notebooks), parameters=_params(args.param), today=_today(args.today),
+        args.period, region=resolve_path(args.region, "region"), lang=args.lang, only=args.only,
+        jobs=args.jobs, force=args.force, processed=resolve_path(args.processed, "processed"),
+        reports=resolve_path(args.reports, "reports"), notebooks=resolve_path(args.notebooks, "notebooks"),
+        parameters=_params(args.param), today=_today(args.today),
         wait=args.wait, exports=_exports(args),
     )
     if outcome.failures:
@@ -96,7 +98,8 @@ def add_report_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--period", required=True,
                    help="period id of the region's kind (2026-S1, 2026-Q2, 2026-05, 2026) or 'latest' "
                         "(the last complete period)")
-    p.add_argument("--region", default="config/alak.toml", help="region config (default: config/alak.toml)")
+    p.add_argument("--region", default=None,
+                   help="region config (default: the project's, [tool.mutasi] region in pyproject.toml)")
     p.add_argument("--lang", choices=("id", "en"), default=None,
                    help="report language (default: the config's [report] lang, else id)")
     p.add_argument("--only", default=None, metavar="NN,NN",
@@ -106,9 +109,9 @@ def add_report_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
                    help="also write laporan-<period>.pdf (default: the config's [report] pdf); "
                         "tabel-<period>.xlsx is always written from the recorded tables")
-    p.add_argument("--processed", default="data/processed", help="processed data (default: data/processed)")
-    p.add_argument("--reports", default="reports", help="reports root (default: reports)")
-    p.add_argument("--notebooks", default="notebooks", help="notebook folder (default: notebooks)")
+    p.add_argument("--processed", default=None, help="processed data (default: the project's, data/processed)")
+    p.add_argument("--reports", default=None, help="reports root (default: the project's, reports)")
+    p.add_argument("--notebooks", default=None, help="notebook folder (default: the project's, notebooks)")
     p.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
                    help="extra notebook parameter, checked against its declared type (repeatable)")
     p.add_argument("--today", default=None, metavar="YYYY-MM-DD",

@@ -1,8 +1,9 @@
 """``reports/index.html``: every period rendered so far, headline numbers side by side.
 
-Headline numbers come from the recorded results (``<notebook>.json``, key ``headline``), never
-from HTML. A headline entry is ``{"key": {"label": "IKM kecamatan", "value": 82.41}}`` or
-simply ``{"IKM kecamatan": 82.41}``.
+Headline numbers come from the recorded results (``<notebook>.json``, key ``headline``, see
+:mod:`mutasi_analysis.sections`), never from HTML. Each language has its own reports root
+(:func:`lang_root`: Indonesian ``reports/<period>/``, English ``reports/en/<period>/``); the
+index lists each language in its own table and never mixes numbers across them.
 """
 
 from __future__ import annotations
@@ -12,14 +13,32 @@ import math
 from pathlib import Path
 from typing import Any
 
-from ..record import read_records
-from ..text import section_title
+from ..record import RecordError, read_sections
+from ..text import fmt_number, section_title
 from .lock import period_lock
 from .manifest import read_manifest, write_text_atomic
 
-__all__ = ["report_folders", "headline_rows", "write_index", "INDEX_NAME"]
+__all__ = ["report_folders", "headline_rows", "write_index", "INDEX_NAME", "lang_root", "LANG_ROOTS",
+           "display_title"]
 
 INDEX_NAME = "index.html"
+#: Languages in index order, and the folder of each under the reports root.
+LANG_ROOTS = {"id": "", "en": "en"}
+
+
+def lang_root(reports: str | Path, lang: str) -> Path:
+    """The folder holding a language's period folders: ``reports`` itself for Indonesian."""
+    if lang not in LANG_ROOTS:
+        raise ValueError(f"unknown report language {lang!r}; one of {', '.join(LANG_ROOTS)}")
+    return Path(reports) / LANG_ROOTS[lang] if LANG_ROOTS[lang] else Path(reports)
+
+
+def display_title(notebook: str, entry: dict[str, Any] | None = None, lang: str = "id") -> str:
+    """A section's title: the built-in one, else the title its render found, else its name."""
+    built_in = section_title(notebook, lang)
+    if built_in != notebook:
+        return built_in
+    return str((entry or {}).get("title") or notebook)
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem;color:#222}
@@ -39,24 +58,11 @@ def report_folders(reports: str | Path) -> list[tuple[str, Path, dict[str, Any]]
     if not reports.is_dir():
         return out
     for d in sorted(reports.iterdir()):
-        if not d.is_dir() or d.name.startswith((".", "_")):
+        if not d.is_dir() or d.name.startswith((".", "_")) or d.name in LANG_ROOTS.values():
             continue
         m = read_manifest(d)
         if m is not None:
             out.append((str(m.get("period", d.name)), d, m))
-    return out
-
-
-def _headline(results: dict[str, Any]) -> dict[str, tuple[str, Any]]:
-    items = results.get("headline") if isinstance(results, dict) else None
-    out = {}
-    if not isinstance(items, dict):
-        return out
-    for key, v in items.items():
-        if isinstance(v, dict) and "value" in v:
-            out[key] = (str(v.get("label", key)), v["value"])
-        elif v is None or isinstance(v, (int, float, str)):
-            out[key] = (str(key), v)
     return out
 
 
@@ -73,29 +79,29 @@ def headline_rows(reports: str | Path) -> tuple[list[str], list[dict[str, Any]]]
     periods = [p for p, _, _ in folders]
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for period, folder, _ in folders:
-        for nb, results in read_records(folder).items():
-            for key, (label, value) in _headline(results).items():
+        try:
+            records = read_sections(folder)
+        except RecordError:  # written by an older version: shown once rendered again
+            records = {}
+        for nb, rec in records.items():
+            for key, h in rec.headline.items():
+                label, value = h.label, h.value
                 row = rows.setdefault((nb, key), {"notebook": nb, "key": key, "label": label, "values": {}})
                 row["values"][period] = value
     return periods, [rows[k] for k in sorted(rows)]
 
 
-def _fmt(v: Any) -> str:
-    if v is None:
+def _fmt(v: Any, lang: str = "id") -> str:
+    if v is None or isinstance(v, float) and math.isnan(v):
         return "&ndash;"
     if isinstance(v, bool):
-        return "ya" if v else "tidak"
-    if isinstance(v, int):
-        return f"{v:,}".replace(",", ".")  # Indonesian thousands separator
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "&ndash;"
-        s = f"{v:,.2f}"
-        return s.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+        return ("ya" if v else "tidak") if lang == "id" else ("yes" if v else "no")
+    if isinstance(v, (int, float)):
+        return html.escape(fmt_number(v, 0 if isinstance(v, int) else 2, lang))
     return html.escape(str(v))
 
 
-def write_index(reports: str | Path, title: str = "Laporan evaluasi mutasi ASN") -> Path:
+def write_index(reports: str | Path, title: str = "Laporan evaluasi mutasi ASN / Civil-servant rotation reports") -> Path:
     """Write ``reports/index.html`` (self-contained, no network assets).
 
     Parameters
@@ -118,55 +124,81 @@ def write_index(reports: str | Path, title: str = "Laporan evaluasi mutasi ASN")
         return _write_index(reports, title)
 
 
-def _write_index(reports: Path, title: str) -> Path:
-    folders = report_folders(reports)
-    periods, rows = headline_rows(reports)
-    region = next((m.get("region", {}).get("name") for _, _, m in reversed(folders) if m.get("region")), "")
+_LANG_HEADINGS = {
+    "id": ("Laporan dalam bahasa Indonesia", "Periode", "Angka utama", "Bagian", "Ukuran"),
+    "en": ("Reports in English", "Period", "Headline numbers", "Section", "Measure"),
+}
+
+
+def _lang_part(reports: Path, lang: str) -> list[str]:
+    root = lang_root(reports, lang)
+    folders = report_folders(root)
+    if not folders:
+        return []
+    periods, rows = headline_rows(root)
+    prefix = f"{LANG_ROOTS[lang]}/" if LANG_ROOTS[lang] else ""
+    heading, period_h, numbers_h, section_h, measure_h = _LANG_HEADINGS[lang]
     esc = html.escape
     parts = [
-        "<!DOCTYPE html>", '<html lang="id"><head><meta charset="utf-8">',
-        f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{esc(title)}</h1>", f"<p>{esc(region)}</p>" if region else "",
-        "<h2>Periode / Periods</h2>",
-        "<table><tr><th>Periode</th><th>Status</th><th>Dibuat (UTC)</th><th>Commit</th><th>Laporan</th></tr>",
+        f'<section lang="{lang}" id="lang-{lang}"><h2>{esc(heading)}</h2>',
+        f"<table><tr><th>{period_h}</th><th>Status</th><th>UTC</th><th>Commit</th><th>{section_h}</th></tr>",
     ]
     for period, folder, m in folders:
+        base = f"{prefix}{folder.name}"
         status = m.get("status", "?")
         failed = ", ".join(m.get("failed", []))
         git = m.get("git") or {}
         commit = (git.get("commit") or "")[:10] + (" (dirty)" if git.get("dirty") else "")
         links = " &middot; ".join(
-            f'<a href="{esc(folder.name)}/{esc(e["files"]["html"])}">{esc(section_title(name))}</a>'
+            f'<a href="{esc(base)}/{esc(e["files"]["html"])}">{esc(display_title(name, e, lang))}</a>'
             for name, e in m.get("notebooks", {}).items() if e.get("files", {}).get("html")
         )
         for e in (m.get("exports") or {}).values():
             if e.get("status") == "ok":
                 for kind, f in sorted((e.get("files") or {}).items()):
                     label = kind.upper() if kind != "file" else Path(f).suffix.lstrip(".").upper()
-                    links += f' &middot; <a href="{esc(folder.name)}/{esc(f)}">{esc(label)}</a>'
+                    links += f' &middot; <a href="{esc(base)}/{esc(f)}">{esc(label)}</a>'
 
-        attempt = read_manifest(reports / "_failed" / folder.name)
+        attempt = read_manifest(root / "_failed" / folder.name)
         if attempt is not None and attempt.get("failed"):
             # A later run failed and the report above was kept: say so, with a link.
+            word = ("percobaan", "gagal") if lang == "id" else ("attempt", "failed")
             failed = (failed + "; " if failed else "") + (
-                f'<a href="_failed/{esc(folder.name)}/manifest.json">'
-                f"percobaan {esc(str(attempt.get('ended', ''))[:19])} gagal: {esc(', '.join(attempt['failed']))}</a>")
+                f'<a href="{esc(prefix)}_failed/{esc(folder.name)}/manifest.json">'
+                f"{word[0]} {esc(str(attempt.get('ended', ''))[:19])} {word[1]}: {esc(', '.join(attempt['failed']))}</a>")
         else:
             failed = esc(failed)
         parts.append(
             f"<tr><td>{esc(period)}</td><td class=\"{esc(status)}\">{esc(status)}"
             f"{'<br><small>' + failed + '</small>' if failed else ''}</td>"
             f"<td>{esc(str(m.get('ended', ''))[:19])}</td><td><code>{esc(commit)}</code></td>"
-            f"<td>{links} &middot; <a href=\"{esc(folder.name)}/manifest.json\">manifest</a></td></tr>"
+            f"<td>{links} &middot; <a href=\"{esc(base)}/manifest.json\">manifest</a></td></tr>"
         )
     parts.append("</table>")
     if rows:
-        parts.append("<h2>Angka utama / Headline numbers</h2><table><tr><th>Bagian</th><th>Ukuran</th>")
+        parts.append(f"<h3>{esc(numbers_h)}</h3><table><tr><th>{section_h}</th><th>{measure_h}</th>")
         parts += [f"<th>{esc(p)}</th>" for p in periods]
         parts.append("</tr>")
+        titles = {name: display_title(name, e, lang) for _, _, m in folders for name, e in m.get("notebooks", {}).items()}
         for r in rows:
-            cells = "".join(f'<td class="num">{_fmt(r["values"].get(p))}</td>' for p in periods)
-            parts.append(f"<tr><td>{esc(section_title(r['notebook']))}</td><td>{esc(r['label'])}</td>{cells}</tr>")
+            cells = "".join(f'<td class="num">{_fmt(r["values"].get(p), lang)}</td>' for p in periods)
+            title = titles.get(r["notebook"], display_title(r["notebook"], None, lang))
+            parts.append(f"<tr><td>{esc(title)}</td><td>{esc(r['label'])}</td>{cells}</tr>")
         parts.append("</table>")
+    parts.append("</section>")
+    return parts
+
+
+def _write_index(reports: Path, title: str) -> Path:
+    every = [m for lang in LANG_ROOTS for _, _, m in report_folders(lang_root(reports, lang))]
+    region = next((m.get("region", {}).get("name") for m in reversed(every) if m.get("region")), "")
+    esc = html.escape
+    parts = [
+        "<!DOCTYPE html>", '<html lang="id"><head><meta charset="utf-8">',
+        f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{esc(title)}</h1>", f"<p>{esc(region)}</p>" if region else "",
+    ]
+    for lang in LANG_ROOTS:
+        parts += _lang_part(reports, lang)
     parts.append("</body></html>")
     return write_text_atomic(reports / INDEX_NAME, "\n".join(parts) + "\n")

@@ -38,7 +38,21 @@ class IsolatedKernelManager(AsyncKernelManager):
         self._log_handle = None
         self.kernel_log_tail = ""
 
+    #: Variables added to the kernel's environment (see :meth:`with_env`).
+    extra_env: dict[str, str] = {}
+
+    @classmethod
+    def with_env(cls, env: dict[str, str]) -> type["IsolatedKernelManager"]:
+        """A subclass whose kernels also get ``env`` (papermill takes a class, not an instance).
+
+        The report pipeline tells each kernel which notebook it runs and where its results go
+        this way: several kernels run at once, so the process's own environment cannot say.
+        """
+        return type(cls.__name__, (cls,), {"extra_env": {**cls.extra_env, **env}})
+
     async def _async_launch_kernel(self, kernel_cmd, **kw):
+        if self.extra_env:
+            kw["env"] = {**(kw.get("env") or os.environ), **self.extra_env}
         if getattr(self, "_private_dir", None) is not None and "stderr" not in kw:
             self._log_handle = open(self._private_dir / "kernel.log", "wb")
             kw["stderr"] = self._log_handle

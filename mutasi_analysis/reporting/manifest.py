@@ -22,6 +22,7 @@ __all__ = [
     "hash_inputs",
     "code_digest",
     "git_state",
+    "notebook_digest",
     "package_versions",
     "fingerprint",
     "read_manifest",
@@ -103,6 +104,22 @@ def code_digest(extra: Iterable[str | Path] = ()) -> str:
         h.update(sha256_file(f).encode())
     for f in extra:
         h.update(sha256_file(f).encode())
+    return h.hexdigest()
+
+
+def notebook_digest(path: str | Path) -> str:
+    """Digest of what a notebook *does*: its cells' types, sources and tags, and its kernel.
+
+    Outputs, execution counts and other metadata are left out: a researcher who saves a
+    notebook with its outputs has not changed the report, and must not make it render again.
+    """
+    import nbformat
+
+    nb = nbformat.read(str(path), as_version=4)
+    h = hashlib.sha256()
+    h.update(json.dumps((nb.metadata.get("kernelspec") or {}).get("name")).encode())
+    for c in nb.cells:
+        h.update(json.dumps([c.cell_type, c.source, sorted(c.metadata.get("tags", []))]).encode())
     return h.hexdigest()
 
 

@@ -1,19 +1,35 @@
-"""Small helpers the report notebooks call: language, narrative, tables, figures.
+"""What a report notebook calls first: :func:`report_context`, and its narrative helpers.
 
-They keep the notebooks thin: a notebook says *what* to show; how a sentence switches between
-Indonesian and English, how a table gets display labels and Indonesian number formatting, and
-how figures look is decided here once.
+A notebook's first cells are its parameters and one call::
+
+    ctx = report_context(period, lang, region, processed)
+
+The context knows the period, the region config, the processed data (loaded on first use),
+where results go and how text is written: a sentence switches between Indonesian and English,
+a table gets display labels and Indonesian number formatting, and figures look alike, all
+decided here once. Empty ``region`` / ``processed`` mean the project's (``[tool.mutasi]`` in
+``pyproject.toml``, found from the working folder upwards), so the same notebook runs unchanged
+from JupyterLab, from ``papermill`` in the project or in ``notebooks/``, and from
+``mutasi report``.
 """
 
 from __future__ import annotations
 
+import os
+from functools import cached_property
+from pathlib import Path
 from typing import Any, Mapping
 
 import pandas as pd
 
 from .. import text
 
-__all__ = ["Narrator", "setup", "LABELS"]
+__all__ = ["Narrator", "ReportContext", "report_context", "setup", "LABELS", "RESULTS_DIR_ENV", "SECTIONS_ENV"]
+
+#: Set by ``mutasi report`` in each kernel: the folder the period's results are written to.
+RESULTS_DIR_ENV = "MUTASI_RESULTS_DIR"
+#: Set by ``mutasi report`` in each kernel: every report notebook of the project, comma-separated.
+SECTIONS_ENV = "MUTASI_SECTIONS"
 
 # Display labels for columns the domain modules return that ``text.LABELS`` does not (yet)
 # hold. Looked up after text.LABELS.
@@ -52,6 +68,21 @@ LABELS: dict[str, dict[str, str]] = {
     "bagian": {"id": "Bagian", "en": "Section"},
     "ukuran": {"id": "Ukuran", "en": "Measure"},
     "nilai": {"id": "Nilai", "en": "Value"},
+    "share_setuju": {"id": "Proporsi setuju (4-5)", "en": "Share agreeing (4-5)"},
+    "kelompok": {"id": "Kelompok", "en": "Group"},
+    # estimators and aggregations (ImpactResult.methods_table / aggregates_table)
+    "twfe": {"id": "TWFE", "en": "TWFE"},
+    "callaway_santanna": {"id": "Callaway-Sant'Anna", "en": "Callaway-Sant'Anna"},
+    "sun_abraham": {"id": "Sun-Abraham", "en": "Sun-Abraham"},
+    "simple": {"id": "Rata-rata sederhana", "en": "Simple average"},
+    "event": {"id": "Studi peristiwa", "en": "Event study"},
+    "group": {"id": "Per kohort", "en": "By cohort"},
+    "calendar": {"id": "Per bulan kalender", "en": "By calendar month"},
+    # Goodman-Bacon comparisons
+    "treated_vs_never": {"id": "dirotasi vs tidak pernah", "en": "treated vs never"},
+    "earlier_vs_later": {"id": "lebih awal vs lebih akhir", "en": "earlier vs later"},
+    "later_vs_earlier": {"id": "lebih akhir vs lebih awal (pembanding sudah dirotasi)",
+                         "en": "later vs earlier (already-treated controls)"},
 }
 
 
@@ -105,20 +136,37 @@ class Narrator:
         """Display label of a column or key."""
         return _label(key, self.lang)
 
-    def table(self, frame: pd.DataFrame, decimals: int | Mapping[str, int] = 2, index: bool = False) -> None:
-        """Show a table with display labels and language-appropriate numbers."""
+    def table(self, frame: pd.DataFrame, decimals: int | Mapping[str, int] = 2, index: bool = False,
+              percent: tuple[str, ...] | list[str] = (), suppressed: tuple[str, ...] | list[str] = ()) -> None:
+        """Show a table with display labels and language-appropriate numbers.
+
+        Parameters
+        ----------
+        frame : DataFrame
+        decimals : int or mapping
+            Decimals of float columns (per column with a mapping).
+        index : bool
+            Show the index.
+        percent : sequence of str
+            Columns of shares shown as percentages.
+        suppressed : sequence of str
+            Columns whose missing values are suppressed cells, shown as ``*``.
+        """
         from IPython.display import HTML, display
 
         shown = frame.copy()
         for col in shown.columns:
             s = shown[col]
-            if pd.api.types.is_bool_dtype(s):
+            blank = "*" if col in suppressed else ""
+            if col in percent:
+                shown[col] = s.map(lambda v, b=blank: b if pd.isna(v) else self.pct(v))
+            elif pd.api.types.is_bool_dtype(s):
                 shown[col] = s.map(lambda v: self.t("ya", "yes") if v is True else (self.t("tidak", "no") if v is False else ""))
             elif pd.api.types.is_integer_dtype(s):
-                shown[col] = s.map(lambda v: "" if pd.isna(v) else self.num(v, 0))
+                shown[col] = s.map(lambda v, b=blank: b if pd.isna(v) else self.num(v, 0))
             elif pd.api.types.is_float_dtype(s):
                 d = decimals.get(col, 2) if isinstance(decimals, Mapping) else decimals
-                shown[col] = s.map(lambda v, d=d: "" if pd.isna(v) else self.num(v, d))
+                shown[col] = s.map(lambda v, d=d, b=blank: b if pd.isna(v) else self.num(v, d))
         shown = shown.rename(columns=lambda c: _label(str(c), self.lang))
         if index:
             shown.index.name = _label(str(shown.index.name), self.lang) if shown.index.name else None
@@ -155,3 +203,177 @@ def setup(lang: str = "id") -> Narrator:
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     pd.set_option("display.max_rows", 60)
     return Narrator(lang)
+
+
+class ReportContext(Narrator):
+    """Everything a report notebook needs after its parameters (see :func:`report_context`).
+
+    It is a :class:`Narrator` (``say``, ``t``, ``table``, ``num``, ``pct``, ``p``, ``label``)
+    with the period's inputs.
+
+    Attributes
+    ----------
+    period : Period
+    config : RegionConfig
+    processed : Path or None
+        Processed data folder; :attr:`data` loads it on first use (None: not given and no
+        project found; then :attr:`data` says how to give it).
+    out_dir : Path
+        Where :meth:`record` and :meth:`output_path` write: the report folder under
+        ``mutasi report``, ``notebooks/_runs/<period>/<lang>/`` for a hand run.
+    reports : Path or None
+        Reports root of this language (for trends over past periods), when known.
+    rendered : bool
+        True when ``mutasi report`` runs the notebook.
+    """
+
+    def __init__(self, *, period, lang, config, processed: Path | None, out_dir: Path, reports: Path | None,
+                 rendered: bool, notebooks: Path | None = None):
+        super().__init__(lang)
+        self.period, self.config, self.processed = period, config, processed
+        self.out_dir, self.reports, self.rendered = out_dir, reports, rendered
+        self.notebooks = notebooks
+
+    def sections(self) -> list[str]:
+        """The report's notebooks by name, in order (what a summary expects to find)."""
+        from ..sections import MODELS
+
+        listed = os.environ.get(SECTIONS_ENV)
+        if listed:
+            return [n for n in listed.split(",") if n]
+        if self.notebooks is not None and self.notebooks.is_dir():
+            return sorted(p.stem for p in self.notebooks.glob("[0-9][0-9]_*.ipynb"))
+        return sorted(MODELS)
+
+    @property
+    def commit(self) -> str | None:
+        """Commit of the running code (None outside a git checkout)."""
+        from .manifest import git_state
+
+        return git_state().get("commit")
+
+    @cached_property
+    def data(self):
+        """The processed tables (:class:`~mutasi_analysis.processed.Processed`), loaded once."""
+        from ..errors import MutasiError
+        from ..processed import load_processed
+
+        if self.processed is None:
+            raise MutasiError(
+                f"parameter processed is empty and {Path.cwd()} is not inside a mutasi project; pass "
+                "-p processed PATH, run from the project folder, or set MUTASI_PROJECT=/path/to/project"
+            )
+        return load_processed(self.processed)
+
+    @cached_property
+    def units(self) -> pd.DataFrame:
+        """The region's units: ``kode_unit, nama_unit``, in config order."""
+        return self.config.units_frame()[["kode_unit", "nama_unit"]]
+
+    def with_units(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """``frame`` (keyed by ``kode_unit``) beside every unit's name, units in config order."""
+        return self.units.merge(frame, on="kode_unit", how="left")
+
+    def output_path(self, name: str) -> Path:
+        """A file beside the section's results (e.g. a list handed to BKPSDM)."""
+        if Path(name).name != name:
+            raise ValueError(f"{name!r}: give a plain file name; it is written to {self.out_dir}")
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        return self.out_dir / name
+
+    def record(self, notebook: str, results: Mapping[str, Any]) -> Path:
+        """Write the section's results (validated, see :mod:`mutasi_analysis.sections`).
+
+        ``period`` and ``lang`` are filled in from the context when not given.
+        """
+        from ..record import record
+
+        return record(notebook, {"period": self.period.id, "lang": self.lang, **results}, folder=self.out_dir)
+
+    def records(self, exclude: str | None = None) -> dict:
+        """This period's records in :attr:`out_dir` (typed), without ``exclude``."""
+        from ..record import read_sections
+
+        found = read_sections(self.out_dir, period=self.period.id)
+        found.pop(exclude, None)
+        return found
+
+
+def _project(start_points):
+    from ..errors import MutasiError
+    from ..project import find_project
+
+    for start in start_points:
+        try:
+            return find_project(start)
+        except MutasiError:
+            continue
+    return None
+
+
+def report_context(period: str, lang: str = "id", region: str = "", processed: str = "",
+                   reports: str = "") -> ReportContext:
+    """Set a report notebook up: figures, language, config, period, data and output folder.
+
+    Parameters
+    ----------
+    period : str
+        Period id of the region's kind (``2026-S1``).
+    lang : {"id", "en"}
+    region : str
+        Region config; ``""`` for the project's.
+    processed : str
+        Processed data folder; ``""`` for the project's.
+    reports : str
+        Reports root (for trends over past periods); ``""`` for the project's.
+
+    Returns
+    -------
+    ReportContext
+
+    Raises
+    ------
+    MutasiError
+        When a path is empty and no project can be found (run inside the project, or set
+        ``MUTASI_PROJECT``), or the config or period is invalid.
+    """
+    from ..config import load_config
+    from ..errors import MutasiError
+    from ..periods import parse_period
+    from .index import lang_root
+
+    nar = setup(lang)  # checks lang; figure defaults
+    starts = [Path.cwd()]
+    session = os.environ.get("JPY_SESSION_NAME")  # JupyterLab: the notebook's own path
+    if session:
+        starts.append(Path(session).parent)
+    project = _project(starts)
+
+    def path(value: str, key: str) -> Path:
+        if value and str(value).strip():
+            return Path(value).expanduser().resolve()
+        if project is None:
+            raise MutasiError(
+                f"parameter {key} is empty and {Path.cwd()} is not inside a mutasi project; pass "
+                f"-p {key} PATH, run from the project folder, or set MUTASI_PROJECT=/path/to/project"
+            )
+        return getattr(project, key)
+
+    config = load_config(path(region, "region"))
+    processed_dir = path(processed, "processed") if (str(processed).strip() or project is not None) else None
+    p = parse_period(period, config.period.kind)
+    rendered_dir = os.environ.get(RESULTS_DIR_ENV)
+    if rendered_dir:
+        out_dir = Path(rendered_dir)
+    elif project is not None:
+        out_dir = project.runs(p.id, nar.lang)
+    else:
+        from ..project import RUNS_DIR
+
+        out_dir = Path.cwd() / RUNS_DIR / p.id / nar.lang
+    root = path(reports, "reports") if (reports or project is not None) else None
+    return ReportContext(
+        period=p, lang=nar.lang, config=config, processed=processed_dir,
+        out_dir=out_dir, reports=lang_root(root, nar.lang) if root is not None else None,
+        rendered=bool(rendered_dir), notebooks=project.notebooks if project is not None else None,
+    )

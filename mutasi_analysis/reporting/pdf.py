@@ -32,10 +32,10 @@ from typing import Any
 from ..errors import MutasiError
 from ..record import read_records
 from .manifest import read_manifest
+from .summary import SUMMARY_PREFIX
 
-__all__ = ["build_pdf", "pdf_name", "report_html", "SUMMARY_PREFIX"]
+__all__ = ["build_pdf", "pdf_name", "report_html"]
 
-SUMMARY_PREFIX = "00_"
 _LANGS = ("id", "en")
 
 _T = {

@@ -6,9 +6,18 @@ folder (notebooks in parallel with ``jobs > 1``; the summary notebook ``00_*`` l
 it reads the others' results), write the manifest, swap the new folder in, update
 ``reports/index.html``.
 
-A failed notebook never replaces a good report: the failed attempt goes to
-``reports/_failed/<period>/`` and the previous report stays; only when there is no good
-report yet is the partial one installed (its manifest says which notebooks failed).
+A failed notebook never publishes a half report: the failed attempt goes to
+``reports/_failed/<period>/`` (its manifest names the notebook and cell) and the previous report,
+if any, stays.
+
+Languages sit side by side: the Indonesian report of a period is ``reports/<period>/``, the
+English one ``reports/en/<period>/`` (:func:`~mutasi_analysis.reporting.index.lang_root`); one
+never replaces the other, and ``reports/index.html`` lists both.
+
+The summary notebook (``00_*``) draws on the other sections of its period and on the headline
+numbers of every earlier period of its language: its fingerprint covers all of them (their
+results, and the code and commit that made them), so re-rendering a past period makes every
+later summary stale.
 """
 
 from __future__ import annotations
@@ -17,7 +26,6 @@ import datetime as dt
 import json
 import os
 import shutil
-import sys
 import tempfile
 import threading
 import time
@@ -26,16 +34,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
-from ..config import DEFAULT_CONFIG, load_config
+from ..config import load_config
 from ..environment import lock_provenance
 from ..errors import MutasiError
 from ..periods import Period, latest_complete, parse_period
-from .index import write_index
+from ..project import resolve_path
+from ..record import NOTEBOOK_ENV, RecordError, read_sections
+from .index import lang_root, report_folders, write_index
 from .lock import period_lock
 from .manifest import (
-    MANIFEST_NAME, code_digest, fingerprint, git_state, hash_inputs, package_versions,
-    read_manifest, sha256_file, write_json_atomic,
+    MANIFEST_NAME, code_digest, fingerprint, git_state, hash_inputs, notebook_digest,
+    package_versions, read_manifest, sha256_file, write_json_atomic,
 )
+from .notebook import RESULTS_DIR_ENV, SECTIONS_ENV
+from .summary import SUMMARY_PREFIX
 from .params import NotebookParameter, notebook_parameters, parse_cli_value, validate_parameters
 from .render import KERNEL_NAME, NotebookRun, render_notebook
 
@@ -45,8 +57,6 @@ __all__ = [
 ]
 
 LANGS = ("id", "en")
-# Notebooks whose name starts with this read the other notebooks' results: rendered last.
-SUMMARY_PREFIX = "00_"
 FAILED_DIR = "_failed"
 LOCK_DIR = ".locks"
 # Parameters the pipeline fills in for every notebook that declares them.
@@ -290,11 +300,14 @@ def _describe_failure(run: NotebookRun) -> str:
 
 def _render_many(
     nbs: Sequence[Path], folder: Path, params: Mapping[str, Mapping[str, Any]], jobs: int,
-    progress: _Progress, kernel_name: str, cell_timeout: float | None,
+    progress: _Progress, kernel_name: str, cell_timeout: float | None, sections: Sequence[str] = (),
 ) -> list[NotebookRun]:
     def one(nb: Path) -> NotebookRun:
         progress.start(nb.stem)
-        run = render_notebook(nb, folder, params[nb.stem], kernel_name=kernel_name, cell_timeout=cell_timeout)
+        # Each kernel learns which notebook it runs and where results go (record() checks it).
+        env = {RESULTS_DIR_ENV: str(folder.resolve()), NOTEBOOK_ENV: nb.stem, SECTIONS_ENV: ",".join(sections)}
+        run = render_notebook(nb, folder, params[nb.stem], kernel_name=kernel_name,
+                              cell_timeout=cell_timeout, env=env)
         progress.finish(run)
         return run
 
@@ -341,6 +354,40 @@ def _results_digest(folder: Path, exclude: str) -> dict[str, str]:
         p.name: sha256_file(p) for p in sorted(folder.glob("*.json"))
         if p.name != MANIFEST_NAME and p.stem != exclude
     }
+
+
+def _history_digest(root: Path, before: str) -> dict[str, Any]:
+    """What a summary's trend draws on: every earlier period's results, code and commit."""
+    out = {}
+    for period, folder, m in report_folders(root):
+        if period < before:
+            out[period] = {"results": _results_digest(folder, ""), "code": m.get("code_sha256"),
+                           "commit": (m.get("git") or {}).get("commit")}
+    return out
+
+
+def _title(name: str, folder: Path, run: NotebookRun) -> str | None:
+    """A section's own title: its record's ``title``, else the first heading it rendered."""
+    try:
+        rec = read_sections(folder).get(name) if run.files.get("json") else None
+    except RecordError:
+        rec = None
+    if rec is not None and rec.title:
+        return rec.title
+    nb_file = folder / run.files.get("ipynb", "")
+    if not run.files.get("ipynb") or not nb_file.is_file():
+        return None
+    import nbformat
+
+    nb = nbformat.read(str(nb_file), as_version=4)
+    for c in nb.cells:
+        texts = [c.source] if c.cell_type == "markdown" else [
+            o.get("data", {}).get("text/markdown", "") for o in c.get("outputs", [])]
+        for t in texts:
+            t = "".join(t) if isinstance(t, list) else t
+            if t.lstrip().startswith("# "):
+                return t.lstrip()[2:].splitlines()[0].strip() or None
+    return None
 
 
 def _recover(reports: Path, period: str) -> None:
@@ -394,14 +441,14 @@ def _table(outcome: ReportOutcome, selected: Sequence[str], reports: Path) -> st
 def run_report(
     period: str,
     *,
-    region: str | Path = DEFAULT_CONFIG,
+    region: str | Path | None = None,
     lang: str | None = None,
     only: str | Sequence[str] | None = None,
     jobs: int = 1,
     force: bool = False,
-    processed: str | Path = "data/processed",
-    reports: str | Path = "reports",
-    notebooks: str | Path = "notebooks",
+    processed: str | Path | None = None,
+    reports: str | Path | None = None,
+    notebooks: str | Path | None = None,
     parameters: Mapping[str, Any] | None = None,
     today: dt.date | None = None,
     wait: float = 0.0,
@@ -416,8 +463,8 @@ def run_report(
     ----------
     period : str
         ``latest`` or a period id of the region's kind (``2026-S1``).
-    region : path
-        Region config (TOML).
+    region : path, optional
+        Region config (TOML); default the project's (:mod:`mutasi_analysis.project`).
     lang : {"id", "en"}, optional
         Report language; default the config's ``[report] lang``.
     only : str or sequence of str, optional
@@ -426,8 +473,9 @@ def run_report(
         Notebooks rendered at once (the summary notebook always runs last).
     force : bool
         Render even when inputs, code and parameters match the manifest.
-    processed, reports, notebooks : path
-        Processed data folder, reports root, notebook folder.
+    processed, reports, notebooks : path, optional
+        Processed data folder, reports root, notebook folder; default the project's. The
+        English report goes to ``<reports>/en/<period>``.
     parameters : mapping, optional
         Extra notebook parameters by name (strings are converted to the declared type).
     today : date, optional
@@ -461,7 +509,9 @@ def run_report(
     out = out or (lambda line: print(line, flush=True))
     if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise MutasiError(f"--jobs must be a whole number of at least 1, got {jobs!r}")
-    region_path, processed, reports = Path(region), Path(processed), Path(reports)
+    region_path = resolve_path(region, "region")
+    processed, root = resolve_path(processed, "processed"), resolve_path(reports, "reports")
+    notebooks = resolve_path(notebooks, "notebooks")
     cfg = load_config(region_path)
     if lang is None:
         lang = getattr(getattr(cfg, "report", None), "lang", "id")
@@ -475,13 +525,15 @@ def run_report(
             "(or pass --processed)"
         )
     _check_coverage(p, processed, cfg.period.kind)
-    selected = select_notebooks(discover_notebooks(notebooks), only)
+    available = discover_notebooks(notebooks)
+    selected = select_notebooks(available, only)
     standard = {
-        "period": p.id, "lang": lang, "region": str(region_path.resolve()),
-        "processed": str(processed.resolve()), "reports": str(reports.resolve()),
+        "period": p.id, "lang": lang, "region": str(region_path),
+        "processed": str(processed), "reports": str(root),
     }
     params = _build_parameters(selected, standard, parameters)
 
+    reports = lang_root(root, lang)
     reports.mkdir(parents=True, exist_ok=True)
     folder = reports / p.id
     outcome = ReportOutcome(period=p.id, folder=folder)
@@ -489,7 +541,7 @@ def run_report(
         _recover(reports, p.id)
         previous = read_manifest(folder) if folder.is_dir() else None
         prev_nbs = (previous or {}).get("notebooks", {})
-        inputs = hash_inputs([processed, region_path], root=Path.cwd())
+        inputs = hash_inputs([processed, region_path], root=root.parent)
         versions = package_versions()
         code = code_digest()
         inputs_digest = fingerprint(inputs=inputs)
@@ -497,7 +549,7 @@ def run_report(
 
         def base_fp(nb: Path) -> str:
             # The lock's hash too: a refreshed lock may move a package outside `versions`.
-            return fingerprint(inputs=inputs_digest, code=code, notebook=sha256_file(nb),
+            return fingerprint(inputs=inputs_digest, code=code, notebook=notebook_digest(nb),
                                versions=versions, lock=lock["sha256"], parameters=params[nb.stem])
 
         def up_to_date(nb: Path, fp: str) -> bool:
@@ -511,12 +563,13 @@ def run_report(
         body = [nb for nb in selected if not nb.stem.startswith(SUMMARY_PREFIX)]
         summary = [nb for nb in selected if nb.stem.startswith(SUMMARY_PREFIX)]
         fps = {nb.stem: base_fp(nb) for nb in selected}
+        history = _history_digest(reports, p.id)
+
+        def summary_fp(nb: Path, where: Path) -> str:
+            return fingerprint(base=fps[nb.stem], results=_results_digest(where, nb.stem), history=history)
+
         todo_body = [nb for nb in body if not up_to_date(nb, fps[nb.stem])]
-        todo_summary = [
-            nb for nb in summary
-            if todo_body or not up_to_date(
-                nb, fingerprint(base=fps[nb.stem], results=_results_digest(folder, nb.stem)))
-        ]
+        todo_summary = [nb for nb in summary if todo_body or not up_to_date(nb, summary_fp(nb, folder))]
         todo = todo_body + todo_summary
         outcome.skipped = [nb.stem for nb in selected if nb not in todo]
         prev_exports = (previous or {}).get("exports", {})
@@ -528,7 +581,7 @@ def run_report(
         if not todo and not todo_exports:
             out(f"{p.id}: up to date: inputs, code and parameters match {folder / MANIFEST_NAME}; "
                 "nothing rendered (use --force to render again)")
-            write_index(reports)
+            write_index(root)
             return outcome
 
         out(f"{p.id}: rendering {len(todo)} notebook(s) with {max(1, min(jobs, len(todo)))} job(s)"
@@ -540,6 +593,9 @@ def run_report(
         try:
             if folder.is_dir():
                 shutil.copytree(folder, tmp, dirs_exist_ok=True)
+            for stale in tmp.glob("*.json"):  # results of a notebook no longer in the project
+                if stale.name != MANIFEST_NAME and not (notebooks / f"{stale.stem}.ipynb").is_file():
+                    stale.unlink()
             # An export made from the old notebooks is stale once anything is re-rendered or
             # re-exported, or no longer asked for: it must not travel into the new report.
             for name, e in prev_exports.items():
@@ -547,19 +603,22 @@ def run_report(
                     for f in _export_files(e):
                         (tmp / f).unlink(missing_ok=True)
             progress = _Progress(out, max(len(todo), 1))
-            runs = _render_many(todo_body, tmp, params, jobs, progress, kernel_name, cell_timeout)
-            runs += _render_many(todo_summary, tmp, params, jobs, progress, kernel_name, cell_timeout)
+            sections = [nb.stem for nb in available]
+            runs = _render_many(todo_body, tmp, params, jobs, progress, kernel_name, cell_timeout, sections)
+            runs += _render_many(todo_summary, tmp, params, jobs, progress, kernel_name, cell_timeout, sections)
             outcome.runs = runs
             ended = dt.datetime.now(dt.timezone.utc)
 
-            entries = {k: v for k, v in prev_nbs.items()}
+            entries = {k: v for k, v in prev_nbs.items() if (notebooks / f"{k}.ipynb").is_file()}
             for r in runs:
+                nb = next(nb for nb in todo if nb.stem == r.name)
                 fp = fps[r.name]
                 if r.name.startswith(SUMMARY_PREFIX):
                     # The summary's inputs include the results it read (present before it ran).
-                    fp = fingerprint(base=fp, results=_results_digest(tmp, r.name))
+                    fp = summary_fp(nb, tmp)
                 entries[r.name] = {**r.to_dict(), "parameters": params[r.name], "fingerprint": fp,
-                                   "notebook_sha256": sha256_file(next(nb for nb in todo if nb.stem == r.name))}
+                                   "title": _title(r.name, tmp, r), "notebook_sha256": sha256_file(nb),
+                                   "notebook_digest": notebook_digest(nb)}
             entries = dict(sorted(entries.items()))
             failed = sorted(n for n, e in entries.items() if e.get("status") != "ok")
             manifest = {
@@ -596,13 +655,11 @@ def run_report(
                         manifest["status"] = "failed"
                         manifest["failed"] = sorted({*manifest["failed"], f"export:{name}"})
                 write_json_atomic(tmp / MANIFEST_NAME, manifest)
-            good_before = previous is not None and previous.get("status") == "ok"
             failed_dir = reports / FAILED_DIR / p.id
-            if not outcome.failures or not good_before:
+            if not outcome.failures:
                 _swap_in(tmp, folder)
                 outcome.installed = True
-                if not outcome.failures:
-                    shutil.rmtree(failed_dir, ignore_errors=True)
+                shutil.rmtree(failed_dir, ignore_errors=True)
             else:
                 failed_dir.parent.mkdir(exist_ok=True)
                 shutil.rmtree(failed_dir, ignore_errors=True)
@@ -611,18 +668,16 @@ def run_report(
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
-        write_index(reports)
+        write_index(root)
 
     out("")
     out(_table(outcome, [nb.stem for nb in selected], reports))
     if outcome.failures:
         names = ", ".join(r.name for r in outcome.failures)
-        if outcome.failed_folder is not None:
-            out(f"\n{p.id}: FAILED: {names}. The previous complete report in {folder} is kept; "
-                f"the failed attempt (with its manifest) is in {outcome.failed_folder}")
-        else:
-            out(f"\n{p.id}: FAILED: {names}. The other notebooks are in {folder}; "
-                f"see {folder / MANIFEST_NAME}")
+        kept = (f"the previous complete report in {folder} is kept" if previous is not None
+                else "no report of this period is published")
+        out(f"\n{p.id}: FAILED: {names}. {kept[0].upper() + kept[1:]}; the failed attempt (with its "
+            f"manifest) is in {outcome.failed_folder}")
     else:
         out(f"\n{p.id}: report written to {folder}; overview: {reports / 'index.html'}")
     return outcome

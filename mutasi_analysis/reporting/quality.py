@@ -10,7 +10,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
-__all__ = ["ingest_tables", "rejects_by_reason", "coverage"]
+__all__ = ["ingest_tables", "rejects_by_reason", "coverage", "units_missing_data", "ingest_counts"]
 
 
 def ingest_tables(summary: Mapping[str, Any]) -> pd.DataFrame:
@@ -83,3 +83,14 @@ def coverage(data, config, period) -> pd.DataFrame:
     heads = headcount(data.riwayat_jabatan, config, period.end)
     out["headcount"] = out["kode_unit"].map(heads).fillna(0).astype("int64")
     return out
+
+
+def ingest_counts(tables: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """:func:`ingest_tables` as the record stores it: ``{table: {read, accepted, rejected}}``."""
+    return {r.tabel: {"read": int(r.dibaca), "accepted": int(r.diterima_baris), "rejected": int(r.ditolak)}
+            for r in tables.itertuples()}
+
+
+def units_missing_data(cov: pd.DataFrame) -> list[str]:
+    """Units of :func:`coverage` with no complaint or no SKM response in the period."""
+    return cov.loc[(cov["pengaduan"] == 0) | (cov["skm"] == 0), "kode_unit"].tolist()

@@ -72,6 +72,7 @@ def render_notebook(
     kernel_name: str = KERNEL_NAME,
     cell_timeout: float | None = None,
     start_timeout: float = 120,
+    env: Mapping[str, str] | None = None,
 ) -> NotebookRun:
     """Execute a notebook into ``out_dir`` (also its working directory) and export HTML.
 
@@ -94,6 +95,8 @@ def render_notebook(
         Seconds allowed per cell; no limit by default.
     start_timeout : float
         Seconds allowed for the kernel to start.
+    env : mapping, optional
+        Variables added to the kernel's environment.
 
     Returns
     -------
@@ -119,7 +122,8 @@ def render_notebook(
             # Kernel working directory through nbclient, not papermill's ``cwd``: papermill
             # implements that with os.chdir, which is process-wide and races between threads.
             resources={"metadata": {"path": str(out_dir)}},
-            execution_timeout=cell_timeout, kernel_manager_class=IsolatedKernelManager,
+            execution_timeout=cell_timeout,
+            kernel_manager_class=IsolatedKernelManager.with_env(dict(env or {})),
             record_timing=False,
         )
     except PapermillExecutionError as exc:

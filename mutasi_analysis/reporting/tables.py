@@ -36,7 +36,7 @@ from .. import text
 
 __all__ = [
     "HEADLINE_TABLES", "FORMATS", "TABLES_KEY", "table_payload", "impact_table",
-    "findings_table", "check_payload", "column_label",
+    "findings_table", "check_payload", "column_label", "rotation_tables", "ikm_tables", "feedback_table",
 ]
 
 #: Results key under which a notebook records its tables.
@@ -370,7 +370,6 @@ def impact_table(result) -> dict[str, Any]:
         note=({"id": verdict["id"], "en": verdict["en"]} if {"id", "en"} <= set(verdict) else None),
         index=False,
     )
-    return payload
 
 
 def findings_table(findings: pd.DataFrame) -> dict[str, Any]:
@@ -388,3 +387,70 @@ def findings_table(findings: pd.DataFrame) -> dict[str, Any]:
         formats={c: "text" for c in findings.columns},
         index=False,
     )
+
+
+# Headline tables of the built-in sections: titles, labels and formats chosen here, once, so
+# that each notebook passes its numbers and nothing else.
+_PEOPLE = {"id": "orang", "en": "people"}
+
+
+def _labels(*keys: str) -> dict[str, dict[str, str]]:
+    from .notebook import LABELS
+
+    return {k: LABELS[k] for k in keys}
+
+
+def rotation_tables(shown, compliance: Mapping[str, int]) -> dict[str, dict[str, Any]]:
+    """Headline tables ``mutasi`` and ``kepatuhan`` of section 02.
+
+    Parameters
+    ----------
+    shown : SuppressedTable
+        Moves in and out per unit after small-cell suppression (index ``kode_unit``).
+    compliance : mapping
+        From :func:`mutasi_analysis.rotation.compliance_summary`.
+    """
+    rules = pd.DataFrame({
+        "aturan": ["min_years", "freeze", "max_years"],
+        "jumlah": [compliance["min_years_breaks"], compliance["freeze_breaks"], compliance["rotation_candidates"]],
+    })
+    return {
+        "mutasi": table_payload(shown, title={"id": "Mutasi antar unit per unit", "en": "Moves between units by unit"},
+                                labels=_labels("masuk", "keluar"), units={"masuk": _PEOPLE, "keluar": _PEOPLE}),
+        "kepatuhan": table_payload(rules, title={"id": "Kepatuhan mutasi pada periode", "en": "Rotation compliance in the period"},
+                                   labels=_labels("aturan", "jumlah"), formats={"aturan": "text", "jumlah": "integer"}),
+    }
+
+
+def ikm_tables(per_unit: pd.DataFrame, elements: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Headline tables ``ikm_unit`` and ``ikm_unsur`` of section 04.
+
+    Parameters
+    ----------
+    per_unit : DataFrame
+        :func:`mutasi_analysis.ikm.sample_adequacy` of the per-unit IKM.
+    elements : DataFrame
+        :func:`mutasi_analysis.ikm.by_element` per unit.
+    """
+    score = {"id": "skor 25-100", "en": "score 25-100"}
+    return {
+        "ikm_unit": table_payload(
+            per_unit[["kode_unit", "n_responden", "ikm", "mutu", "kinerja", "sampel_minimum", "memadai"]],
+            title={"id": "IKM per unit layanan", "en": "IKM by service unit"}, units={"ikm": score},
+            formats={"mutu": "text", "kinerja": "text"}, decimals={"ikm": 2}),
+        "ikm_unsur": table_payload(
+            elements[["kode_unit", "kode_unsur", "unsur", "n_jawaban", "nrr", "nilai_unsur", "mutu"]],
+            title={"id": "Nilai per unsur", "en": "Score by element"},
+            formats={"mutu": "text"}, decimals={"nrr": 2, "nilai_unsur": 2}),
+    }
+
+
+def feedback_table(feedback) -> dict[str, dict[str, Any]]:
+    """Headline table ``umpan_balik`` of section 05 from a :class:`~mutasi_analysis.survey.PeriodFeedback`."""
+    frame = feedback.table()
+    k = feedback.min_cell
+    return {"umpan_balik": table_payload(
+        frame, title={"id": "Kesiapan dan kebutuhan pelatihan", "en": "Readiness and training needs"},
+        formats={c: ("percent" if c.startswith("share") else "integer") for c in frame.columns},
+        note={"id": f"Kurang dari {k} lembar: tidak ditampilkan.", "en": f"Fewer than {k} sheets: not shown."}
+        if feedback.suppressed else None)}

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import json
 import math
-import shutil
 from pathlib import Path
 from typing import Any
 
 RTOL = 1e-6
 ATOL = 1e-9
+# Provenance, not results: which commit made each number of a trend changes with every commit.
+PROVENANCE = ("trend_commits",)
 GOLDEN_DIR = Path(__file__).resolve().parents[1] / "golden"
 UPDATE_ENV = "MUTASI_UPDATE_GOLDEN"
 
@@ -98,16 +99,24 @@ def compare_folders(golden_dir: Path, report_dir: Path, names: list[str]) -> lis
         if not r.is_file():
             out.append(f"{name}.json: not written by the render")
             continue
-        out += [f"{name}.json: {d}" for d in compare(json.loads(g.read_text(encoding="utf-8")),
-                                                     json.loads(r.read_text(encoding="utf-8")))]
+        out += [f"{name}.json: {d}" for d in compare(_results(g), _results(r))]
     return out
+
+
+def _results(path: Path) -> Any:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for key in PROVENANCE:
+        (data.get("results") or {}).pop(key, None)
+    return data
 
 
 def update(golden_dir: Path, report_dir: Path, names: list[str]) -> None:
     """Replace the golden records with the report's (an intended change; commit with the reason)."""
     golden_dir.mkdir(parents=True, exist_ok=True)
     for name in names:
-        shutil.copyfile(report_dir / f"{name}.json", golden_dir / f"{name}.json")
+        data = _results(report_dir / f"{name}.json")
+        (golden_dir / f"{name}.json").write_text(
+            json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def explain(diffs: list[str], limit: int = 40) -> str:

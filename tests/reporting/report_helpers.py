@@ -21,6 +21,13 @@ PARAMS = (
 )
 
 
+SUMMARY_PARAMS = (
+    'period: str = "2026-S1"  # evaluation period\n'
+    'region: str = ""  # region config\n'
+    'reports: str = ""  # reports root\n'
+)
+
+
 def make_notebook(path: Path, params: str | None, cells: list) -> Path:
     """Write a notebook with a ``parameters`` cell (when given) and the other cells."""
     first = [new_code_cell(params, metadata={"tags": ["parameters"]})] if params is not None else []
@@ -35,7 +42,8 @@ def write_project(root: Path) -> dict[str, Path]:
     """A tiny project: three notebooks (one summary), processed data and a region config.
 
     ``01_a`` records rows * x from the processed table (and raises when ``fail``), ``02_b``
-    draws a figure and records x + scale, ``00_sum`` adds both from the recorded JSON.
+    draws a figure and records x + scale, ``00_sum`` adds both from the recorded JSON (through
+    the report context) and records ``01_a``'s headline of every earlier period (``past``).
     """
     nbdir, processed = root / "notebooks", root / "processed"
     processed.mkdir(parents=True, exist_ok=True)
@@ -56,12 +64,18 @@ def write_project(root: Path) -> dict[str, Path]:
             "import matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt\n"
             "%matplotlib inline\nplt.plot([1, 2, 3]);\nSECRET_CODE_MARKER = 1"
         ),
-        new_code_cell("from mutasi_analysis.record import record\nrecord('02_b', {'headline': {'y': x + scale}})"),
+        new_code_cell("from mutasi_analysis.record import record\nrecord('02_b', {'period': period, 'headline': {'y': x + scale}})"),
     ])
-    make_notebook(nbdir / "00_sum.ipynb", 'period: str = "2026-S1"  # evaluation period\n', [
+    make_notebook(nbdir / "00_sum.ipynb", SUMMARY_PARAMS, [
         new_code_cell(
-            "from mutasi_analysis.record import read_records, record\nr = read_records('.')\n"
-            "record('00_sum', {'total': r['01_a']['headline']['n']['value'] + r['02_b']['headline']['y']})"
+            "from mutasi_analysis.reporting import summary\n"
+            "from mutasi_analysis.reporting.notebook import report_context\n"
+            "ctx = report_context(period, region=region, reports=reports)\n"
+            "r = ctx.records(exclude='00_sum')\n"
+            "trend = summary.trend(ctx.reports, ctx.period.id, r)\n"
+            "past = {row.periode: row.nilai for row in trend.table.itertuples() if row.ukuran == 'baris x' and row.periode < period}\n"
+            "ctx.record('00_sum', {'total': r['01_a'].headline['n'].value + r['02_b'].headline['y'].value, 'past': past,\n"
+            "                      'missing': summary.missing_sections(r, ctx.sections())})"
         ),
     ])
     return {"root": root, "notebooks": nbdir, "processed": processed, "region": region,

@@ -76,3 +76,12 @@ def test_a_missing_record_is_named(copy):
     (copy / "04_ikm.json").unlink()
     assert golden.compare_folders(golden.GOLDEN_DIR / PERIOD, copy, NAMES) == [
         "04_ikm.json: not written by the render"]
+
+
+def test_golden_records_follow_the_record_schema():
+    from mutasi_analysis.record import read_section
+    from mutasi_analysis.sections import MODELS
+
+    for name in NAMES:
+        rec = read_section(golden.GOLDEN_DIR / PERIOD / f"{name}.json")
+        assert type(rec) is MODELS[name] and rec.period == PERIOD

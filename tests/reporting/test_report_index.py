@@ -13,14 +13,18 @@ from mutasi_analysis.reporting.manifest import write_json_atomic
 def _period(reports, period, ikm, status="ok"):
     folder = reports / period
     folder.mkdir(parents=True)
-    record("04_ikm", {"headline": {"ikm": {"label": "IKM kecamatan", "value": ikm}}, "other": 1}, folder=folder)
-    record("02_mutasi", {"headline": {"Mutasi antar unit": 12 if period.endswith("2") else 9}}, folder=folder)
-    (folder / "04_ikm.html").write_text("<html></html>")
+    # Researchers' own sections (SectionRecord): a title from the render, headline numbers.
+    record("14_kepuasan", {"period": period, "headline": {"ikm": {"label": "IKM kecamatan", "value": ikm}},
+                           "other": 1}, folder=folder)
+    record("12_mutasi", {"period": period, "headline": {"Mutasi antar unit": 12 if period.endswith("2") else 9}},
+           folder=folder)
+    (folder / "14_kepuasan.html").write_text("<html></html>")
     write_json_atomic(folder / "manifest.json", {
-        "schema": 1, "period": period, "status": status, "failed": [] if status == "ok" else ["04_ikm"],
+        "schema": 1, "period": period, "status": status, "failed": [] if status == "ok" else ["14_kepuasan"],
         "region": {"name": "Kecamatan Contoh"}, "ended": "2026-07-02T01:02:03",
         "git": {"commit": "a" * 40, "dirty": True},
-        "notebooks": {"04_ikm": {"status": status, "files": {"html": "04_ikm.html"}}},
+        "notebooks": {"14_kepuasan": {"status": status, "files": {"html": "14_kepuasan.html"},
+                                      "title": "Kepuasan masyarakat (IKM)"}},
         "exports": {"handover": {"status": "ok", "files": {"pdf": f"laporan-{period}.pdf", "xlsx": f"tabel-{period}.xlsx"}},
                     "other": {"status": "failed", "files": {"file": "x.csv"}}},
     })
@@ -40,7 +44,7 @@ def test_index_shows_every_period_side_by_side(tmp_path):
     page = write_index(reports).read_text(encoding="utf-8")
     row = re.search(r"<tr><td>Kepuasan masyarakat \(IKM\)</td><td>IKM kecamatan</td>(.*?)</tr>", page).group(1)
     assert re.findall(r'<td class="num">([^<]*)</td>', row) == ["80,50", "82,41"]
-    assert 'href="2026-S1/04_ikm.html"' in page and 'href="2025-S2/manifest.json"' in page
+    assert 'href="2026-S1/14_kepuasan.html">Kepuasan masyarakat (IKM)</a>' in page and 'href="2025-S2/manifest.json"' in page
     assert 'href="2026-S1/laporan-2026-S1.pdf">PDF</a>' in page and 'href="2026-S1/tabel-2026-S1.xlsx">XLSX</a>' in page
     assert "x.csv" not in page
     assert 'class="failed">failed' in page and "Kecamatan Contoh" in page
@@ -50,7 +54,18 @@ def test_index_shows_every_period_side_by_side(tmp_path):
 
 def test_index_of_an_empty_reports_folder(tmp_path):
     page = write_index(tmp_path / "reports").read_text(encoding="utf-8")
-    assert "<table>" in page and "Angka utama" not in page
+    assert "<table>" not in page and "Angka utama" not in page
+
+
+def test_each_language_has_its_own_table_and_numbers(tmp_path):
+    reports = tmp_path / "reports"
+    _period(reports, "2026-S1", 82.41)
+    _period(reports / "en", "2026-S1", 82.41)
+    page = write_index(reports).read_text(encoding="utf-8")
+    id_part, en_part = page.split('id="lang-id"')[1].split('id="lang-en"')
+    assert 'href="2026-S1/14_kepuasan.html"' in id_part and "82,41" in id_part and "en/2026-S1" not in id_part
+    assert 'href="en/2026-S1/14_kepuasan.html"' in en_part and "82.41" in en_part and "82,41" not in en_part
+    assert headline_rows(reports)[0] == ["2026-S1"]  # the English folder is no period
 
 
 def test_index_flags_a_failed_later_attempt(tmp_path):

@@ -42,7 +42,8 @@ def test_git_state_of_the_repository_and_of_a_plain_folder(tmp_path):
 
 def test_package_versions_name_the_stack():
     v = package_versions()
-    import pandas, papermill
+    import pandas
+    import papermill
 
     assert v["pandas"] == pandas.__version__ and v["papermill"] == papermill.__version__
     assert re.fullmatch(r"3\.\d+\.\d+", v["python"])

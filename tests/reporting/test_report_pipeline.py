@@ -61,7 +61,7 @@ def test_first_render_writes_notebooks_html_results_manifest_and_index(proj):
     # the summary read both files.
     res = read_records(folder)
     assert res["01_a"]["headline"]["n"]["value"] == 12 and res["01_a"]["period"] == "2026-S1"
-    assert res["02_b"]["headline"]["y"] == 3.5
+    assert res["02_b"]["headline"]["y"]["value"] == 3.5
     assert res["00_sum"]["total"] == 15.5
     m = json.loads((folder / "manifest.json").read_text())
     assert m["period"] == "2026-S1" and m["status"] == "ok" and m["failed"] == []
@@ -190,7 +190,7 @@ def test_failing_notebook_keeps_previous_report_and_exits_nonzero(proj, capsys):
     # cells: parameters, injected parameters, markdown, the failing code cell
     assert e["failed_cell"]["index"] == 3 and "raise ValueError" in e["failed_cell"]["source"]
     assert m["notebooks"]["02_b"]["status"] == "ok"                 # the others still rendered
-    assert read_record(failed / "02_b.json")["headline"]["y"] == 3.5
+    assert read_record(failed / "02_b.json")["headline"]["y"]["value"] == 3.5
     index = (proj["reports"] / "index.html").read_text(encoding="utf-8")
     assert 'href="_failed/2026-S1/manifest.json"' in index and "gagal: 01_a<" in index
 
@@ -203,18 +203,18 @@ def test_after_a_failure_the_good_report_is_still_current(proj):
     assert not list(proj["reports"].glob(".tmp-*")) and not list(proj["reports"].glob(".old-*"))
 
 
-def test_first_report_with_a_failure_is_installed_partially(proj):
+def test_first_report_with_a_failure_publishes_nothing(proj):
     reports = proj["root"] / "reports_first"
     outcome = run_report(
         "2026-S1", region=proj["region"], processed=proj["processed"], reports=reports,
         notebooks=proj["notebooks"], today=TODAY, only="01", parameters={"fail": True},
         out=lambda s: None,
     )
-    assert outcome.exit_code == 1 and outcome.installed
-    m = json.loads((reports / "2026-S1" / "manifest.json").read_text())
+    assert outcome.exit_code == 1 and not outcome.installed
+    assert not (reports / "2026-S1").exists()                 # no half report is published
+    m = json.loads((reports / "_failed" / "2026-S1" / "manifest.json").read_text())
     assert m["status"] == "failed" and m["failed"] == ["01_a"]
-    assert (reports / "2026-S1" / "01_a.html").exists()
-    assert not (reports / "2026-S1" / "01_a.json").exists()
+    assert (reports / "_failed" / "2026-S1" / "01_a.html").exists()
 
 
 def test_code_change_renders_everything_again(proj, monkeypatch):

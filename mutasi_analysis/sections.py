@@ -1,0 +1,307 @@
+"""What each report section records: typed, versioned models of the results files.
+
+Every report notebook ends with one ``record(...)`` call that writes ``<notebook>.json``. The
+summary notebook, ``reports/index.html``, the Excel and PDF exports and the tests read those
+files, so their layout is a contract; it is written down here, once, as pydantic models:
+
+========================  ==========================  ===========================================
+notebook                  model                       read by
+========================  ==========================  ===========================================
+``00_ringkasan``          :class:`SummaryRecord`      index, Excel (findings sheet), tests
+``01_kualitas_data``      :class:`QualityRecord`      PDF appendix, index, tests
+``02_mutasi``             :class:`RotationRecord`     summary (compliance), Excel, index, tests
+``03_dampak_layanan``     :class:`ImpactRecord`       summary (impact finding), Excel, tests
+``04_ikm``                :class:`IkmRecord`          summary (IKM findings), Excel, index, tests
+``05_umpan_balik_asn``    :class:`FeedbackRecord`     summary (readiness finding), Excel, tests
+any other ``NN_name``     :class:`SectionRecord`      index, Excel (its ``tables``), PDF
+========================  ==========================  ===========================================
+
+A researcher's own notebook records a :class:`SectionRecord`: ``period``, optional ``title``,
+``headline`` numbers and ``tables`` are understood by the report; other keys are kept as they
+are. The built-in sections' models forbid unknown keys, so a renamed field fails when it is
+written, not later in the summary.
+
+Records are validated when written (:func:`validate_record`, called by
+:func:`mutasi_analysis.record.record`) and when read. :data:`RECORD_SCHEMA` is the version of
+this contract; a file of another version is refused with a message saying to render again.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+__all__ = [
+    "RECORD_SCHEMA", "Headline", "SectionRecord", "QualityRecord", "RotationRecord", "Compliance",
+    "ImpactRecord", "GroupTimeEffect", "IkmRecord", "IkmUnit", "IkmChangeRow", "FeedbackRecord",
+    "SummaryRecord", "MODELS", "model_for", "validate_record", "RecordError",
+]
+
+#: Version of the results-file layout. Version 1 was the untyped dict of the first round.
+RECORD_SCHEMA = 2
+
+_PERIOD = r"^\d{4}(-(S[12]|Q[1-4]|(0[1-9]|1[0-2])))?$"
+Scalar = int | float | str | bool | None
+
+
+class RecordError(ValueError):
+    """A record that does not match its model; the message names the notebook and the fields."""
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Headline(_Model):
+    """A headline number: its label in the report language, and its value (None = not available)."""
+
+    label: str
+    value: Scalar = None
+
+
+class SectionRecord(BaseModel):
+    """What every section records; a researcher's notebook may add keys of its own.
+
+    Attributes
+    ----------
+    period : str
+        The period id the numbers are for (``2026-S1``).
+    lang : {"id", "en"}
+        Language of the labels and texts in the record.
+    title : str, optional
+        The section's title, shown in the index and the PDF contents (otherwise the first
+        heading of the rendered notebook, else its name).
+    headline : dict of Headline
+        Numbers shown side by side per period in ``reports/index.html`` and the summary's trend.
+    tables : dict
+        Tables for the Excel and PDF exports (:func:`~mutasi_analysis.reporting.tables.table_payload`).
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    period: str = Field(pattern=_PERIOD)
+    lang: Literal["id", "en"] = "id"
+    title: str | None = None
+    headline: dict[str, Headline] = Field(default_factory=dict)
+    tables: dict[str, dict[str, Any]] = Field(default_factory=dict)
+
+    @field_validator("headline", mode="before")
+    @classmethod
+    def _plain_headline(cls, v: Any) -> Any:
+        # ``{"IKM": 81.5}`` is shorthand for ``{"IKM": {"label": "IKM", "value": 81.5}}``.
+        if isinstance(v, dict):
+            return {k: (h if isinstance(h, dict) else {"label": str(k), "value": h}) for k, h in v.items()}
+        return v
+
+    @field_validator("tables")
+    @classmethod
+    def _payloads(cls, v: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+        from .reporting.tables import check_payload
+
+        for tid, payload in v.items():
+            check_payload(payload, tid)
+        return v
+
+
+class _Builtin(SectionRecord):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Rows = list[dict[str, Any]]
+
+
+# ------------------------------------------------------------------------------------ 01
+class IngestCounts(_Model):
+    read: int = Field(ge=0)
+    accepted: int = Field(ge=0)
+    rejected: int = Field(ge=0)
+
+
+class QualityRecord(_Builtin):
+    """``01_kualitas_data``: what ingestion read, accepted and rejected, and coverage per unit."""
+
+    ingest_tables: dict[str, IngestCounts]
+    rejects_by_reason: dict[str, int]
+    coverage: Rows
+    units_missing_data: list[str]
+
+
+# ------------------------------------------------------------------------------------ 02
+class Compliance(_Model):
+    """Rotation-rule counts of the period (``rotation.compliance_summary``)."""
+
+    rotation_candidates: int = Field(ge=0)
+    min_years_breaks: int = Field(ge=0)
+    freeze_breaks: int = Field(ge=0)
+    min_years_to_date: int = Field(ge=0)
+    freeze_to_date: int = Field(ge=0)
+
+
+class RotationRecord(_Builtin):
+    """``02_mutasi``: moves between units, compliance and knowledge spread."""
+
+    total_in: int = Field(ge=0)
+    total_out: int = Field(ge=0)
+    per_unit: Rows
+    compliance: Compliance
+    candidates_file: str
+    knowledge_spread: Rows
+
+
+# ------------------------------------------------------------------------------------ 03
+class GroupTimeEffect(_Model):
+    cohort: str
+    event_time: int
+    post: bool
+    estimate: float | None
+    conf_low: float | None
+    conf_high: float | None
+
+
+class ImpactRecord(_Builtin):
+    """``03_dampak_layanan``: the staggered difference-in-differences estimate and its checks."""
+
+    status: str
+    outcome: str
+    att: float | None
+    conf_low: float | None
+    conf_high: float | None
+    alpha: float
+    inference: str | None
+    analytic_conf_low: float | None
+    analytic_conf_high: float | None
+    facts: dict[str, Any] | None
+    n_units: int | None
+    n_treated: int | None
+    n_never: int | None
+    control: str | None
+    att_gt: list[GroupTimeEffect]
+    event_study: Rows
+    twfe: float | None
+    sun_abraham: dict[str, float | None] | None
+    bacon: Rows
+    wild_bootstrap_p: float | None
+    randomization_p: float | None
+    agrees: bool | None
+    verdict: dict[str, str]
+
+
+# ------------------------------------------------------------------------------------ 04
+class IkmUnit(_Model):
+    kode_unit: str
+    n_responden: int = Field(ge=0)
+    ikm: float | None
+    mutu: str | None
+    sampel_minimum: int | None
+    memadai: bool | None
+
+
+class IkmChangeRow(BaseModel):
+    """A row of ``ikm.compare_periods`` (other columns of that table are kept)."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    kode_unit: str
+    periode: str
+    periode_sebelumnya: str
+    ikm: float | None
+    ikm_sebelumnya: float | None
+    mutu: str | None
+    mutu_sebelumnya: str | None
+
+
+class IkmRecord(_Builtin):
+    """``04_ikm``: the IKM of the region and of every unit (PermenPANRB 14/2017)."""
+
+    ikm: float | None
+    mutu: str | None
+    n_responden: int = Field(ge=0)
+    units: list[IkmUnit]
+    changes: list[IkmChangeRow]
+    weakest: Rows
+    inadequate_sample: list[str]
+
+
+# ------------------------------------------------------------------------------------ 05
+class FeedbackRecord(_Builtin):
+    """``05_umpan_balik_asn``: readiness and training needs of rotated staff (suppressed when few)."""
+
+    sheets: int | None
+    answered: int = Field(ge=0)
+    unready: int | None
+    share_unready: float | None = Field(ge=0, le=1)
+    share_training: float | None = Field(ge=0, le=1)
+    culture_adaptation_mean: float | None
+    suppressed: bool
+    training_recommended: bool
+    by_group: dict[str, Rows]
+    training_link: dict[str, Any]
+
+
+# ------------------------------------------------------------------------------------ 00
+class SummaryRecord(_Builtin):
+    """``00_ringkasan``: findings from the other sections of the same period, and the trend."""
+
+    findings: Rows
+    sections: list[str]
+    missing_sections: list[str]
+    headline_count: int = Field(ge=0)
+    periods_in_trend: list[str]
+    trend_commits: dict[str, str | None] = Field(default_factory=dict)
+
+
+#: Model of each built-in section, by notebook name.
+MODELS: dict[str, type[SectionRecord]] = {
+    "00_ringkasan": SummaryRecord,
+    "01_kualitas_data": QualityRecord,
+    "02_mutasi": RotationRecord,
+    "03_dampak_layanan": ImpactRecord,
+    "04_ikm": IkmRecord,
+    "05_umpan_balik_asn": FeedbackRecord,
+}
+_NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+def model_for(notebook: str) -> type[SectionRecord]:
+    """The model a notebook's record must follow (:class:`SectionRecord` for a new notebook)."""
+    return MODELS.get(notebook, SectionRecord)
+
+
+def validate_record(notebook: str, results: dict[str, Any], where: str | None = None) -> SectionRecord:
+    """Check a notebook's results (plain JSON types) against its model.
+
+    Parameters
+    ----------
+    notebook : str
+        Notebook name, e.g. ``"04_ikm"``.
+    results : dict
+        The results, already converted by :func:`mutasi_analysis.record.to_jsonable`.
+    where : str, optional
+        File name for the message.
+
+    Returns
+    -------
+    SectionRecord
+        The typed record.
+
+    Raises
+    ------
+    RecordError
+        Listing every field that is missing, unknown or of the wrong type.
+    """
+    if not isinstance(notebook, str) or not _NAME.match(notebook):
+        raise RecordError(f"notebook name {notebook!r} must be a plain name like '04_ikm'")
+    model = model_for(notebook)
+    try:
+        return model.model_validate(results)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(x) for x in e['loc']) or '(record)'}: {e['msg']}" for e in exc.errors()[:8]
+        )
+        more = "" if exc.error_count() <= 8 else f" (and {exc.error_count() - 8} more)"
+        raise RecordError(
+            f"{where or notebook}: the record does not match {model.__name__} "
+            f"(mutasi_analysis.sections): {problems}{more}"
+        ) from None
