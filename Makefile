@@ -8,9 +8,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 LOCK := requirements-lock.txt
 PERIOD ?= latest
-RAW ?= data/raw
-PROCESSED ?= data/processed
-REGION ?= config/alak.toml
+# The project's paths (region config, raw, processed, reports, notebooks) are written once, in
+# pyproject.toml [tool.mutasi]; every `mutasi` command finds them there. Set RAW, PROCESSED or
+# REGION only to point one run elsewhere: `make report REGION=config/other.toml`.
+opt = $(if $(2),$(1) $(2),)
 # Demo seed, by a rule fixed before looking at any estimate: the first seed, counting from 1,
 # whose demo data pass ingestion with no rejected row (seed 1 does; it is also the default of
 # `mutasi demo-data`). Its estimate is one draw and may sit a standard error or two from the
@@ -49,14 +50,14 @@ system-deps:
 	@bash tools/install-system-deps.sh
 
 demo: $(STAMP)
-	$(BIN)/mutasi demo-data --seed $(DEMO_SEED) --out $(RAW)
+	$(BIN)/mutasi demo-data --seed $(DEMO_SEED) $(call opt,--out,$(RAW)) $(call opt,--region,$(REGION))
 
 ingest: $(STAMP)
-	$(BIN)/mutasi ingest --raw $(RAW) --out $(PROCESSED) --region $(REGION)
+	$(BIN)/mutasi ingest $(call opt,--raw,$(RAW)) $(call opt,--out,$(PROCESSED)) $(call opt,--region,$(REGION))
 
 # Demo data -> ingestion -> the report of the demo's last complete period.
 report: system-deps demo ingest
-	$(BIN)/mutasi report --period $(PERIOD) --region $(REGION) --processed $(PROCESSED) --jobs 2
+	$(BIN)/mutasi report --period $(PERIOD) $(call opt,--region,$(REGION)) $(call opt,--processed,$(PROCESSED)) --jobs 2
 	@echo "Open reports/index.html (all periods) or reports/<period>/ for this period's report."
 
 test: $(STAMP) system-deps
@@ -77,7 +78,7 @@ golden: $(STAMP) system-deps
 
 # JupyterLab on notebooks/ with the mutasi-analysis kernel (root, e.g. in a container, needs --allow-root).
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+	$(BIN)/jupyter lab --ServerApp.root_dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 clean-venv:
 	rm -rf $(VENV)

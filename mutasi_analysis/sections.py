@@ -33,6 +33,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .errors import MutasiError
+
 __all__ = [
     "RECORD_SCHEMA", "Headline", "SectionRecord", "QualityRecord", "RotationRecord", "Compliance",
     "ImpactRecord", "GroupTimeEffect", "IkmRecord", "IkmUnit", "IkmChangeRow", "FeedbackRecord",
@@ -46,8 +48,11 @@ _PERIOD = r"^\d{4}(-(S[12]|Q[1-4]|(0[1-9]|1[0-2])))?$"
 Scalar = int | float | str | bool | None
 
 
-class RecordError(ValueError):
+class RecordError(MutasiError, ValueError):
     """A record that does not match its model; the message names the notebook and the fields."""
+
+    def __init__(self, message: str):
+        super().__init__(message, exit_code=2)
 
 
 class _Model(BaseModel):
@@ -101,7 +106,8 @@ class SectionRecord(BaseModel):
         from .reporting.tables import check_payload
 
         for tid, payload in v.items():
-            check_payload(payload, tid)
+            if payload.get("kind") == "table":  # other mappings may share the key; only tables are exported
+                check_payload(payload, f"table {tid!r}")
         return v
 
 
@@ -298,7 +304,8 @@ def validate_record(notebook: str, results: dict[str, Any], where: str | None = 
         return model.model_validate(results)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(x) for x in e['loc']) or '(record)'}: {e['msg']}" for e in exc.errors()[:8]
+            f"{'.'.join(str(x) for x in e['loc']) or '(record)'}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()[:8]
         )
         more = "" if exc.error_count() <= 8 else f" (and {exc.error_count() - 8} more)"
         raise RecordError(

@@ -1,15 +1,19 @@
 """A small rendered report for the hand-over tests: four notebooks shaped like the real ones.
 
+They are named unlike the built-in sections (whose records have fixed models, see
+``mutasi_analysis.sections``): like a researcher's own notebooks, they record headline numbers
+and tables only.
+
 The notebooks are rendered by the real pipeline (papermill, offline HTML export, manifest,
 index), and record their tables with :func:`mutasi_analysis.reporting.tables.table_payload`,
 so the PDF, Excel and browser tests read exactly what a real report folder holds. Known inputs:
 
-* ``02_mutasi`` records a rotation table whose small cells are suppressed (``HIDDEN_COUNTS``
+* ``02_rotasi`` records a rotation table whose small cells are suppressed (``HIDDEN_COUNTS``
   holds numbers that must never reach any exported file) and draws a retina PNG figure;
-* ``03_dampak_layanan`` estimates a planted effect (``PLANTED_EFFECT``) with
+* ``03_dampak`` estimates a planted effect (``PLANTED_EFFECT``) with
   :func:`mutasi_analysis.impact.analyse` on simulated data and draws the event study (SVG);
-* ``04_ikm`` records IKM per unit and per element;
-* ``00_ringkasan`` reads the others' results and records the findings table.
+* ``04_kepuasan`` records IKM per unit and per element;
+* ``00_ikhtisar`` reads the others' results and records the findings table.
 """
 
 from __future__ import annotations
@@ -26,10 +30,10 @@ KERNELSPEC = {"name": "mutasi-analysis", "language": "python", "display_name": "
 PERIOD = "2026-S1"
 PLANTED_EFFECT = -1.5
 SECTION_TITLES = {
-    "00_ringkasan": "Ringkasan Eksekutif",
-    "02_mutasi": "Mutasi ASN per Unit",
-    "03_dampak_layanan": "Dampak Mutasi pada Layanan",
-    "04_ikm": "Indeks Kepuasan Masyarakat",
+    "00_ikhtisar": "Ringkasan Eksekutif",
+    "02_rotasi": "Mutasi ASN per Unit",
+    "03_dampak": "Dampak Mutasi pada Layanan",
+    "04_kepuasan": "Indeks Kepuasan Masyarakat",
 }
 # Counts of the rotation table; cells below the config's minimum cell size (5) are hidden.
 ROTATION_COUNTS = {"masuk": [7, 1, 5, 2], "keluar": [4, 6, 2, 8]}
@@ -64,7 +68,7 @@ fig, ax = plt.subplots(figsize=(6, 3))
 counts.plot.bar(ax=ax, color=["#1f77b4", "#d62728"])
 ax.set_ylabel("orang")
 plt.show()
-_ = record("02_mutasi", {{"headline": {{"masuk": {{"label": "Mutasi masuk", "value": int(counts["masuk"].sum())}}}},
+_ = record("02_rotasi", {{"period": period, "headline": {{"masuk": {{"label": "Mutasi masuk", "value": int(counts["masuk"].sum())}}}},
                      "tables": {{"mutasi": table_payload(shown, title={{"id": "Mutasi per unit", "en": "Rotations by unit"}},
                                                         units={{"masuk": "orang", "keluar": "orang"}})}}}})
 """
@@ -87,7 +91,7 @@ ax = res.aggregates["event"].plot()
 ax.set_title("Studi peristiwa")
 plt.show()
 display(Markdown(res.verdict[lang]))
-_ = record("03_dampak_layanan", {{"headline": {{"att": {{"label": "Dampak (hari kerja)", "value": res.estimate}}}},
+_ = record("03_dampak", {{"period": period, "headline": {{"att": {{"label": "Dampak (hari kerja)", "value": res.estimate}}}},
                              "impact": res.to_dict(), "tables": {{"dampak": impact_table(res)}}}})
 """
 
@@ -105,7 +109,7 @@ wide.insert(0, "Unit", ["KEL-MANULAI2-WIDECHECK", "Unit B", "Unit C"])
 display(HTML(wide.to_html(index=False)))
 display(Markdown("## Unsur terlemah"))
 display(HTML(elements.to_html(index=False)))
-_ = record("04_ikm", {"headline": {"ikm": {"label": "IKM kecamatan", "value": 81.02}},
+_ = record("04_kepuasan", {"period": period, "headline": {"ikm": {"label": "IKM kecamatan", "value": 81.02}},
                   "tables": {"ikm_unit": table_payload(ikm, title={"id": "IKM per unit layanan", "en": "IKM by service unit"},
                                                        units={"ikm": {"id": "skor 25-100", "en": "score 25-100"}},
                                                        formats={"mutu": "text"}),
@@ -115,7 +119,7 @@ _ = record("04_ikm", {"headline": {"ikm": {"label": "IKM kecamatan", "value": 81
 
 RINGKASAN = """
 r = read_records('.')
-att = r["03_dampak_layanan"]["headline"]["att"]["value"]
+att = r["03_dampak"]["headline"]["att"]["value"]
 display(Markdown(f"Perkiraan dampak: **{att:.2f}** hari kerja."))
 findings = pd.DataFrame({"id": ["KESIAPAN", "MASA-MINIMUM"], "severity": ["tinggi", "sedang"],
                          "topic": ["Umpan balik ASN", "Kepatuhan mutasi"],
@@ -123,7 +127,7 @@ findings = pd.DataFrame({"id": ["KESIAPAN", "MASA-MINIMUM"], "severity": ["tingg
                          "recommendation": ["Adakan pelatihan sebelum mutasi berikutnya.", "Dokumentasikan alasan mutasi lebih awal."],
                          "evidence": ["4 dari 10", "2 mutasi"], "rule": ["> 30%", "< 2 tahun"]})
 display(HTML(findings.to_html(index=False)))
-_ = record("00_ringkasan", {"headline": {"temuan": {"label": "Jumlah temuan", "value": len(findings)}},
+_ = record("00_ikhtisar", {"period": period, "headline": {"temuan": {"label": "Jumlah temuan", "value": len(findings)}},
                         "tables": {"temuan": findings_table(findings)}})
 """
 
@@ -149,9 +153,9 @@ def write_project(root: Path) -> dict[str, Path]:
     region = root / "region.toml"
     shutil.copy(REPO / "config" / "alak.toml", region)
     intro = "Bagian ini merangkum hasil periode evaluasi."
-    _notebook(nbdir / "00_ringkasan.ipynb", SECTION_TITLES["00_ringkasan"], intro, RINGKASAN)
-    _notebook(nbdir / "02_mutasi.ipynb", SECTION_TITLES["02_mutasi"], "Jumlah mutasi masuk dan keluar.", MUTASI)
-    _notebook(nbdir / "03_dampak_layanan.ipynb", SECTION_TITLES["03_dampak_layanan"],
+    _notebook(nbdir / "00_ikhtisar.ipynb", SECTION_TITLES["00_ikhtisar"], intro, RINGKASAN)
+    _notebook(nbdir / "02_rotasi.ipynb", SECTION_TITLES["02_rotasi"], "Jumlah mutasi masuk dan keluar.", MUTASI)
+    _notebook(nbdir / "03_dampak.ipynb", SECTION_TITLES["03_dampak"],
               "Apakah mutasi mengubah waktu respons pengaduan?", DAMPAK)
-    _notebook(nbdir / "04_ikm.ipynb", SECTION_TITLES["04_ikm"], "Kepuasan masyarakat per unit.", IKM)
+    _notebook(nbdir / "04_kepuasan.ipynb", SECTION_TITLES["04_kepuasan"], "Kepuasan masyarakat per unit.", IKM)
     return {"root": root, "notebooks": nbdir, "processed": processed, "region": region, "reports": root / "reports"}

@@ -36,7 +36,7 @@ def workbooks(rendered):
 
 def _tables(folder):
     out = {}
-    for nb in ("00_ringkasan", "02_mutasi", "03_dampak_layanan", "04_ikm"):
+    for nb in ("00_ikhtisar", "02_rotasi", "03_dampak", "04_kepuasan"):
         for tid, payload in read_record(folder / f"{nb}.json").get("tables", {}).items():
             out[tid] = payload
     return out
@@ -169,7 +169,7 @@ def test_impact_sheet_recovers_the_planted_effect(rendered, workbooks):
     est, lo, hi = row[2], row[3], row[4]
     assert lo < PLANTED_EFFECT < hi
     # The same numbers as the full result the notebook recorded beside the table.
-    impact = read_record(rendered["folder"] / "03_dampak_layanan.json")["impact"]
+    impact = read_record(rendered["folder"] / "03_dampak.json")["impact"]
     assert (est, lo, hi) == pytest.approx((impact["estimate"], impact["ci"][0], impact["ci"][1]), rel=1e-15, abs=0)
     labels = [ws.cell(r, 1).value for r in range(3, ws.max_row + 1)]
     assert "Month 0 since rotation" in labels and "1 months before rotation" in labels
@@ -190,7 +190,7 @@ def test_payload_never_carries_a_hidden_number(tmp_path):
     cfg = load_config(REPO / "config" / "alak.toml")
     counts = pd.DataFrame({"a": [4321, 2], "b": [3, 4321]}, index=["u1", "u2"])
     shown = suppress(counts, config=cfg, published="none")
-    record("99_x", {"tables": {"x": table_payload(shown, title="X", labels={"a": "A", "b": "B", "index": "Unit"})}},
+    record("99_x", {"period": "2026-S1", "tables": {"x": table_payload(shown, title="X", labels={"a": "A", "b": "B", "index": "Unit"})}},
            folder=tmp_path)
     text = (tmp_path / "99_x.json").read_text(encoding="utf-8")
     assert "4321" in text  # visible cells are there ...
@@ -220,14 +220,19 @@ def test_build_excel_errors(tmp_path):
     with pytest.raises(ValueError, match="lang"):
         build_excel(tmp_path, lang="fr")
     t = table_payload(pd.DataFrame({"n_responden": [10]}), title="T")
-    record("01_a", {"tables": {"ikm_unit": t}}, folder=tmp_path)
-    record("02_b", {"tables": {"ikm_unit": t}}, folder=tmp_path)
+    record("01_a", {"period": "2026-S1", "tables": {"ikm_unit": t}}, folder=tmp_path)
+    record("02_b", {"period": "2026-S1", "tables": {"ikm_unit": t}}, folder=tmp_path)
     with pytest.raises(MutasiError, match="both 01_a and 02_b"):
         build_excel(tmp_path)
     (tmp_path / "02_b.json").unlink()
     leaked = dict(t, hidden=[[0, 0]])  # a hidden cell that still carries its number
-    record("02_b", {"tables": {"ikm_unsur": leaked}}, folder=tmp_path)
-    with pytest.raises(MutasiError, match="hidden cell"):
+    with pytest.raises(MutasiError, match="hidden cell"):  # refused when recorded ...
+        record("02_b", {"period": "2026-S1", "tables": {"ikm_unsur": leaked}}, folder=tmp_path)
+    path = record("02_b", {"period": "2026-S1", "tables": {"ikm_unsur": t}}, folder=tmp_path)
+    data = json.loads(path.read_text())
+    data["results"]["tables"]["ikm_unsur"] = leaked
+    path.write_text(json.dumps(data))
+    with pytest.raises(MutasiError, match="hidden cell"):  # ... and when read, if written by hand
         build_excel(tmp_path)
 
 
@@ -238,7 +243,7 @@ def test_findings_sheet_from_the_rule_set(tmp_path):
     found = evaluate(FindingInputs(period=PERIOD, readiness_answered=10, readiness_unready=6,
                                    freeze_breaks=2), cfg, lang="id")
     assert len(found) >= 2
-    record("00_ringkasan", {"tables": {"temuan": findings_table(found)}}, folder=tmp_path)
+    record("00_ikhtisar", {"period": "2026-S1", "tables": {"temuan": findings_table(found)}}, folder=tmp_path)
     ws = openpyxl.load_workbook(build_excel(tmp_path))["Temuan"]
     assert [c.value for c in ws[2]] == ["No.", "Tingkat", "Topik", "Temuan", "Rekomendasi", "Bukti", "Aturan"]
     for i, row in enumerate(found.itertuples(index=False)):
@@ -261,7 +266,7 @@ def test_impact_without_enough_data_keeps_the_verdict(tmp_path):
     assert res.status == "not_enough_data"
     payload = impact_table(res)
     assert payload["rows"] == [] and payload["note"] == {"id": res.verdict["id"], "en": res.verdict["en"]}
-    record("03_dampak_layanan", {"tables": {"dampak": payload}}, folder=tmp_path)
+    record("03_dampak", {"period": "2026-S1", "tables": {"dampak": payload}}, folder=tmp_path)
     ws = openpyxl.load_workbook(build_excel(tmp_path, lang="en"))["Service impact"]
     texts = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
     assert res.verdict["en"] in texts

@@ -56,11 +56,11 @@ def test_needs_a_manifest(tmp_path):
 def test_a_broken_table_payload_is_a_clear_error(folder):
     import json
 
-    path = folder / "04_ikm.json"
+    path = folder / "04_kepuasan.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     data["results"]["tables"]["ikm_unit"]["rows"][0].append(1)  # one cell too many
     write_json_atomic(path, data)
-    with pytest.raises(MutasiError, match="04_ikm.json table 'ikm_unit': row 0"):
+    with pytest.raises(MutasiError, match=r"04_kepuasan\.json.*table 'ikm_unit': row 0"):
         build_handover(folder)
 
 

@@ -34,7 +34,7 @@ def pdf_tools():
 APPENDIX = {"id": ["Lampiran A. Metode", "Lampiran B. Cakupan data", "Lampiran C. Asal-usul laporan"],
             "en": ["Appendix A. Method", "Appendix B. Data coverage", "Appendix C. Provenance"]}
 # Reading order: the executive summary first, then the sections by number.
-ORDER = ["00_ringkasan", "02_mutasi", "03_dampak_layanan", "04_ikm"]
+ORDER = ["00_ikhtisar", "02_rotasi", "03_dampak", "04_kepuasan"]
 
 
 def _run(*cmd) -> str:
@@ -87,7 +87,7 @@ def test_contents_page_numbers_point_at_the_sections(pdf):
         assert body[1] == title, f"contents say {title!r} is on page {toc[title]}, found {body[:3]}"
     # Sub-headings are listed too, after their section, with their own page.
     sub = toc["Unsur terlemah"]
-    assert sub >= toc[SECTION_TITLES["04_ikm"]]
+    assert sub >= toc[SECTION_TITLES["04_kepuasan"]]
     assert "Unsur terlemah" in [ln.strip() for ln in pdf["texts"][sub - 1].splitlines()]
 
 
@@ -107,7 +107,7 @@ def test_bookmarks_follow_the_sections(pdf):
         assert title in top
     assert "Daftar Isi" not in top and "Laporan Evaluasi Mutasi ASN" not in top
     pages = {t: int(p) for p, t in items}
-    assert pages[SECTION_TITLES["00_ringkasan"]] == 3
+    assert pages[SECTION_TITLES["00_ikhtisar"]] == 3
 
 
 def test_no_page_is_blank(pdf):
@@ -140,7 +140,7 @@ def test_figures_are_crisp(pdf):
         assert int(cols[12]) >= 150 and int(cols[13]) >= 150, f"image at {cols[12]}x{cols[13]} ppi: {cols}"
     # The event study is SVG: drawn as vectors (no raster image on its page), yet printed.
     page = next(i for i, t in enumerate(pdf["texts"], start=1)
-                if re.search(rf"^\s*{SECTION_TITLES['03_dampak_layanan']}\s*$", t, re.M))
+                if re.search(rf"^\s*{SECTION_TITLES['03_dampak']}\s*$", t, re.M))
     assert page not in {int(cols[0]) for cols in rasters}
     from PIL import Image
 
@@ -191,11 +191,11 @@ def test_english_front_matter(rendered, tmp_path):
 
 def test_failed_sections_are_named_on_the_cover(rendered):
     m = copy.deepcopy(rendered["manifest"])
-    m["notebooks"]["04_ikm"]["status"] = "failed"
-    m["failed"] = ["04_ikm"]
+    m["notebooks"]["04_kepuasan"]["status"] = "failed"
+    m["failed"] = ["04_kepuasan"]
     doc = report_html(rendered["folder"], m)
-    assert "gagal dibuat" in doc and "04_ikm" in doc
-    assert SECTION_TITLES["04_ikm"] not in doc
+    assert "gagal dibuat" in doc and "04_kepuasan" in doc
+    assert SECTION_TITLES["04_kepuasan"] not in doc
 
 
 def test_bad_input(tmp_path):

@@ -81,7 +81,8 @@ def test_first_render_writes_notebooks_html_results_manifest_and_index(proj):
     assert m["notebooks"]["01_a"]["parameters"]["x"] == 3
     assert m["notebooks"]["02_b"]["parameters"] == {
         "period": "2026-S1", "processed": str(proj["processed"].resolve()), "x": 3}
-    assert m["notebooks"]["00_sum"]["parameters"] == {"period": "2026-S1"}
+    assert m["notebooks"]["00_sum"]["parameters"] == {  # only what it declares is injected
+        "period": "2026-S1", "region": str(proj["region"].resolve()), "reports": str(proj["reports"].resolve())}
     # HTML: no code, figure inline, no network loads.
     page = (folder / "02_b.html").read_text(encoding="utf-8")
     assert "SECRET_CODE_MARKER" not in page and "data:image/png;base64," in page
