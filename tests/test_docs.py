@@ -339,7 +339,7 @@ def test_example_manifest_has_the_keys_of_a_real_failed_run(tmp_path, monkeypatc
         out=lambda s: None,
     )
     assert outcome.exit_code == 1
-    real = json.loads((proj["reports"] / "2026-S1" / "manifest.json").read_text(encoding="utf-8"))
+    real = json.loads((proj["reports"] / "_failed" / "2026-S1" / "manifest.json").read_text(encoding="utf-8"))
     example = json.loads((DOCS / "examples" / "manifest-failed.json").read_text(encoding="utf-8"))
     assert real["status"] == example["status"] == "failed"
     real_top, ex_top = _shape(real), _shape(example)
