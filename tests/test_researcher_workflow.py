@@ -165,10 +165,9 @@ def project(tmp_path_factory):
         shutil.copy2(ROOT / rel, dest)
     (copy / ".venv").symlink_to(ROOT / ".venv", target_is_directory=True)
 
-    home = base / "home"
-    home.mkdir()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("MUTASI_", "JPY_", "JUPYTER_", "PAPERMILL_", "GIT_"))}
+    # Without the caller's MUTASI_* (a project, a key), JPY_SESSION_NAME (a surrounding Jupyter)
+    # and GIT_* (a surrounding git hook's GIT_DIR or GIT_INDEX_FILE).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MUTASI_", "JPY_", "GIT_"))}
     env.update({
         "MUTASI_PSEUDONYM_KEY": "test-key-for-report-rendering-0123456789abcdef",
         # never the user's key file, even if a step ignored the key above
@@ -269,6 +268,9 @@ class JupyterServer:
                f"--ServerApp.token={self.token}", f"--ServerApp.root_dir={root}"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             cmd.append("--allow-root")
+        # The user's Jupyter config and data (notebook signatures) stay untouched: the server reads
+        # the venv's config only and keeps its notary database here.
+        env = {**env, "JUPYTER_CONFIG_DIR": str(base / "jupyter-config"), "JUPYTER_DATA_DIR": str(base / "jupyter-data")}
         self._log = open(self.log, "w", encoding="utf-8")
         self.proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=self._log, stderr=subprocess.STDOUT)
 

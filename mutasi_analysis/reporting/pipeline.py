@@ -17,7 +17,7 @@ never replaces the other, and ``reports/index.html`` lists both.
 The summary notebook (``00_*``) draws on the other sections of its period and on the headline
 numbers of every earlier period of its language: its fingerprint covers all of them (their
 results, and the code and commit that made them), so re-rendering a past period makes every
-later summary stale.
+later summary stale; a successful run then renders those summaries again (``cascade``).
 """
 
 from __future__ import annotations
@@ -82,6 +82,8 @@ class ReportOutcome:
         Where a failed attempt was kept when the previous report stayed.
     exports : list of NotebookRun
         Whole-report exports made in this run (named ``export:<name>``).
+    later : list of ReportOutcome
+        Later periods whose summary drew on this period and was rendered again after it.
     """
 
     period: str
@@ -91,11 +93,13 @@ class ReportOutcome:
     installed: bool = False
     failed_folder: Path | None = None
     exports: list[NotebookRun] = field(default_factory=list)
+    later: list["ReportOutcome"] = field(default_factory=list)
 
     @property
     def failures(self) -> list[NotebookRun]:
-        """The notebook runs and exports that failed."""
-        return [r for r in self.runs + self.exports if r.status != "ok"]
+        """The notebook runs and exports that failed (here and in the later periods' summaries)."""
+        return [r for r in self.runs + self.exports if r.status != "ok"] + [
+            r for o in self.later for r in o.failures]
 
     @property
     def exit_code(self) -> int:
@@ -456,6 +460,7 @@ def run_report(
     cell_timeout: float | None = None,
     exports: Mapping[str, Callable[[Path, str], Path]] | None = None,
     out: Callable[[str], None] | None = None,
+    cascade: bool = True,
 ) -> ReportOutcome:
     """Render the evaluation report of one period.
 
@@ -495,6 +500,9 @@ def run_report(
         export a new name when its options change.
     out : callable, optional
         Receives progress lines (defaults to printing them).
+    cascade : bool
+        After a successful run, bring the summaries of later periods (same language) up to
+        date: their trend draws on this period's numbers.
 
     Returns
     -------
@@ -680,4 +688,15 @@ def run_report(
             f"manifest) is in {outcome.failed_folder}")
     else:
         out(f"\n{p.id}: report written to {folder}; overview: {reports / 'index.html'}")
+    if cascade and outcome.installed and outcome.runs:
+        summaries = [nb.stem for nb in available if nb.stem.startswith(SUMMARY_PREFIX)]
+        for later, _, m in report_folders(reports):
+            if later <= p.id or not summaries or not any(n in (m.get("notebooks") or {}) for n in summaries):
+                continue
+            out(f"\n{later}: its summary draws on {p.id}: bringing it up to date")
+            outcome.later.append(run_report(
+                later, region=region_path, lang=lang, only=summaries, processed=processed, reports=root,
+                notebooks=notebooks, today=today, wait=max(wait, 60.0), kernel_name=kernel_name,
+                cell_timeout=cell_timeout, exports=exports, out=out, cascade=False,
+            ))
     return outcome

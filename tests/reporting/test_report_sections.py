@@ -112,18 +112,26 @@ def test_a_failing_new_notebook_leaves_the_published_report_untouched(proj):
 
 
 def test_a_summary_goes_stale_when_an_earlier_period_is_rendered_again(proj):
-    # 2025-S2 with x=1: 4 rows x 1. The 2026-S1 summary then draws 4 from it.
-    assert _run(proj, "2025-S2", parameters={"x": 1})[0].exit_code == 0
-    outcome, _ = _run(proj, parameters={"x": 2})
+    # 2025-S2 with x=1: 4 rows x 1. The 2026-S1 summary (rendered above) then draws 4 from it.
     folder = proj["reports"] / "2026-S1"
-    assert "00_sum" in [r.name for r in outcome.runs]
+    assert read_record(folder / "00_sum.json")["past"] == {}
+    outcome, _ = _run(proj, "2025-S2", parameters={"x": 1})
+    assert outcome.exit_code == 0 and [o.period for o in outcome.later] == ["2026-S1"]
     assert read_record(folder / "00_sum.json")["past"] == {"2025-S2": 4.0}
     assert _run(proj, parameters={"x": 2})[0].runs == []            # nothing changed: up to date
-    # Re-render the past period with another number: the later summary is stale, alone.
-    assert _run(proj, "2025-S2", parameters={"x": 5})[0].exit_code == 0
-    outcome, _ = _run(proj, parameters={"x": 2})
-    assert [r.name for r in outcome.runs] == ["00_sum"]
+    # Re-render the past period with another number: the later summary is stale and is
+    # rendered again right after it, alone; the later period's other sections stay.
+    before = _snapshot(folder)
+    outcome, lines = _run(proj, "2025-S2", parameters={"x": 5})
+    assert outcome.exit_code == 0
+    assert [(o.period, [r.name for r in o.runs]) for o in outcome.later] == [("2026-S1", ["00_sum"])]
+    assert "2026-S1: its summary draws on 2025-S2" in "\n".join(lines)
     assert read_record(folder / "00_sum.json")["past"] == {"2025-S2": 20.0}
+    after = _snapshot(folder)
+    assert {n for n in after if after[n] != before.get(n)} >= {"00_sum.json", "manifest.json"}
+    assert all(after[n] == before[n] for n in ("01_a.json", "02_b.json", "01_a.html"))
+    # Asked for directly, the later period is now up to date.
+    assert _run(proj, parameters={"x": 2})[0].runs == []
 
 
 def test_a_summary_reads_only_its_own_period(proj, tmp_path):
