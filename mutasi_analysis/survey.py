@@ -349,17 +349,7 @@ def readiness(
         agg["n_kesiapan"].eq(0) | agg["n_pelatihan_dijawab"].eq(0), label("not_enough_data", lang), ""
     )
     agg["catatan"] = agg["catatan"].astype("str")
-    cols = by + [
-        "n_lembar",
-        "n_kesiapan",
-        "n_belum_siap",
-        "share_belum_siap",
-        "n_pelatihan_dijawab",
-        "n_butuh_pelatihan",
-        "share_butuh_pelatihan",
-        "catatan",
-    ]
-    return agg[cols]
+    return agg[by + [*FEEDBACK_COLUMNS, "catatan"]]
 
 
 # --- grouping helpers -------------------------------------------------------------------------
