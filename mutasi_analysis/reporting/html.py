@@ -7,11 +7,20 @@ scripts (MathJax, require.js, mermaid, widgets) removed.
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-__all__ = ["export_html", "external_references", "TEMPLATE_DIR"]
+__all__ = ["export_html", "external_references", "first_heading", "TEMPLATE_DIR", "CSP", "CSP_META"]
+
+#: Content-Security-Policy of every report page and the index: no script at all (a report needs
+#: none, so an injected handler cannot run), nothing fetched, no frames or forms; inline CSS and
+#: data-URI figures only. Values are escaped too (:mod:`mutasi_analysis.reporting.notebook`):
+#: the policy is the second line of defence.
+CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:; "
+       "base-uri 'none'; form-action 'none'")
+CSP_META = f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 
@@ -56,16 +65,20 @@ def export_html(notebook, html_path: str | Path, title: str | None = None) -> Pa
     )
     # nbconvert warns about figures without alt text on every page: noise for report readers.
     exporter.log.addFilter(_quiet_alt_text)
-    title = title or _first_heading(notebook) or Path(html_path).stem
-    resources = {"metadata": {"name": title}}
+    title = title or first_heading(notebook) or Path(html_path).stem
+    resources = {"metadata": {"name": title}, "csp": CSP}
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     html_path = Path(html_path)
     html_path.write_text(body, encoding="utf-8")
     return html_path
 
 
-def _first_heading(nb) -> str | None:
-    """The first level-1 Markdown heading, in a Markdown cell or a Markdown output."""
+def first_heading(nb) -> str | None:
+    """The first level-1 Markdown heading, in a Markdown cell or a Markdown output, as plain text.
+
+    Markdown backslash escapes and HTML entities (what the narrator writes for values) are
+    undone: the result is the text a reader sees, to be escaped again where it is placed.
+    """
     for cell in nb.cells:
         texts = [cell.source] if cell.cell_type == "markdown" else [
             o.get("data", {}).get("text/markdown", "") for o in cell.get("outputs", [])
@@ -74,7 +87,7 @@ def _first_heading(nb) -> str | None:
             t = "".join(t) if isinstance(t, list) else t
             for line in t.splitlines():
                 if line.startswith("# "):
-                    return line[2:].strip()
+                    return html.unescape(re.sub(r"\\(.)", r"\1", line[2:].strip())) or None
     return None
 
 

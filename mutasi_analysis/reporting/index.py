@@ -15,6 +15,7 @@ from typing import Any
 
 from ..record import RecordError, read_sections
 from ..text import fmt_number, section_title
+from .html import CSP_META
 from .lock import period_lock
 from .manifest import read_manifest, write_text_atomic
 
@@ -194,7 +195,7 @@ def _write_index(reports: Path, title: str) -> Path:
     region = next((m.get("region", {}).get("name") for m in reversed(every) if m.get("region")), "")
     esc = html.escape
     parts = [
-        "<!DOCTYPE html>", '<html lang="id"><head><meta charset="utf-8">',
+        "<!DOCTYPE html>", f'<html lang="id"><head><meta charset="utf-8">{CSP_META}',
         f"<title>{esc(title)}</title><style>{_CSS}</style></head><body>",
         f"<h1>{esc(title)}</h1>", f"<p>{esc(region)}</p>" if region else "",
     ]

@@ -15,7 +15,9 @@ from JupyterLab, from ``papermill`` in the project or in ``notebooks/``, and fro
 
 from __future__ import annotations
 
+import html
 import os
+import re
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
@@ -24,7 +26,22 @@ import pandas as pd
 
 from .. import text
 
-__all__ = ["Narrator", "ReportContext", "report_context", "setup", "LABELS", "RESULTS_DIR_ENV", "SECTIONS_ENV"]
+__all__ = [
+    "Narrator", "ReportContext", "report_context", "setup", "LABELS", "RESULTS_DIR_ENV", "SECTIONS_ENV",
+    "escape_markdown",
+]
+
+# Characters Markdown (CommonMark, as nbconvert renders it) gives a meaning to.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def escape_markdown(value: Any) -> str:
+    """A value as literal text inside Markdown: HTML escaped, Markdown punctuation backslashed.
+
+    Numbers and other non-strings are turned into text first (``str``).
+    """
+    text = html.escape(value if isinstance(value, str) else str(value), quote=True)
+    return _MD_SPECIAL.sub(r"\\\1", text)
 
 #: Set by ``mutasi report`` in each kernel: the folder the period's results are written to.
 RESULTS_DIR_ENV = "MUTASI_RESULTS_DIR"
@@ -113,10 +130,16 @@ class Narrator:
         return id_text if self.lang == "id" else en_text
 
     def say(self, id_text: str, en_text: str, **values: Any) -> None:
-        """Show a Markdown paragraph (``{name}`` placeholders filled from ``values``)."""
+        """Show a Markdown paragraph (``{name}`` placeholders filled from ``values``).
+
+        The two texts are the notebook's own Markdown; every value is text from elsewhere
+        (config, data, parameters, estimator notes) and is escaped (:func:`escape_markdown`):
+        a region named ``<img onerror=...>`` is shown as those characters, never run.
+        """
         from IPython.display import Markdown, display
 
-        display(Markdown(self.t(id_text, en_text).format(**values)))
+        safe = {k: escape_markdown(v) for k, v in values.items()}
+        display(Markdown(self.t(id_text, en_text).format(**safe)))
 
     def num(self, value, decimals: int = 2) -> str:
         """A number written the report language's way (``88,31`` / ``88.31``)."""
@@ -281,14 +304,16 @@ class ReportContext(Narrator):
         self.out_dir.mkdir(parents=True, exist_ok=True)
         return self.out_dir / name
 
-    def record(self, notebook: str, results: Mapping[str, Any]) -> Path:
-        """Write the section's results (validated, see :mod:`mutasi_analysis.sections`).
+    def record(self, notebook: str, results: Mapping[str, Any]) -> None:
+        """Write the section's results to ``out_dir / f"{notebook}.json"`` (validated, see
+        :mod:`mutasi_analysis.sections`).
 
-        ``period`` and ``lang`` are filled in from the context when not given.
+        ``period`` and ``lang`` are filled in from the context when not given. Returns nothing,
+        so that a notebook's last line shows nothing in the report.
         """
         from ..record import record
 
-        return record(notebook, {"period": self.period.id, "lang": self.lang, **results}, folder=self.out_dir)
+        record(notebook, {"period": self.period.id, "lang": self.lang, **results}, folder=self.out_dir)
 
     def records(self, exclude: str | None = None) -> dict:
         """This period's records in :attr:`out_dir` (typed), without ``exclude``."""

@@ -40,6 +40,7 @@ from ..errors import MutasiError
 from ..periods import Period, latest_complete, parse_period
 from ..project import resolve_path
 from ..record import NOTEBOOK_ENV, RecordError, read_sections
+from .html import first_heading
 from .index import lang_root, report_folders, write_index
 from .lock import period_lock
 from .manifest import (
@@ -381,6 +382,9 @@ def _title(name: str, folder: Path, run: NotebookRun) -> str | None:
     nb_file = folder / run.files.get("ipynb", "")
     if not run.files.get("ipynb") or not nb_file.is_file():
         return None
+    import nbformat
+
+    return first_heading(nbformat.read(str(nb_file), as_version=4))
     import nbformat
 
     nb = nbformat.read(str(nb_file), as_version=4)
