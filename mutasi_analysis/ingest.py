@@ -44,7 +44,7 @@ import pandera.pandas as pa
 
 from .config import RegionConfig, load_config
 from .errors import DataError
-from .locking import period_lock
+from .locking import ingest_lock_path, period_lock
 from .processed import PROCESSED_COLUMNS, REJECTS_FILE, SUMMARY_FILE
 from .pseudonym import PseudonymKeyError, key_file_path, key_id, load_key, pseudonymise, KEY_ENV
 from .readers import RawTable, find_raw_file, read_raw
@@ -199,7 +199,7 @@ def ingest(raw: str | Path = "data/raw", out: str | Path = "data/processed",
     key = load_key()
     kid = key_id(key)
     # One ingestion into a folder at a time: a second one refuses instead of racing the swap.
-    with period_lock(out.parent / f".{out.name}-ingest.lock", f"ingestion into {out}", queue_hint=False):
+    with period_lock(ingest_lock_path(out), f"ingestion into {out}", queue_hint=False):
         return _ingest(raw, out, cfg, key, kid, today)
 
 

@@ -18,7 +18,13 @@ from typing import Iterator
 
 from .errors import MutasiError
 
-__all__ = ["ReportLocked", "period_lock"]
+__all__ = ["ReportLocked", "period_lock", "ingest_lock_path"]
+
+
+def ingest_lock_path(out: str | Path) -> Path:
+    """The lock an ingestion into ``out`` holds, and a report takes to snapshot ``out``."""
+    out = Path(out)
+    return out.parent / f".{out.name}-ingest.lock"
 
 
 class ReportLocked(MutasiError):

@@ -48,6 +48,7 @@ from .manifest import (
     package_versions, read_manifest, sha256_file, write_json_atomic,
 )
 from .notebook import RESULTS_DIR_ENV, SECTIONS_ENV
+from .snapshot import processed_snapshot
 from .summary import SUMMARY_PREFIX
 from .params import NotebookParameter, notebook_parameters, parse_cli_value, validate_parameters
 from .render import KERNEL_NAME, NotebookRun, render_notebook
@@ -361,6 +362,19 @@ def _results_digest(folder: Path, exclude: str) -> dict[str, str]:
     }
 
 
+def _snapshot_inputs(snap: Path, processed: Path, region: Path, root: Path) -> dict[str, str]:
+    """Input hashes of a run: the snapshot's files, named as the processed files they are."""
+    inputs = hash_inputs([region], root=root)
+    for name, sha in hash_inputs([snap], root=snap).items():
+        key = processed / name
+        try:
+            key = key.relative_to(root.resolve())
+        except ValueError:
+            pass
+        inputs[str(key)] = sha
+    return dict(sorted(inputs.items()))
+
+
 def _history_digest(root: Path, before: str) -> dict[str, Any]:
     """What a summary's trend draws on: every earlier period's results, code and commit."""
     out = {}
@@ -536,7 +550,6 @@ def run_report(
             f"no processed data in {processed}; run `mutasi ingest --out {processed}` first "
             "(or pass --processed)"
         )
-    _check_coverage(p, processed, cfg.period.kind)
     available = discover_notebooks(notebooks)
     selected = select_notebooks(available, only)
     standard = {
@@ -549,11 +562,16 @@ def run_report(
     reports.mkdir(parents=True, exist_ok=True)
     folder = reports / p.id
     outcome = ReportOutcome(period=p.id, folder=folder)
-    with period_lock(reports / LOCK_DIR / f"{p.id}.lock", f"report {p.id}", wait=wait):
+    # One generation of the processed data for the whole run (an ingestion may publish the next
+    # one meanwhile): the notebooks read the snapshot, the manifest hashes what they read.
+    with period_lock(reports / LOCK_DIR / f"{p.id}.lock", f"report {p.id}", wait=wait), \
+            processed_snapshot(processed, wait=wait) as snap:
         _recover(reports, p.id)
+        _check_coverage(p, snap, cfg.period.kind)
         previous = read_manifest(folder) if folder.is_dir() else None
         prev_nbs = (previous or {}).get("notebooks", {})
-        inputs = hash_inputs([processed, region_path], root=root.parent)
+        inputs = _snapshot_inputs(snap, processed, region_path, root.parent)
+        run_params = {k: ({**v, "processed": str(snap)} if "processed" in v else v) for k, v in params.items()}
         versions = package_versions()
         code = code_digest()
         inputs_digest = fingerprint(inputs=inputs)
@@ -616,8 +634,8 @@ def run_report(
                         (tmp / f).unlink(missing_ok=True)
             progress = _Progress(out, max(len(todo), 1))
             sections = [nb.stem for nb in available]
-            runs = _render_many(todo_body, tmp, params, jobs, progress, kernel_name, cell_timeout, sections)
-            runs += _render_many(todo_summary, tmp, params, jobs, progress, kernel_name, cell_timeout, sections)
+            runs = _render_many(todo_body, tmp, run_params, jobs, progress, kernel_name, cell_timeout, sections)
+            runs += _render_many(todo_summary, tmp, run_params, jobs, progress, kernel_name, cell_timeout, sections)
             outcome.runs = runs
             ended = dt.datetime.now(dt.timezone.utc)
 
