@@ -35,3 +35,43 @@ class DataError(MutasiError):
 
 class NotEnoughData(MutasiError):
     """An analysis cannot give a credible answer with the data at hand."""
+
+
+class EnvironmentFault(MutasiError):
+    """The machine, not the input: a read-only or full disk, a missing folder, no permission.
+
+    The ``mutasi`` command exits with code 3 for these (2 is bad input).
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message, exit_code=3)
+
+
+# What each OS error means for the person running the command.
+_REASONS = {
+    "EROFS": "the file system is read-only",
+    "ENOSPC": "no space left on the device",
+    "EDQUOT": "the disk quota is used up",
+    "EACCES": "permission denied",
+    "EPERM": "operation not permitted",
+    "ENOENT": "no such file or folder",
+    "EEXIST": "a file of that name is in the way",
+    "ENOTDIR": "a file stands where a folder is needed",
+    "EISDIR": "a folder stands where a file is needed",
+    "EMFILE": "too many open files",
+    "EIO": "input/output error",
+}
+
+
+def environment_fault(exc: OSError) -> EnvironmentFault:
+    """One line for an OS error: the path and the reason in plain words, never a traceback."""
+    import errno
+    from pathlib import Path
+
+    name = errno.errorcode.get(exc.errno or 0, "")
+    reason = _REASONS.get(name, (exc.strerror or type(exc).__name__).lower())
+    path = exc.filename
+    if name in ("EEXIST", "ENOTDIR") and path is not None and Path(path).exists() and not Path(path).is_dir():
+        reason = "it is a file, not a folder"
+    where = f"{path}: " if path is not None else ""
+    return EnvironmentFault(f"{where}{reason}")

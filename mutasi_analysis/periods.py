@@ -16,6 +16,9 @@ from .errors import MutasiError
 
 __all__ = ["Period", "parse_period", "period_of", "latest_complete", "periods_between"]
 
+# Years a period may have: pandas timestamps (used for every date column) end in 2262; 1900
+# is older than any civil-servant record (a NIP starts with a birth date).
+MIN_YEAR, MAX_YEAR = 1900, 2261
 _PATTERNS = {
     "semester": re.compile(r"^(\d{4})-S([12])$"),
     "quarter": re.compile(r"^(\d{4})-Q([1-4])$"),
@@ -124,6 +127,8 @@ def parse_period(text: str, kind: str = "semester") -> Period:
         )
     year = int(m.group(1))
     index = int(m.group(2)) if m.lastindex and m.lastindex >= 2 else 1
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise MutasiError(f"period {text!r}: year {year} is out of range ({MIN_YEAR} to {MAX_YEAR})")
     return Period(kind, year, index)
 
 
@@ -145,8 +150,11 @@ def latest_complete(today=None, kind: str = "semester", data_end=None) -> Period
     data_end : date-like, optional
         Last day covered by the data; when given, the result also ends on or before it.
     """
-    today = pd.Timestamp(today if today is not None else dt.date.today())
-    limit = today - pd.Timedelta(days=1)
+    today = dt.date.fromisoformat(str(today)[:10]) if today is not None else dt.date.today()
+    if not MIN_YEAR < today.year <= MAX_YEAR:
+        raise MutasiError(f"the clock {today.isoformat()} is out of range (years {MIN_YEAR + 1} to {MAX_YEAR}); "
+                          "check --today or MUTASI_TODAY")
+    limit = pd.Timestamp(today) - pd.Timedelta(days=1)
     if data_end is not None:
         limit = min(limit, pd.Timestamp(data_end))
     p = period_of(limit, kind)

@@ -51,7 +51,7 @@ from .notebook import RESULTS_DIR_ENV, SECTIONS_ENV
 from .snapshot import processed_snapshot
 from .summary import SUMMARY_PREFIX
 from .params import NotebookParameter, notebook_parameters, parse_cli_value, validate_parameters
-from .render import KERNEL_NAME, NotebookRun, render_notebook
+from .render import ENVIRONMENT_ERRNOS, KERNEL_NAME, NotebookRun, render_notebook
 
 __all__ = [
     "LANGS", "SUMMARY_PREFIX", "ReportOutcome", "resolve_period", "discover_notebooks",
@@ -345,6 +345,8 @@ def _export(name: str, fn: Callable[[Path, str], Path], folder: Path, lang: str)
         else:
             files = {"file": Path(made).name}
     except Exception as exc:  # reported like a failing notebook; the other outputs stay
+        if isinstance(exc, OSError) and exc.errno in ENVIRONMENT_ERRNOS:
+            raise  # a full or read-only disk ends the run (exit 3), the previous report stays
         msg = exc.message if isinstance(exc, MutasiError) else str(exc)
         error = {"ename": type(exc).__name__, "evalue": msg}
     return NotebookRun(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import logging
 import time
 from dataclasses import asdict, dataclass, field
@@ -13,7 +14,10 @@ from ..environment import KERNEL_NAME
 from .html import export_html
 from .kernel import IsolatedKernelManager
 
-__all__ = ["KERNEL_NAME", "NotebookRun", "render_notebook"]
+__all__ = ["KERNEL_NAME", "NotebookRun", "render_notebook", "ENVIRONMENT_ERRNOS"]
+
+#: OS errors that are the machine's fault, not the notebook's: they end the run (exit code 3).
+ENVIRONMENT_ERRNOS = frozenset({errno.ENOSPC, errno.EROFS, errno.EDQUOT, errno.EACCES, errno.EIO})
 
 
 
@@ -132,6 +136,10 @@ def render_notebook(
             "source": _source_head(exc.source or ""),
         }
         error = {"ename": exc.ename, "evalue": exc.evalue}
+    except OSError as exc:
+        if exc.errno in ENVIRONMENT_ERRNOS:  # the disk, not the notebook: stop the whole run
+            raise
+        error = {"ename": type(exc).__name__, "evalue": str(exc)}
     except Exception as exc:  # kernel died, timeout, unreadable notebook: report, don't crash others
         error = {"ename": type(exc).__name__, "evalue": str(exc)}
     files = {}
@@ -140,6 +148,11 @@ def render_notebook(
         try:
             export_html(out_nb, out_html)
             files["html"] = out_html.name
+        except OSError as exc:
+            if exc.errno in ENVIRONMENT_ERRNOS:
+                raise
+            if error is None:
+                error = {"ename": f"HTML export: {type(exc).__name__}", "evalue": str(exc)}
         except Exception as exc:  # a broken page must not hide the notebook's own status
             if error is None:
                 error = {"ename": f"HTML export: {type(exc).__name__}", "evalue": str(exc)}
