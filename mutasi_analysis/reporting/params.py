@@ -4,11 +4,20 @@ papermill injects whatever it is given: an unknown name only logs a warning and 
 injects an int where the cell says ``x: float``. Here every value is checked against the type
 annotation of the notebook's ``parameters`` cell (read with :func:`papermill.inspect_notebook`)
 and every problem is reported at once.
+
+A number's range is written at the end of its help comment, in brackets, either bound optional::
+
+    n_boot: int = 2000  # bootstrap resamples for the IKM confidence intervals [100..]
+    share: float = 0.25  # threshold share of staff newly rotated in [0..1]
+
+so that ``-p n_boot=-1`` is refused with one message before any kernel starts, the same way
+for every notebook.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -16,6 +25,8 @@ from typing import Any, Mapping
 from ..errors import MutasiError
 
 __all__ = ["NotebookParameter", "notebook_parameters", "validate_parameters", "parse_cli_value"]
+
+_RANGE = re.compile(r"\[\s*(-?\d+(?:\.\d+)?)?\s*\.\.\s*(-?\d+(?:\.\d+)?)?\s*\]\s*$")
 
 # papermill's inferred type names -> accepted Python types. ``bool`` is a subclass of ``int``
 # in Python, so it is rejected explicitly for int/float.
@@ -48,6 +59,14 @@ class NotebookParameter:
     type: str
     default: str
     help: str
+
+    @property
+    def bounds(self) -> tuple[float | None, float | None]:
+        """``(low, high)`` from a trailing ``[low..high]`` in the help (None: unbounded)."""
+        m = _RANGE.search(self.help)
+        if not m:
+            return None, None
+        return tuple(float(x) if x else None for x in m.groups())  # type: ignore[return-value]
 
 
 def notebook_parameters(path: str | Path) -> dict[str, NotebookParameter]:
@@ -139,6 +158,11 @@ def validate_parameters(
             problems.append(
                 f"parameter {name!r} must be {tname}, got {type(value).__name__} {value!r}"
             )
+            continue
+        low, high = declared[name].bounds
+        if tname in ("int", "float") and ((low is not None and value < low) or (high is not None and value > high)):
+            span = f"{'' if low is None else f'{low:g}'}..{'' if high is None else f'{high:g}'}"
+            problems.append(f"parameter {name!r} = {value!r} is outside its range [{span}]")
             continue
         if tname == "float":
             value = float(value)

@@ -124,3 +124,30 @@ def test_only_with_unknown_notebook_is_an_error(project):
     nbs = pipeline.discover_notebooks(project["notebooks"])
     with pytest.raises(MutasiError, match="no notebook matches 07; available: 00_sum, 01_a, 02_b"):
         pipeline.select_notebooks(nbs, "01,07")
+
+
+def test_ranges_in_the_help_are_checked_before_any_kernel(tmp_path):
+    nb = make_notebook(tmp_path / "03_x.ipynb", (
+        'period: str = "2026-S1"  # evaluation period\n'
+        "n_boot: int = 999  # bootstrap draws [99..]\n"
+        "share: float = 0.25  # a share [0..1]\n"
+        "shift: int = 0  # any whole number\n"
+    ), [])
+    declared = notebook_parameters(nb)
+    assert declared["n_boot"].bounds == (99, None) and declared["share"].bounds == (0, 1)
+    assert declared["shift"].bounds == (None, None)
+    assert validate_parameters(nb, {"n_boot": 99, "share": 1, "shift": -5}, declared) == {
+        "n_boot": 99, "share": 1.0, "shift": -5}
+    with pytest.raises(MutasiError) as e:
+        validate_parameters(nb, {"n_boot": -1, "share": 1.5}, declared)
+    assert "'n_boot' = -1 is outside its range [99..]" in e.value.message
+    assert "'share' = 1.5 is outside its range [0..1]" in e.value.message
+
+
+def test_the_report_notebooks_bound_their_statistics_sizes():
+    from report_helpers import REPO
+
+    for name, low in (("03_dampak_layanan", {"n_boot": 99, "n_perm": 19, "seed": 0}),
+                      ("04_ikm", {"n_boot": 100, "seed": 0})):
+        declared = notebook_parameters(REPO / "notebooks" / f"{name}.ipynb")
+        assert {k: declared[k].bounds[0] for k in low} == low, name
