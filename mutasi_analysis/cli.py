@@ -7,6 +7,7 @@ here as one message, without a traceback, with a non-zero exit code.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -37,6 +38,67 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     summary = ingest(raw=resolve_path(args.raw, "raw"), out=resolve_path(args.out, "processed"),
                      region=resolve_path(args.region, "region"))
     print(summary.to_text())
+    return 0
+
+
+def _cmd_key_show(args: argparse.Namespace) -> int:
+    from .pseudonym import key_id, key_source, load_key, processed_key_id
+
+    processed = resolve_path(args.processed, "processed")
+    mine = key_id(load_key(create=False))
+    theirs = processed_key_id(processed)
+    print(f"key in use:       {mine}  ({key_source()})")
+    if theirs is None:
+        print(f"processed folder: no fingerprint in {processed} (not ingested yet)")
+        return 0
+    print(f"processed folder: {theirs}  ({processed})")
+    if theirs == mine:
+        print("The key in use matches the processed data: pseudonyms stay the same from period to period.")
+        return 0
+    print("The key in use does not match the processed data: restore the key it was made with, or "
+          "re-pseudonymise on purpose with `mutasi key rotate --yes`.")
+    return 1
+
+
+def _cmd_key_rotate(args: argparse.Namespace) -> int:
+    from .ingest import ingest
+    from .pseudonym import (KEY_ENV, PseudonymKeyError, install_key_file, key_file_path, key_id, load_key,
+                            new_key_file, processed_key_id)
+
+    if KEY_ENV in os.environ:
+        raise PseudonymKeyError(
+            f"the key comes from ${KEY_ENV}, which mutasi cannot rotate: unset it to rotate the key file "
+            f"({key_file_path()}), or put a new key in the variable yourself and ingest into a new --out folder"
+        )
+    raw, out = resolve_path(args.raw, "raw"), resolve_path(args.out, "processed")
+    region = resolve_path(args.region, "region")
+    path = key_file_path()
+    if not args.yes:
+        print(
+            f"mutasi key rotate makes a new pseudonym key and re-pseudonymises the processed data:\n"
+            f"  - the key file {path} is moved aside to {path.name}.<timestamp>.old (never deleted);\n"
+            f"  - a new random key is written to {path} (mode 0600);\n"
+            f"  - {raw} is ingested again into {out} with the new key: every pid changes, so\n"
+            f"    earlier reports and candidate lists no longer match the new pseudonyms.\n"
+            f"Run `mutasi key rotate --yes` to do it.",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        old = key_id(load_key(create=False))
+    except PseudonymKeyError:  # no key yet, or a damaged one: nothing to compare with
+        old = processed_key_id(out)
+    tmp, key = new_key_file(path)
+    try:
+        summary = ingest(raw, out, region, new_key=key)
+        aside = install_key_file(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    print(summary.to_text())
+    print(f"New pseudonym key {key_id(key)} in {path}" + (f" (was {old})" if old else "") + ".")
+    if aside is not None:
+        print(f"The old key is kept in {aside}: keep it as long as you keep data made with it.")
     return 0
 
 
@@ -72,6 +134,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="output folder (default: the project's, data/processed)")
     p.add_argument("--region", default=None, help=REGION_HELP)
     p.set_defaults(func=_cmd_ingest)
+
+    p = sub.add_parser("key", help="show or rotate the pseudonym key (its fingerprint, never the key)")
+    key_sub = p.add_subparsers(dest="key_command", required=True, metavar="ACTION")
+    k = key_sub.add_parser("show", help="fingerprint of the key in use and of the processed data; do they match")
+    k.add_argument("--processed", default=None, help="processed folder (default: the project's, data/processed)")
+    k.set_defaults(func=_cmd_key_show)
+    k = key_sub.add_parser(
+        "rotate", help="make a new key (the old one is kept) and re-pseudonymise by ingesting again",
+        description="Move the key file aside (with a timestamp), write a new random key and ingest the raw "
+        "data again with it: every pid changes. Without --yes, say what would happen and exit 2.",
+    )
+    k.add_argument("--yes", action="store_true", help="do it (every pseudonym changes)")
+    k.add_argument("--raw", default=None, help="folder of raw exports (default: the project's, data/raw)")
+    k.add_argument("--out", default=None, help="processed folder (default: the project's, data/processed)")
+    k.add_argument("--region", default=None, help=REGION_HELP)
+    k.set_defaults(func=_cmd_key_rotate)
 
     p = sub.add_parser(
         "doctor", help="check that packages, the Jupyter kernel and PDF libraries match the lock",

@@ -9,7 +9,14 @@ validates it (:mod:`mutasi_analysis.schemas`), replaces the NIP by its keyed pse
 * ``rejects.csv``: every rejected row (table, file, row, column, value, reason, detail), with
   the reason codes and their order from ``docs/definitions.md``; ``rows read = accepted +
   rejected`` for every table;
-* ``ingest_summary.json``: counts per table, rejects per reason and the key's fingerprint.
+* ``ingest_summary.json``: counts per table, rejects per reason, the key's fingerprint and the
+  free-text items masked (:mod:`mutasi_analysis.redact`);
+* ``pseudonym_key.json``: the key's fingerprint alone (also in every Parquet file's schema
+  metadata), so that a different key is refused even when the summary is lost.
+
+Free text (``survei_asn.komentar``) is redacted before anything is written: NIP, NIK, phone
+numbers, e-mail addresses, dates and the names of the staff in ``pegawai`` become tokens such
+as ``[NIP]`` and ``[NAMA]`` (:func:`mutasi_analysis.redact.redact_tables`).
 
 Rejection order within a row: ``missing_value``, ``wrong_type``, ``invalid_date``,
 ``out_of_range``, ``invalid_code``, ``invalid_nip``, ``unknown_unit``, ``unknown_staff``,
@@ -46,14 +53,15 @@ from .config import RegionConfig, load_config
 from .errors import DataError
 from .locking import ingest_lock_path, period_lock
 from .processed import PROCESSED_COLUMNS, REJECTS_FILE, SUMMARY_FILE
-from .pseudonym import PseudonymKeyError, key_file_path, key_id, load_key, pseudonymise, KEY_ENV
+from .pseudonym import KEY_ID_ATTR, KEY_ID_FILE, check_same_key, key_id, load_key_for, pseudonymise, write_key_id
 from .readers import RawTable, find_raw_file, read_raw
+from .redact import KINDS as REDACTED_KINDS, redact_tables
 from .schemas import REASONS, REQUIRED_TABLES, SPECS, TABLES, TableSpec, rule_schema, type_table
 
 __all__ = ["TableCount", "IngestSummary", "ingest", "REJECT_COLUMNS", "EVENT_DATES"]
 
 REJECT_COLUMNS = ("table", "file", "row", "column", "value", "reason", "detail")
-_OUTPUT_FILES = {f"{t}.parquet" for t in TABLES} | {REJECTS_FILE, SUMMARY_FILE}
+_OUTPUT_FILES = {f"{t}.parquet" for t in TABLES} | {REJECTS_FILE, SUMMARY_FILE, KEY_ID_FILE}
 _RANK = {r: i for i, r in enumerate(REASONS)}
 #: The date each table's rows happen on; their span is the data's coverage in the summary
 #: (the report pipeline reads ``data_end`` to find the latest complete period).
@@ -106,6 +114,8 @@ class IngestSummary:
     coverage : dict
         Table -> (first, last) ISO date of its event column (:data:`EVENT_DATES`) among
         accepted rows; ``data_start``/``data_end`` in the JSON span all of them.
+    redacted : dict of str to int
+        Items masked in free text per kind (:data:`mutasi_analysis.redact.KINDS`).
     """
 
     tables: dict
@@ -114,6 +124,7 @@ class IngestSummary:
     key_id: str
     out: Path = field(default=Path("."))
     coverage: dict = field(default_factory=dict)
+    redacted: dict = field(default_factory=lambda: dict.fromkeys(REDACTED_KINDS, 0))
 
     @property
     def total_rejected(self) -> int:
@@ -131,6 +142,7 @@ class IngestSummary:
             "rejected_rows": self.total_rejected,
             "rejects_file": REJECTS_FILE,
             "pseudonym": {"method": "HMAC-SHA256 of the NIP, first 16 hex characters", "key_id": self.key_id},
+            "redacted": dict(self.redacted),
         }
 
     def _span(self, table: str) -> dict:
@@ -160,11 +172,14 @@ class IngestSummary:
             out.append(f"Details of every rejected row: {self.out / REJECTS_FILE}")
         else:
             out.append("No rows rejected.")
+        masked = [f"{k} {n:,}" for k, n in self.redacted.items() if n]
+        out.append(f"Redacted in free text: {', '.join(masked)}" if masked else "Nothing redacted in free text.")
         return "\n".join(out)
 
 
 def ingest(raw: str | Path = "data/raw", out: str | Path = "data/processed",
-           region: str | Path | None = None, *, today: dt.date | None = None) -> IngestSummary:
+           region: str | Path | None = None, *, today: dt.date | None = None,
+           new_key: bytes | None = None) -> IngestSummary:
     """Validate and pseudonymise raw exports into processed tables.
 
     Parameters
@@ -177,6 +192,10 @@ def ingest(raw: str | Path = "data/raw", out: str | Path = "data/processed",
         Region config (TOML); default the project's.
     today : datetime.date, optional
         Run date for plausibility checks (dates after it are rejected). Defaults to today.
+    new_key : bytes, optional
+        Re-pseudonymise with this key, replacing the key ``out`` was made with (``mutasi key
+        rotate``). By default the key in use (:func:`~mutasi_analysis.pseudonym.load_key_for`)
+        must be the one ``out`` was made with.
 
     Returns
     -------
@@ -196,15 +215,16 @@ def ingest(raw: str | Path = "data/raw", out: str | Path = "data/processed",
         raise DataError(f"raw data folder {raw} does not exist; put the exports there or pass --raw")
     if out.resolve() == raw.resolve():
         raise DataError(f"--out {out} is the raw folder; write processed tables to another folder")
-    key = load_key()
+    key = load_key_for(out) if new_key is None else new_key
     kid = key_id(key)
     # One ingestion into a folder at a time: a second one refuses instead of racing the swap.
     with period_lock(ingest_lock_path(out), f"ingestion into {out}", queue_hint=False):
+        if new_key is None:
+            check_same_key(out, kid)
         return _ingest(raw, out, cfg, key, kid, today)
 
 
 def _ingest(raw: Path, out: Path, cfg, key: bytes, kid: str, today: dt.date) -> "IngestSummary":
-    _check_same_key(out, kid)
     raws = _read_all(raw)
     counts: dict[str, TableCount] = {}
     rejects: list[pd.DataFrame] = []
@@ -232,6 +252,7 @@ def _ingest(raw: Path, out: Path, cfg, key: bytes, kid: str, today: dt.date) -> 
         accepted[table] = ok
 
     pid_frames = _pseudonymise(accepted, key)
+    pid_frames, redacted = redact_tables(pid_frames, raws["pegawai"].data.get("nama"))
     all_rejects = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame(columns=REJECT_COLUMNS)
     all_rejects = all_rejects.sort_values(["_t", "row", "_rank", "column"], kind="stable")
     by_reason = {r: 0 for r in REASONS}
@@ -244,28 +265,12 @@ def _ingest(raw: Path, out: Path, cfg, key: bytes, kid: str, today: dt.date) -> 
         coverage[table] = ((dates.min().date().isoformat(), dates.max().date().isoformat())
                            if len(dates) else (None, None))
     summary = IngestSummary(tables=counts, rejects_by_reason=by_reason, region=cfg.region.code, key_id=kid,
-                            out=out, coverage=coverage)
+                            out=out, coverage=coverage, redacted=redacted)
     _write(out, pid_frames, all_rejects[list(REJECT_COLUMNS)], summary)
     return summary
 
 
 # --------------------------------------------------------------------------------------------
-
-def _check_same_key(out: Path, kid: str) -> None:
-    path = out / SUMMARY_FILE
-    if not path.is_file():
-        return
-    try:
-        before = json.loads(path.read_text(encoding="utf-8")).get("pseudonym", {}).get("key_id")
-    except (OSError, ValueError, AttributeError):
-        return  # a damaged summary is replaced; nothing to compare against
-    if before and before != kid:
-        raise PseudonymKeyError(
-            f"wrong pseudonym key: {out} was ingested with key id {before}, the current key "
-            f"({KEY_ENV} or {key_file_path()}) has id {kid}, so pid values would not match earlier "
-            f"periods. Restore the earlier key, or write to a new --out folder to start afresh."
-        )
-
 
 def _read_all(raw: Path) -> dict[str, RawTable]:
     missing, found = [], {}
@@ -412,6 +417,7 @@ def _pseudonymise(accepted: dict[str, pd.DataFrame], key: bytes) -> dict[str, pd
         # it fully; without a key every column takes part so that the order is still total
         order = list(spec.sort) + ([] if spec.key else [c for c in cols if c not in spec.sort])
         frame = frame.sort_values(order, kind="stable", na_position="last").reset_index(drop=True)
+        frame.attrs[KEY_ID_ATTR] = key_id(key)  # Parquet schema metadata: the key survives a lost summary
         out[table] = frame
     return out
 
@@ -427,6 +433,7 @@ def _write(out: Path, frames: dict[str, pd.DataFrame], rejects: pd.DataFrame, su
         (tmp / SUMMARY_FILE).write_text(
             json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
         )
+        write_key_id(tmp, summary.key_id)
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
+import json
 import os
 import stat
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -24,9 +27,11 @@ NIPS = pd.Series(["196608011988031001", "200012312024211001", "19660801198803100
 
 @pytest.fixture
 def no_env(monkeypatch, tmp_path):
+    """No key in the environment; the default key file under a temporary home."""
     monkeypatch.delenv(KEY_ENV, raising=False)
-    monkeypatch.setenv(KEY_FILE_ENV, str(tmp_path / "cfg" / "pseudonym.key"))
-    return tmp_path / "cfg" / "pseudonym.key"
+    monkeypatch.delenv(KEY_FILE_ENV, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    return tmp_path / "home" / ".config" / "mutasi-analysis" / "pseudonym.key"
 
 
 def test_pid_is_the_first_16_hex_of_hmac_sha256():
@@ -91,3 +96,130 @@ def test_key_file_inside_git_is_refused(monkeypatch, tmp_path):
     with pytest.raises(PseudonymKeyError, match="inside the git working tree"):
         load_key()
     assert not (tmp_path / "repo" / "keys").exists()
+
+
+# -- the key's identity: fingerprint, beside the processed data ---------------------------------
+
+def test_key_id_is_a_keyed_hash_never_the_key():
+    key = secrets_key = b"0123456789abcdef" * 4
+    kid = key_id(key)
+    assert kid == hmac.new(key, b"mutasi-analysis key id", hashlib.sha256).hexdigest()[:16]
+    # not an unkeyed hash of the key (which would let a guessed key be checked offline as fast
+    # as hashing), and no part of the key
+    assert kid != hashlib.sha256(key).hexdigest()[:16] and kid not in secrets_key.decode()
+
+
+def test_key_file_variable_naming_a_missing_file_is_an_error_not_a_new_key(monkeypatch, tmp_path):
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    path = tmp_path / "typo" / "pseudonym.kye"
+    monkeypatch.setenv(KEY_FILE_ENV, str(path))
+    for create in (True, False):
+        with pytest.raises(PseudonymKeyError) as e:
+            load_key(create=create)
+        msg = e.value.message
+        assert str(path) in msg and KEY_FILE_ENV in msg and "mutasi key rotate --yes" in msg and "\n" not in msg
+    assert not path.exists() and not path.parent.exists()
+
+
+KEY_A = "key-a-" + "a" * 40
+KEY_B = "key-b-" + "b" * 40
+TODAY = dt.date(2026, 11, 28)
+
+
+@pytest.fixture
+def ingested(tmp_path, monkeypatch):
+    """A small raw set ingested with KEY_A into tmp_path/out; returns (raw, out, region)."""
+    from mutasi_analysis.ingest import ingest
+
+    from tests._raw_factory import write_raw, write_region
+
+    monkeypatch.setenv(KEY_ENV, KEY_A)
+    monkeypatch.delenv(KEY_FILE_ENV, raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    raw, region, out = write_raw(tmp_path / "raw"), write_region(tmp_path), tmp_path / "out"
+    ingest(raw, out, region, today=TODAY)
+    return raw, out, region
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_the_fingerprint_is_written_beside_the_data(ingested, tmp_path):
+    import pyarrow.parquet as pq
+
+    from mutasi_analysis.pseudonym import KEY_ID_FILE, processed_key_id
+
+    _, out, _ = ingested
+    kid = key_id(KEY_A.encode())
+    saved = json.loads((out / KEY_ID_FILE).read_text(encoding="utf-8"))
+    assert saved["key_id"] == kid and KEY_A not in (out / KEY_ID_FILE).read_text()
+    assert json.loads((out / "ingest_summary.json").read_text())["pseudonym"]["key_id"] == kid
+    for table in ("pegawai", "riwayat_jabatan", "survei_asn", "pelatihan"):
+        attrs = json.loads(pq.read_schema(out / f"{table}.parquet").metadata[b"PANDAS_ATTRS"])
+        assert attrs["pseudonym_key_id"] == kid
+    assert processed_key_id(out) == kid
+    assert processed_key_id(tmp_path / "nowhere") is None and processed_key_id(tmp_path / "raw") is None
+
+
+def test_the_fingerprint_survives_a_lost_or_damaged_summary(ingested):
+    from mutasi_analysis.pseudonym import KEY_ID_FILE, processed_key_id
+
+    _, out, _ = ingested
+    kid = key_id(KEY_A.encode())
+    (out / "ingest_summary.json").write_text("{ not json")
+    assert processed_key_id(out) == kid  # from the key file
+    (out / "ingest_summary.json").unlink()
+    assert processed_key_id(out) == kid
+    (out / KEY_ID_FILE).write_text("garbage")
+    assert processed_key_id(out) == kid  # from the parquet metadata
+    (out / KEY_ID_FILE).unlink()
+    assert processed_key_id(out) == kid
+
+
+@pytest.mark.parametrize("damage", ["summary deleted", "summary corrupt", "summary and key file deleted",
+                                    "summary without key id"])
+def test_a_different_key_is_refused_even_without_the_summary(ingested, monkeypatch, damage):
+    from mutasi_analysis.ingest import ingest
+    from mutasi_analysis.pseudonym import KEY_ID_FILE
+
+    raw, out, region = ingested
+    summary = out / "ingest_summary.json"
+    if damage == "summary corrupt":
+        summary.write_bytes(b"\x00\xff garbage")
+    elif damage == "summary without key id":
+        summary.write_text(json.dumps({"pseudonym": {}}))
+    else:
+        summary.unlink()
+    if "key file" in damage:
+        (out / KEY_ID_FILE).unlink()
+    before = _hashes(out)
+    monkeypatch.setenv(KEY_ENV, KEY_B)
+    with pytest.raises(PseudonymKeyError, match="wrong pseudonym key") as e:
+        ingest(raw, out, region, today=TODAY)
+    assert key_id(KEY_A.encode()) in e.value.message and key_id(KEY_B.encode()) in e.value.message
+    assert _hashes(out) == before
+    monkeypatch.setenv(KEY_ENV, KEY_A)  # the right key is accepted and repairs the folder
+    ingest(raw, out, region, today=TODAY)
+    assert json.loads(summary.read_text())["pseudonym"]["key_id"] == key_id(KEY_A.encode())
+
+
+def test_no_default_key_is_created_over_processed_data_of_another_key(ingested, monkeypatch, tmp_path):
+    from mutasi_analysis.ingest import ingest
+    from mutasi_analysis.pseudonym import DEFAULT_KEY_FILE
+
+    raw, out, region = ingested
+    monkeypatch.delenv(KEY_ENV)  # as if the key had been lost with the shell that set it
+    default = DEFAULT_KEY_FILE.expanduser()
+    assert str(default).startswith(str(tmp_path))
+    before = _hashes(out)
+    with pytest.raises(PseudonymKeyError, match=key_id(KEY_A.encode())) as e:
+        ingest(raw, out, region, today=TODAY)
+    assert str(default) in e.value.message and "\n" not in e.value.message
+    assert not default.exists() and _hashes(out) == before
+    # into a new folder the default key is created on first use
+    ingest(raw, tmp_path / "fresh", region, today=TODAY)
+    assert default.is_file() and stat.S_IMODE(default.stat().st_mode) == 0o600
+    from mutasi_analysis.pseudonym import processed_key_id
+
+    assert processed_key_id(tmp_path / "fresh") == key_id(load_key())
