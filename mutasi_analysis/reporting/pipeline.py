@@ -39,6 +39,7 @@ from ..environment import lock_provenance
 from ..errors import MutasiError
 from ..periods import Period, latest_complete, parse_period
 from ..project import resolve_path
+from ..pseudonym import processed_key_id
 from ..record import NOTEBOOK_ENV, RecordError, read_sections
 from .html import first_heading
 from .index import lang_root, report_folders, write_index
@@ -671,6 +672,9 @@ def run_report(
                 "lock": lock,
                 "code_sha256": code,
                 "inputs": inputs,
+                # Which key made the pseudonyms (a keyed hash of it, never the key): last
+                # period's candidate list matches this one only when the two agree.
+                "pseudonym_key": processed_key_id(snap),
                 "notebooks": entries,
             }
             manifest["exports"] = {k: v for k, v in prev_exports.items() if k in exports and k not in todo_exports}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -322,3 +323,13 @@ def test_feedback_breakdowns_hide_small_cells_and_totals_do_not_reveal_them(rend
     link = r["training_link"]
     assert link["status"] == "ok" and link["n_trained"] + link["n_untrained"] + link["n_no_rotation"] <= len(fb)
     assert link["mean_ci_low"] <= link["mean_diff"] <= link["mean_ci_high"]
+
+
+@pytest.mark.render
+def test_manifest_names_the_key_that_made_the_pseudonyms(rendered):
+    from mutasi_analysis.pseudonym import processed_key_id
+
+    m = json.loads((rendered["folder"] / "manifest.json").read_text(encoding="utf-8"))
+    kid = processed_key_id(rendered["reports"].parent / "processed")
+    assert kid and m["pseudonym_key"] == kid
+    assert "test-key-for-report-rendering" not in (rendered["folder"] / "manifest.json").read_text(encoding="utf-8")

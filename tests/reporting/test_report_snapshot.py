@@ -72,6 +72,7 @@ def test_an_ingestion_during_a_render_does_not_mix_generations(tmp_path, monkeyp
     m = json.loads((folder / "manifest.json").read_text())
     assert [v for k, v in m["inputs"].items() if k.endswith("t.parquet")] == [first]
     assert all(".snapshot" not in k for k in m["inputs"])
+    assert "pseudonym_key" in m  # None here: no ingestion made this folder
     assert all(e["parameters"]["processed"] == str(processed.resolve()) for e in m["notebooks"].values())
     assert not list(tmp_path.glob(".processed.snapshot-*"))  # the snapshot is gone
     # The next run sees the new generation, renders again, and records its hash.
