@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .environment import KERNEL_NAME
-from .errors import MutasiError
+from .errors import MutasiError, environment_fault
 from .project import resolve_path
 
 
@@ -175,14 +175,59 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``mutasi`` command; returns the exit code."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    sys.stdout = _QuietPipe(sys.stdout)
     try:
         return int(args.func(args) or 0)
     except MutasiError as exc:
         print(f"mutasi {args.command}: error: {exc.message}", file=sys.stderr)
         return exc.exit_code
+    except OSError as exc:  # the machine: a read-only or full disk, a missing folder
+        fault = environment_fault(exc)
+        print(f"mutasi {args.command}: error: {fault.message}", file=sys.stderr)
+        return fault.exit_code
     except KeyboardInterrupt:
         print(f"mutasi {args.command}: interrupted", file=sys.stderr)
         return 130
+    finally:
+        sys.stdout = sys.stdout.stream if isinstance(sys.stdout, _QuietPipe) else sys.stdout
+
+
+class _QuietPipe:
+    """stdout that goes quiet when its reader leaves (``mutasi report | head -1``).
+
+    The run goes on (a report half-rendered because nobody read its progress would be worse);
+    later output is discarded, and the interpreter does not complain at exit.
+    """
+
+    def __init__(self, stream):
+        self.stream, self.broken = stream, False
+
+    def write(self, text: str) -> int:
+        if not self.broken:
+            try:
+                return self.stream.write(text)
+            except BrokenPipeError:
+                self._silence()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.broken:
+            try:
+                self.stream.flush()
+            except BrokenPipeError:
+                self._silence()
+
+    def _silence(self) -> None:
+        import os
+
+        self.broken = True
+        try:  # later writes by anyone (and the flush at exit) go nowhere
+            os.dup2(os.open(os.devnull, os.O_WRONLY), self.stream.fileno())
+        except (OSError, ValueError):
+            pass
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
 
 
 if __name__ == "__main__":  # pragma: no cover
