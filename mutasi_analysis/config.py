@@ -21,6 +21,7 @@ __all__ = [
     "PERIOD_KINDS",
     "Unit",
     "FreezeWindow",
+    "Limits",
     "RegionConfig",
     "load_config",
 ]
@@ -113,12 +114,39 @@ class ReportSettings(_Strict):
     lang: Literal["id", "en"] = "id"
 
 
+class Limits(_Strict):
+    """What a raw file may hold before it is refused unread (``[limits]``; every key optional).
+
+    The defaults admit any honest export (Excel's own sheet limit is 1,048,576 rows by 16,384
+    columns; the benchmarks ingest millions of complaint rows) and refuse crafted files (an
+    XLSX declaring a cell at ``XFD1048576``, a 13 KB zip that inflates to gigabytes) before a
+    reader allocates memory for them.
+    """
+
+    max_file_mb: int = Field(1024, ge=1)           # size of one raw file on disk
+    max_rows: int = Field(10_000_000, ge=1)        # data rows of one table (header excluded)
+    max_columns: int = Field(500, ge=1)            # columns of one table (CSV header, XLSX sheet width)
+    max_cells: int = Field(50_000_000, ge=1)       # rows x columns an XLSX sheet may declare
+    max_cell_kb: int = Field(64, ge=1)             # one cell (a komentar, a name)
+    max_line_kb: int = Field(1024, ge=1, validate_default=True)  # one line of a CSV file
+    max_sheets: int = Field(50, ge=1)              # sheets of one XLSX workbook
+    max_uncompressed_mb: int = Field(2048, ge=1)   # everything an XLSX workbook unpacks to
+
+    @field_validator("max_line_kb")
+    @classmethod
+    def _line_holds_a_cell(cls, value, info):
+        cell = info.data.get("max_cell_kb")
+        if cell is not None and value < cell:
+            raise ValueError(f"max_line_kb ({value}) must be at least max_cell_kb ({cell}): a line holds its cells")
+        return value
+
+
 class RegionConfig(_Strict):
     """A validated region configuration.
 
     Attributes
     ----------
-    region, period, units, rotation, services, treatment, thresholds, report
+    region, period, units, rotation, services, treatment, thresholds, report, limits
         Sections of the TOML file, validated and typed.
     source : Path or None
         The file it was loaded from.
@@ -132,6 +160,7 @@ class RegionConfig(_Strict):
     treatment: TreatmentSettings = TreatmentSettings()
     thresholds: Thresholds = Thresholds()
     report: ReportSettings = ReportSettings()
+    limits: Limits = Limits()
     source: Path | None = None
 
     @field_validator("units")

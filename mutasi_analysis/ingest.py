@@ -38,6 +38,7 @@ failed run leaves the previous output untouched.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import json
 import os
 import shutil
@@ -49,7 +50,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .config import RegionConfig, load_config
+from .config import Limits, RegionConfig, load_config
 from .errors import DataError
 from .locking import ingest_lock_path, period_lock
 from .processed import PROCESSED_COLUMNS, REJECTS_FILE, SUMMARY_FILE
@@ -151,6 +152,21 @@ class IngestSummary:
         first, last = self.coverage[table]
         return {"date_column": EVENT_DATES[table], "first": first, "last": last}
 
+    def _ignored_lines(self) -> list[str]:
+        """One line per table whose file has columns the raw contract does not know (a misspelling?)."""
+        lines = []
+        for name, t in self.tables.items():
+            if not t.ignored_columns:
+                continue
+            known = [h for h in SPECS[name].names]
+            cols = []
+            for c in t.ignored_columns:
+                near = difflib.get_close_matches(str(c).strip().casefold(), known, n=1, cutoff=0.75)
+                cols.append(f"{c!r}" + (f" (did you mean {near[0]!r}?)" if near else ""))
+            lines.append(f"Ignored columns in {t.file} ({name}), not in the raw contract: {', '.join(cols)}; "
+                         "rename them as in data/raw/README.md or they are dropped")
+        return lines
+
     def to_text(self) -> str:
         """The summary as a printed table."""
         head = ("table", "file", "read", "accepted", "rejected")
@@ -172,6 +188,7 @@ class IngestSummary:
             out.append(f"Details of every rejected row: {self.out / REJECTS_FILE}")
         else:
             out.append("No rows rejected.")
+        out.extend(self._ignored_lines())
         masked = [f"{k} {n:,}" for k, n in self.redacted.items() if n]
         out.append(f"Redacted in free text: {', '.join(masked)}" if masked else "Nothing redacted in free text.")
         return "\n".join(out)
@@ -219,13 +236,14 @@ def ingest(raw: str | Path = "data/raw", out: str | Path = "data/processed",
     kid = key_id(key)
     # One ingestion into a folder at a time: a second one refuses instead of racing the swap.
     with period_lock(ingest_lock_path(out), f"ingestion into {out}", queue_hint=False):
+        _clean_stale(out)
         if new_key is None:
             check_same_key(out, kid)
         return _ingest(raw, out, cfg, key, kid, today)
 
 
 def _ingest(raw: Path, out: Path, cfg, key: bytes, kid: str, today: dt.date) -> "IngestSummary":
-    raws = _read_all(raw)
+    raws = _read_all(raw, cfg.limits)
     counts: dict[str, TableCount] = {}
     rejects: list[pd.DataFrame] = []
     accepted: dict[str, pd.DataFrame] = {}
@@ -248,6 +266,7 @@ def _ingest(raw: Path, out: Path, cfg, key: bytes, kid: str, today: dt.date) -> 
         if table == "pegawai":
             staff = pd.Index(ok["nip"].unique())
         counts[table] = _count(raws[table], ok, rej)
+        _refuse_all_rejected(raws[table], counts[table], rej)
         rejects.append(rej)
         accepted[table] = ok
 
@@ -272,7 +291,7 @@ def _ingest(raw: Path, out: Path, cfg, key: bytes, kid: str, today: dt.date) -> 
 
 # --------------------------------------------------------------------------------------------
 
-def _read_all(raw: Path) -> dict[str, RawTable]:
+def _read_all(raw: Path, limits: Limits) -> dict[str, RawTable]:
     missing, found = [], {}
     for table in TABLES:
         path = find_raw_file(raw, table)
@@ -289,16 +308,16 @@ def _read_all(raw: Path) -> dict[str, RawTable]:
     raws, problems = {}, []
     for table, path in found.items():
         spec = SPECS[table]
-        rt = read_raw(path, spec.names, table)
+        rt = read_raw(path, spec.names, table, limits)
         absent = [c.name for c in spec.columns if not c.optional_column and c.name not in rt.data.columns]
         if absent:
             problems.append(f"{path} lacks column(s) {', '.join(absent)} (found: {', '.join(rt.headers.values())})")
         raws[table] = rt
     if problems:
         raise DataError(
-            "missing columns:\n  " + "\n  ".join(problems)
-            + "\nAdd them with the headers of data/raw/README.md (SIASN names are accepted, see "
-            "mutasi_analysis.readers.COLUMN_ALIASES)."
+            "missing columns: " + "; ".join(problems)
+            + "; add them with the headers of data/raw/README.md (SIASN names are accepted, see "
+            "mutasi_analysis.readers.COLUMN_ALIASES)"
         )
     return raws
 
@@ -372,6 +391,21 @@ def _duplicates(rt: RawTable, spec: TableSpec, typed: pd.DataFrame, alive: np.nd
     })
 
 
+def _refuse_all_rejected(rt: RawTable, count: TableCount, rej: pd.DataFrame) -> None:
+    """A required table with no row accepted is a file-level failure: one line, nothing written."""
+    if count.read == 0 or count.accepted:
+        return
+    first = rej.sort_values(["row", "_rank"], kind="stable").drop_duplicates("row")
+    top = first["reason"].value_counts()
+    reason, n = top.index[0], int(top.iloc[0])
+    ex = first[first["reason"] == reason].iloc[0]
+    raise DataError(
+        f"{rt.path}: all {count.read:,} rows of table {rt.table} were rejected, so nothing was written "
+        f"(top reason {reason}: {n:,} rows, e.g. row {int(ex['row'])}, column {ex['column']}: {ex['detail']}); "
+        "fix the export (see data/raw/README.md) and run again"
+    )
+
+
 def _count(rt: RawTable, ok: pd.DataFrame, rej: pd.DataFrame) -> TableCount:
     n_rej = int(rej["row"].nunique()) if len(rej) else 0
     read = len(rt.data)
@@ -428,7 +462,7 @@ def _write(out: Path, frames: dict[str, pd.DataFrame], rejects: pd.DataFrame, su
     try:
         for table, df in frames.items():
             df.to_parquet(tmp / f"{table}.parquet", index=False, engine="pyarrow", compression="zstd")
-        rejects.to_csv(tmp / REJECTS_FILE, index=False, lineterminator="\n")
+        _csv_safe(rejects).to_csv(tmp / REJECTS_FILE, index=False, lineterminator="\n")
         os.chmod(tmp / REJECTS_FILE, 0o600)  # raw values: possibly personal data
         (tmp / SUMMARY_FILE).write_text(
             json.dumps(summary.to_dict(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
@@ -438,6 +472,41 @@ def _write(out: Path, frames: dict[str, pd.DataFrame], rejects: pd.DataFrame, su
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells a spreadsheet would run as a formula get a leading ``'`` (OWASP CSV injection rule)."""
+    out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype != object and not pd.api.types.is_string_dtype(out[col]):
+            continue
+        text = out[col].astype(object)
+        risky = text.map(lambda v: isinstance(v, str) and v.startswith(_FORMULA_START)).to_numpy(dtype=bool)
+        if risky.any():
+            out[col] = text.where(~risky, "'" + text.astype(str))
+    return out
+
+
+def _clean_stale(out: Path) -> None:
+    """Remove what a killed ingestion left beside ``out`` (called under the ingestion lock).
+
+    ``.<out>.tmp-*`` is an unfinished new output: deleted. ``.<out>.old-*`` is the previous output
+    moved aside for the swap: when ``out`` is missing the run died mid-swap and it is moved back,
+    otherwise it is deleted.
+    """
+    parent = out.parent
+    if not parent.is_dir():
+        return
+    olds = sorted((p for p in parent.glob(f".{out.name}.old-*") if p.is_dir() and not p.is_symlink()),
+                  key=lambda p: p.stat().st_mtime)
+    if olds and not out.exists() and not out.is_symlink():
+        os.rename(olds.pop(), out)
+    for p in [*olds, *parent.glob(f".{out.name}.tmp-*")]:
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
 
 
 def _swap(tmp: Path, out: Path) -> None:

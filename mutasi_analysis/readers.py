@@ -19,6 +19,15 @@ Row numbers are 1-based data rows (header excluded). Lines that are completely e
 separators at all) are not data rows and are not counted; a line of empty fields (``;;;``) is a
 data row and is rejected at validation. In XLSX files only the first sheet is read and fully
 empty rows after the last data row (sheet formatting) are not counted.
+
+Raw files are untrusted. Before anything is parsed, a file must be a regular file inside its
+folder (a symbolic link pointing out of the raw folder, a FIFO, a device or a folder is refused by
+name, and nothing ever blocks on a FIFO), and within the region config's ``[limits]``
+(:class:`mutasi_analysis.config.Limits`): file size; for XLSX the sheet count, the total
+uncompressed size and the first sheet's declared and actual extent, all read from the zip
+without inflating the workbook; for CSV the line, cell, row and column counts. A refusal is one
+line naming the file, the row and column where they apply, and the limit. No message quotes a
+row of the file: raw rows hold NIPs and names.
 """
 
 from __future__ import annotations
@@ -27,7 +36,10 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import os
 import re
+import stat
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +49,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from .config import Limits
 from .errors import DataError
 
 __all__ = [
@@ -185,7 +198,9 @@ class RawTable:
 def find_raw_file(raw: Path, table: str) -> Path | None:
     """The raw file of ``table`` in folder ``raw`` (``table.csv`` or ``table.xlsx``).
 
-    Names are matched case-insensitively; Excel lock files (``~$...``) are ignored.
+    Names are matched case-insensitively; Excel lock files (``~$...``) are ignored. An entry is
+    matched by its name whatever it is (a FIFO, a folder or a link named ``pegawai.csv`` is
+    returned, and :func:`read_raw` then says what it is instead of the table looking missing).
 
     Raises
     ------
@@ -194,7 +209,7 @@ def find_raw_file(raw: Path, table: str) -> Path | None:
     """
     hits = sorted(
         p for p in Path(raw).iterdir()
-        if p.is_file() and not p.name.startswith("~$")
+        if not p.name.startswith("~$")
         and p.suffix.lower() in RAW_SUFFIXES and p.stem.casefold() == table.casefold()
     )
     if len(hits) > 1:
@@ -205,7 +220,72 @@ def find_raw_file(raw: Path, table: str) -> Path | None:
     return hits[0] if hits else None
 
 
-def read_raw(path: Path, known: tuple[str, ...] = (), table: str | None = None) -> RawTable:
+_MB, _KB = 1024 * 1024, 1024
+_LIMITS_HINT = "([limits] in the region config)"
+
+
+def _check_kind(path: Path, st: os.stat_result) -> None:
+    """Refuse anything but a regular file, saying what it is."""
+    mode = st.st_mode
+    if stat.S_ISREG(mode):
+        return
+    if stat.S_ISDIR(mode):
+        what = "a folder"
+    elif stat.S_ISFIFO(mode):
+        what = "a FIFO (named pipe)"
+    else:
+        what = "a special file (device or socket)"
+    raise DataError(f"{path} is {what}, not a file; put the exported file itself there")
+
+
+def _check_inside(path: Path, root: Path) -> None:
+    """Refuse a symbolic link that leads out of ``root`` (or nowhere)."""
+    if not path.is_symlink():
+        return
+    try:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        raise DataError(f"{path} is a symbolic link to nothing; put the exported file itself in {root}") from None
+    if not target.is_relative_to(root.resolve()):
+        raise DataError(
+            f"{path} is a symbolic link pointing outside the raw folder {root}; links out of the folder "
+            "are never followed: copy the export itself into the folder"
+        )
+
+
+def _read_bytes(path: Path, limits: Limits) -> bytes:
+    """The file's bytes, after checking that it is a regular file within ``max_file_mb``."""
+    _check_inside(path, path.parent)
+    try:
+        _check_kind(path, os.stat(path))
+        # O_NONBLOCK: should the path be swapped for a FIFO after the check, opening it does not block
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise DataError(f"{path} does not exist; export the table there") from None
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror}; check that the file exists and is readable") from None
+    cap = limits.max_file_mb * _MB
+    try:
+        st = os.fstat(fd)
+        _check_kind(path, st)
+        if st.st_size > cap:
+            raise DataError(
+                f"{path} is {st.st_size / _MB:.1f} MB, over the limit max_file_mb = {limits.max_file_mb} "
+                f"{_LIMITS_HINT}; split the export or raise the limit"
+            )
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            content = fh.read(cap + 1)
+    except OSError as exc:
+        raise DataError(f"cannot read {path}: {exc.strerror}; check that the file is readable") from None
+    finally:
+        os.close(fd)
+    if len(content) > cap:  # grew while being read
+        raise DataError(f"{path} is over the limit max_file_mb = {limits.max_file_mb} {_LIMITS_HINT}")
+    return content
+
+
+def read_raw(path: Path, known: tuple[str, ...] = (), table: str | None = None,
+             limits: Limits | None = None) -> RawTable:
     """Read a raw CSV or XLSX file as trimmed strings with canonical headers.
 
     Parameters
@@ -216,6 +296,8 @@ def read_raw(path: Path, known: tuple[str, ...] = (), table: str | None = None) 
         Canonical column names of the table (headers are matched to them first).
     table : str, optional
         Table name; defaults to the file stem.
+    limits : Limits, optional
+        Size limits (the region config's ``[limits]``); defaults to :class:`Limits`'s.
 
     Returns
     -------
@@ -224,23 +306,22 @@ def read_raw(path: Path, known: tuple[str, ...] = (), table: str | None = None) 
     Raises
     ------
     DataError
-        When the file is empty, has no data rows, cannot be parsed, or has two headers that map
-        to the same column; the message names the file and what to do.
+        When the file is not a regular file in its folder, exceeds a limit, is empty, has no
+        data rows, cannot be parsed, or has two headers that map to the same column; the
+        message names the file (and row and column where they apply) and what to do.
     """
     path = Path(path)
     table = table or path.stem.lower()
-    try:
-        content = path.read_bytes()
-    except OSError as exc:
-        raise DataError(f"cannot read {path}: {exc.strerror}; check that the file exists and is readable") from None
+    limits = limits or Limits()
+    content = _read_bytes(path, limits)
     sha = hashlib.sha256(content).hexdigest()
     if not content[:65536].strip(_BOM + b" \t\r\n") and not content.strip(_BOM + b" \t\r\n"):
         raise DataError(f"{path} is empty; export the {table} table again (with its header row)")
     if path.suffix.lower() == ".xlsx":
-        headers, data = _read_xlsx(path, content)
+        headers, data = _read_xlsx(path, content, limits)
         decimal, delimiter, encoding = ".", None, "xlsx"
     else:
-        headers, data, delimiter, encoding = _read_csv(path, content)
+        headers, data, delimiter, encoding = _read_csv(path, content, limits)
         decimal = "," if delimiter == ";" else "."
     names, seen = [], {}
     for h in headers:
@@ -271,9 +352,94 @@ def _sniff_delimiter(header_line: str) -> str:
     return best
 
 
-def _read_csv(path: Path, content: bytes):
+def _row_word(row: int) -> str:
+    return "the header" if row == 0 else f"row {row}"
+
+
+def _longest_line(body: bytes) -> tuple[int, int]:
+    """(1-based line number, length in bytes) of the longest physical line, in 64 MB slices."""
+    best_len, best_line, line, start = -1, 0, 0, 0
+    step = 64 * _MB
+    for lo in range(0, max(len(body), 1), step):
+        nl = np.flatnonzero(np.frombuffer(body, dtype=np.uint8, count=min(step, len(body) - lo), offset=lo) == 10)
+        if len(nl):
+            ends = nl + lo
+            lengths = np.diff(np.concatenate(([start], ends + 1))) - 1
+            i = int(np.argmax(lengths))
+            if lengths[i] > best_len:
+                best_len, best_line = int(lengths[i]), line + i + 1
+            line += len(nl)
+            start = int(ends[-1]) + 1
+    if len(body) - start > best_len:
+        best_len, best_line = len(body) - start, line + 1
+    return best_line, best_len
+
+
+def _diagnose(path: Path, body: bytes, encoding: str, delimiter: str, headers: list[str], limits: Limits,
+              line: int | None = None) -> str:
+    """Find the first record that breaks the file (or holds physical ``line``) with Python's csv module.
+
+    Only runs once parsing has failed, so its speed does not matter; the message it returns names
+    the row and column and never quotes the record.
+    """
+    text = io.TextIOWrapper(io.BytesIO(body), encoding="utf-8" if encoding == "utf-8" else encoding,
+                            errors="replace", newline="")
+    cell_cap = limits.max_cell_kb * _KB
+    old = csv.field_size_limit()
+    csv.field_size_limit(max(old, limits.max_file_mb * _MB + 1))
+    try:
+        reader = csv.reader(text, delimiter=delimiter, strict=True)
+        row, start_line = -1, 1
+        try:
+            for rec in reader:
+                if not rec:
+                    start_line = reader.line_num + 1
+                    continue
+                row += 1
+                for j, cell in enumerate(rec):
+                    if len(cell) * 4 > cell_cap and len(cell.encode("utf-8")) > cell_cap:
+                        col = repr(headers[j]) if j < len(headers) and row else str(j + 1)
+                        hint = (f"is a quote left open on line {start_line}?" if "\n" in cell
+                                else "shorten it or re-export the file")
+                        return (f"{path}: {_row_word(row)}, column {col}: the cell is "
+                                f"{len(cell.encode('utf-8')) / _KB:,.0f} KB, over the limit max_cell_kb = "
+                                f"{limits.max_cell_kb} {_LIMITS_HINT}; {hint}")
+                if line is not None and reader.line_num >= line:
+                    return (f"{path}: {_row_word(row)} (line {line}) is over the limit max_line_kb = "
+                            f"{limits.max_line_kb} {_LIMITS_HINT}; shorten it or re-export the file")
+                if row and len(rec) != len(headers):
+                    return (f"{path}: {_row_word(row)} (line {start_line}) has {len(rec)} fields but the header has "
+                            f"{len(headers)} (separated by {delimiter!r}); fix the row or re-export the file")
+                start_line = reader.line_num + 1
+        except csv.Error as exc:
+            if "end of data" in str(exc):
+                return (f"{path}: {_row_word(row + 1)} (line {start_line}) opens a quote (\") that is never closed; "
+                        "close it or re-export the file")
+            return (f"{path}: {_row_word(row + 1)} (line {start_line}) has a misplaced quote (\"); a quoted cell "
+                    "must end at its separator: fix the row or re-export the file")
+    finally:
+        csv.field_size_limit(old)
+    return ""
+
+
+def _arrow_reason(exc: Exception) -> str:
+    """The part of a pyarrow/codec error that is safe to show: never the text of a row."""
+    msg = str(exc).split("\n")[0]
+    m = re.match(r"(?:CSV parse error: )?(Expected \d+ columns, got \d+)", msg)
+    if m:
+        return m.group(1)
+    if isinstance(exc, UnicodeDecodeError):
+        return f"{exc.encoding} cannot decode byte {exc.object[exc.start:exc.start + 1]!r} at byte {exc.start}"
+    return "unreadable"
+
+
+def _read_csv(path: Path, content: bytes, limits: Limits):
     body = content[len(_BOM):] if content.startswith(_BOM) else content
-    first = body.split(b"\n", 1)[0].rstrip(b"\r")
+    line_cap = limits.max_line_kb * _KB
+    first = body[:line_cap + 2].split(b"\n", 1)[0].rstrip(b"\r")
+    if len(first) > line_cap:
+        raise DataError(f"{path}: the header line is over the limit max_line_kb = {limits.max_line_kb} "
+                        f"{_LIMITS_HINT}; is this a CSV export?")
     encoding = "utf-8"
     try:
         header_line = first.decode("utf-8")
@@ -282,12 +448,26 @@ def _read_csv(path: Path, content: bytes):
         header_line = first.decode("cp1252", errors="replace")
     delimiter = _sniff_delimiter(header_line)
     headers = next(csv.reader([header_line], delimiter=delimiter))
+    if len(headers) > limits.max_columns:
+        raise DataError(f"{path} has {len(headers):,} columns, over the limit max_columns = {limits.max_columns} "
+                        f"{_LIMITS_HINT}; keep the table's columns only")
+    long_line, long_len = _longest_line(body)
+    if long_len > line_cap:
+        msg = _diagnose(path, body, encoding, delimiter, headers, limits, line=long_line)
+        raise DataError(msg or f"{path}: line {long_line} is over the limit max_line_kb = {limits.max_line_kb} "
+                               f"{_LIMITS_HINT}")
+    if body.count(b'"') % 2:  # pyarrow would silently end an unclosed quote at the end of the file
+        msg = _diagnose(path, body, encoding, delimiter, headers, limits)
+        if msg:
+            raise DataError(msg)
     tmp_names = [f"f{i}" for i in range(len(headers))]
 
     def parse(enc: str) -> pa.Table:
         return pacsv.read_csv(
             io.BytesIO(body),
-            read_options=pacsv.ReadOptions(skip_rows=1, column_names=tmp_names, encoding=enc),
+            # a block holds whole lines (two of the longest allowed), so no line straddles blocks
+            read_options=pacsv.ReadOptions(skip_rows=1, column_names=tmp_names, encoding=enc,
+                                           block_size=max(1 << 20, 2 * line_cap + 2)),
             # quoted line breaks (komentar) need the slower newline-aware parser; a file
             # without any quote cannot have them
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=b'"' in body),
@@ -307,14 +487,27 @@ def _read_csv(path: Path, content: bytes):
             encoding = "cp1252"
             tbl = parse(encoding)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
-        msg = str(exc).split("\n")[0]
-        raise DataError(
-            f"{path} cannot be read as CSV ({msg}); every line needs the same number of "
+        # pyarrow's text quotes the offending row (NIP, name): find the row ourselves instead
+        msg = _diagnose(path, body, encoding, delimiter, headers, limits)
+        raise DataError(msg or (
+            f"{path} cannot be read as CSV ({_arrow_reason(exc)}); every line needs the same number of "
             f"fields as the header ({len(headers)}, separated by {delimiter!r}): fix or re-export the file"
-        ) from None
+        )) from None
+    if tbl.num_rows > limits.max_rows:
+        raise DataError(f"{path} has {tbl.num_rows:,} data rows, over the limit max_rows = {limits.max_rows} "
+                        f"{_LIMITS_HINT}; split the export by period")
+    cell_cap = limits.max_cell_kb * _KB
     cols = {}
-    for name in tmp_names:
+    for j, name in enumerate(tmp_names):
         col = pc.utf8_trim_whitespace(tbl[name])
+        lengths = pc.fill_null(pc.binary_length(col), 0)
+        longest = pc.max(lengths).as_py()
+        if longest is not None and longest > cell_cap:
+            row = int(np.argmax(lengths.to_numpy(zero_copy_only=False) > cell_cap)) + 1
+            raise DataError(
+                f"{path}: row {row}, column {headers[j]!r}: the cell is {longest / _KB:,.0f} KB, over the limit "
+                f"max_cell_kb = {limits.max_cell_kb} {_LIMITS_HINT}; shorten it or re-export the file"
+            )
         cols[name] = pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col)
     frame = pa.table(cols).to_pandas()
     return headers, frame, delimiter, encoding
@@ -343,18 +536,161 @@ def _xlsx_cell(v) -> str | None:
     return s or None
 
 
-def _read_xlsx(path: Path, content: bytes):
+_XML_SHEET = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\b[^>]*>")
+_XML_ATTR_ID = re.compile(rb"\s(?:[A-Za-z_][\w.-]*:)?id\s*=\s*[\"']([^\"']*)[\"']")
+_XML_REL = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\b[^>]*>")
+_XML_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\b[^>]*\sref\s*=\s*[\"']([^\"']*)[\"']")
+#: a cell or row position: ``r="XFD1048576"`` on <c>, ``r="1048576"`` on <row>
+# after XML white space is turned into spaces (:data:`_SPACES`); the literal " r" keeps the scan fast
+_XML_REF_COL = re.compile(rb" r *= *[\"']\$?([A-Za-z]{1,7})")
+_XML_REF_ROW = re.compile(rb" r *= *[\"']\$?[A-Za-z]{0,7}\$?([0-9]{1,10})[\"']")
+_SPACES = bytes.maketrans(b"\t\n\r", b"   ")
+_CELL_REF = re.compile(r"^\$?([A-Za-z]{0,7})\$?([0-9]{0,10})$")
+
+
+def _attr(tag: bytes, name: bytes) -> str | None:
+    m = re.search(rb"\s" + name + rb"\s*=\s*[\"']([^\"']*)[\"']", tag)
+    return m.group(1).decode("utf-8", "replace") if m else None
+
+
+def _col_number(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def _member(zf: zipfile.ZipFile, name: str, cap: int) -> bytes:
+    """A zip member's bytes, at most ``cap`` of them (enough for the small XML parts read here)."""
+    with zf.open(name) as fh:
+        return fh.read(cap)
+
+
+def _first_sheet(zf: zipfile.ZipFile, names: set[str]) -> tuple[str | None, int]:
+    """(zip name of the first worksheet, number of sheets) from the workbook part and its relations."""
+    wb_name = "xl/workbook.xml"
+    if "_rels/.rels" in names:
+        for rel in _XML_REL.findall(_member(zf, "_rels/.rels", 4 * _MB)):
+            target = _attr(rel, b"Target") or ""
+            if (_attr(rel, b"Type") or "").endswith("/officeDocument"):
+                wb_name = target.lstrip("/")
+                break
+    if wb_name not in names:
+        return None, 0
+    sheets = _XML_SHEET.findall(_member(zf, wb_name, 64 * _MB))
+    if not sheets:
+        return None, 0
+    m = _XML_ATTR_ID.search(sheets[0])
+    folder = wb_name.rsplit("/", 1)[0] + "/" if "/" in wb_name else ""
+    rels_name = f"{folder}_rels/{wb_name.rsplit('/', 1)[-1]}.rels"
+    if m is None or rels_name not in names:
+        return None, len(sheets)
+    rid = m.group(1).decode("utf-8", "replace")
+    for rel in _XML_REL.findall(_member(zf, rels_name, 16 * _MB)):
+        if _attr(rel, b"Id") == rid:
+            target = _attr(rel, b"Target") or ""
+            name = target.lstrip("/") if target.startswith("/") else os.path.normpath(folder + target)
+            return (name if name in names else None), len(sheets)
+    return None, len(sheets)
+
+
+def _check_extent(path: Path, rows: int, cols: int, limits: Limits, how: str) -> None:
+    if cols > limits.max_columns:
+        raise DataError(f"{path} {how} {cols:,} columns on its first sheet, over the limit max_columns = "
+                        f"{limits.max_columns} {_LIMITS_HINT}; delete the cells beyond the table or save it again")
+    if rows - 1 > limits.max_rows:
+        raise DataError(f"{path} {how} {rows - 1:,} data rows on its first sheet, over the limit max_rows = "
+                        f"{limits.max_rows} {_LIMITS_HINT}; delete the rows beyond the table or split the export")
+    if rows * cols > limits.max_cells:
+        raise DataError(f"{path} {how} {rows:,} rows x {cols:,} columns on its first sheet, over the limit "
+                        f"max_cells = {limits.max_cells} {_LIMITS_HINT}; delete the cells beyond the table")
+
+
+def _check_xlsx(path: Path, content: bytes, limits: Limits) -> None:
+    """Refuse a workbook that would make the reader allocate too much, reading only the zip.
+
+    Checks the sheet count, the uncompressed size the zip declares, and the first sheet's extent:
+    its declared ``<dimension ref>`` (the first KB of the sheet) and then every cell and row
+    position in it, streamed, since the dimension may be missing or false.
+    """
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(content))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise DataError(f"{path} cannot be opened as an Excel workbook ({type(exc).__name__}); "
+                        "save it again from Excel as .xlsx") from None
+    total = sum(i.file_size for i in infos)
+    if total > limits.max_uncompressed_mb * _MB:
+        raise DataError(f"{path} unpacks to {total / _MB:,.0f} MB, over the limit max_uncompressed_mb = "
+                        f"{limits.max_uncompressed_mb} {_LIMITS_HINT}; is it really an export? Save it again as .xlsx")
+    names = {i.filename for i in infos}
+    try:
+        sheet, n_sheets = _first_sheet(zf, names)
+        if n_sheets > limits.max_sheets:
+            raise DataError(f"{path} has {n_sheets:,} sheets, over the limit max_sheets = {limits.max_sheets} "
+                            f"{_LIMITS_HINT}; keep the table on the first sheet and delete the others")
+        if sheet is None:
+            return  # calamine says what is wrong with the workbook's structure
+        size = zf.getinfo(sheet).file_size
+        with zf.open(sheet) as fh:
+            head = fh.read(64 * _KB)
+            m = _XML_DIMENSION.search(head)
+            if m:
+                ref = m.group(1).decode("ascii", "replace").split(":")[-1]
+                cm = _CELL_REF.match(ref)
+                if cm:
+                    _check_extent(path, int(cm.group(2) or 1), _col_number(cm.group(1)) or 1, limits, "declares")
+            # the declaration may be absent or false: scan every position (a regex over the XML)
+            max_row = max_col = 0
+            seen, carry, chunk = 0, b"", head
+            while chunk or carry:
+                seen += len(chunk)
+                if seen > size:
+                    raise DataError(f"{path}: its first sheet unpacks to more than the {size:,} bytes the zip "
+                                    "declares; the file is damaged or crafted: save it again as .xlsx")
+                buf = carry + chunk
+                # a tag never holds "<": everything before the last one is made of whole tags
+                cut = buf.rfind(b"<") if chunk else len(buf)
+                cut = max(cut, 0)
+                # distinct strings first: a sheet repeats a few column names and one row number a row
+                flat = buf[:cut]
+                if b"\tr" in flat or b"\nr" in flat or b"\rr" in flat:
+                    flat = flat.translate(_SPACES)
+                letters = set(_XML_REF_COL.findall(flat))
+                if letters:
+                    max_col = max(max_col, max(_col_number(c.decode("ascii")) for c in letters))
+                digits = set(_XML_REF_ROW.findall(flat))
+                if digits:
+                    max_row = max(max_row, max(map(int, digits)))
+                carry = buf[cut:]
+                if len(carry) > 4 * _MB:  # Excel's longest cell text is 32,767 characters
+                    raise DataError(f"{path}: its first sheet holds an element over 4 MB; the file is damaged "
+                                    "or crafted: save it again as .xlsx")
+                chunk = fh.read(1 << 20) if chunk else b""
+            if max_row or max_col:
+                _check_extent(path, max(max_row, 1), max(max_col, 1), limits, "has cells over")
+    except DataError:
+        raise
+    except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, RuntimeError) as exc:
+        raise DataError(f"{path} cannot be opened as an Excel workbook ({type(exc).__name__}); "
+                        "save it again from Excel as .xlsx") from None
+
+
+def _read_xlsx(path: Path, content: bytes, limits: Limits):
     # python-calamine (Rust) reads a sheet about ten times faster than openpyxl; Excel's own
-    # limit of 1,048,576 rows a sheet would otherwise take minutes.
+    # limit of 1,048,576 rows a sheet would otherwise take minutes. It trusts the sheet's cell
+    # positions (one cell at XFD1048576 makes it allocate 512 GB and abort): check them first.
     from python_calamine import CalamineWorkbook
 
+    _check_xlsx(path, content, limits)
     try:
         wb = CalamineWorkbook.from_filelike(io.BytesIO(content))
         sheet = wb.get_sheet_by_index(0)
         rows = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types for damaged files
+        reason = str(exc).split("\n")[0][:200]
         raise DataError(
-            f"{path} cannot be opened as an Excel workbook ({type(exc).__name__}: {exc}); "
+            f"{path} cannot be opened as an Excel workbook ({type(exc).__name__}: {reason}); "
             "save it again from Excel as .xlsx"
         ) from None
     if not rows:
@@ -364,6 +700,7 @@ def _read_xlsx(path: Path, content: bytes):
     while width and header[width - 1] is None:
         width -= 1
     headers = [h or "" for h in header[:width]]
+    cell_cap = limits.max_cell_kb * _KB
     body = []
     for r in rows[1:]:
         cells = [_xlsx_cell(v) for v in r]
@@ -373,6 +710,12 @@ def _read_xlsx(path: Path, content: bytes):
                 "add a header for them or delete them"
             )
         cells = cells[:width] + [None] * max(0, width - len(cells))
+        for j, c in enumerate(cells):
+            if c is not None and len(c) * 4 > cell_cap and len(c.encode("utf-8")) > cell_cap:
+                raise DataError(
+                    f"{path}: row {len(body) + 1}, column {headers[j]!r}: the cell is over the limit "
+                    f"max_cell_kb = {limits.max_cell_kb} {_LIMITS_HINT}; shorten it"
+                )
         body.append(cells)
     while body and all(c is None for c in body[-1]):
         body.pop()  # trailing formatted-but-empty rows are sheet layout, not data

@@ -63,3 +63,60 @@ def test_no_traceback_in_a_real_process(setup):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr
     assert "pelatihan.csv" in proc.stderr and proc.stdout == ""
+
+
+# -- hardening (issue 10) --------------------------------------------------------------------
+
+def _bomb(raw):
+    from tests.test_readers import crafted_xlsx
+
+    (raw / "pegawai.csv").unlink()
+    return crafted_xlsx(raw / "pegawai.xlsx")
+
+
+def test_crafted_xlsx_is_one_line_with_exit_code_2(setup, capsys):
+    tmp, raw, region = setup
+    _bomb(raw)
+    code = main(["ingest", "--raw", str(raw), "--out", str(tmp / "out"), "--region", str(region)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1 and "pegawai.xlsx" in err and "max_columns = 500" in err
+    assert not (tmp / "out").exists()
+
+
+def test_crafted_xlsx_in_a_real_process_gives_no_panic(setup):
+    import resource
+    from pathlib import Path
+
+    tmp, raw, region = setup
+    _bomb(raw)
+    exe = Path(sys.executable).with_name("mutasi")
+    if not exe.exists():
+        pytest.skip(f"{exe} is not installed (make venv)")
+
+    def cap_memory():  # should the check ever regress, fail fast instead of eating the machine
+        resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
+
+    env = {**os.environ, "MUTASI_PSEUDONYM_KEY": "c" * 40, "RUST_BACKTRACE": "1"}
+    proc = subprocess.run(
+        [str(exe), "ingest", "--raw", str(raw), "--out", str(tmp / "out"), "--region", str(region)],
+        capture_output=True, text=True, env=env, timeout=120, preexec_fn=cap_memory,
+    )
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    assert proc.stderr.count("\n") == 1 and "pegawai.xlsx" in proc.stderr
+    for bad in ("panic", "Traceback", "backtrace", "memory allocation"):
+        assert bad not in proc.stderr
+    assert proc.stdout == ""
+
+
+def test_ragged_row_through_the_command_line_prints_no_row(setup, capsys):
+    from tests._raw_factory import NAMES, NIP_A
+
+    tmp, raw, region = setup
+    text = (raw / "pegawai.csv").read_text(encoding="utf-8").splitlines()
+    text[1] += ",extra"
+    (raw / "pegawai.csv").write_text("\n".join(text) + "\n", encoding="utf-8")
+    assert main(["ingest", "--raw", str(raw), "--out", str(tmp / "out"), "--region", str(region)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "pegawai.csv" in err and "row 1" in err
+    assert NIP_A not in err and NAMES[0] not in err

@@ -107,3 +107,22 @@ def test_package_never_names_a_region():
             if word in text:
                 offenders.append(f"{path.relative_to(ROOT)}: {word}")
     assert not offenders, offenders
+
+
+def test_limits_have_defaults_and_are_validated(tmp_path, region):
+    from mutasi_analysis.config import Limits
+
+    assert region.limits == Limits()  # config/alak.toml documents the defaults as they are
+    d = Limits()
+    assert (d.max_file_mb, d.max_rows, d.max_columns, d.max_cell_kb, d.max_line_kb, d.max_sheets,
+            d.max_uncompressed_mb, d.max_cells) == (1024, 10_000_000, 500, 64, 1024, 50, 2048, 50_000_000)
+    assert load_config(OTHER_REGION).limits == Limits()  # the section is optional
+    text = OTHER_REGION.read_text(encoding="utf-8") + "\n[limits]\nmax_rows = 0\nmax_cell_kb = 2048\nmax_zip = 1\n"
+    p = tmp_path / "lim.toml"
+    p.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as exc:
+        load_config(p)
+    msg = exc.value.message
+    assert "limits.max_rows" in msg and "limits.max_zip" in msg and "max_cell_kb" in msg
+    p.write_text(OTHER_REGION.read_text(encoding="utf-8") + "\n[limits]\nmax_rows = 5000\n", encoding="utf-8")
+    assert load_config(p).limits.max_rows == 5000 and load_config(p).limits.max_columns == 500

@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from tests._raw_factory import NAMES, NIP_A, NIP_B, NIP_C, clean_rows, write_raw, write_region
+from tests._raw_factory import HEADERS, NAMES, NIP_A, NIP_B, NIP_C, clean_rows, write_raw, write_region
 from mutasi_analysis.errors import DataError, MutasiError
 from mutasi_analysis.ingest import ingest
 from mutasi_analysis.processed import PROCESSED_COLUMNS, load_processed
@@ -179,12 +179,16 @@ def test_every_reason_with_its_row_and_counts(tmp_path):
 
 def test_dates_after_the_run_date_are_rejected(tmp_path):
     rows = clean_rows()
+    # one SKM sheet and one feedback row early enough, so that no table is rejected whole
+    rows["skm"].append(["SKM-0", "PKM-C", "30-04-2024", "4", "3", "3", "4", "3", "3", "4", "3", "2"])
+    rows["survei_asn"].append([NIP_C, "30-04-2024", "KEC-A", "2", "3", "4", "3", "5", "3", "4", ""])
     raw = write_raw(tmp_path / "raw", rows)
-    ingest(raw, tmp_path / "out", write_region(tmp_path), today=dt.date(2024, 4, 15))
+    ingest(raw, tmp_path / "out", write_region(tmp_path), today=dt.date(2024, 5, 1))
     rej = pd.read_csv(tmp_path / "out" / "rejects.csv", dtype=str)
-    # LPR-3 (received 2024-05-02) and the May SKM sheets and June feedback lie after 2024-04-15
+    # LPR-3 (received 2024-05-02) and the mid-May SKM sheets and June feedback lie after 2024-05-01
     assert ("pengaduan", "3", "invalid_date") in set(zip(rej.table, rej.row, rej.reason))
     assert set(rej[rej.table == "skm"]["reason"]) == {"invalid_date"}
+    assert sorted(rej[rej.table == "skm"]["row"]) == ["1", "2", "3"]
 
 
 # -- determinism, locale and formats ------------------------------------------------------------
@@ -307,7 +311,7 @@ def test_missing_column_names_file_and_column(tmp_path):
     (b"", "is empty"),
     (b"\xef\xbb\xbf\r\n", "is empty"),
     (b"nip,nama_pelatihan,tanggal_mulai,tanggal_selesai,jam_pelajaran\n", "no data rows"),
-    (b"nip,nama_pelatihan,tanggal_mulai,tanggal_selesai,jam_pelajaran\n1,2,3,4,5,6\n", "cannot be read as CSV"),
+    (b"nip,nama_pelatihan,tanggal_mulai,tanggal_selesai,jam_pelajaran\n1,2,3,4,5,6\n", r"row 1 \(line 2\) has 6 fields but the header has 5"),
 ])
 def test_empty_or_unreadable_file(tmp_path, content, message):
     raw = write_raw(tmp_path / "raw")
@@ -442,3 +446,109 @@ def test_a_second_ingestion_into_the_same_folder_refuses(tmp_path, demo_raw, mon
     assert not out.exists()
     ingest(demo_raw, out, DEFAULT_REGION)  # free again once the holder is gone
     assert (out / "pegawai.parquet").is_file()
+
+
+# -- hardening (issue 10) --------------------------------------------------------------------
+
+def test_rejects_csv_escapes_formula_cells(tmp_path):
+    rows = clean_rows()
+    rows["pengaduan"].append(["LPR-7", "=cmd|' /C calc'!A0", "lapor", "pengaduan", "05-03-2024 09:15", "", "",
+                              "baru"])
+    rows["pengaduan"].append(["LPR-8", "PKM-C", "lapor", "@SUM(1+1)", "05-03-2024 09:15", "", "", "baru"])
+    rows["pengaduan"].append(["LPR-9", "PKM-C", "lapor", "pengaduan", "05-03-2024 09:15", "", "", "+baru"])
+    rows["pengaduan"].append(["LPR-10", "PKM-C", "lapor", "pengaduan", "05-03-2024 09:15", "", "", "\tbaru-"])
+    _, rejects = _run(tmp_path, rows)
+    values = set(rejects["value"])
+    assert {"'=cmd|' /C calc'!A0", "'@SUM(1+1)", "'+baru"} <= values
+    text = (tmp_path / "out" / "rejects.csv").read_text(encoding="utf-8")
+    for line in text.splitlines():
+        for cell in next(__import__("csv").reader([line])):
+            assert not cell or cell[0] not in "=+-@\t\r", line
+    assert "'-4" in set(_run(tmp_path, _faulty_rows(), name="raw2", out="out2")[1]["value"])
+
+
+def test_all_rows_of_a_required_table_rejected_is_a_file_level_failure(tmp_path):
+    region = write_region(tmp_path)
+    ingest(write_raw(tmp_path / "good"), tmp_path / "out", region, today=TODAY)
+    before = _hashes(tmp_path / "out")
+    rows = clean_rows()
+    rows["pegawai"] = [[nip[:-1], name, "III/a", "4", "PNS"] for nip, name in ((NIP_A, NAMES[0]), (NIP_B, NAMES[1]))]
+    raw = write_raw(tmp_path / "raw", rows)
+    with pytest.raises(DataError) as e:
+        ingest(raw, tmp_path / "out", region, today=TODAY)
+    msg = e.value.message
+    assert "\n" not in msg
+    assert "pegawai" in msg and "all 2 rows" in msg and "invalid_nip" in msg and "rejected" in msg
+    assert NIP_A[:-1] not in msg and NAMES[0] not in msg
+    assert _hashes(tmp_path / "out") == before  # the previous processed data stays
+
+
+def test_misnamed_optional_column_is_named_in_the_printed_summary(tmp_path):
+    headers = {"survei_asn": [*HEADERS["survei_asn"][:-1], "komentarr"]}
+    raw = write_raw(tmp_path / "raw", headers=headers)
+    summary = ingest(raw, tmp_path / "out", write_region(tmp_path), today=TODAY)
+    text = summary.to_text()
+    line = next(ln for ln in text.splitlines() if "komentarr" in ln)
+    assert "survei_asn.csv" in line and "komentar" in line.replace("komentarr", "")
+
+
+def test_stale_temporary_folders_of_a_killed_run_are_removed(tmp_path):
+    out = tmp_path / "out"
+    stale = [tmp_path / ".out.tmp-abc123", tmp_path / ".out.old-xyz789"]
+    for d in stale:
+        d.mkdir()
+        (d / "pegawai.parquet").write_bytes(b"half written")
+    other = tmp_path / ".other.tmp-keep"  # another output folder's: not ours to touch
+    other.mkdir()
+    _run(tmp_path)
+    assert not any(d.exists() for d in stale) and other.is_dir()
+    assert (out / "pegawai.parquet").is_file()
+
+
+def test_a_killed_swap_restores_the_previous_output(tmp_path):
+    """Killed between moving the old output aside and moving the new one in: the old one comes back."""
+    _run(tmp_path)
+    before = _hashes(tmp_path / "out")
+    (tmp_path / "out").rename(tmp_path / ".out.old-k1ll3d")
+    rows = clean_rows()
+    rows["pegawai"] = [["1", "x", "III/a", "4", "PNS"]]  # this run fails: the restored output stays
+    raw = write_raw(tmp_path / "raw_bad", rows)
+    with pytest.raises(DataError):
+        ingest(raw, tmp_path / "out", tmp_path / "region.toml", today=TODAY)
+    assert _hashes(tmp_path / "out") == before
+    assert not list(tmp_path.glob(".out.old-*"))
+
+
+def test_symlink_to_a_system_file_is_refused_and_nothing_of_it_printed(tmp_path):
+    raw = write_raw(tmp_path / "raw")
+    (raw / "pegawai.csv").unlink()
+    (raw / "pegawai.csv").symlink_to("/etc/passwd")
+    with pytest.raises(DataError) as e:
+        ingest(raw, tmp_path / "out", write_region(tmp_path), today=TODAY)
+    msg = e.value.message
+    assert "pegawai.csv" in msg and "symbolic link" in msg and "lacks" not in msg
+    first = Path("/etc/passwd").read_text().splitlines()[0]
+    assert first not in msg and "root:" not in msg
+    assert not (tmp_path / "out").exists()
+
+
+def test_fifo_in_the_raw_folder_is_named_not_reported_missing(tmp_path):
+    import os
+
+    raw = write_raw(tmp_path / "raw")
+    (raw / "skm.csv").unlink()
+    os.mkfifo(raw / "skm.csv")
+    with pytest.raises(DataError, match=r"skm\.csv is a FIFO.*not a file") as e:
+        ingest(raw, tmp_path / "out", write_region(tmp_path), today=TODAY)
+    assert "lacks" not in e.value.message
+
+
+def test_limits_come_from_the_region_config(tmp_path):
+    from tests._raw_factory import REGION_TOML
+
+    rows = clean_rows()
+    rows["survei_asn"][0][-1] = "panjang " * 200  # 1.6 KB
+    raw = write_raw(tmp_path / "raw", rows)
+    region = write_region(tmp_path, REGION_TOML + "\n[limits]\nmax_cell_kb = 1\n")
+    with pytest.raises(DataError, match=r"survei_asn\.csv: row 1, column 'komentar'.*max_cell_kb = 1"):
+        ingest(raw, tmp_path / "out", region, today=TODAY)

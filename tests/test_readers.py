@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -113,7 +114,7 @@ def test_quoted_newline_stays_in_its_cell(tmp_path):
 def test_ragged_line_names_the_file(tmp_path):
     p = tmp_path / "skm.csv"
     p.write_text("a,b\n1,2\n1,2,3\n", encoding="utf-8")
-    with pytest.raises(DataError, match=r"skm\.csv cannot be read as CSV.*same number of fields"):
+    with pytest.raises(DataError, match=r"skm\.csv: row 2 \(line 3\) has 3 fields but the header has 2"):
         read_raw(p)
 
 
@@ -184,3 +185,203 @@ def test_xlsx_first_sheet_only_and_damaged_workbook(tmp_path):
     (tmp_path / "bad.xlsx").write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(DataError, match=r"bad\.xlsx cannot be opened as an Excel workbook"):
         read_raw(tmp_path / "bad.xlsx")
+
+
+# -- hardening (issue 10): limits, special files, messages that never print a row ------------
+
+def crafted_xlsx(path, ref="XFD1048576", dimension=None, sheets=1, filler=0):
+    """A tiny hand-made workbook: header ``nip`` in A1 and one cell at ``ref`` (a bomb by default).
+
+    ``dimension``: the declared ``<dimension ref>`` (None: ``A1:<ref>``, "" : no dimension element);
+    ``filler``: bytes of highly compressible padding in a shared-strings part.
+    """
+    import zipfile
+
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    pkg = "http://schemas.openxmlformats.org/package/2006/relationships"
+    dim = f"A1:{ref}" if dimension is None else dimension
+    row = int("".join(ch for ch in ref if ch.isdigit()))
+    sheet = (f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{main}">'
+             + (f'<dimension ref="{dim}"/>' if dim else "")
+             + '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>nip</t></is></c></row>'
+             f'<row r="{row}"><c r="{ref}"><v>1</v></c></row></sheetData></worksheet>')
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for i in range(1, sheets + 1))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml",
+                   '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"><Default Extension="rels" ContentType="application/'
+                   'vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType='
+                   '"application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/'
+                   'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>' + overrides + "</Types>")
+        z.writestr("_rels/.rels", f'<Relationships xmlns="{pkg}"><Relationship Id="rId1" Type="{rel}/'
+                   'officeDocument" Target="xl/workbook.xml"/></Relationships>')
+        z.writestr("xl/workbook.xml",
+                   f'<workbook xmlns="{main}" xmlns:r="{rel}"><sheets>'
+                   + "".join(f'<sheet name="S{i}" sheetId="{i}" r:id="rId{i}"/>' for i in range(1, sheets + 1))
+                   + "</sheets></workbook>")
+        z.writestr("xl/_rels/workbook.xml.rels",
+                   f'<Relationships xmlns="{pkg}">'
+                   + "".join(f'<Relationship Id="rId{i}" Type="{rel}/worksheet" Target="worksheets/sheet{i}.xml"/>'
+                             for i in range(1, sheets + 1))
+                   + "</Relationships>")
+        for i in range(1, sheets + 1):
+            z.writestr(f"xl/worksheets/sheet{i}.xml", sheet)
+        if filler:
+            z.writestr("xl/filler.xml", b" " * filler)
+    return path
+
+
+def _one_line(msg: str) -> None:
+    assert "\n" not in msg and "Traceback" not in msg and "panic" not in msg.lower()
+
+
+def test_xlsx_declaring_a_huge_sheet_is_refused_before_reading(tmp_path):
+    p = crafted_xlsx(tmp_path / "pegawai.xlsx")
+    assert p.stat().st_size < 13_000
+    with pytest.raises(DataError) as e:
+        read_raw(p)
+    _one_line(e.value.message)
+    assert "pegawai.xlsx" in e.value.message and "max_columns = 500" in e.value.message and "16,384" in e.value.message
+
+
+def test_xlsx_without_or_with_a_lying_dimension_is_still_refused(tmp_path):
+    for name, dim in (("none.xlsx", ""), ("lie.xlsx", "A1:A2")):
+        with pytest.raises(DataError, match=rf"{name}.*max_columns"):
+            read_raw(crafted_xlsx(tmp_path / name, dimension=dim))
+    from mutasi_analysis.config import Limits
+
+    with pytest.raises(DataError, match=r"rows\.xlsx.*1,048,575 data rows.*max_rows = 1000"):
+        read_raw(crafted_xlsx(tmp_path / "rows.xlsx", ref="B1048576"), limits=Limits(max_rows=1000))
+
+
+def test_xlsx_sheet_count_and_uncompressed_size_limits(tmp_path):
+    from mutasi_analysis.config import Limits
+
+    with pytest.raises(DataError, match=r"many\.xlsx has 4 sheets.*max_sheets = 3"):
+        read_raw(crafted_xlsx(tmp_path / "many.xlsx", ref="A2", sheets=4), limits=Limits(max_sheets=3))
+    big = crafted_xlsx(tmp_path / "big.xlsx", ref="A2", filler=3 * 1024 * 1024)
+    assert big.stat().st_size < 64_000
+    with pytest.raises(DataError, match=r"big\.xlsx unpacks to 3 MB.*max_uncompressed_mb = 2"):
+        read_raw(big, limits=Limits(max_uncompressed_mb=2))
+    rt = read_raw(crafted_xlsx(tmp_path / "ok.xlsx", ref="A2"))  # a small honest workbook passes
+    assert rt.data.loc[1, "nip"] == "1"
+
+
+def test_csv_cell_over_the_limit_names_file_row_column_and_limit(tmp_path):
+    p = tmp_path / "survei_asn.csv"
+    big = "x" * (1100 * 1024)
+    p.write_text(f"nip,komentar\n198703152010011002,ok\n196608011988031001,\"{big}\"\n", encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        read_raw(p)
+    msg = e.value.message
+    _one_line(msg)
+    assert "straddl" not in msg and "same number of fields" not in msg
+    assert "survei_asn.csv" in msg and "row 2" in msg and "'komentar'" in msg and "max_cell_kb = 64" in msg
+    assert "196608011988031001" not in msg
+
+
+def test_csv_line_over_the_limit_names_file_row_and_limit(tmp_path):
+    from mutasi_analysis.config import Limits
+
+    p = tmp_path / "skm.csv"
+    cells = ",".join(["y" * 900] * 40)
+    p.write_text("a," + ",".join(f"c{i}" for i in range(39)) + "\n" + ",".join(["1"] * 40) + "\n" + cells + "\n",
+                 encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        read_raw(p, limits=Limits(max_line_kb=16, max_cell_kb=1))
+    msg = e.value.message
+    _one_line(msg)
+    assert "skm.csv" in msg and "row 2" in msg and "max_line_kb = 16" in msg and "yyy" not in msg
+
+
+def test_csv_unclosed_quote_names_the_row(tmp_path):
+    p = tmp_path / "pegawai.csv"
+    p.write_text('nip,nama\n198703152010011002,Maria Tefa\n196608011988031001,"Yohanes Ndun\n', encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        read_raw(p)
+    msg = e.value.message
+    _one_line(msg)
+    assert "pegawai.csv" in msg and "row 2" in msg and "quote" in msg
+    assert "Yohanes" not in msg and "196608011988031001" not in msg
+
+
+def test_csv_rows_and_columns_limits(tmp_path):
+    from mutasi_analysis.config import Limits
+
+    p = tmp_path / "t.csv"
+    p.write_text("a,b,c\n1,2,3\n4,5,6\n7,8,9\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"t\.csv has 3 columns.*max_columns = 2"):
+        read_raw(p, limits=Limits(max_columns=2))
+    with pytest.raises(DataError, match=r"t\.csv has 3 data rows.*max_rows = 2"):
+        read_raw(p, limits=Limits(max_rows=2))
+    p.write_text("a,b,c\n" + "1,2,3\n" * 200_000, encoding="utf-8")
+    with pytest.raises(DataError, match=r"t\.csv is 1\.1 MB.*max_file_mb = 1"):
+        read_raw(p, limits=Limits(max_file_mb=1))
+
+
+def test_ragged_row_message_names_row_and_never_prints_the_row(tmp_path):
+    p = tmp_path / "pegawai.csv"
+    p.write_text("nip,nama\n198703152010011002,Maria Tefa\n196608011988031001,Yohanes Ndun,extra\n",
+                 encoding="utf-8")
+    with pytest.raises(DataError) as e:
+        read_raw(p)
+    msg = e.value.message
+    _one_line(msg)
+    assert "pegawai.csv" in msg and "row 2" in msg and "3 fields" in msg and "2" in msg
+    assert "Yohanes" not in msg and "196608011988031001" not in msg
+
+
+def test_symlink_out_of_the_folder_is_refused_and_never_read(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "pegawai.csv").symlink_to("/etc/passwd")
+    assert find_raw_file(raw, "pegawai") == raw / "pegawai.csv"  # found, not reported missing
+    with pytest.raises(DataError) as e:
+        read_raw(raw / "pegawai.csv")
+    msg = e.value.message
+    _one_line(msg)
+    assert "pegawai.csv" in msg and "symbolic link" in msg and "outside" in msg and "root:" not in msg
+    # a link inside the folder is fine
+    (raw / "asli.csv").write_text("a\n1\n", encoding="utf-8")
+    (raw / "skm.csv").symlink_to(raw / "asli.csv")
+    assert read_raw(raw / "skm.csv").data.loc[1, "a"] == "1"
+
+
+def test_dev_zero_through_a_symlink_is_refused_as_a_link(tmp_path):
+    (tmp_path / "skm.csv").symlink_to("/dev/zero")
+    with pytest.raises(DataError, match=r"skm\.csv is a symbolic link.*outside"):
+        read_raw(tmp_path / "skm.csv")
+
+
+def test_fifo_folder_and_device_are_named_as_such_without_blocking(tmp_path):
+    import os
+    import threading
+
+    os.mkfifo(tmp_path / "pegawai.csv")
+    assert find_raw_file(tmp_path, "pegawai") == tmp_path / "pegawai.csv"
+    done = {}
+
+    def go():
+        try:
+            read_raw(tmp_path / "pegawai.csv")
+        except DataError as exc:
+            done["msg"] = exc.message
+
+    t = threading.Thread(target=go, daemon=True)
+    t.start()
+    t.join(10)
+    assert not t.is_alive(), "reading a FIFO blocked"
+    assert "pegawai.csv is a FIFO" in done["msg"] and "not a file" in done["msg"]
+    (tmp_path / "skm.csv").mkdir()
+    assert find_raw_file(tmp_path, "skm") == tmp_path / "skm.csv"
+    with pytest.raises(DataError, match=r"skm\.csv is a folder, not a file"):
+        read_raw(tmp_path / "skm.csv")
+    if os.path.exists("/dev/null"):
+        from mutasi_analysis.readers import _check_kind
+
+        with pytest.raises(DataError, match=r"null is a special file \(device or socket\), not a file"):
+            _check_kind(Path("/dev/null"), os.stat("/dev/null"))
