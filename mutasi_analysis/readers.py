@@ -688,7 +688,8 @@ def _read_xlsx(path: Path, content: bytes, limits: Limits):
         sheet = wb.get_sheet_by_index(0)
         rows = sheet.to_python(skip_empty_area=False)
     except Exception as exc:  # calamine raises its own error types for damaged files
-        reason = str(exc).split("\n")[0][:200]
+        # calamine may quote a cell's text: keep the error's words, not what it quotes
+        reason = re.sub(r"(['\"`]).*?\1", "'...'", str(exc).split("\n")[0])[:200]
         raise DataError(
             f"{path} cannot be opened as an Excel workbook ({type(exc).__name__}: {reason}); "
             "save it again from Excel as .xlsx"

@@ -385,3 +385,20 @@ def test_fifo_folder_and_device_are_named_as_such_without_blocking(tmp_path):
 
         with pytest.raises(DataError, match=r"null is a special file \(device or socket\), not a file"):
             _check_kind(Path("/dev/null"), os.stat("/dev/null"))
+
+
+def test_calamine_error_text_never_quotes_a_cell(tmp_path, monkeypatch):
+    import python_calamine
+
+    class Broken:
+        @staticmethod
+        def from_filelike(_):
+            raise ValueError('cannot parse cell "196608011988031001 Yohanes Ndun" as a number\nmore')
+
+    monkeypatch.setattr(python_calamine, "CalamineWorkbook", Broken)
+    with pytest.raises(DataError) as e:
+        read_raw(crafted_xlsx(tmp_path / "p.xlsx", ref="A2"))
+    msg = e.value.message
+    _one_line(msg)
+    assert "p.xlsx cannot be opened as an Excel workbook" in msg and "cannot parse cell" in msg
+    assert "Yohanes" not in msg and "196608011988031001" not in msg
