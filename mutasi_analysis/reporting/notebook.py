@@ -138,7 +138,10 @@ class Narrator:
         """
         from IPython.display import Markdown, display
 
-        safe = {k: escape_markdown(v) for k, v in values.items()}
+        # Numbers keep their type (a template may format them: ``{mn:g}``); anything else is
+        # text from elsewhere and is escaped.
+        safe = {k: v if isinstance(v, (int, float)) and not isinstance(v, bool) else escape_markdown(v)
+                for k, v in values.items()}
         display(Markdown(self.t(id_text, en_text).format(**safe)))
 
     def num(self, value, decimals: int = 2) -> str:

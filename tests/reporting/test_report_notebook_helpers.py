@@ -43,3 +43,14 @@ def test_table_has_labels_and_indonesian_numbers(shown):
 def test_unknown_language_is_refused():
     with pytest.raises(ValueError, match="lang must be 'id' or 'en'"):
         Narrator("fr")
+
+
+def test_say_escapes_text_values_and_keeps_numbers_formattable(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj.data))
+    from mutasi_analysis.reporting.notebook import Narrator
+
+    Narrator("id").say("{name}: {n:g} tahun, {x}", "en", name="<b>Alak</b> [x](y)", n=2.0, x=True)
+    assert shown == ["&lt;b&gt;Alak&lt;/b&gt; \\[x\\]\\(y\\): 2 tahun, True"]
