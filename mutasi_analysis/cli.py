@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .environment import KERNEL_NAME
-from .errors import MutasiError, environment_fault
+from .errors import MutasiError, environment_fault, is_environment_fault
 from .project import resolve_path
 
 
@@ -182,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mutasi {args.command}: error: {exc.message}", file=sys.stderr)
         return exc.exit_code
     except OSError as exc:  # the machine: a read-only or full disk, a missing folder
+        if not is_environment_fault(exc):
+            raise  # a library's own error or a bug: shown in full, never passed off as the disk's
         fault = environment_fault(exc)
         print(f"mutasi {args.command}: error: {fault.message}", file=sys.stderr)
         return fault.exit_code

@@ -63,6 +63,13 @@ _REASONS = {
 }
 
 
+def is_environment_fault(exc: BaseException) -> bool:
+    """True for an OS error of the machine (disk, permissions, paths): not for a message-only one."""
+    import errno
+
+    return isinstance(exc, OSError) and errno.errorcode.get(exc.errno or -1, "") in _REASONS
+
+
 def environment_fault(exc: OSError) -> EnvironmentFault:
     """One line for an OS error: the path and the reason in plain words, never a traceback."""
     import errno

@@ -41,6 +41,7 @@ import datetime as dt
 import difflib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -232,6 +233,7 @@ def ingest(raw: str | Path = "data/raw", out: str | Path = "data/processed",
         raise DataError(f"raw data folder {raw} does not exist; put the exports there or pass --raw")
     if out.resolve() == raw.resolve():
         raise DataError(f"--out {out} is the raw folder; write processed tables to another folder")
+    out.parent.mkdir(parents=True, exist_ok=True)  # an impossible --out is named before any work
     key = load_key_for(out) if new_key is None else new_key
     kid = key_id(key)
     # One ingestion into a folder at a time: a second one refuses instead of racing the swap.
@@ -311,7 +313,7 @@ def _read_all(raw: Path, limits: Limits) -> dict[str, RawTable]:
         rt = read_raw(path, spec.names, table, limits)
         absent = [c.name for c in spec.columns if not c.optional_column and c.name not in rt.data.columns]
         if absent:
-            problems.append(f"{path} lacks column(s) {', '.join(absent)} (found: {', '.join(rt.headers.values())})")
+            problems.append(f"{path} lacks column(s) {', '.join(absent)} ({_found_headers(rt, spec)})")
         raws[table] = rt
     if problems:
         raise DataError(
@@ -320,6 +322,29 @@ def _read_all(raw: Path, limits: Limits) -> dict[str, RawTable]:
             "mutasi_analysis.readers.COLUMN_ALIASES)"
         )
     return raws
+
+
+def _looks_like_data(header: str) -> bool:
+    # A NIP, a date or a long text in the header row: a file without headers, or a shifted one.
+    return bool(re.search(r"\d{4,}", header)) or len(header) > 40
+
+
+def _shown_header(header: str) -> str:
+    """A header as messages and the summary may show it: never a value that may be personal."""
+    return "(a header that looks like data)" if _looks_like_data(header) else header
+
+
+def _found_headers(rt: RawTable, spec: TableSpec) -> str:
+    """The headers of a file with missing columns, without echoing data (a header row may be a data row)."""
+    known = [h for c, h in rt.headers.items() if c in spec.names]
+    others = [h for c, h in rt.headers.items() if c not in spec.names]
+    text = f"found: {', '.join(known) or 'none of the expected headers'}"
+    if others:
+        text += f", and {len(others)} other column(s)"
+    data_like = sum(_looks_like_data(h) for h in others)
+    if others and (data_like * 2 >= len(others) or (data_like and not known)):
+        text += "; the first line looks like data: does the file lack its header row?"
+    return text
 
 
 def _validate(rt: RawTable, spec: TableSpec, cfg: RegionConfig, today: dt.date,
@@ -412,7 +437,7 @@ def _count(rt: RawTable, ok: pd.DataFrame, rej: pd.DataFrame) -> TableCount:
     if read != len(ok) + n_rej:  # pragma: no cover - an internal bug, never user input
         raise RuntimeError(f"{rt.table}: {read} rows read but {len(ok)} accepted + {n_rej} rejected")
     known = set(SPECS[rt.table].names)
-    ignored = tuple(rt.headers[c] for c in rt.data.columns if c not in known)
+    ignored = tuple(_shown_header(rt.headers[c]) for c in rt.data.columns if c not in known)
     return TableCount(read, len(ok), n_rej, rt.path.name, rt.path.suffix.lower().lstrip("."), rt.sha256, ignored)
 
 
@@ -469,6 +494,11 @@ def _write(out: Path, frames: dict[str, pd.DataFrame], rejects: pd.DataFrame, su
         )
         write_key_id(tmp, summary.key_id)
         _swap(tmp, out)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if exc.filename is None:  # pyarrow's errors name no file: name the folder being written
+            raise OSError(exc.errno, exc.strerror or str(exc), str(out)) from None
+        raise
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise

@@ -33,8 +33,8 @@ class ReportLocked(MutasiError):
 
 @contextlib.contextmanager
 def period_lock(path: str | Path, what: str, wait: float = 0.0, poll: float = 0.2,
-                queue_hint: bool = True) -> Iterator[Path]:
-    """Hold an exclusive lock on ``path`` for the duration of the ``with`` block.
+                queue_hint: bool = True, shared: bool = False) -> Iterator[Path]:
+    """Hold an exclusive (or shared) lock on ``path`` for the duration of the ``with`` block.
 
     Parameters
     ----------
@@ -48,6 +48,10 @@ def period_lock(path: str | Path, what: str, wait: float = 0.0, poll: float = 0.
         Seconds between attempts while waiting.
     queue_hint : bool, default True
         Mention ``--wait`` in the message (for commands that have it).
+    shared : bool, default False
+        A reader's lock: any number of readers together, none while a writer holds it. A
+        reader may open an existing lock file read-only (a report run by another user than
+        the ingestion that made the file).
 
     Raises
     ------
@@ -57,12 +61,17 @@ def period_lock(path: str | Path, what: str, wait: float = 0.0, poll: float = 0.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except PermissionError:
+        if not (shared and path.is_file()):
+            raise
+        fd = os.open(path, os.O_RDONLY)
     deadline = time.monotonic() + max(wait, 0.0)
     try:
         while True:
             try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.flock(fd, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
                 if time.monotonic() >= deadline:
@@ -74,12 +83,14 @@ def period_lock(path: str | Path, what: str, wait: float = 0.0, poll: float = 0.
                     ) from None
                 time.sleep(poll)
         stamp = dt.datetime.now().astimezone().isoformat(timespec="seconds")
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, f"pid {os.getpid()}, started {stamp}".encode(), 0)
+        if not shared:  # readers leave the writer's note alone
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, f"pid {os.getpid()}, started {stamp}".encode(), 0)
         try:
             yield path
         finally:
-            os.ftruncate(fd, 0)
+            if not shared:
+                os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)

@@ -568,6 +568,13 @@ def _member(zf: zipfile.ZipFile, name: str, cap: int) -> bytes:
 
 def _first_sheet(zf: zipfile.ZipFile, names: set[str]) -> tuple[str | None, int]:
     """(zip name of the first worksheet, number of sheets) from the workbook part and its relations."""
+    # Zip names are matched case-insensitively, as the reader (calamine) does: a renamed
+    # member must not slip past the checks.
+    lower = {n.lower(): n for n in names}
+
+    def find(name: str) -> str | None:
+        return lower.get(os.path.normpath(name).replace(os.sep, "/").lower())
+
     wb_name = "xl/workbook.xml"
     if "_rels/.rels" in names:
         for rel in _XML_REL.findall(_member(zf, "_rels/.rels", 4 * _MB)):
@@ -575,6 +582,7 @@ def _first_sheet(zf: zipfile.ZipFile, names: set[str]) -> tuple[str | None, int]
             if (_attr(rel, b"Type") or "").endswith("/officeDocument"):
                 wb_name = target.lstrip("/")
                 break
+    wb_name = find(wb_name) or wb_name
     if wb_name not in names:
         return None, 0
     sheets = _XML_SHEET.findall(_member(zf, wb_name, 64 * _MB))
@@ -582,15 +590,15 @@ def _first_sheet(zf: zipfile.ZipFile, names: set[str]) -> tuple[str | None, int]
         return None, 0
     m = _XML_ATTR_ID.search(sheets[0])
     folder = wb_name.rsplit("/", 1)[0] + "/" if "/" in wb_name else ""
-    rels_name = f"{folder}_rels/{wb_name.rsplit('/', 1)[-1]}.rels"
+    rels_name = find(f"{folder}_rels/{wb_name.rsplit('/', 1)[-1]}.rels") or ""
     if m is None or rels_name not in names:
         return None, len(sheets)
     rid = m.group(1).decode("utf-8", "replace")
     for rel in _XML_REL.findall(_member(zf, rels_name, 16 * _MB)):
         if _attr(rel, b"Id") == rid:
             target = _attr(rel, b"Target") or ""
-            name = target.lstrip("/") if target.startswith("/") else os.path.normpath(folder + target)
-            return (name if name in names else None), len(sheets)
+            name = target.lstrip("/") if target.startswith("/") else folder + target
+            return find(name), len(sheets)
     return None, len(sheets)
 
 
@@ -629,51 +637,59 @@ def _check_xlsx(path: Path, content: bytes, limits: Limits) -> None:
         if n_sheets > limits.max_sheets:
             raise DataError(f"{path} has {n_sheets:,} sheets, over the limit max_sheets = {limits.max_sheets} "
                             f"{_LIMITS_HINT}; keep the table on the first sheet and delete the others")
-        if sheet is None:
-            return  # calamine says what is wrong with the workbook's structure
-        size = zf.getinfo(sheet).file_size
-        with zf.open(sheet) as fh:
-            head = fh.read(64 * _KB)
-            m = _XML_DIMENSION.search(head)
-            if m:
-                ref = m.group(1).decode("ascii", "replace").split(":")[-1]
-                cm = _CELL_REF.match(ref)
-                if cm:
-                    _check_extent(path, int(cm.group(2) or 1), _col_number(cm.group(1)) or 1, limits, "declares")
-            # the declaration may be absent or false: scan every position (a regex over the XML)
-            max_row = max_col = 0
-            seen, carry, chunk = 0, b"", head
-            while chunk or carry:
-                seen += len(chunk)
-                if seen > size:
-                    raise DataError(f"{path}: its first sheet unpacks to more than the {size:,} bytes the zip "
-                                    "declares; the file is damaged or crafted: save it again as .xlsx")
-                buf = carry + chunk
-                # a tag never holds "<": everything before the last one is made of whole tags
-                cut = buf.rfind(b"<") if chunk else len(buf)
-                cut = max(cut, 0)
-                # distinct strings first: a sheet repeats a few column names and one row number a row
-                flat = buf[:cut]
-                if b"\tr" in flat or b"\nr" in flat or b"\rr" in flat:
-                    flat = flat.translate(_SPACES)
-                letters = set(_XML_REF_COL.findall(flat))
-                if letters:
-                    max_col = max(max_col, max(_col_number(c.decode("ascii")) for c in letters))
-                digits = set(_XML_REF_ROW.findall(flat))
-                if digits:
-                    max_row = max(max_row, max(map(int, digits)))
-                carry = buf[cut:]
-                if len(carry) > 4 * _MB:  # Excel's longest cell text is 32,767 characters
-                    raise DataError(f"{path}: its first sheet holds an element over 4 MB; the file is damaged "
-                                    "or crafted: save it again as .xlsx")
-                chunk = fh.read(1 << 20) if chunk else b""
-            if max_row or max_col:
-                _check_extent(path, max(max_row, 1), max(max_col, 1), limits, "has cells over")
+        # When the first sheet cannot be resolved, every part that may be a sheet is checked:
+        # the reader may still find one the structure does not name.
+        candidates = [sheet] if sheet is not None else sorted(
+            n for n in names if n.lower().endswith(".xml") and "sheet" in n.lower().rsplit("/", 1)[-1])
+        for part in candidates:
+            _check_sheet_extent(path, zf, part, limits)
     except DataError:
         raise
     except (zipfile.BadZipFile, KeyError, OSError, EOFError, ValueError, RuntimeError) as exc:
         raise DataError(f"{path} cannot be opened as an Excel workbook ({type(exc).__name__}); "
                         "save it again from Excel as .xlsx") from None
+
+
+def _check_sheet_extent(path: Path, zf: zipfile.ZipFile, sheet: str, limits: Limits) -> None:
+    """Refuse a sheet whose declared or actual extent is over the limits (streamed, never inflated whole)."""
+    size = zf.getinfo(sheet).file_size
+    with zf.open(sheet) as fh:
+        head = fh.read(64 * _KB)
+        m = _XML_DIMENSION.search(head)
+        if m:
+            ref = m.group(1).decode("ascii", "replace").split(":")[-1]
+            cm = _CELL_REF.match(ref)
+            if cm:
+                _check_extent(path, int(cm.group(2) or 1), _col_number(cm.group(1)) or 1, limits, "declares")
+        # the declaration may be absent or false: scan every position (a regex over the XML)
+        max_row = max_col = 0
+        seen, carry, chunk = 0, b"", head
+        while chunk or carry:
+            seen += len(chunk)
+            if seen > size:
+                raise DataError(f"{path}: its first sheet unpacks to more than the {size:,} bytes the zip "
+                                "declares; the file is damaged or crafted: save it again as .xlsx")
+            buf = carry + chunk
+            # a tag never holds "<": everything before the last one is made of whole tags
+            cut = buf.rfind(b"<") if chunk else len(buf)
+            cut = max(cut, 0)
+            # distinct strings first: a sheet repeats a few column names and one row number a row
+            flat = buf[:cut]
+            if b"\tr" in flat or b"\nr" in flat or b"\rr" in flat:
+                flat = flat.translate(_SPACES)
+            letters = set(_XML_REF_COL.findall(flat))
+            if letters:
+                max_col = max(max_col, max(_col_number(c.decode("ascii")) for c in letters))
+            digits = set(_XML_REF_ROW.findall(flat))
+            if digits:
+                max_row = max(max_row, max(map(int, digits)))
+            carry = buf[cut:]
+            if len(carry) > 4 * _MB:  # Excel's longest cell text is 32,767 characters
+                raise DataError(f"{path}: its first sheet holds an element over 4 MB; the file is damaged "
+                                "or crafted: save it again as .xlsx")
+            chunk = fh.read(1 << 20) if chunk else b""
+        if max_row or max_col:
+            _check_extent(path, max(max_row, 1), max(max_col, 1), limits, "has cells over")
 
 
 def _read_xlsx(path: Path, content: bytes, limits: Limits):

@@ -120,3 +120,18 @@ def test_ragged_row_through_the_command_line_prints_no_row(setup, capsys):
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "pegawai.csv" in err and "row 1" in err
     assert NIP_A not in err and NAMES[0] not in err
+
+
+def test_a_file_without_its_header_row_is_named_without_echoing_data(tmp_path, monkeypatch, capsys):
+    from mutasi_analysis.cli import main
+    from tests._raw_factory import NAMES, NIP_A, write_raw, write_region
+
+    monkeypatch.setenv("MUTASI_PSEUDONYM_KEY", "test-key-0123456789abcdef0123456789abcdef")
+    raw = write_raw(tmp_path / "raw")
+    lines = (raw / "pegawai.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (raw / "pegawai.csv").write_text("".join(lines[1:]), encoding="utf-8")  # the header row is gone
+    code = main(["ingest", "--raw", str(raw), "--out", str(tmp_path / "out"), "--region", str(write_region(tmp_path))])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "pegawai.csv lacks column(s)" in err and "header row" in err
+    assert NIP_A not in err and NAMES[0] not in err and NAMES[1] not in err

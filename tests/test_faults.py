@@ -92,13 +92,15 @@ def test_reports_naming_a_file_is_one_line_with_exit_3(proj, capsys):
     assert "a-file: it is a file, not a folder" in _one_line(capsys.readouterr().err)
 
 
-def test_ingest_into_proc_is_one_line_with_exit_3(capsys, tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
+def test_ingest_into_proc_is_one_line_with_exit_3(capsys, tmp_path, monkeypatch):
+    from tests._raw_factory import write_raw
+
+    monkeypatch.setenv("MUTASI_PSEUDONYM_KEY", "test-key-0123456789abcdef0123456789abcdef")
+    raw = write_raw(tmp_path / "raw")
     code = main(["ingest", "--raw", str(raw), "--out", "/proc/mutasi-no/such", "--region",
                  str(Path(__file__).resolve().parents[1] / "config" / "alak.toml")])
-    err = capsys.readouterr().err
-    assert code in (2, 3) and _one_line(err)  # 2 when the empty raw folder is found first
+    assert code == 3
+    assert _one_line(capsys.readouterr().err).endswith("/proc/mutasi-no: no such file or folder")
 
 
 # ------------------------------------------------------------------------ environment faults
@@ -154,7 +156,7 @@ def test_a_full_disk_during_ingest_leaves_the_processed_data(capsys, tmp_path, t
     write_demo_data(out=tmp_path / "raw", seed=1, region=region)
     disk = tmpfs(512)  # smaller than the demo's processed tables
     code = main(["ingest", "--raw", str(tmp_path / "raw"), "--out", str(disk / "processed"), "--region", str(region)])
-    assert code == 3 and "no space left" in _one_line(capsys.readouterr().err)
+    assert code == 3 and f"{disk / 'processed'}: no space left" in _one_line(capsys.readouterr().err)
     assert [p.name for p in disk.iterdir() if not p.name.endswith(".lock")] == []  # nothing partial
 
 

@@ -258,6 +258,28 @@ def test_xlsx_without_or_with_a_lying_dimension_is_still_refused(tmp_path):
         read_raw(crafted_xlsx(tmp_path / "rows.xlsx", ref="B1048576"), limits=Limits(max_rows=1000))
 
 
+def _rename_members(src, dst, renames):
+    import zipfile
+
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(renames.get(info.filename, info.filename), zin.read(info.filename))
+    return dst
+
+
+@pytest.mark.parametrize("renames", [
+    {"xl/worksheets/sheet1.xml": "xl/worksheets/SHEET1.xml"},   # the reader matches names ignoring case
+    {"xl/workbook.xml": "xl/WORKBOOK.xml"},
+    {"xl/_rels/workbook.xml.rels": "xl/_rels/Workbook.xml.rels"},
+])
+def test_xlsx_with_renamed_parts_is_still_refused(tmp_path, renames):
+    bomb = _rename_members(crafted_xlsx(tmp_path / "orig.xlsx"), tmp_path / "pegawai.xlsx", renames)
+    with pytest.raises(DataError) as e:
+        read_raw(bomb)
+    _one_line(e.value.message)
+    assert "max_columns = 500" in e.value.message
+
+
 def test_xlsx_sheet_count_and_uncompressed_size_limits(tmp_path):
     from mutasi_analysis.config import Limits
 

@@ -28,7 +28,7 @@ from .. import text
 
 __all__ = [
     "Narrator", "ReportContext", "report_context", "setup", "LABELS", "RESULTS_DIR_ENV", "SECTIONS_ENV",
-    "escape_markdown",
+    "escape_markdown", "RENDER_PATH_ENV",
 ]
 
 # Characters Markdown (CommonMark, as nbconvert renders it) gives a meaning to.
@@ -38,15 +38,22 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 def escape_markdown(value: Any) -> str:
     """A value as literal text inside Markdown: HTML escaped, Markdown punctuation backslashed.
 
-    Numbers and other non-strings are turned into text first (``str``).
+    Numbers and other non-strings are turned into text first (``str``); line breaks become
+    spaces. Quotes stay as they are (they mean nothing in Markdown text once ``<`` is escaped).
     """
-    text = html.escape(value if isinstance(value, str) else str(value), quote=True)
+    text = value if isinstance(value, str) else str(value)
+    # A line break would start a list, a quote or a code block: values stay on one line.
+    text = html.escape(" ".join(text.split()) if "\n" in text or "\r" in text else text, quote=False)
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 #: Set by ``mutasi report`` in each kernel: the folder the period's results are written to.
 RESULTS_DIR_ENV = "MUTASI_RESULTS_DIR"
 #: Set by ``mutasi report`` in each kernel: every report notebook of the project, comma-separated.
 SECTIONS_ENV = "MUTASI_SECTIONS"
+#: Set by ``mutasi report`` in each kernel: the run's region config, processed-data snapshot and
+#: reports root, used for a parameter the notebook leaves empty or does not declare, so that a
+#: researcher's notebook reads the same inputs as the rest of the report.
+RENDER_PATH_ENV = {"region": "MUTASI_REGION", "processed": "MUTASI_PROCESSED", "reports": "MUTASI_REPORTS"}
 
 # Display labels for columns the domain modules return that ``text.LABELS`` does not (yet)
 # hold. Looked up after text.LABELS.
@@ -380,6 +387,8 @@ def report_context(period: str, lang: str = "id", region: str = "", processed: s
     def path(value: str, key: str) -> Path:
         if value and str(value).strip():
             return Path(value).expanduser().resolve()
+        if os.environ.get(RENDER_PATH_ENV[key]):  # under `mutasi report`: the run's own inputs
+            return Path(os.environ[RENDER_PATH_ENV[key]])
         if project is None:
             raise MutasiError(
                 f"parameter {key} is empty and {Path.cwd()} is not inside a mutasi project; pass "
@@ -388,7 +397,9 @@ def report_context(period: str, lang: str = "id", region: str = "", processed: s
         return getattr(project, key)
 
     config = load_config(path(region, "region"))
-    processed_dir = path(processed, "processed") if (str(processed).strip() or project is not None) else None
+    processed_dir = (path(processed, "processed")
+                     if (str(processed).strip() or project is not None or os.environ.get(RENDER_PATH_ENV["processed"]))
+                     else None)
     p = parse_period(period, config.period.kind)
     rendered_dir = os.environ.get(RESULTS_DIR_ENV)
     if rendered_dir:
@@ -399,7 +410,8 @@ def report_context(period: str, lang: str = "id", region: str = "", processed: s
         from ..project import RUNS_DIR
 
         out_dir = Path.cwd() / RUNS_DIR / p.id / nar.lang
-    root = path(reports, "reports") if (reports or project is not None) else None
+    root = (path(reports, "reports") if (reports or project is not None or os.environ.get(RENDER_PATH_ENV["reports"]))
+            else None)
     return ReportContext(
         period=p, lang=nar.lang, config=config, processed=processed_dir,
         out_dir=out_dir, reports=lang_root(root, nar.lang) if root is not None else None,

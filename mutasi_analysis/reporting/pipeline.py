@@ -48,7 +48,7 @@ from .manifest import (
     MANIFEST_NAME, code_digest, fingerprint, git_state, hash_inputs, notebook_digest,
     package_versions, read_manifest, sha256_file, write_json_atomic,
 )
-from .notebook import RESULTS_DIR_ENV, SECTIONS_ENV
+from .notebook import RENDER_PATH_ENV, RESULTS_DIR_ENV, SECTIONS_ENV
 from .snapshot import processed_snapshot
 from .summary import SUMMARY_PREFIX
 from .params import NotebookParameter, notebook_parameters, parse_cli_value, validate_parameters
@@ -308,11 +308,14 @@ def _describe_failure(run: NotebookRun) -> str:
 def _render_many(
     nbs: Sequence[Path], folder: Path, params: Mapping[str, Mapping[str, Any]], jobs: int,
     progress: _Progress, kernel_name: str, cell_timeout: float | None, sections: Sequence[str] = (),
+    paths: Mapping[str, str] | None = None,
 ) -> list[NotebookRun]:
     def one(nb: Path) -> NotebookRun:
         progress.start(nb.stem)
-        # Each kernel learns which notebook it runs and where results go (record() checks it).
-        env = {RESULTS_DIR_ENV: str(folder.resolve()), NOTEBOOK_ENV: nb.stem, SECTIONS_ENV: ",".join(sections)}
+        # Each kernel learns which notebook it runs, where results go (record() checks it) and
+        # the run's inputs (for a notebook that does not declare them as parameters).
+        env = {RESULTS_DIR_ENV: str(folder.resolve()), NOTEBOOK_ENV: nb.stem, SECTIONS_ENV: ",".join(sections),
+               **{RENDER_PATH_ENV[k]: v for k, v in (paths or {}).items()}}
         run = render_notebook(nb, folder, params[nb.stem], kernel_name=kernel_name,
                               cell_timeout=cell_timeout, env=env)
         progress.finish(run)
@@ -402,17 +405,6 @@ def _title(name: str, folder: Path, run: NotebookRun) -> str | None:
     import nbformat
 
     return first_heading(nbformat.read(str(nb_file), as_version=4))
-    import nbformat
-
-    nb = nbformat.read(str(nb_file), as_version=4)
-    for c in nb.cells:
-        texts = [c.source] if c.cell_type == "markdown" else [
-            o.get("data", {}).get("text/markdown", "") for o in c.get("outputs", [])]
-        for t in texts:
-            t = "".join(t) if isinstance(t, list) else t
-            if t.lstrip().startswith("# "):
-                return t.lstrip()[2:].splitlines()[0].strip() or None
-    return None
 
 
 def _recover(reports: Path, period: str) -> None:
@@ -637,8 +629,10 @@ def run_report(
                         (tmp / f).unlink(missing_ok=True)
             progress = _Progress(out, max(len(todo), 1))
             sections = [nb.stem for nb in available]
-            runs = _render_many(todo_body, tmp, run_params, jobs, progress, kernel_name, cell_timeout, sections)
-            runs += _render_many(todo_summary, tmp, run_params, jobs, progress, kernel_name, cell_timeout, sections)
+            paths = {"region": str(region_path), "processed": str(snap), "reports": str(root)}
+            runs = _render_many(todo_body, tmp, run_params, jobs, progress, kernel_name, cell_timeout, sections, paths)
+            runs += _render_many(todo_summary, tmp, run_params, jobs, progress, kernel_name, cell_timeout, sections,
+                                 paths)
             outcome.runs = runs
             ended = dt.datetime.now(dt.timezone.utc)
 
@@ -722,9 +716,17 @@ def run_report(
             if later <= p.id or not summaries or not any(n in (m.get("notebooks") or {}) for n in summaries):
                 continue
             out(f"\n{later}: its summary draws on {p.id}: bringing it up to date")
-            outcome.later.append(run_report(
-                later, region=region_path, lang=lang, only=summaries, processed=processed, reports=root,
-                notebooks=notebooks, today=today, wait=max(wait, 60.0), kernel_name=kernel_name,
-                cell_timeout=cell_timeout, exports=exports, out=out, cascade=False,
-            ))
+            try:
+                outcome.later.append(run_report(
+                    later, region=region_path, lang=lang, only=summaries, processed=processed, reports=root,
+                    notebooks=notebooks, today=today, wait=max(wait, 60.0), kernel_name=kernel_name,
+                    cell_timeout=cell_timeout, exports=exports, out=out, cascade=False,
+                ))
+            except MutasiError as exc:  # this period is published; say what is left stale
+                out(f"{later}: its summary could not be brought up to date ({exc.message}); "
+                    f"run `mutasi report --period {later}`")
+                stale = ReportOutcome(period=later, folder=reports / later)
+                stale.runs.append(NotebookRun(name=summaries[0], status="failed", started="", ended="", duration_s=0.0,
+                                              error={"ename": type(exc).__name__, "evalue": exc.message}))
+                outcome.later.append(stale)
     return outcome

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -39,12 +40,10 @@ def _alive(pid: int) -> bool:
 
 def _remove_stale(processed: Path) -> None:
     """Snapshots left by runs that were killed (their process is gone)."""
+    pattern = re.compile(rf"^\.{re.escape(processed.name)}\.{SNAPSHOT_TAG}-(\d+)-")
     for d in processed.parent.glob(f".{processed.name}.{SNAPSHOT_TAG}-*"):
-        try:
-            pid = int(d.name.split("-")[1])
-        except (IndexError, ValueError):
-            continue
-        if not _alive(pid):
+        m = pattern.match(d.name)
+        if m and not _alive(int(m.group(1))):
             shutil.rmtree(d, ignore_errors=True)
 
 
@@ -79,10 +78,15 @@ def processed_snapshot(processed: str | Path, wait: float = 0.0) -> Iterator[Pat
         When an ingestion into ``processed`` is still running after ``wait`` seconds.
     """
     processed = Path(processed).resolve()
+    # A reader's lock: reports snapshot side by side; only an ingestion excludes them.
     with period_lock(ingest_lock_path(processed), f"processed data {processed} (an ingestion is running)",
-                     wait=wait):
+                     wait=wait, shared=True):
         _remove_stale(processed)
-        snap = Path(tempfile.mkdtemp(prefix=f".{processed.name}.{SNAPSHOT_TAG}-{os.getpid()}-", dir=processed.parent))
+        prefix = f".{processed.name}.{SNAPSHOT_TAG}-{os.getpid()}-"
+        try:  # beside the data: the same file system, so hard links
+            snap = Path(tempfile.mkdtemp(prefix=prefix, dir=processed.parent))
+        except PermissionError:  # a report run by a user who may not write there: copies
+            snap = Path(tempfile.mkdtemp(prefix=prefix))
         try:
             for f in sorted(processed.iterdir()):
                 if f.is_file() and not f.name.startswith(".") and f.name != "rejects.csv":  # raw values: never read

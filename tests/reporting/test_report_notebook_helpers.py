@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import pandas as pd
 import pytest
 
@@ -54,3 +55,18 @@ def test_say_escapes_text_values_and_keeps_numbers_formattable(monkeypatch):
 
     Narrator("id").say("{name}: {n:g} tahun, {x}", "en", name="<b>Alak</b> [x](y)", n=2.0, x=True)
     assert shown == ["&lt;b&gt;Alak&lt;/b&gt; \\[x\\]\\(y\\): 2 tahun, True"]
+
+
+def test_escaped_values_read_back_as_the_same_characters():
+    """What nbconvert renders from an escaped value is the value: quotes intact, one line."""
+    import html
+
+    from nbconvert.filters.markdown_mistune import markdown2html_mistune
+
+    from mutasi_analysis.reporting.notebook import escape_markdown
+
+    for value in ("Sant'Anna & \"Ma'ruf\"", "<img src=x onerror=alert(1)>", "a_b *c* [d](e) `f` #g", "x\n1. y\n    z"):
+        rendered = markdown2html_mistune(escape_markdown(value))
+        text = html.unescape(re.sub(r"<[^>]+>", "", rendered)).strip()
+        assert text == " ".join(value.split()), (value, rendered)
+        assert "<img" not in rendered and "<ol" not in rendered and "<pre" not in rendered

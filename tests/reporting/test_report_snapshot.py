@@ -100,3 +100,24 @@ def test_a_snapshot_left_by_a_killed_run_is_removed(tmp_path, monkeypatch):
     run_report("2026-S1", region=region, processed=processed, reports=tmp_path / "reports",
                notebooks=tmp_path / "notebooks", today=dt.date(2026, 11, 28), only="01", out=lambda s: None)
     assert not dead.exists()
+
+
+def test_a_notebook_that_declares_no_paths_reads_the_same_snapshot(tmp_path, monkeypatch):
+    """A researcher's section may declare only `period`; it still reads the run's inputs."""
+    monkeypatch.setattr(pipeline, "code_digest", lambda: "pinned-code-digest")
+    processed, region = _project(tmp_path)
+    make_notebook(tmp_path / "notebooks" / "04_d.ipynb", 'period: str = "2026-S1"  # evaluation period\n', [
+        new_code_cell("import pandas as pd\nfrom mutasi_analysis.reporting.notebook import report_context\n"
+                      "ctx = report_context(period)\n"
+                      "ctx.record('04_d', {'rows': len(pd.read_parquet(ctx.processed / 't.parquet')),\n"
+                      "                    'where': ctx.processed.name, 'region': ctx.config.region.code})")])
+
+    def progress(line):
+        if "04_d: rendering" in line:
+            _ingest_new_generation(processed, rows=7)
+
+    outcome = run_report("2026-S1", region=region, processed=processed, reports=tmp_path / "reports",
+                         notebooks=tmp_path / "notebooks", today=dt.date(2026, 11, 28), out=progress)
+    assert outcome.exit_code == 0
+    rec = read_record(tmp_path / "reports" / "2026-S1" / "04_d.json")
+    assert rec["rows"] == 4 and rec["where"].startswith(".processed.snapshot-") and rec["region"] == "alak"
