@@ -64,12 +64,36 @@ def tmpfs(tmp_path):
         subprocess.run(["umount", "-l", str(m)], capture_output=True)
 
 
+@pytest.fixture(scope="module")
+def rendered_once(tmp_path_factory):
+    """A tiny project with its report of 2026-S1 rendered once; tests work on copies."""
+    from mutasi_analysis.reporting import pipeline
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(pipeline, "code_digest", lambda: "pinned-code-digest")
+    proj = write_project(tmp_path_factory.mktemp("faults") / "project")
+    assert _report(proj) == 0
+    yield proj
+    mp.undo()
+
+
 @pytest.fixture
 def proj(tmp_path, monkeypatch):
     from mutasi_analysis.reporting import pipeline
 
     monkeypatch.setattr(pipeline, "code_digest", lambda: "pinned-code-digest")
     return write_project(tmp_path / "project")
+
+
+@pytest.fixture
+def reported(rendered_once, tmp_path, monkeypatch):
+    """A copy of the rendered project, in paths of its own (the manifest's inputs are relative)."""
+    from mutasi_analysis.reporting import pipeline
+
+    monkeypatch.setattr(pipeline, "code_digest", lambda: "pinned-code-digest")
+    root = tmp_path / "project"
+    shutil.copytree(rendered_once["root"], root, symlinks=True)
+    return {k: root / v.relative_to(rendered_once["root"]) for k, v in rendered_once.items()}
 
 
 # ------------------------------------------------------------------------------ input faults
@@ -120,8 +144,8 @@ def _seam(monkeypatch, err: int, after: int = 0):
 
 
 @pytest.mark.parametrize("err, words", [(errno.ENOSPC, "no space left"), (errno.EROFS, "read-only")])
-def test_a_disk_fault_keeps_the_previous_report_and_leaves_nothing_partial(proj, capsys, monkeypatch, err, words):
-    assert _report(proj) == 0
+def test_a_disk_fault_keeps_the_previous_report_and_leaves_nothing_partial(reported, capsys, monkeypatch, err, words):
+    proj = reported
     before = _tree(proj["reports"])
     capsys.readouterr()
     _seam(monkeypatch, err)
@@ -138,9 +162,10 @@ def test_a_full_disk_on_a_first_render_publishes_nothing(proj, capsys, tmpfs):
     assert not (disk / "reports" / "2026-S1").exists() and not list((disk / "reports").glob(".tmp-*"))
 
 
-def test_a_read_only_reports_folder_keeps_the_report(proj, capsys, tmpfs):
+def test_a_read_only_reports_folder_keeps_the_report(reported, capsys, tmpfs):
+    proj = reported
     disk = tmpfs(8192)
-    assert _report(proj, reports=disk / "reports") == 0
+    shutil.copytree(proj["reports"], disk / "reports")
     before = _tree(disk / "reports")
     subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
     capsys.readouterr()
