@@ -486,7 +486,8 @@ def run_report(
     lang : {"id", "en"}, optional
         Report language; default the config's ``[report] lang``.
     only : str or sequence of str, optional
-        Notebooks to render (``"03,04"``); the rest of the period folder is kept.
+        Notebooks to render (``"03,04"``); the rest of the period folder is kept. The summary
+        (``00_*``) comes along, rendered again when a section it reads changed.
     jobs : int
         Notebooks rendered at once (the summary notebook always runs last).
     force : bool
@@ -547,6 +548,10 @@ def run_report(
         )
     available = discover_notebooks(notebooks)
     selected = select_notebooks(available, only)
+    if any(not nb.stem.startswith(SUMMARY_PREFIX) for nb in selected):
+        # The summary reads the sections: it comes along (and renders only when they changed),
+        # so that `--only 04` never publishes a summary of the old 04.
+        selected = sorted({*selected, *(nb for nb in available if nb.stem.startswith(SUMMARY_PREFIX))})
     standard = {
         "period": p.id, "lang": lang, "region": str(region_path),
         "processed": str(processed), "reports": str(root),

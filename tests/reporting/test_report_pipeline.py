@@ -146,9 +146,10 @@ def test_only_and_force_rerender_just_that_notebook(proj):
     before = _snapshot(folder)
     m0 = json.loads(before["manifest.json"])
     outcome = _run(proj, only="02", force=True)
-    assert [r.name for r in outcome.runs] == ["02_b"]
+    # The summary reads 02's results: it comes along, so it never describes the old 02.
+    assert [r.name for r in outcome.runs] == ["02_b", "00_sum"]
     after = _snapshot(folder)
-    for name in ("01_a.ipynb", "01_a.html", "01_a.json", "00_sum.ipynb", "00_sum.json"):
+    for name in ("01_a.ipynb", "01_a.html", "01_a.json"):
         assert after[name] == before[name], name
     m1 = json.loads(after["manifest.json"])
     assert m1["notebooks"]["01_a"] == m0["notebooks"]["01_a"]
@@ -193,7 +194,7 @@ def test_failing_notebook_keeps_previous_report_and_exits_nonzero(proj, capsys):
     assert m["notebooks"]["02_b"]["status"] == "ok"                 # the others still rendered
     assert read_record(failed / "02_b.json")["headline"]["y"]["value"] == 3.5
     index = (proj["reports"] / "index.html").read_text(encoding="utf-8")
-    assert 'href="_failed/2026-S1/manifest.json"' in index and "gagal: 01_a<" in index
+    assert 'href="_failed/2026-S1/manifest.json"' in index and "gagal: 00_sum, 01_a<" in index  # the summary came along
 
 
 def test_after_a_failure_the_good_report_is_still_current(proj):
@@ -214,7 +215,8 @@ def test_first_report_with_a_failure_publishes_nothing(proj):
     assert outcome.exit_code == 1 and not outcome.installed
     assert not (reports / "2026-S1").exists()                 # no half report is published
     m = json.loads((reports / "_failed" / "2026-S1" / "manifest.json").read_text())
-    assert m["status"] == "failed" and m["failed"] == ["01_a"]
+    # The summary came along and could not read 01's results either.
+    assert m["status"] == "failed" and m["failed"] == ["00_sum", "01_a"]
     assert (reports / "_failed" / "2026-S1" / "01_a.html").exists()
 
 
