@@ -103,7 +103,8 @@ def add_report_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=("id", "en"), default=None,
                    help="report language (default: the config's [report] lang, else id)")
     p.add_argument("--only", default=None, metavar="NN,NN",
-                   help="render only these notebooks, by number or name (e.g. 03,04)")
+                   help="render only these notebooks, by number or name (e.g. 03,04); the summary 00 "
+                        "comes along when a section it reads changed")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="notebooks rendered at once (default: 1)")
     p.add_argument("--force", action="store_true", help="render again even when nothing changed")
     p.add_argument("--pdf", action=argparse.BooleanOptionalAction, default=None,
