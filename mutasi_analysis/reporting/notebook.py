@@ -288,14 +288,10 @@ class ReportContext(Narrator):
     @cached_property
     def data(self):
         """The processed tables (:class:`~mutasi_analysis.processed.Processed`), loaded once."""
-        from ..errors import MutasiError
         from ..processed import load_processed
 
         if self.processed is None:
-            raise MutasiError(
-                f"parameter processed is empty and {Path.cwd()} is not inside a mutasi project; pass "
-                "-p processed PATH, run from the project folder, or set MUTASI_PROJECT=/path/to/project"
-            )
+            raise _no_project("processed")
         return load_processed(self.processed)
 
     @cached_property
@@ -332,6 +328,16 @@ class ReportContext(Narrator):
         found = read_sections(self.out_dir, period=self.period.id)
         found.pop(exclude, None)
         return found
+
+
+def _no_project(key: str):
+    """The error for an empty path parameter when no project can supply it."""
+    from ..errors import MutasiError
+
+    return MutasiError(
+        f"parameter {key} is empty and {Path.cwd()} is not inside a mutasi project; pass "
+        f"-p {key} PATH, run from the project folder, or set MUTASI_PROJECT=/path/to/project"
+    )
 
 
 def _project(start_points):
@@ -373,7 +379,6 @@ def report_context(period: str, lang: str = "id", region: str = "", processed: s
         ``MUTASI_PROJECT``), or the config or period is invalid.
     """
     from ..config import load_config
-    from ..errors import MutasiError
     from ..periods import parse_period
     from .index import lang_root
 
@@ -384,22 +389,19 @@ def report_context(period: str, lang: str = "id", region: str = "", processed: s
         starts.append(Path(session).parent)
     project = _project(starts)
 
-    def path(value: str, key: str) -> Path:
+    def path(value: str, key: str) -> Path | None:
+        """The parameter as given, else the run's input (under `mutasi report`), else the project's."""
         if value and str(value).strip():
             return Path(value).expanduser().resolve()
-        if os.environ.get(RENDER_PATH_ENV[key]):  # under `mutasi report`: the run's own inputs
+        if os.environ.get(RENDER_PATH_ENV[key]):
             return Path(os.environ[RENDER_PATH_ENV[key]])
-        if project is None:
-            raise MutasiError(
-                f"parameter {key} is empty and {Path.cwd()} is not inside a mutasi project; pass "
-                f"-p {key} PATH, run from the project folder, or set MUTASI_PROJECT=/path/to/project"
-            )
-        return getattr(project, key)
+        return getattr(project, key) if project is not None else None
 
-    config = load_config(path(region, "region"))
-    processed_dir = (path(processed, "processed")
-                     if (str(processed).strip() or project is not None or os.environ.get(RENDER_PATH_ENV["processed"]))
-                     else None)
+    region_path = path(region, "region")
+    if region_path is None:
+        raise _no_project("region")
+    config = load_config(region_path)
+    processed_dir = path(processed, "processed")
     p = parse_period(period, config.period.kind)
     rendered_dir = os.environ.get(RESULTS_DIR_ENV)
     if rendered_dir:
@@ -410,8 +412,7 @@ def report_context(period: str, lang: str = "id", region: str = "", processed: s
         from ..project import RUNS_DIR
 
         out_dir = Path.cwd() / RUNS_DIR / p.id / nar.lang
-    root = (path(reports, "reports") if (reports or project is not None or os.environ.get(RENDER_PATH_ENV["reports"]))
-            else None)
+    root = path(reports, "reports")
     return ReportContext(
         period=p, lang=nar.lang, config=config, processed=processed_dir,
         out_dir=out_dir, reports=lang_root(root, nar.lang) if root is not None else None,

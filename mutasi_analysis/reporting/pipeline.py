@@ -40,7 +40,7 @@ from ..errors import MutasiError
 from ..periods import Period, latest_complete, parse_period
 from ..project import resolve_path
 from ..pseudonym import processed_key_id
-from ..record import NOTEBOOK_ENV, RecordError, read_sections
+from ..record import NOTEBOOK_ENV, RecordError, read_section
 from .html import first_heading
 from .index import lang_root, report_folders, write_index
 from .lock import period_lock
@@ -393,8 +393,8 @@ def _history_digest(root: Path, before: str) -> dict[str, Any]:
 
 def _title(name: str, folder: Path, run: NotebookRun) -> str | None:
     """A section's own title: its record's ``title``, else the first heading it rendered."""
-    try:
-        rec = read_sections(folder).get(name) if run.files.get("json") else None
+    try:  # its own record only (reading the whole folder per notebook would be quadratic)
+        rec = read_section(folder / run.files["json"]) if run.files.get("json") else None
     except RecordError:
         rec = None
     if rec is not None and rec.title:
