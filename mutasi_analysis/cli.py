@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .environment import KERNEL_NAME
+from .did.errors import DiDError
 from .errors import MutasiError, environment_fault, is_environment_fault
 from .project import resolve_path
 
@@ -181,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     except MutasiError as exc:
         print(f"mutasi {args.command}: error: {exc.message}", file=sys.stderr)
         return exc.exit_code
+    except DiDError as exc:  # the statistics package's own data errors, mapped here (did/ knows no CLI)
+        print(f"mutasi {args.command}: error: {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:  # the machine: a read-only or full disk, a missing folder
         if not is_environment_fault(exc):
             raise  # a library's own error or a bug: shown in full, never passed off as the disk's

@@ -10,6 +10,7 @@ with ``tidy()``, ``summary()``, ``to_dict()`` and, where it has one, ``plot()``.
 from ._results import AggregateResult, DiDResult, ScalarResult, TestResult
 from .attgt import AttGTResult, att_gt
 from .bacon import BaconResult, bacon
+from .errors import DiDError, PanelDataError
 from .basic import DiD2x2Result, did_2x2, twfe
 from .pretrend import pretrend_test
 from .randinf import RandomizationResult, randomization_inference
@@ -37,4 +38,7 @@ __all__ = [
     "BaconResult",
     "WildBootstrapResult",
     "RandomizationResult",
+    # errors
+    "DiDError",
+    "PanelDataError",
 ]

@@ -24,7 +24,7 @@ from typing import Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import MutasiError
+from .errors import PanelDataError
 
 __all__ = [
     "PanelDataError",
@@ -39,15 +39,6 @@ __all__ = [
     "validate_alpha",
     "check_never_treated",
 ]
-
-
-class PanelDataError(MutasiError, ValueError):
-    """The data given to an estimator cannot be used as it is.
-
-    Subclass of both :class:`~mutasi_analysis.errors.MutasiError` (a problem the user fixes in
-    the data; the CLI prints it without traceback) and :class:`ValueError` (so library callers
-    can catch the usual exception type).
-    """
 
 
 def _per_unit(values: np.ndarray, unit_codes: np.ndarray, n_units: int, units, what: str, rule: str) -> np.ndarray:

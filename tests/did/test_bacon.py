@@ -18,7 +18,7 @@ import pytest
 import statsmodels.formula.api as smf
 
 from mutasi_analysis.did import bacon
-from mutasi_analysis.did._panel import PanelDataError
+from mutasi_analysis.did import PanelDataError
 from tests.conftest import require_module
 
 

@@ -21,7 +21,7 @@ import pytest
 import statsmodels.formula.api as smf
 
 from mutasi_analysis.did import att_gt, randomization_inference
-from mutasi_analysis.did._panel import PanelDataError
+from mutasi_analysis.did import PanelDataError
 from tests.conftest import require_module
 from tests.did.conftest import simulate_staggered_panel
 from tests.did.r_reference import R_DID_AGGREGATIONS

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from mutasi_analysis.did import att_gt, sun_abraham
-from mutasi_analysis.did._panel import PanelDataError
+from mutasi_analysis.did import PanelDataError
 from tests.conftest import require_module
 from tests.did.r_reference import MPDTA, R_DID_CELLS
 
