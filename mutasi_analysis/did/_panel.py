@@ -293,7 +293,8 @@ def prepare_panel(
         within a unit and, if non-zero, one of the observed periods.
     cluster : str, optional
         Cluster column at or above the unit level (constant within a unit); at least 2
-        clusters are required.
+        clusters are required. ``cluster=unit`` is the same as no cluster column (each
+        estimator's default treatment of units).
     covariates : str or list of str, optional
         Numeric columns.
     dropna : bool, default False
@@ -318,6 +319,8 @@ def prepare_panel(
     if isinstance(covariates, str):
         covariates = [covariates]
     covariates = tuple(covariates or ())
+    if cluster is not None and cluster == unit:
+        cluster = None  # clustering on the unit is every estimator's default, not a second role
     check_columns(data, [outcome, unit, time, cohort, cluster, *covariates])
     check_numeric(data, [outcome], "outcome")
     check_numeric(data, [time], "time")

@@ -2,13 +2,22 @@
 
 Design (after statsmodels, pyfixest and R ``did``): a result is immutable, carries the call
 parameters and input size that produced it, and exposes numbers through accessors
-(``estimate``, ``se``, ``pvalue``, ``conf_int()``), tables through ``tidy()``, a text/HTML
-``summary()``, and ``to_dict()`` with plain JSON-safe values.
+(``estimate``, ``std_error``, ``statistic``, ``pvalue``, ``conf_int()``), tables through
+``tidy()``, a text/HTML ``summary()``, and ``to_dict()`` with plain JSON-safe values.
+
+One name per concept across the package (as broom and pyfixest users expect): tidy tables use
+``term, estimate, std_error, statistic, pvalue, conf_low, conf_high`` (then result-specific
+columns); the number of bootstrap draws is ``n_boot``, of random permutations ``n_perm``, of
+Monte Carlo replications ``n_sim``. Older names (``se``, ``tstat``, ``ci_low``/``ci_high``,
+``att``, ``B``, ``param``) were renamed in 0.3; attributes and keywords keep them as deprecated
+aliases for one release (:func:`deprecated_alias`); table columns cannot alias and are listed in
+docs/en/api.md.
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
@@ -17,7 +26,34 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["DiDResult", "ScalarResult", "AggregateResult", "TestResult", "json_safe"]
+__all__ = ["DiDResult", "ScalarResult", "AggregateResult", "TestResult", "json_safe", "deprecated_alias",
+           "TIDY_COLUMNS"]
+
+#: Leading columns of every ``tidy()`` table that reports estimates (broom's names).
+TIDY_COLUMNS = ("term", "estimate", "std_error", "statistic", "pvalue", "conf_low", "conf_high")
+
+
+def _warn_renamed(old: str, new: str, stacklevel: int = 3) -> None:
+    warnings.warn(f"{old!r} is deprecated and will be removed in the next release; use {new!r}",
+                  DeprecationWarning, stacklevel=stacklevel)
+
+
+def deprecated_alias(new: str, old: str) -> property:
+    """A read-only property ``old`` that warns and returns attribute ``new`` (one release)."""
+
+    def getter(self):
+        _warn_renamed(old, new)
+        return getattr(self, new)
+
+    return property(getter, doc=f"Deprecated alias of ``{new}``.")
+
+
+def renamed_keyword(value, old_value, old: str, new: str):
+    """Resolve a keyword renamed from ``old`` to ``new``: warn when the old one is used."""
+    if old_value is None:
+        return value
+    _warn_renamed(old, new, stacklevel=4)
+    return old_value
 
 
 def json_safe(value: Any) -> Any:
@@ -125,7 +161,7 @@ class ScalarResult(DiDResult):
     """
 
     estimate: float = float("nan")
-    se: float = float("nan")
+    std_error: float = float("nan")
     df: float | None = None
     label: str = "ATT"
     alpha: float = 0.05
@@ -134,14 +170,17 @@ class ScalarResult(DiDResult):
         return stats.norm if self.df is None else stats.t(self.df)
 
     @property
-    def tstat(self) -> float:
-        """Estimate divided by its standard error."""
-        return self.estimate / self.se if self.se > 0 else float("nan")
+    def statistic(self) -> float:
+        """Estimate divided by its standard error (t or z)."""
+        return self.estimate / self.std_error if self.std_error > 0 else float("nan")
+
+    se = deprecated_alias("std_error", "se")
+    tstat = deprecated_alias("statistic", "tstat")
 
     @property
     def pvalue(self) -> float:
         """Two-sided p-value of estimate = 0."""
-        t = self.tstat
+        t = self.statistic
         return float(2 * self._dist().sf(abs(t))) if not math.isnan(t) else float("nan")
 
     def conf_int(self, alpha: float | None = None) -> tuple[float, float]:
@@ -150,26 +189,29 @@ class ScalarResult(DiDResult):
         if not 0 < alpha < 1:
             raise ValueError("alpha must be between 0 and 1")
         q = float(self._dist().ppf(1 - alpha / 2))
-        return (self.estimate - q * self.se, self.estimate + q * self.se)
+        return (self.estimate - q * self.std_error, self.estimate + q * self.std_error)
 
     def tidy(self) -> pd.DataFrame:
+        """One row: ``term, estimate, std_error, statistic, pvalue, conf_low, conf_high``."""
         lo, hi = self.conf_int()
         return pd.DataFrame(
             {
                 "term": [self.label],
                 "estimate": [self.estimate],
-                "se": [self.se],
+                "std_error": [self.std_error],
+                "statistic": [self.statistic],
                 "pvalue": [self.pvalue],
-                "ci_low": [lo],
-                "ci_high": [hi],
+                "conf_low": [lo],
+                "conf_high": [hi],
             }
         )
 
     def to_dict(self) -> dict:
         d = super().to_dict()
         lo, hi = self.conf_int()
-        d.update(json_safe({"estimate": self.estimate, "se": self.se, "pvalue": self.pvalue,
-                            "ci_low": lo, "ci_high": hi, "alpha": self.alpha}))
+        d.update(json_safe({"estimate": self.estimate, "std_error": self.std_error,
+                            "statistic": self.statistic, "pvalue": self.pvalue,
+                            "conf_low": lo, "conf_high": hi, "alpha": self.alpha}))
         return d
 
 
@@ -197,7 +239,7 @@ class AggregateResult(ScalarResult):
     ``estimate``/``se`` are the overall summary (for ``"event"`` the average over event times
     >= 0, for ``"group"`` the cohort-size weighted average, for ``"calendar"`` the average over
     calendar periods, as in R ``did``). ``table`` has one row per event time, cohort or period
-    with columns (event_time | cohort | time), estimate, se, ci_low, ci_high, and, with the
+    with columns (event_time | cohort | time), estimate, std_error, conf_low, conf_high, and, with the
     bootstrap, uband_low/uband_high (uniform band over the rows).
     """
 
@@ -220,8 +262,10 @@ class AggregateResult(ScalarResult):
         rows = self.table_.rename(columns={key: "key"}).copy()
         rows.insert(0, "term", [f"{key}={v:g}" for v in rows["key"]])
         rows = rows.drop(columns="key")
-        rows["pvalue"] = 2 * stats.norm.sf(np.abs(rows["estimate"] / rows["se"]))
-        return pd.concat([head, rows[[c for c in rows.columns if c in head.columns or c.startswith("uband")]]],
+        rows["statistic"] = rows["estimate"] / rows["std_error"]
+        rows["pvalue"] = 2 * stats.norm.sf(np.abs(rows["statistic"]))
+        return pd.concat([head, rows[[c for c in head.columns if c in rows.columns]
+                                     + [c for c in rows.columns if c.startswith("uband")]]],
                          ignore_index=True)
 
     def _title(self) -> str:
@@ -266,7 +310,8 @@ class TestResult(DiDResult):
         return self.table_.copy() if self.table_ is not None else pd.DataFrame()
 
     def tidy(self) -> pd.DataFrame:
-        return pd.DataFrame({"hypothesis": [self.hypothesis], "statistic": [self.statistic],
+        """One row: ``term`` (the hypothesis), ``statistic``, ``df``, ``pvalue``."""
+        return pd.DataFrame({"term": [self.hypothesis], "statistic": [self.statistic],
                              "df": [self.df], "pvalue": [self.pvalue]})
 
     def to_dict(self) -> dict:

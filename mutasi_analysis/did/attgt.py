@@ -126,7 +126,7 @@ class _Inference:
 
 def _table_inference(est: np.ndarray, se: np.ndarray, alpha: float, crit: float | None) -> dict:
     z = stats.norm.ppf(1 - alpha / 2)
-    out = {"ci_low": est - z * se, "ci_high": est + z * se}
+    out = {"conf_low": est - z * se, "conf_high": est + z * se}
     if crit is not None:
         out["uband_low"] = est - crit * se
         out["uband_high"] = est + crit * se
@@ -143,7 +143,8 @@ class AttGTResult(DiDResult):
     Attributes
     ----------
     table : DataFrame
-        One row per (cohort, time) cell: cohort, time, att, se, ci_low, ci_high, then
+        One row per (cohort, time) cell: cohort, time, estimate (the ATT(g, t)), std_error,
+        conf_low, conf_high, then
         event_time (= time - cohort), base_time, post, n_treated, n_control and, with the
         bootstrap, uband_low/uband_high (uniform band over all cells).
     crit_value : float or None
@@ -170,10 +171,17 @@ class AttGTResult(DiDResult):
         return self.table_.copy()
 
     def tidy(self) -> pd.DataFrame:
-        """The cell table with a two-sided normal p-value column."""
+        """One row per cell: ``term`` ("ATT(g, t)" with its cohort and time), ``estimate``,
+        ``std_error``, ``statistic`` (z), ``pvalue`` (two-sided normal), ``conf_low``,
+        ``conf_high``, then the cell columns (cohort, time, event_time, ...)."""
         t = self.table
-        t.insert(4, "pvalue", 2 * stats.norm.sf(np.abs(t["att"] / t["se"])))
-        return t
+        z = t["estimate"] / t["std_error"]
+        head = pd.DataFrame({
+            "term": [f"ATT({g:g}, {tt:g})" for g, tt in zip(t["cohort"], t["time"])],
+            "estimate": t["estimate"], "std_error": t["std_error"], "statistic": z,
+            "pvalue": 2 * stats.norm.sf(np.abs(z)), "conf_low": t["conf_low"], "conf_high": t["conf_high"]})
+        rest = t.drop(columns=["estimate", "std_error", "conf_low", "conf_high"])
+        return pd.concat([head, rest], axis=1)
 
     def _title(self) -> str:
         return "att_gt: group-time average treatment effects (Callaway & Sant'Anna)"
@@ -199,8 +207,7 @@ class AttGTResult(DiDResult):
         from ._results import _reference_label
         from .plots import plot_estimates
 
-        t = self.table_.rename(columns={"att": "estimate"})
-        return plot_estimates(t, x="event_time", hue="cohort", ax=ax,
+        return plot_estimates(self.table_, x="event_time", hue="cohort", ax=ax,
                               reference=-1 - self.anticipation, title="ATT(g, t) by event time", event=True,
                               reference_label=_reference_label(self.call["base_period"] == "universal"))
 
@@ -218,13 +225,13 @@ class AttGTResult(DiDResult):
         Returns
         -------
         AggregateResult
-            ``.estimate``, ``.se``, ``.pvalue``, ``.conf_int()``, ``.table`` (per event time,
+            ``.estimate``, ``.std_error``, ``.pvalue``, ``.conf_int()``, ``.table`` (per event time,
             cohort or period; with the bootstrap also a uniform band).
         """
         if kind not in _KINDS:
             raise ValueError(f"kind must be one of {_KINDS}, got {kind!r}")
         tab = self.table_
-        att = tab["att"].to_numpy(float)
+        att = tab["estimate"].to_numpy(float)
         g = tab["cohort"].to_numpy(float)
         t = tab["time"].to_numpy(float)
         inf = self.influence
@@ -310,13 +317,13 @@ class AttGTResult(DiDResult):
             M = np.column_stack(rows_inf)
             se_rows, crit = inference.se_and_crit(M)
             E = np.array(rows_est)
-            table = pd.DataFrame({rows_key[0]: rows_key[1], "estimate": E, "se": se_rows,
+            table = pd.DataFrame({rows_key[0]: rows_key[1], "estimate": E, "std_error": se_rows,
                                   **_table_inference(E, se_rows, self.alpha, crit)})
         call = dict(self.call)
         call["aggregate"] = kind
         return AggregateResult(
             method="att_gt", call=call, n_obs=self.n_obs, n_units=self.n_units,
-            estimate=est, se=float(se_all[0]), label=label, alpha=self.alpha,
+            estimate=est, std_error=float(se_all[0]), label=label, alpha=self.alpha,
             kind=kind, table_=table, crit_value=crit,
             reference_time=float(-1 - self.anticipation) if kind == "event" else None,
         )
@@ -491,7 +498,7 @@ def att_gt(
     Returns
     -------
     AttGTResult
-        ``.table`` (cohort, time, att, se, ci_low, ci_high, ...), ``.aggregate(kind)``,
+        ``.table`` (cohort, time, estimate, std_error, conf_low, conf_high, ...), ``.aggregate(kind)``,
         ``.plot()``, ``.tidy()``, ``.summary()``, ``.to_dict()``.
 
     Raises
@@ -665,12 +672,12 @@ def att_gt(
     se = np.where(cref, np.nan, se)
     tt = periods[ct]
     table = pd.DataFrame({
-        "cohort": cg, "time": tt, "att": att, "se": se,
+        "cohort": cg, "time": tt, "estimate": att, "std_error": se,
         **_table_inference(att, se, alpha, crit),
         "event_time": tt - cg, "base_time": periods[cb], "post": tt >= cg,
         "n_treated": n_tr, "n_control": n_co,
     })
-    cols_order = ["cohort", "time", "att", "se", "ci_low", "ci_high", "event_time", "base_time", "post",
+    cols_order = ["cohort", "time", "estimate", "std_error", "conf_low", "conf_high", "event_time", "base_time", "post",
                   "n_treated", "n_control"] + (["uband_low", "uband_high"] if crit is not None else [])
     table = table[cols_order]
     call = dict(outcome=outcome, unit=unit, time=time, cohort=cohort, control=control,

@@ -90,7 +90,7 @@ def did_2x2(data: pd.DataFrame, outcome: str, treated: str, post: str, cluster: 
     Returns
     -------
     DiD2x2Result
-        ``.estimate``, ``.se``, ``.pvalue``, ``.conf_int()``, ``.means`` (the 2x2 table of means).
+        ``.estimate``, ``.std_error``, ``.pvalue``, ``.conf_int()``, ``.means`` (the 2x2 table of means).
 
     Raises
     ------
@@ -133,7 +133,7 @@ def did_2x2(data: pd.DataFrame, outcome: str, treated: str, post: str, cluster: 
                 se_type="CR1 (G/(G-1)(N-1)/(N-K)), t(G-1)" if cluster else "HC1, t(N-4)")
     return DiD2x2Result(
         method="did_2x2", call=call, n_obs=len(y), n_units=None if groups is None else int(groups.max()) + 1,
-        estimate=float(res.params[3]), se=float(res.bse[3]), df=float(dof), label="treated x post",
+        estimate=float(res.params[3]), std_error=float(res.bse[3]), df=float(dof), label="treated x post",
         alpha=alpha, means_=means,
     )
 
@@ -178,8 +178,8 @@ def twfe(data: pd.DataFrame, outcome: str, unit: str, time: str, treatment: str,
     treatment : str
         0/1 column, absorbing (once 1, a unit stays 1).
     cluster : str, optional
-        Cluster column at or above the unit; default: the unit (SEs are always clustered, as
-        is standard for panels).
+        Cluster column at or above the unit; default (or ``cluster=unit``): the unit. SEs are
+        always clustered, as is standard for panels.
     weights : str, optional
         Non-negative regression weights (WLS).
     alpha : float, default 0.05
@@ -202,6 +202,8 @@ def twfe(data: pd.DataFrame, outcome: str, unit: str, time: str, treatment: str,
     """
     import statsmodels.api as sm
 
+    if cluster is not None and cluster == unit:
+        cluster = None  # clustering on the unit is the default: the same fit, not a second role
     check_columns(data, [outcome, unit, time, treatment, cluster, weights])
     extra = [c for c in (treatment, weights) if c is not None]
     check_numeric(data, extra, "column")
@@ -235,5 +237,5 @@ def twfe(data: pd.DataFrame, outcome: str, unit: str, time: str, treatment: str,
                 weights=weights, alpha=alpha, dropna=dropna, n_dropped=panel.n_dropped,
                 balanced=panel.balanced, se_type="CR1 (G/(G-1)(N-1)/(N-K), K = 1 + T), t(G-1)")
     return ScalarResult(method="twfe", call=call, n_obs=N, n_units=panel.n_units,
-                        estimate=float(res.params[0]), se=se, df=float(n_cl - 1),
+                        estimate=float(res.params[0]), std_error=se, df=float(n_cl - 1),
                         label=treatment, alpha=alpha)

@@ -1,7 +1,7 @@
 """Plots of DiD estimates: event studies with confidence intervals and the reference period.
 
 Used by the ``plot(ax=None)`` methods of the result objects; ``plot_estimates`` takes any table
-with ``estimate``, ``ci_low`` and ``ci_high`` columns (and optionally ``uband_low`` /
+with ``estimate``, ``conf_low`` and ``conf_high`` columns (and optionally ``uband_low`` /
 ``uband_high``), so other estimators (e.g. Sun-Abraham) can reuse it.
 """
 
@@ -29,7 +29,7 @@ def plot_estimates(
     Parameters
     ----------
     table : DataFrame
-        Columns ``x``, ``estimate`` (or the name given), ``ci_low``, ``ci_high``; optional
+        Columns ``x``, ``estimate`` (or the name given), ``conf_low``, ``conf_high``; optional
         ``uband_low``/``uband_high`` (uniform band, drawn as a lighter wider bar) and ``hue``.
     x : str
         Column on the horizontal axis (event time, cohort or period).
@@ -56,7 +56,7 @@ def plot_estimates(
     import matplotlib.pyplot as plt
     import seaborn as sns
 
-    for c in (x, estimate, "ci_low", "ci_high"):
+    for c in (x, estimate, "conf_low", "conf_high"):
         if c not in table.columns:
             raise ValueError(f"plot needs a {c!r} column; got {list(table.columns)}")
     if ax is None:
@@ -79,7 +79,7 @@ def plot_estimates(
             colours = [palette[0] if c is None else c for c in colours]
         else:
             colours = [palette[i]] * len(xv)
-        ax.vlines(xv, sub["ci_low"], sub["ci_high"], colors=colours, lw=1.5)
+        ax.vlines(xv, sub["conf_low"], sub["conf_high"], colors=colours, lw=1.5)
         ax.scatter(xv, est, c=colours, s=25, zorder=3,
                    label=None if hue is None else f"{hue} {key:g}" if isinstance(key, (int, float)) else str(key))
     ax.axhline(0, color="0.3", lw=0.8)

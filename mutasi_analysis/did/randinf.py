@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from ._panel import PanelDataError, prepare_panel, validate_alpha
-from ._results import DiDResult, json_safe
+from ._results import DiDResult, deprecated_alias, json_safe
 from .wildboot import _invert
 
 __all__ = ["randomization_inference", "RandomizationResult"]
@@ -102,8 +102,8 @@ class RandomizationResult(DiDResult):
 
     Attributes
     ----------
-    statistic : str
-        "att_simple" or "twfe".
+    term : str
+        The statistic permuted: "att_simple" or "twfe" (the call's ``statistic``).
     estimate : float
         The statistic on the observed assignment.
     n_perm : int
@@ -117,7 +117,7 @@ class RandomizationResult(DiDResult):
         The statistic under each assignment (observed first), read-only.
     """
 
-    statistic: str = "att_simple"
+    term: str = "att_simple"
     estimate: float = float("nan")
     n_perm: int = 0
     enumerated: bool = False
@@ -126,6 +126,8 @@ class RandomizationResult(DiDResult):
     distribution: np.ndarray = field(default=None, repr=False)
     _dose: np.ndarray = field(default=None, repr=False)  # statistic of D_obs per assignment
     _cache: dict = field(default_factory=dict, repr=False)
+
+    statistic = deprecated_alias("term", "statistic")
 
     def pvalue_at(self, value: float) -> float:
         """p-value of the sharp null "the effect is ``value`` for every treated cell"."""
@@ -152,12 +154,16 @@ class RandomizationResult(DiDResult):
 
     def _title(self) -> str:
         how = "all assignments" if self.enumerated else f"{self.n_perm} random permutations"
-        return f"Randomization inference ({self.statistic}, adoption dates permuted, {how})"
+        return f"Randomization inference ({self.term}, adoption dates permuted, {how})"
 
     def tidy(self) -> pd.DataFrame:
+        """One row: ``term, estimate, std_error`` (none: the test uses no standard error),
+        ``statistic`` (the estimate itself is the permuted statistic), ``pvalue``,
+        ``conf_low, conf_high`` (test inversion), ``n_perm``, ``enumerated``."""
         lo, hi = self.conf_int()
-        return pd.DataFrame({"term": [self.statistic], "estimate": [self.estimate],
-                             "pvalue": [self.pvalue], "ci_low": [lo], "ci_high": [hi],
+        return pd.DataFrame({"term": [self.term], "estimate": [self.estimate], "std_error": [float("nan")],
+                             "statistic": [self.estimate], "pvalue": [self.pvalue],
+                             "conf_low": [lo], "conf_high": [hi],
                              "n_perm": [self.n_perm], "enumerated": [self.enumerated]})
 
     def plot(self, ax=None):
@@ -169,15 +175,15 @@ class RandomizationResult(DiDResult):
             _, ax = plt.subplots(figsize=(6, 4))
         sns.histplot(self.distribution[1:], ax=ax, color="C0")
         ax.axvline(self.estimate, color="C3", label="observed")
-        ax.set_xlabel(self.statistic)
+        ax.set_xlabel(self.term)
         ax.legend()
         return ax
 
     def to_dict(self) -> dict:
         d = super().to_dict()
         lo, hi = self.conf_int()
-        d.update(json_safe({"statistic": self.statistic, "estimate": self.estimate,
-                            "pvalue": self.pvalue, "ci_low": lo, "ci_high": hi, "alpha": self.alpha,
+        d.update(json_safe({"term": self.term, "estimate": self.estimate,
+                            "pvalue": self.pvalue, "conf_low": lo, "conf_high": hi, "alpha": self.alpha,
                             "n_perm": self.n_perm, "enumerated": self.enumerated, "seed": self.seed}))
         return d
 
@@ -294,6 +300,6 @@ def randomization_inference(
                 n_assignments=total)
     return RandomizationResult(
         method="randomization_inference", call=call, n_obs=panel.n_obs, n_units=panel.n_units,
-        statistic=statistic, estimate=float(dist[0]), n_perm=int(used), enumerated=enumerated,
+        term=statistic, estimate=float(dist[0]), n_perm=int(used), enumerated=enumerated,
         seed=seed_used, alpha=alpha, distribution=dist, _dose=dose,
     )

@@ -39,7 +39,7 @@ import scipy.sparse as sp
 from scipy import stats
 
 from ._panel import PanelDataError, check_clusters, prepare_panel, validate_alpha
-from ._results import DiDResult, ScalarResult, json_safe
+from ._results import DiDResult, ScalarResult, json_safe, renamed_keyword
 from .wildboot import _FixedEffects
 
 __all__ = ["sun_abraham", "SunAbrahamResult"]
@@ -52,10 +52,10 @@ class SunAbrahamResult(DiDResult):
     Attributes
     ----------
     table : DataFrame
-        event_time, estimate, se, ci_low, ci_high, pvalue (reference period -1 not listed:
-        it is 0 by construction).
+        event_time, estimate, std_error, statistic (t), pvalue, conf_low, conf_high
+        (reference period -1 not listed: it is 0 by construction).
     cohort_table : DataFrame
-        Saturated coefficients: cohort, time, event_time, estimate, se, weight.
+        Saturated coefficients: cohort, time, event_time, estimate, std_error, weight.
     control : str
         "never" or "last" (the last-treated cohort, with periods from its adoption dropped).
     reference_period : int
@@ -75,7 +75,11 @@ class SunAbrahamResult(DiDResult):
     _design: dict = field(default=None, repr=False)  # for wild_bootstrap()
 
     def tidy(self) -> pd.DataFrame:
-        return self.table.copy()
+        """One row per event time: ``term`` ("event_time=e"), ``estimate``, ``std_error``,
+        ``statistic``, ``pvalue``, ``conf_low``, ``conf_high``, ``event_time``."""
+        t = self.table
+        t.insert(0, "term", [f"event_time={e:g}" for e in t["event_time"]])
+        return t[["term", "estimate", "std_error", "statistic", "pvalue", "conf_low", "conf_high", "event_time"]]
 
     def _title(self) -> str:
         return f"Sun-Abraham interaction-weighted event study (control: {self.control})"
@@ -92,11 +96,11 @@ class SunAbrahamResult(DiDResult):
         est = float(w @ ct["estimate"].to_numpy())
         se = float(np.sqrt(w @ self._vcov @ w))
         return ScalarResult(method="sun_abraham.overall", call=dict(self.call), n_obs=self.n_obs,
-                            n_units=self.n_units, estimate=est, se=se, df=self.df,
+                            n_units=self.n_units, estimate=est, std_error=se, df=self.df,
                             label="ATT (post, IW)", alpha=self.alpha)
 
-    def wild_bootstrap(self, event_time: int | None = None, B: int = 9999,
-                       weights: str = "rademacher", seed: int | None = None):
+    def wild_bootstrap(self, event_time: int | None = None, n_boot: int = 9999,
+                       weights: str = "rademacher", seed: int | None = None, *, B: int | None = None):
         """Restricted wild cluster bootstrap of the overall ATT or of one event-time estimate.
 
         Re-runs the saturated regression through :func:`wild_cluster_bootstrap` and tests the
@@ -109,17 +113,18 @@ class SunAbrahamResult(DiDResult):
         ----------
         event_time : int, optional
             Event time to test; default the overall post-treatment ATT.
-        B, weights, seed
-            As in :func:`wild_cluster_bootstrap`.
+        n_boot, weights, seed
+            As in :func:`wild_cluster_bootstrap` (``B`` is the deprecated name of ``n_boot``).
 
         Returns
         -------
         WildBootstrapResult
-            Its ``estimate`` equals ``overall().estimate`` (or the table row); its ``se`` is
+            Its ``estimate`` equals ``overall().estimate`` (or the table row); its ``std_error`` is
             CRV1 with all fixed-effect levels counted in K, so slightly larger.
         """
         from .wildboot import wild_cluster_bootstrap
 
+        n_boot = renamed_keyword(n_boot, B, "B", "n_boot")
         d = self._design
         k = d["X"].shape[1]
         names = [f"cell{i}" for i in range(k)]
@@ -138,7 +143,7 @@ class SunAbrahamResult(DiDResult):
         frame["_y"], frame["_unit"], frame["_time"], frame["_cluster"] = (
             d["y"], d["unit"], d["time"], d["cluster"])
         formula = "_y ~ " + " + ".join(names) + " + C(_unit) + C(_time)"
-        return wild_cluster_bootstrap(frame, formula, combo, "_cluster", B=B, weights=weights,
+        return wild_cluster_bootstrap(frame, formula, combo, "_cluster", n_boot=n_boot, weights=weights,
                                       seed=seed, alpha=self.alpha)
 
     def plot(self, ax=None):
@@ -149,7 +154,7 @@ class SunAbrahamResult(DiDResult):
             _, ax = plt.subplots(figsize=(7, 4))
         t = self.table
         ax.errorbar(t["event_time"], t["estimate"],
-                    yerr=[t["estimate"] - t["ci_low"], t["ci_high"] - t["estimate"]],
+                    yerr=[t["estimate"] - t["conf_low"], t["conf_high"] - t["estimate"]],
                     fmt="o", capsize=3, color="C0", label=f"{100 * (1 - self.alpha):g}% CI")
         ax.plot([self.reference_period], [0.0], marker="D", color="C3", linestyle="none",
                 label="reference period")
@@ -199,7 +204,8 @@ def sun_abraham(
     Returns
     -------
     SunAbrahamResult
-        ``.table`` (event_time, estimate, se, ci_low, ci_high, pvalue), ``.cohort_table`` (the
+        ``.table`` (event_time, estimate, std_error, statistic, pvalue, conf_low, conf_high),
+        ``.cohort_table`` (the
         saturated cohort x period coefficients), ``.overall()``, ``.plot()``.
 
     Notes
@@ -300,7 +306,7 @@ def sun_abraham(
         "time": cohort_time,
         "event_time": [int(e) for _, e in keys],
         "estimate": beta,
-        "se": np.sqrt(np.diag(V)),
+        "std_error": np.sqrt(np.diag(V)),
         "n_obs": cell_n.to_numpy(dtype=np.int64),
     })
     cell_e = ct["event_time"].to_numpy()
@@ -315,10 +321,11 @@ def sun_abraham(
     table = pd.DataFrame({
         "event_time": events.astype(np.int64),
         "estimate": est,
-        "se": se,
-        "ci_low": est - q * se,
-        "ci_high": est + q * se,
+        "std_error": se,
+        "statistic": est / se,
         "pvalue": 2 * stats.t.sf(np.abs(est / se), G - 1),
+        "conf_low": est - q * se,
+        "conf_high": est + q * se,
     })
     call = dict(outcome=outcome, unit=unit, time=time, cohort=cohort, cluster=cluster, alpha=alpha,
                 dropna=dropna, n_dropped=panel.n_dropped, n_excluded_rows=n_excluded_rows,

@@ -2,7 +2,7 @@
 
 The algorithm follows Roodman, MacKinnon, Nielsen and Webb (2019), "Fast and wild": every
 bootstrap t-statistic is a ratio of a linear and a quadratic form in the cluster weight vector,
-so the N-row data are reduced once to G-by-G matrices and the B draws cost O(G^2 B). Fixed
+so the N-row data are reduced once to G-by-G matrices and the n_boot draws cost O(G^2 n_boot). Fixed
 effects written as ``C(var)`` terms are projected out (Frisch-Waugh-Lovell) instead of
 becoming dummy columns, which keeps memory at O(N k) even at half a million rows.
 
@@ -34,7 +34,7 @@ import pandas as pd
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
-from ._results import DiDResult, json_safe
+from ._results import DiDResult, deprecated_alias, json_safe, renamed_keyword
 
 __all__ = ["wild_cluster_bootstrap", "WildBootstrapResult"]
 
@@ -201,13 +201,13 @@ class WildBootstrapResult(DiDResult):
 
     Attributes
     ----------
-    param : str
+    term : str
         Tested coefficient (or the linear combination, written out).
-    estimate, se, tstat : float
-        OLS estimate, its CRV1 standard error and ``estimate / se``.
+    estimate, std_error, statistic : float
+        OLS estimate, its CRV1 standard error and ``estimate / std_error``.
     pvalue : float
-        Bootstrap p-value of ``param = 0``.
-    B : int
+        Bootstrap p-value of ``term = 0``.
+    n_boot : int
         Bootstrap draws used (``2**G`` when enumerated).
     enumerated : bool
         True when every Rademacher sign vector was used (exact, no seed involved).
@@ -218,10 +218,10 @@ class WildBootstrapResult(DiDResult):
         None when enumerated).
     """
 
-    param: str = ""
+    term: str = ""
     estimate: float = float("nan")
-    se: float = float("nan")
-    B: int = 0
+    std_error: float = float("nan")
+    n_boot: int = 0
     enumerated: bool = False
     n_clusters: int = 0
     seed: int | None = None
@@ -229,25 +229,30 @@ class WildBootstrapResult(DiDResult):
     _boot: dict = field(default_factory=dict, repr=False)
 
     @property
-    def tstat(self) -> float:
+    def statistic(self) -> float:
         """Estimate over its CRV1 standard error."""
-        return self.estimate / self.se
+        return self.estimate / self.std_error
+
+    se = deprecated_alias("std_error", "se")
+    tstat = deprecated_alias("statistic", "tstat")
+    param = deprecated_alias("term", "param")
+    B = deprecated_alias("n_boot", "B")
 
     def pvalue_at(self, value: float) -> float:
-        """Bootstrap p-value of the hypothesis ``param = value`` (same draws)."""
+        """Bootstrap p-value of the hypothesis ``term = value`` (same draws)."""
         b = self._boot
         r = float(value)
         num = b["num0"] + r * b["num1"]
         den = b["s00"] + 2 * r * b["s01"] + r * r * b["s11"]
         with np.errstate(divide="ignore", invalid="ignore"):
             tstar = np.abs(num) / np.sqrt(b["ssc"] * den)
-        t = abs(self.estimate - r) / self.se
+        t = abs(self.estimate - r) / self.std_error
         # Relative tolerance so that draws equal to t in exact arithmetic count as ties.
         return float(np.mean(tstar >= t * (1 - 1e-10) - 1e-12))
 
     @property
     def pvalue(self) -> float:
-        """Bootstrap p-value of ``param = 0``."""
+        """Bootstrap p-value of ``term = 0``."""
         return self.pvalue_at(0.0)
 
     def conf_int(self, alpha: float | None = None) -> tuple[float, float]:
@@ -257,7 +262,7 @@ class WildBootstrapResult(DiDResult):
             raise ValueError("alpha must be between 0 and 1")
         cache = self._boot.setdefault("ci_cache", {})
         if alpha not in cache:
-            cache[alpha] = _invert(self.pvalue_at, self.estimate, self.se, alpha)
+            cache[alpha] = _invert(self.pvalue_at, self.estimate, self.std_error, alpha)
         return cache[alpha]
 
     def plot(self, ax=None):
@@ -267,7 +272,7 @@ class WildBootstrapResult(DiDResult):
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 4))
         lo, hi = self.conf_int()
-        span = (hi - lo) if np.isfinite(hi - lo) else 8 * self.se
+        span = (hi - lo) if np.isfinite(hi - lo) else 8 * self.std_error
         grid = np.linspace(self.estimate - span, self.estimate + span, 401)
         ax.plot(grid, [self.pvalue_at(r) for r in grid], color="C0", drawstyle="steps-mid")
         ax.axhline(self.alpha, color="C3", linestyle="--", linewidth=0.8, label=f"alpha = {self.alpha:g}")
@@ -275,28 +280,28 @@ class WildBootstrapResult(DiDResult):
             if np.isfinite(end):
                 ax.axvline(end, color="grey", linestyle=":", linewidth=0.8)
         ax.axvline(self.estimate, color="black", linewidth=0.8, label="estimate")
-        ax.set_xlabel(f"hypothesised value of {self.param}")
+        ax.set_xlabel(f"hypothesised value of {self.term}")
         ax.set_ylabel("bootstrap p-value")
         ax.legend()
         return ax
 
     def _title(self) -> str:
         kind = "WCR" if self.call.get("impose_null", True) else "WCU"
-        how = "all sign vectors" if self.enumerated else f"B={self.B}"
+        how = "all sign vectors" if self.enumerated else f"n_boot={self.n_boot}"
         return f"Wild cluster bootstrap ({kind}, {self.call.get('weights')}, {how}, G={self.n_clusters})"
 
     def tidy(self) -> pd.DataFrame:
         lo, hi = self.conf_int()
         return pd.DataFrame(
             {
-                "term": [self.param],
+                "term": [self.term],
                 "estimate": [self.estimate],
-                "se": [self.se],
-                "tstat": [self.tstat],
+                "std_error": [self.std_error],
+                "statistic": [self.statistic],
                 "pvalue": [self.pvalue],
-                "ci_low": [lo],
-                "ci_high": [hi],
-                "B": [self.B],
+                "conf_low": [lo],
+                "conf_high": [hi],
+                "n_boot": [self.n_boot],
                 "enumerated": [self.enumerated],
             }
         )
@@ -304,9 +309,10 @@ class WildBootstrapResult(DiDResult):
     def to_dict(self) -> dict:
         d = super().to_dict()
         lo, hi = self.conf_int()
-        d.update(json_safe({"param": self.param, "estimate": self.estimate, "se": self.se,
-                            "pvalue": self.pvalue, "ci_low": lo, "ci_high": hi, "alpha": self.alpha,
-                            "B": self.B, "enumerated": self.enumerated,
+        d.update(json_safe({"term": self.term, "estimate": self.estimate, "std_error": self.std_error,
+                            "statistic": self.statistic, "pvalue": self.pvalue, "conf_low": lo,
+                            "conf_high": hi, "alpha": self.alpha, "n_boot": self.n_boot,
+                            "enumerated": self.enumerated,
                             "n_clusters": self.n_clusters, "seed": self.seed}))
         return d
 
@@ -368,11 +374,13 @@ def wild_cluster_bootstrap(
     formula: str,
     param: str | Mapping[str, float],
     cluster: str,
-    B: int = 9999,
+    n_boot: int = 9999,
     weights: str = "rademacher",
     impose_null: bool = True,
     seed: int | None = None,
     alpha: float = 0.05,
+    *,
+    B: int | None = None,
 ) -> WildBootstrapResult:
     """Wild cluster bootstrap p-value and confidence interval for one OLS coefficient.
 
@@ -391,9 +399,9 @@ def wild_cluster_bootstrap(
     cluster : str
         Column identifying clusters (at least 2; with fewer than about 12 prefer
         ``weights="webb"``).
-    B : int, default 9999
-        Bootstrap draws. With Rademacher weights and ``2**G <= B`` all ``2**G`` sign vectors
-        are enumerated instead (exact and seed-free; ``.enumerated`` is True).
+    n_boot : int, default 9999
+        Bootstrap draws. With Rademacher weights and ``2**G <= n_boot`` all ``2**G`` sign
+        vectors are enumerated instead (exact and seed-free; ``.enumerated`` is True).
     weights : {"rademacher", "webb"}
         Cluster weight distribution; Webb's six-point weights give more distinct draws when
         clusters are very few.
@@ -404,12 +412,14 @@ def wild_cluster_bootstrap(
         Seed of the weight draws; ignored when enumerated.
     alpha : float, default 0.05
         Default level of ``conf_int()``.
+    B : int, optional
+        Deprecated name of ``n_boot`` (warns; removed in the next release).
 
     Returns
     -------
     WildBootstrapResult
-        ``.estimate``, ``.se`` (CRV1), ``.pvalue`` (of ``param = 0``), ``.pvalue_at(r)``,
-        ``.conf_int(alpha)`` (test inversion), ``.enumerated``, ``.B``.
+        ``.estimate``, ``.std_error`` (CRV1), ``.pvalue`` (of ``param = 0``),
+        ``.pvalue_at(r)``, ``.conf_int(alpha)`` (test inversion), ``.enumerated``, ``.n_boot``.
 
     Notes
     -----
@@ -421,8 +431,9 @@ def wild_cluster_bootstrap(
         raise ValueError("data must be a pandas DataFrame")
     if weights not in ("rademacher", "webb"):
         raise ValueError("weights must be 'rademacher' or 'webb'")
-    if not isinstance(B, (int, np.integer)) or B < 1:
-        raise ValueError("B must be a positive integer (e.g. 9999)")
+    n_boot = renamed_keyword(n_boot, B, "B", "n_boot")
+    if not isinstance(n_boot, (int, np.integer)) or isinstance(n_boot, bool) or n_boot < 1:
+        raise ValueError(f"n_boot must be a positive integer (e.g. 9999), got {n_boot!r}")
     if not 0 < alpha < 1:
         raise ValueError("alpha must be between 0 and 1")
     if cluster not in data.columns:
@@ -430,7 +441,7 @@ def wild_cluster_bootstrap(
     n_na = int(data[cluster].isna().sum())
     if n_na:
         raise ValueError(f"cluster column {cluster!r} has {n_na} missing values; fill or drop them first")
-    call = dict(formula=formula, param=param if isinstance(param, str) else dict(param), cluster=cluster, B=int(B), weights=weights,
+    call = dict(formula=formula, param=param if isinstance(param, str) else dict(param), cluster=cluster, n_boot=int(n_boot), weights=weights,
                 impose_null=bool(impose_null), seed=seed, alpha=alpha)
 
     y, X, names, fe_codes, _ = _design(data, formula)
@@ -507,7 +518,7 @@ def wild_cluster_bootstrap(
             del Pz
 
     # Weights
-    enumerated = weights == "rademacher" and G < 63 and 2**G <= B
+    enumerated = weights == "rademacher" and G < 63 and 2**G <= n_boot
     seed_used = None
     if enumerated:
         V = _sign_vectors(G)
@@ -519,9 +530,9 @@ def wild_cluster_bootstrap(
         seed_used = int(np.random.SeedSequence().entropy % (2**63)) if seed is None else int(seed)
         rng = np.random.default_rng(seed_used)
         if weights == "rademacher":
-            V = (2.0 * rng.integers(0, 2, size=(G, B)) - 1.0)
+            V = (2.0 * rng.integers(0, 2, size=(G, n_boot)) - 1.0)
         else:
-            V = _WEBB[rng.integers(0, 6, size=(G, B))]
+            V = _WEBB[rng.integers(0, 6, size=(G, n_boot))]
     HV0, HV1 = Hs[0] @ V, Hs[1] @ V
     boot = {
         "num0": c[:, 0] @ V,
@@ -535,7 +546,7 @@ def wild_cluster_bootstrap(
         if isinstance(v, np.ndarray):
             v.setflags(write=False)
     return WildBootstrapResult(
-        method="wild_cluster_bootstrap", call=call, n_obs=N, n_units=G, param=label,
-        estimate=bj, se=se, B=int(V.shape[1]), enumerated=bool(enumerated), n_clusters=G,
+        method="wild_cluster_bootstrap", call=call, n_obs=N, n_units=G, term=label,
+        estimate=bj, std_error=se, n_boot=int(V.shape[1]), enumerated=bool(enumerated), n_clusters=G,
         seed=seed_used, alpha=alpha, _boot=boot,
     )

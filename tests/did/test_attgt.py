@@ -42,7 +42,7 @@ def test_mpdta_aggregations_match_r_did(mpdta_result, kind):
     estimate, se = R_DID_AGGREGATIONS[kind]
     agg = mpdta_result.aggregate(kind)
     assert agg.estimate == pytest.approx(estimate, abs=1e-9)
-    assert agg.se == pytest.approx(se, abs=1e-9)
+    assert agg.std_error == pytest.approx(se, abs=1e-9)
 
 
 @pytest.mark.reference
@@ -53,7 +53,7 @@ def test_mpdta_group_time_effects_match_r_did(mpdta_result, g, t):
     tab = mpdta_result.table
     row = tab[(tab["cohort"] == g) & (tab["time"] == t)]
     assert len(row) == 1
-    assert row["att"].iloc[0] == pytest.approx(att, abs=1e-6)
+    assert row["estimate"].iloc[0] == pytest.approx(att, abs=1e-6)
 
 
 @pytest.mark.reference
@@ -81,16 +81,16 @@ def test_mpdta_analytic_ses_match_csdid(mpdta_result, mpdta):
     (a port of R did) is called for real; r_reference.py keeps the values it gave, for reading."""
     res = _csdid_mpdta(mpdta).results
     peer = {(int(g), int(t)): se for g, t, se in zip(res["group"], res["year"], res["se"])}
-    tab = mpdta_result.table.dropna(subset=["se"]).set_index(["cohort", "time"])
+    tab = mpdta_result.table.dropna(subset=["std_error"]).set_index(["cohort", "time"])
     assert len(tab) == len(peer) == 12
     for (g, t), se in peer.items():
-        assert tab.loc[(g, t), "se"] == pytest.approx(se, rel=1e-6)
+        assert tab.loc[(g, t), "std_error"] == pytest.approx(se, rel=1e-6)
     for key, (_, se) in R_DID_CELLS.items():
         assert peer[key] == pytest.approx(se, abs=1e-6)
     cov = att_gt(mpdta, **MPDTA, covariates=["lpop"], method="reg").aggregate("simple")
     peer_cov = _csdid_mpdta(mpdta, xformla="lemp~lpop").atte
     assert cov.estimate == pytest.approx(peer_cov["overall_att"], abs=1e-8)
-    assert cov.se == pytest.approx(peer_cov["overall_se"], rel=1e-6)
+    assert cov.std_error == pytest.approx(peer_cov["overall_se"], rel=1e-6)
 
 
 @pytest.mark.reference
@@ -98,20 +98,20 @@ def test_mpdta_universal_base_period_matches_r_did(mpdta):
     # twfeweights README: did::att_gt(..., base_period = "universal"), point estimates only
     tab = att_gt(mpdta, **MPDTA, base_period="universal").table.set_index(["cohort", "time"])
     for key, value in R_DID_UNIVERSAL_BASE.items():
-        assert tab.loc[key, "att"] == pytest.approx(value, abs=1e-8)
+        assert tab.loc[key, "estimate"] == pytest.approx(value, abs=1e-8)
     for ref in [(2004, 2003), (2006, 2005), (2007, 2006)]:  # reference cells: 0, no SE
-        assert tab.loc[ref, "att"] == 0 and np.isnan(tab.loc[ref, "se"])
+        assert tab.loc[ref, "estimate"] == 0 and np.isnan(tab.loc[ref, "std_error"])
 
 
 @pytest.mark.reference
 def test_mpdta_table_shape_and_columns(mpdta_result):
     tab = mpdta_result.table
-    assert list(tab.columns[:6]) == ["cohort", "time", "att", "se", "ci_low", "ci_high"]
+    assert list(tab.columns[:6]) == ["cohort", "time", "estimate", "std_error", "conf_low", "conf_high"]
     # 3 cohorts x 4 periods (varying base: first period has no base), the 12 rows R's
     # summary(att_gt(...)) prints in the did README; the interval is the normal closed form.
     assert len(tab) == 12
     z = 1.959963984540054
-    np.testing.assert_allclose(tab["ci_low"], tab["att"] - z * tab["se"])
+    np.testing.assert_allclose(tab["conf_low"], tab["estimate"] - z * tab["std_error"])
     assert mpdta_result.n_units == 500 and mpdta_result.n_obs == 2500
 
 
@@ -148,10 +148,10 @@ def _cells_equal(ours, dd_result):
     n = 0
     for _, r in tab.iterrows():
         key = (int(r["cohort"]), int(r["time"]))
-        if key not in gte or np.isnan(r["se"]):
+        if key not in gte or np.isnan(r["std_error"]):
             continue
-        assert r["att"] == pytest.approx(gte[key]["effect"], abs=1e-9), key
-        assert r["se"] == pytest.approx(gte[key]["se"], rel=1e-7), key
+        assert r["estimate"] == pytest.approx(gte[key]["effect"], abs=1e-9), key
+        assert r["std_error"] == pytest.approx(gte[key]["se"], rel=1e-7), key
         n += 1
     assert n >= len(tab) - 4  # nearly every cell was compared
 
@@ -179,7 +179,7 @@ def test_covariates_reg_matches_diff_diff(sim):
     ours = att_gt(sim, "y", "unit", "time", "cohort", covariates="x", method="reg")
     ref = _dd(sim, estimation_method="reg", covariates=["x"], aggregate="simple")
     _cells_equal(ours, ref)
-    assert ours.aggregate("simple").se == pytest.approx(ref.overall_se, rel=1e-7)
+    assert ours.aggregate("simple").std_error == pytest.approx(ref.overall_se, rel=1e-7)
 
 
 @pytest.mark.peer
@@ -188,7 +188,7 @@ def test_doubly_robust_matches_csdid(sim):
     ours = att_gt(sim, "y", "unit", "time", "cohort", covariates="x", method="dr").aggregate("simple")
     ref = _csdid(sim, est="dr", xformla="y~x")
     assert ours.estimate == pytest.approx(ref["overall_att"], abs=1e-8)
-    assert ours.se == pytest.approx(ref["overall_se"], rel=1e-6)
+    assert ours.std_error == pytest.approx(ref["overall_se"], rel=1e-6)
 
 
 @pytest.mark.peer
@@ -199,10 +199,10 @@ def test_aggregations_match_csdid(sim, kind, cs_kind, control):
     ours = att_gt(sim, "y", "unit", "time", "cohort", control=control).aggregate(kind)
     ref = _csdid(sim, control={"never": "nevertreated", "notyet": "notyettreated"}[control], agg=cs_kind)
     assert ours.estimate == pytest.approx(ref["overall_att"], abs=1e-9)
-    assert ours.se == pytest.approx(ref["overall_se"], rel=1e-7)
+    assert ours.std_error == pytest.approx(ref["overall_se"], rel=1e-7)
     if kind != "simple":
         np.testing.assert_allclose(ours.table["estimate"], np.asarray(ref["att_egt"], float), atol=1e-9)
-        np.testing.assert_allclose(ours.table["se"], np.asarray(ref["se_egt"], float), rtol=1e-7)
+        np.testing.assert_allclose(ours.table["std_error"], np.asarray(ref["se_egt"], float), rtol=1e-7)
 
 
 @pytest.mark.peer
@@ -210,7 +210,7 @@ def test_clustered_se_matches_diff_diff(sim):
     ours = att_gt(sim, "y", "unit", "time", "cohort", cluster="cluster")
     ref = _dd(sim, estimation_method="reg", cluster="cluster", aggregate="simple")
     _cells_equal(ours, ref)
-    assert ours.aggregate("simple").se == pytest.approx(ref.overall_se, rel=1e-7)
+    assert ours.aggregate("simple").std_error == pytest.approx(ref.overall_se, rel=1e-7)
 
 
 @pytest.mark.peer
@@ -225,7 +225,7 @@ def test_simple_matches_differences_package():
         a.fit("y", est_method="reg", progress_bar=False)
         s = a.aggregate("simple")
     assert ours.estimate == pytest.approx(float(s.iloc[0, 0]), abs=1e-9)
-    assert ours.se == pytest.approx(float(s.iloc[0, 1]), rel=1e-7)
+    assert ours.std_error == pytest.approx(float(s.iloc[0, 1]), rel=1e-7)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -252,16 +252,16 @@ def test_recovers_planted_group_time_effects():
     tab = res.table
     g0 = d.attrs["first_cohort"]
     truth = np.array([true_att(g, t, 1.0, 0.5, 0.4, g0) for g, t in zip(tab["cohort"], tab["time"])])
-    z = (tab["att"] - truth) / tab["se"]
+    z = (tab["estimate"] - truth) / tab["std_error"]
     assert np.all(np.abs(z) < 4), z[np.abs(z) >= 4]
     simple = res.aggregate("simple")
-    assert abs(simple.estimate - _true_simple(d)) < 4 * simple.se
+    assert abs(simple.estimate - _true_simple(d)) < 4 * simple.std_error
     # event study: truth at event time e = cohort-share weighted mean of the cells with t - g = e
     share = d.drop_duplicates("unit")["cohort"].value_counts(normalize=True)
     tab["truth"], tab["w"] = truth, share.reindex(tab["cohort"]).to_numpy()
     ev_truth = tab.groupby("event_time").apply(lambda s: np.average(s["truth"], weights=s["w"]))
     ev = res.aggregate("event").table.set_index("event_time")
-    z_ev = (ev["estimate"] - ev_truth.reindex(ev.index)) / ev["se"]
+    z_ev = (ev["estimate"] - ev_truth.reindex(ev.index)) / ev["std_error"]
     assert np.all(np.abs(z_ev) < 4), z_ev
     assert ev_truth.loc[3] > ev_truth.loc[0] + 0.5  # effects grow: the test can tell them apart
 
@@ -273,8 +273,8 @@ def test_covariates_restore_conditional_parallel_trends(method):
     truth = _true_simple(d)
     naive = att_gt(d, "y", "unit", "time", "cohort").aggregate("simple")
     adj = att_gt(d, "y", "unit", "time", "cohort", covariates="x", method=method).aggregate("simple")
-    assert abs(naive.estimate - truth) > 5 * naive.se  # unconditional parallel trends fail
-    assert abs(adj.estimate - truth) < 4 * adj.se
+    assert abs(naive.estimate - truth) > 5 * naive.std_error  # unconditional parallel trends fail
+    assert abs(adj.estimate - truth) < 4 * adj.std_error
 
 
 @pytest.mark.simulation
@@ -302,10 +302,10 @@ def test_unbalanced_panel_uses_units_observed_in_both_periods():
         dy = wide[r["time"]] - wide[r["base_time"]]
         tr = dy[(coh == r["cohort"])].dropna()
         co = dy[(coh == 0)].dropna()
-        assert r["att"] == pytest.approx(tr.mean() - co.mean(), abs=1e-12)
+        assert r["estimate"] == pytest.approx(tr.mean() - co.mean(), abs=1e-12)
         assert (r["n_treated"], r["n_control"]) == (len(tr), len(co))
         se = np.sqrt(tr.var(ddof=0) / len(tr) + co.var(ddof=0) / len(co))
-        assert r["se"] == pytest.approx(se, rel=1e-10)
+        assert r["std_error"] == pytest.approx(se, rel=1e-10)
 
 
 def test_row_order_does_not_matter():
@@ -324,8 +324,8 @@ def test_result_is_immutable_and_serialisable(mpdta_result):
     with pytest.raises(ValueError):
         mpdta_result.influence[0, 0] = 1.0
     t = mpdta_result.table
-    t.loc[0, "att"] = 99.0  # a copy: the result does not change
-    assert mpdta_result.table.loc[0, "att"] != 99.0
+    t.loc[0, "estimate"] = 99.0  # a copy: the result does not change
+    assert mpdta_result.table.loc[0, "estimate"] != 99.0
     d = json.loads(json.dumps(mpdta_result.to_dict()))
     assert d["method"] == "att_gt" and d["n_units"] == 500 and len(d["table"]) == 12
     assert d["call"]["control"] == "never"
@@ -342,7 +342,7 @@ def test_summary_tidy_and_conf_int(mpdta_result):
     assert html.startswith("<div") and "<table" in html
     agg = mpdta_result.aggregate("group")
     lo, hi = agg.conf_int(0.10)
-    assert lo == pytest.approx(agg.estimate - 1.6448536269514722 * agg.se)
+    assert lo == pytest.approx(agg.estimate - 1.6448536269514722 * agg.std_error)
     tidy = agg.tidy()
     assert tidy["term"].iloc[0] == "ATT (group)" and len(tidy) == 4  # overall + 3 cohorts
     assert 0 < agg.pvalue < 0.05

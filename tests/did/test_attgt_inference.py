@@ -18,10 +18,10 @@ def test_bootstrap_is_reproducible_with_seed(mpdta):
     b = att_gt(mpdta, **MPDTA, n_boot=199, seed=7)
     c = att_gt(mpdta, **MPDTA, n_boot=199, seed=8)
     pd.testing.assert_frame_equal(a.table, b.table)
-    assert a.aggregate("event").se == b.aggregate("event").se
-    assert not np.allclose(a.table["se"], c.table["se"])
+    assert a.aggregate("event").std_error == b.aggregate("event").std_error
+    assert not np.allclose(a.table["std_error"], c.table["std_error"])
     # point estimates do not depend on the bootstrap
-    np.testing.assert_array_equal(a.table["att"], att_gt(mpdta, **MPDTA).table["att"])
+    np.testing.assert_array_equal(a.table["estimate"], att_gt(mpdta, **MPDTA).table["estimate"])
 
 
 def test_unseeded_bootstrap_records_its_seed(mpdta):
@@ -35,15 +35,15 @@ def test_unseeded_bootstrap_records_its_seed(mpdta):
 def test_bootstrap_se_close_to_analytic_and_bands_wider(mpdta):
     boot = att_gt(mpdta, **MPDTA, n_boot=1999, seed=1)
     ana = att_gt(mpdta, **MPDTA)
-    ratio = boot.table["se"] / ana.table["se"]
+    ratio = boot.table["std_error"] / ana.table["std_error"]
     assert np.all((ratio > 0.85) & (ratio < 1.15)), ratio
     tab = boot.table
     z = stats.norm.ppf(0.975)
     assert z < boot.crit_value < 4
-    assert np.all(tab["uband_low"] < tab["ci_low"]) and np.all(tab["uband_high"] > tab["ci_high"])
+    assert np.all(tab["uband_low"] < tab["conf_low"]) and np.all(tab["uband_high"] > tab["conf_high"])
     ev = boot.aggregate("event")
     assert {"uband_low", "uband_high"} <= set(ev.table.columns) and ev.crit_value > z
-    assert ev.se == pytest.approx(ana.aggregate("event").se, rel=0.15)
+    assert ev.std_error == pytest.approx(ana.aggregate("event").std_error, rel=0.15)
     assert "uband_low" not in ana.table.columns
 
 
@@ -56,7 +56,7 @@ def test_uniform_band_covers_all_effects_jointly():
         tab = res.table
         truth = np.array([true_att(g, t, 1.0, 0.5) for g, t in zip(tab["cohort"], tab["time"])])
         joint_band.append(np.all((tab["uband_low"] <= truth) & (truth <= tab["uband_high"])))
-        joint_pointwise.append(np.all((tab["ci_low"] <= truth) & (truth <= tab["ci_high"])))
+        joint_pointwise.append(np.all((tab["conf_low"] <= truth) & (truth <= tab["conf_high"])))
     # 8 cells: pointwise intervals cover all of them jointly far less often than 95%
     assert np.mean(joint_band) >= 0.86
     assert np.mean(joint_band) > np.mean(joint_pointwise) + 0.05
@@ -68,7 +68,7 @@ def test_cluster_equal_to_unit_gives_unit_level_se_times_small_sample_factor():
     a = att_gt(d, "y", "unit", "time", "cohort")
     b = att_gt(d, "y", "unit", "time", "cohort", cluster="cl")
     n = 90
-    np.testing.assert_allclose(b.table["se"], a.table["se"] * np.sqrt(n / (n - 1)), rtol=1e-12)
+    np.testing.assert_allclose(b.table["std_error"], a.table["std_error"] * np.sqrt(n / (n - 1)), rtol=1e-12)
 
 
 def test_clustered_se_sums_influence_within_clusters():
@@ -78,7 +78,7 @@ def test_clustered_se_sums_influence_within_clusters():
     cl = d.drop_duplicates("unit").set_index("unit")["cluster"].reindex(res.influence_units).to_numpy()
     sums = pd.DataFrame(res.influence).groupby(cl).sum().to_numpy()
     se = np.sqrt((sums ** 2).sum(axis=0) * 12 / 11) / 120
-    np.testing.assert_allclose(res.table["se"], se, rtol=1e-12)
+    np.testing.assert_allclose(res.table["std_error"], se, rtol=1e-12)
 
 
 def test_clustering_matters_when_shocks_are_shared_within_clusters():
@@ -95,11 +95,11 @@ def test_clustering_matters_when_shocks_are_shared_within_clusters():
     d["y"] = d["y"] + d["shock"]
     clustered = att_gt(d, "y", "unit", "time", "cohort", cluster="cl").aggregate("simple")
     plain = att_gt(d, "y", "unit", "time", "cohort").aggregate("simple")
-    assert clustered.se > 1.5 * plain.se
+    assert clustered.std_error > 1.5 * plain.std_error
 
 
 def test_cluster_bootstrap_close_to_clustered_analytic():
     d = simulate_staggered_panel(300, 6, seed=4, n_clusters=30)
     boot = att_gt(d, "y", "unit", "time", "cohort", cluster="cluster", n_boot=1999, seed=3)
     ana = att_gt(d, "y", "unit", "time", "cohort", cluster="cluster")
-    assert boot.aggregate("simple").se == pytest.approx(ana.aggregate("simple").se, rel=0.15)
+    assert boot.aggregate("simple").std_error == pytest.approx(ana.aggregate("simple").std_error, rel=0.15)

@@ -47,7 +47,7 @@ def test_did_2x2_equals_r_did_first_cell(mpdta_2x2):
     # test_attgt.py::test_mpdta_analytic_ses_match_csdid; r_reference.py, item 2) times CR1's factor
     # sqrt(G/(G-1) * (N-1)/(N-K)), G = 329 counties, N = 658 rows, K = 4.
     factor = np.sqrt(329 / 328 * 657 / 654)
-    assert res.se == pytest.approx(se * factor, abs=2e-7)
+    assert res.std_error == pytest.approx(se * factor, abs=2e-7)
     assert res.df == 328
 
 
@@ -59,7 +59,7 @@ def test_did_2x2_matches_pyfixest(mpdta_2x2, cluster):
     vcov = {"CRV1": "countyreal"} if cluster else "hetero"
     fit = pf.feols("lemp ~ treated * after", data=mpdta_2x2, vcov=vcov)
     assert res.estimate == pytest.approx(fit.coef()["treated:after"], abs=1e-12)
-    assert res.se == pytest.approx(fit.se()["treated:after"], rel=1e-9)
+    assert res.std_error == pytest.approx(fit.se()["treated:after"], rel=1e-9)
     assert res.pvalue == pytest.approx(fit.pvalue()["treated:after"], rel=1e-6)
 
 
@@ -70,7 +70,7 @@ def test_did_2x2_recovers_planted_effect_and_means():
     d = pd.DataFrame({"treated": rng.integers(0, 2, n), "post": rng.integers(0, 2, n)})
     d["y"] = 1 + 2 * d["treated"] + 0.5 * d["post"] + 1.5 * d["treated"] * d["post"] + rng.normal(size=n)
     res = did_2x2(d, "y", "treated", "post")
-    assert abs(res.estimate - 1.5) < 4 * res.se
+    assert abs(res.estimate - 1.5) < 4 * res.std_error
     m = res.means.set_index(["treated", "post"])["mean"]
     assert res.estimate == pytest.approx((m[1, 1] - m[1, 0]) - (m[0, 1] - m[0, 0]), abs=1e-12)
     lo, hi = res.conf_int()
@@ -104,8 +104,8 @@ def test_twfe_matches_fixest_on_mpdta(mpdta_post):
     # t -2.75526, p 0.006079.
     res = twfe(mpdta_post, "lemp", "countyreal", "year", "post")
     assert res.estimate == pytest.approx(FIXEST_TWFE["estimate"], abs=5e-7)
-    assert res.se == pytest.approx(FIXEST_TWFE["se"], abs=5e-7)
-    assert res.tstat == pytest.approx(FIXEST_TWFE["tstat"], abs=5e-6)
+    assert res.std_error == pytest.approx(FIXEST_TWFE["se"], abs=5e-7)
+    assert res.statistic == pytest.approx(FIXEST_TWFE["tstat"], abs=5e-6)
     assert res.pvalue == pytest.approx(FIXEST_TWFE["pvalue"], abs=5e-7)
 
 
@@ -118,7 +118,7 @@ def test_twfe_matches_pyfixest_unbalanced_weighted_clustered():
     res = twfe(d, "y", "unit", "time", "D", cluster="cluster", weights="w")
     fit = pf.feols("y ~ D | unit + time", data=d, vcov={"CRV1": "cluster"}, weights="w")
     assert res.estimate == pytest.approx(fit.coef()["D"], abs=1e-9)
-    assert res.se == pytest.approx(fit.se()["D"], rel=1e-6)
+    assert res.std_error == pytest.approx(fit.se()["D"], rel=1e-6)
 
 
 @pytest.mark.simulation
@@ -126,7 +126,7 @@ def test_twfe_recovers_homogeneous_effect_and_is_biased_with_growing_effects():
     flat = simulate_staggered_panel(600, 10, seed=6, effect=2.0, slope=0.0)
     flat["D"] = ((flat["cohort"] > 0) & (flat["time"] >= flat["cohort"])).astype(int)
     res = twfe(flat, "y", "unit", "time", "D")
-    assert abs(res.estimate - 2.0) < 4 * res.se
+    assert abs(res.estimate - 2.0) < 4 * res.std_error
     # Effects growing with time since adoption: TWFE uses already-treated units as controls
     # and misses the average effect on the treated (Goodman-Bacon 2021).
     grow = simulate_staggered_panel(600, 10, seed=6, effect=0.0, slope=1.0, never_share=0.0,
@@ -135,7 +135,7 @@ def test_twfe_recovers_homogeneous_effect_and_is_biased_with_growing_effects():
     biased = twfe(grow, "y", "unit", "time", "D")
     treated = grow[grow["D"] == 1]
     true_att = float((treated["time"] - treated["cohort"]).mean())  # effect = event time
-    assert abs(biased.estimate - true_att) > 10 * biased.se
+    assert abs(biased.estimate - true_att) > 10 * biased.std_error
 
 
 def test_twfe_bad_input(mpdta_post):
@@ -161,5 +161,5 @@ def test_twfe_result_object(mpdta_post):
     assert d["estimate"] == pytest.approx(res.estimate)
     assert res.df == 499
     tidy = res.tidy()
-    assert list(tidy.columns) == ["term", "estimate", "se", "pvalue", "ci_low", "ci_high"]
+    assert list(tidy.columns) == ["term", "estimate", "std_error", "statistic", "pvalue", "conf_low", "conf_high"]
     assert "twfe" in res.summary() and "<table" in res.summary("html")

@@ -167,7 +167,7 @@ def test_result_object(staggered_panel):
     matplotlib.use("Agg")
     d = staggered_panel(n_units=16, n_periods=10, seed=3)
     res = randomization_inference(d, "y", "unit", "time", "cohort", n_perm=99, seed=1)
-    assert list(res.tidy().columns) == ["term", "estimate", "pvalue", "ci_low", "ci_high", "n_perm", "enumerated"]
+    assert list(res.tidy().columns) == ["term", "estimate", "std_error", "statistic", "pvalue", "conf_low", "conf_high", "n_perm", "enumerated"]
     dct = res.to_dict()
     json.dumps(dct)
     assert dct["call"]["statistic"] == "att_simple" and dct["seed"] == 1

@@ -42,7 +42,7 @@ def test_all_cells_equal_att_gt_with_universal_base(mpdta):
     res = sun_abraham(mpdta, "lemp", "countyreal", "year", "first.treat")
     m = res.cohort_table.merge(agt.table, on=["cohort", "time"], suffixes=("", "_cs"))
     assert len(m) == len(res.cohort_table)
-    np.testing.assert_allclose(m["estimate"], m["att"], atol=1e-10)
+    np.testing.assert_allclose(m["estimate"], m["estimate_cs"], atol=1e-10)
 
 
 def _diff_diff_event_study(d, y, unit, time, cohort):
@@ -69,7 +69,7 @@ def test_event_study_matches_diff_diff(source, mpdta, staggered_panel):
     # Both CRV1 by unit with G/(G-1)(N-1)/(N-K); diff-diff's K has one column more than ours
     # (K = cells + periods - 1 here, unit effects nested in clusters are not counted).
     n, K = res.n_obs, len(res.cohort_table) + d[cols[2]].nunique() - 1
-    np.testing.assert_allclose(t["se"] * np.sqrt((n - K) / (n - K - 1)), peer["se"], rtol=1e-9)
+    np.testing.assert_allclose(t["std_error"] * np.sqrt((n - K) / (n - K - 1)), peer["se"], rtol=1e-9)
 
 
 @pytest.mark.simulation
@@ -79,8 +79,8 @@ def test_recovers_planted_dynamic_effects(staggered_panel):
     t = res.table
     truth = np.where(t["event_time"] >= 0, 1.0 + 0.5 * t["event_time"], 0.0)
     # Each estimate within 4 standard errors, and the intervals cover at least most of them.
-    assert (np.abs(t["estimate"] - truth) < 4 * t["se"]).all()
-    covered = ((t["ci_low"] <= truth) & (truth <= t["ci_high"])).mean()
+    assert (np.abs(t["estimate"] - truth) < 4 * t["std_error"]).all()
+    covered = ((t["conf_low"] <= truth) & (truth <= t["conf_high"])).mean()
     assert covered >= 0.75
     assert res.overall().estimate == pytest.approx(
         np.average(1 + 0.5 * res.cohort_table.query("event_time >= 0")["event_time"],
@@ -106,9 +106,9 @@ def test_cluster_above_unit_widens_nothing_when_clusters_are_units(staggered_pan
     by_cl = sun_abraham(d, "y", "unit", "time", "cohort", cluster="cluster")
     np.testing.assert_allclose(by_unit.table["estimate"], by_cl.table["estimate"])
     assert by_cl.df == 11 and by_unit.df == 59
-    assert not np.allclose(by_unit.table["se"], by_cl.table["se"])
+    assert not np.allclose(by_unit.table["std_error"], by_cl.table["std_error"])
     same = sun_abraham(d.assign(c2=d["unit"]), "y", "unit", "time", "cohort", cluster="c2")
-    np.testing.assert_allclose(same.table["se"], by_unit.table["se"], rtol=1e-12)
+    np.testing.assert_allclose(same.table["std_error"], by_unit.table["std_error"], rtol=1e-12)
 
 
 def test_result_object_and_plot(mpdta):
@@ -116,7 +116,7 @@ def test_result_object_and_plot(mpdta):
 
     matplotlib.use("Agg")
     res = sun_abraham(mpdta, "lemp", "countyreal", "year", "first.treat")
-    assert list(res.table.columns) == ["event_time", "estimate", "se", "ci_low", "ci_high", "pvalue"]
+    assert list(res.table.columns) == ["event_time", "estimate", "std_error", "statistic", "pvalue", "conf_low", "conf_high"]
     d = res.to_dict()
     json.dumps(d)
     assert d["call"]["cohort"] == "first.treat" and d["control"] == "never"
@@ -151,14 +151,14 @@ def test_bad_input_and_warnings(staggered_panel):
 def test_wild_bootstrap_of_overall_and_event_time(staggered_panel):
     d = staggered_panel(n_units=24, n_periods=8, cohorts=[4, 6], effect=2.0, slope=0.0, seed=9)
     res = sun_abraham(d, "y", "unit", "time", "cohort")
-    wb = res.wild_bootstrap(B=999, seed=1)
+    wb = res.wild_bootstrap(n_boot=999, seed=1)
     assert wb.estimate == pytest.approx(res.overall().estimate, abs=1e-10)
     assert not wb.enumerated and wb.n_clusters == 24
     lo, hi = wb.conf_int()
     assert lo < 2.0 < hi and wb.pvalue < 0.01  # planted constant effect 2
-    e0 = res.wild_bootstrap(event_time=0, B=999, seed=1)
+    e0 = res.wild_bootstrap(event_time=0, n_boot=999, seed=1)
     assert e0.estimate == pytest.approx(res.table.set_index("event_time").loc[0, "estimate"], abs=1e-10)
     # Same seed, same numbers.
-    assert res.wild_bootstrap(B=999, seed=1).conf_int() == (lo, hi)
+    assert res.wild_bootstrap(n_boot=999, seed=1).conf_int() == (lo, hi)
     with pytest.raises(ValueError, match="event_time 99"):
         res.wild_bootstrap(event_time=99)

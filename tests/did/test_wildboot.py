@@ -86,12 +86,12 @@ CASES = [
 @pytest.mark.parametrize("impose_null", [True, False])
 def test_enumerated_bootstrap_matches_wildboottest(formula, cluster, drop, impose_null):
     d = _panel(n_units=12, drop=drop)
-    res = wild_cluster_bootstrap(d, formula, "treat", cluster, B=9999, impose_null=impose_null)
+    res = wild_cluster_bootstrap(d, formula, "treat", cluster, n_boot=9999, impose_null=impose_null)
     G = d[cluster].nunique()
-    assert res.enumerated and res.B == 2**G and res.seed is None
+    assert res.enumerated and res.n_boot == 2**G and res.seed is None
     peer_t, peer_tstat, peer_p = _wildboottest_tstats(d, formula, "treat", cluster, impose_null)
     # Same t statistic (same CRV1 small-sample factor, FE counted as dummies).
-    assert res.tstat == pytest.approx(peer_tstat, rel=1e-9)
+    assert res.statistic == pytest.approx(peer_tstat, rel=1e-9)
     # Same bootstrap distribution, draw for draw, although we project the FE out (FWL).
     np.testing.assert_allclose(_our_tstats(res), peer_t, rtol=1e-9, atol=1e-9)
     # p-values: ours counts the ties |t*| == |t| (the all-ones draw and its mirror under WCR),
@@ -115,7 +115,7 @@ def test_pvalue_function_and_interval_agree_with_wildboottest_on_shifted_outcome
         _, _, peer_p = _wildboottest_tstats(shifted, f, "treat", "unit")
         assert 0 <= res.pvalue_at(r) - peer_p <= 2 / 2**G + 1e-12
     # The interval ends are where p(r) crosses alpha.
-    eps = 1e-6 * res.se
+    eps = 1e-6 * res.std_error
     assert res.pvalue_at(lo - eps) <= 0.05 < res.pvalue_at(lo + eps)
     assert res.pvalue_at(hi + eps) <= 0.05 < res.pvalue_at(hi - eps)
     lo90, hi90 = res.conf_int(0.10)
@@ -126,25 +126,25 @@ def test_pvalue_function_and_interval_agree_with_wildboottest_on_shifted_outcome
 def test_estimate_and_se_match_statsmodels_clustered_ols():
     d = _panel(n_units=16, drop=0.1, seed=7)
     f = "y ~ treat + x + C(unit) + C(time)"
-    res = wild_cluster_bootstrap(d, f, "treat", "pair", B=999, seed=3)
+    res = wild_cluster_bootstrap(d, f, "treat", "pair", n_boot=999, seed=3)
     fit = smf.ols(f, data=d).fit(cov_type="cluster", cov_kwds={"groups": d["pair"]})
     assert res.estimate == pytest.approx(fit.params["treat"], rel=1e-10)
     # statsmodels' default cluster correction is G/(G-1) (N-1)/(N-K) with K = all columns.
-    assert res.se == pytest.approx(fit.bse["treat"], rel=1e-9)
+    assert res.std_error == pytest.approx(fit.bse["treat"], rel=1e-9)
 
 
 def test_random_draws_reproducible_and_seed_dependent():
     d = _panel(n_units=20, seed=2)
     f = "y ~ treat + C(unit) + C(time)"
-    a = wild_cluster_bootstrap(d, f, "treat", "unit", B=999, seed=11)
-    b = wild_cluster_bootstrap(d, f, "treat", "unit", B=999, seed=11)
-    c = wild_cluster_bootstrap(d, f, "treat", "unit", B=999, seed=12)
-    assert not a.enumerated and a.B == 999 and a.seed == 11
+    a = wild_cluster_bootstrap(d, f, "treat", "unit", n_boot=999, seed=11)
+    b = wild_cluster_bootstrap(d, f, "treat", "unit", n_boot=999, seed=11)
+    c = wild_cluster_bootstrap(d, f, "treat", "unit", n_boot=999, seed=12)
+    assert not a.enumerated and a.n_boot == 999 and a.seed == 11
     assert a.pvalue == b.pvalue and a.conf_int() == b.conf_int()
     assert not np.array_equal(a._boot["num0"], c._boot["num0"])
     # Without a seed the one drawn is recorded and reproduces the numbers.
-    e = wild_cluster_bootstrap(d, f, "treat", "unit", B=999)
-    again = wild_cluster_bootstrap(d, f, "treat", "unit", B=999, seed=e.seed)
+    e = wild_cluster_bootstrap(d, f, "treat", "unit", n_boot=999)
+    again = wild_cluster_bootstrap(d, f, "treat", "unit", n_boot=999, seed=e.seed)
     assert e.pvalue == again.pvalue
 
 
@@ -156,8 +156,8 @@ def test_enumeration_needs_no_seed_and_webb_is_random():
     assert a.enumerated and a.pvalue == b.pvalue and a.conf_int() == b.conf_int()
     # Exact p-value: a multiple of 1/2^G.
     assert (a.pvalue * 2**8) == pytest.approx(round(a.pvalue * 2**8), abs=1e-9)
-    w = wild_cluster_bootstrap(d, f, "treat", "unit", B=999, weights="webb", seed=1)
-    assert not w.enumerated and w.B == 999
+    w = wild_cluster_bootstrap(d, f, "treat", "unit", n_boot=999, weights="webb", seed=1)
+    assert not w.enumerated and w.n_boot == 999
     # Webb weights have unit variance and 6 values: many more distinct t* than 2^8 / 2.
     assert len(np.unique(np.round(_our_tstats(w), 10))) > 2**7
 
@@ -183,7 +183,7 @@ def test_monte_carlo_size_and_coverage_with_few_clusters():
 @pytest.mark.simulation
 def test_large_effect_is_detected_and_interval_brackets_it():
     d = _panel(n_units=16, seed=9, effect=3.0)
-    res = wild_cluster_bootstrap(d, "y ~ treat + x + C(unit) + C(time)", "treat", "unit", B=1999, seed=1)
+    res = wild_cluster_bootstrap(d, "y ~ treat + x + C(unit) + C(time)", "treat", "unit", n_boot=1999, seed=1)
     assert res.pvalue < 0.01
     lo, hi = res.conf_int()
     assert lo < 3.0 < hi and lo > 0
@@ -196,7 +196,7 @@ def test_result_object_contract():
     d = _panel(n_units=10)
     res = wild_cluster_bootstrap(d, "y ~ treat + C(unit) + C(time)", "treat", "unit")
     t = res.tidy()
-    assert list(t.columns) == ["term", "estimate", "se", "tstat", "pvalue", "ci_low", "ci_high", "B", "enumerated"]
+    assert list(t.columns) == ["term", "estimate", "std_error", "statistic", "pvalue", "conf_low", "conf_high", "n_boot", "enumerated"]
     assert t.loc[0, "pvalue"] == res.pvalue
     dct = res.to_dict()
     json.dumps(dct)
@@ -232,7 +232,7 @@ def test_bad_input_is_reported_clearly():
     with pytest.raises(ValueError, match="collinear"):
         wild_cluster_bootstrap(d.assign(t2=2 * d["treat"]), "y ~ treat + t2 + C(unit)", "treat", "unit")
     with pytest.warns(UserWarning, match="consider weights='webb'"):
-        wild_cluster_bootstrap(_panel(n_units=12), f, "treat", "unit", B=999, seed=1)
+        wild_cluster_bootstrap(_panel(n_units=12), f, "treat", "unit", n_boot=999, seed=1)
 
 
 @pytest.mark.peer
@@ -244,9 +244,9 @@ def test_linear_combination_matches_wildboottest_with_r_vector():
     res = wild_cluster_bootstrap(d, f, combo, "unit")
     fit = smf.ols(f, data=d).fit()
     assert res.estimate == pytest.approx(0.25 * fit.params["treat"] + 0.75 * fit.params["x"], rel=1e-10)
-    assert res.param == "0.25*treat + 0.75*x" and res.call["param"] == combo
+    assert res.term == "0.25*treat + 0.75*x" and res.call["param"] == combo
     peer_t, peer_tstat, peer_p = _wildboottest_tstats(d, f, combo, "unit")
-    assert res.tstat == pytest.approx(peer_tstat, rel=1e-9)
+    assert res.statistic == pytest.approx(peer_tstat, rel=1e-9)
     np.testing.assert_allclose(_our_tstats(res), peer_t, rtol=1e-9, atol=1e-9)
     assert 0 <= res.pvalue - peer_p <= 2 / 2**10 + 1e-12
     with pytest.raises(ValueError, match="not a column of the design"):
@@ -260,7 +260,7 @@ def test_formula_transforms_match_precomputed_columns():
     a = wild_cluster_bootstrap(d, "y ~ treat + x + I(x**2) + C(unit) + C(time)", "treat", "unit")
     b = wild_cluster_bootstrap(d, "y ~ treat + x + x2 + C(unit) + C(time)", "treat", "unit")
     assert a.estimate == pytest.approx(b.estimate, rel=1e-10)
-    assert a.se == pytest.approx(b.se, rel=1e-10)
+    assert a.std_error == pytest.approx(b.std_error, rel=1e-10)
     assert a.pvalue == b.pvalue
     c = wild_cluster_bootstrap(d, "y ~ treat + x", "treat", "unit")
     fit = smf.ols("y ~ treat + x", data=d).fit()
@@ -271,7 +271,7 @@ def test_too_few_clusters_gives_unbounded_interval_with_a_warning():
     """G = 4: 16 sign vectors, smallest p-value 2/16 > 0.05, so no finite 95% interval."""
     d = _panel(n_units=4, seed=3)
     res = wild_cluster_bootstrap(d, "y ~ treat + C(unit) + C(time)", "treat", "unit")
-    assert res.enumerated and res.B == 16 and res.pvalue >= 2 / 16
+    assert res.enumerated and res.n_boot == 16 and res.pvalue >= 2 / 16
     with pytest.warns(UserWarning, match="unbounded"):
         lo, hi = res.conf_int()
     assert lo == -np.inf and hi == np.inf
