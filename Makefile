@@ -19,7 +19,7 @@ opt = $(if $(2),$(1) $(2),)
 DEMO_SEED ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: venv hooks lock doctor system-deps report demo ingest test lab bench golden clean-venv
+.PHONY: venv hooks lock doctor system-deps report demo ingest test lab bench golden api-docs clean-venv
 
 # The venv is synced to the lock only when the lock (or the project's metadata) changes.
 # tools/git-setup.sh then sets this checkout's git for the notebooks (nbstripout, nbdime, hook).
@@ -77,6 +77,10 @@ bench: $(STAMP)
 # published number; commit the golden files with the reason in the message.
 golden: $(STAMP) system-deps
 	MUTASI_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/reporting/test_report_notebooks.py -k golden -rs
+
+# Rewrite the API table of docs/*/api.md from the code (tests/test_docs.py fails while it is stale).
+api-docs: $(STAMP)
+	$(BIN)/python -m mutasi_analysis.did._api --write
 
 # JupyterLab on notebooks/ with the mutasi-analysis kernel (root, e.g. in a container, needs --allow-root).
 lab: $(STAMP)

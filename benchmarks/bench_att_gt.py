@@ -64,7 +64,7 @@ def _fit(package: str, d):
         from mutasi_analysis.did import att_gt
 
         a = att_gt(d, "y", "unit", "time", "cohort", control="never", method="reg").aggregate("simple")
-        return a.estimate, a.se
+        return a.estimate, a.std_error
     if package == "diff-diff":
         from diff_diff import CallawaySantAnna
 

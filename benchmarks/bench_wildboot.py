@@ -67,7 +67,7 @@ def _run(package: str, d, B: int):
         sys.path.insert(0, str(ROOT))
         from mutasi_analysis.did import wild_cluster_bootstrap
 
-        r = wild_cluster_bootstrap(d, "y ~ treat + C(unit) + C(time)", "treat", "cl", B=B, seed=1)
+        r = wild_cluster_bootstrap(d, "y ~ treat + C(unit) + C(time)", "treat", "cl", n_boot=B, seed=1)
         r.conf_int()
         return r.pvalue
     if package == "wildboottest":

@@ -58,8 +58,8 @@ class ImpactEstimate:
     ----------
     outcome : str
         Outcome name, e.g. ``"respon_hari_kerja_mean"``.
-    estimate, ci_low, ci_high : float
-        Point estimate and confidence interval (``ci_low <= estimate <= ci_high``).
+    estimate, conf_low, conf_high : float
+        Point estimate and confidence interval (``conf_low <= estimate <= conf_high``).
     better : {"lower", "higher"}
         Which direction means better service (fewer working days: ``"lower"``).
     level : float, default 0.95
@@ -71,8 +71,8 @@ class ImpactEstimate:
 
     outcome: str
     estimate: float
-    ci_low: float
-    ci_high: float
+    conf_low: float
+    conf_high: float
     better: Literal["lower", "higher"]
     level: float = 0.95
     outcome_label: str | None = None
@@ -80,10 +80,10 @@ class ImpactEstimate:
     def __post_init__(self):
         if self.better not in ("lower", "higher"):
             raise ValueError(f"better must be 'lower' or 'higher', got {self.better!r}")
-        vals = (self.estimate, self.ci_low, self.ci_high)
+        vals = (self.estimate, self.conf_low, self.conf_high)
         if any(v is None or v != v for v in vals):
             raise ValueError(f"impact estimate for {self.outcome!r} has a missing value: {vals}")
-        if not self.ci_low <= self.estimate <= self.ci_high:
+        if not self.conf_low <= self.estimate <= self.conf_high:
             raise ValueError(f"impact estimate for {self.outcome!r} lies outside its interval: {vals}")
         if not 0 < self.level < 1:
             raise ValueError(f"level must lie between 0 and 1, got {self.level!r}")
@@ -316,7 +316,7 @@ def evaluate(inputs: FindingInputs, config, lang: str = "id") -> pd.DataFrame:
 
     # service impact estimates whose interval excludes zero
     for imp in inputs.impacts:
-        if imp.ci_low <= 0 <= imp.ci_high:
+        if imp.conf_low <= 0 <= imp.conf_high:
             continue
         improved = (imp.estimate < 0) == (imp.better == "lower")
         level = pct(imp.level).replace(",0%", "%").replace(".0%", "%")
@@ -324,9 +324,9 @@ def evaluate(inputs: FindingInputs, config, lang: str = "id") -> pd.DataFrame:
             f"DAMPAK-{imp.outcome}", "low" if improved else "high", "service",
             "impact_better" if improved else "impact_worse",
             rules["DAMPAK"].format(level=level),
-            f"{num(imp.estimate)} [{num(imp.ci_low)}; {num(imp.ci_high)}]",
-            outcome=_outcome_label(imp, lang), estimate=num(imp.estimate), ci_low=num(imp.ci_low),
-            ci_high=num(imp.ci_high), level=level,
+            f"{num(imp.estimate)} [{num(imp.conf_low)}; {num(imp.conf_high)}]",
+            outcome=_outcome_label(imp, lang), estimate=num(imp.estimate), conf_low=num(imp.conf_low),
+            conf_high=num(imp.conf_high), level=level,
         )
 
     basis = rot.legal_basis or "-"

@@ -24,12 +24,14 @@ import pandas as pd
 
 from . import did
 from .config import RegionConfig
+from .did._results import renamed_keyword  # the package-wide way of renaming a keyword
 from .rotation import LABELS as ROTATION_LABELS
 from .rotation import month_label, treatment_cohorts
 from .services import LABELS as SERVICE_LABELS
 from .services import monthly_panel
 
-__all__ = ["OUTCOMES", "LABELS", "METHODS", "ImpactResult", "build_panel", "treatment_timing", "raw_trends", "analyse"]
+__all__ = ["OUTCOMES", "LABELS", "METHODS", "NOTE_CODES", "Note", "ImpactResult", "build_panel", "treatment_timing",
+           "raw_trends", "analyse"]
 
 #: Outcomes that can be analysed, with the direction that means better service.
 OUTCOMES = {
@@ -59,6 +61,51 @@ LABELS = {
 }
 
 _KINDS = ("simple", "group", "event", "calendar")
+
+#: Codes of :class:`Note` and the parameters each carries; the words (Indonesian, English) are
+#: chosen at the presentation layer (:func:`mutasi_analysis.text.note_text`).
+NOTE_CODES = {
+    "not_run": ("method", "detail"),            # a method could not run with these data
+    "warning": ("method", "detail"),            # a method ran and warned
+    "missing_outcome": ("n", "outcome"),        # unit-months without a value, left out
+    "balanced_subset": ("n_kept", "n_units"),   # bacon / randomization on the balanced units
+    "control_notyet": ("n_never", "min_control"),  # fallback to not-yet-treated controls
+    "ri_statistic_twfe": (),                    # randomization inference on the TWFE coefficient
+    "headline_analytic": (),                    # headline from the analytic SE (no RI on the ATT)
+}
+
+
+@dataclass(frozen=True)
+class Note:
+    """A language-free note of :func:`analyse`: a code from :data:`NOTE_CODES` and its parameters.
+
+    ``detail`` (for ``not_run`` and ``warning``) is the estimator's own technical message, kept
+    as the statistics package wrote it; everything around it is worded by the presentation
+    layer. ``str(note)`` is a plain English line for logs and developers.
+    """
+
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.code not in NOTE_CODES:
+            raise ValueError(f"unknown note code {self.code!r}; choose one of {sorted(NOTE_CODES)}")
+        missing = [k for k in NOTE_CODES[self.code] if k not in self.params]
+        if missing:
+            raise ValueError(f"note {self.code!r} needs parameter(s) {missing}")
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    def __getitem__(self, key: str) -> Any:
+        return self.params[key]
+
+    def __str__(self) -> str:
+        from .text import note_text
+
+        return note_text(self, "en")
+
+    def to_dict(self) -> dict:
+        """``{"code": ..., **params}`` as plain JSON values."""
+        return {"code": self.code, **_plain(dict(self.params))}
 #: Method keys of :meth:`ImpactResult.methods_table`, in its row order.
 METHODS = ("twfe", "callaway_santanna", "sun_abraham")
 
@@ -248,8 +295,10 @@ class ImpactResult:
         analytic interval) reach the same decision at ``alpha`` as the headline.
     verdict : Mapping
         ``{"id": ..., "en": ...}`` plain-language verdict.
-    notes : tuple of str
-        Warnings from the estimators and every method that did not run, with the reason.
+    notes : tuple of Note
+        Language-free notes (codes with parameters, :class:`Note`): warnings from the
+        estimators and every method that did not run, with the reason. Word them with
+        :func:`mutasi_analysis.text.note_text`.
     """
 
     status: str
@@ -278,7 +327,7 @@ class ImpactResult:
     ci: tuple[float, float] | None = None
     pvalue: float | None = None
     agrees: bool | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
 
     def __post_init__(self):
         for name in ("verdict", "control_reason", "excluded_units", "aggregates"):
@@ -315,13 +364,13 @@ class ImpactResult:
         Returns
         -------
         dict or None
-            ``outcome, estimate, ci_low, ci_high, better, level``; None when there is not
+            ``outcome, estimate, conf_low, conf_high, better, level``; None when there is not
             enough data (then pass ``n_treated`` / ``n_control`` to the findings instead).
         """
         if not self.ok:
             return None
         lo, hi = self.conf_int()
-        return {"outcome": self.outcome, "estimate": float(self.estimate), "ci_low": float(lo), "ci_high": float(hi),
+        return {"outcome": self.outcome, "estimate": float(self.estimate), "conf_low": float(lo), "conf_high": float(hi),
                 "better": OUTCOMES[self.outcome]["better"], "level": 1 - self.alpha}
 
     def methods_table(self) -> pd.DataFrame:
@@ -354,15 +403,15 @@ class ImpactResult:
         Returns
         -------
         DataFrame
-            ``metode`` (``simple``, ``group``, ``event``, ``calendar``), ``estimate``, ``se``,
-            ``conf_low``, ``conf_high`` (analytic, at the aggregation's alpha). Empty (same
-            columns) without an estimate.
+            ``metode`` (``simple``, ``group``, ``event``, ``calendar``), ``estimate``,
+            ``std_error``, ``conf_low``, ``conf_high`` (analytic, at the aggregation's alpha).
+            Empty (same columns) without an estimate.
         """
-        cols = ["metode", "estimate", "se", "conf_low", "conf_high"]
+        cols = ["metode", "estimate", "std_error", "conf_low", "conf_high"]
         rows = []
         for k, a in self.aggregates.items():
             r = a.tidy().iloc[0]  # the overall row comes first
-            rows.append((k, r["estimate"], r["se"], r["ci_low"], r["ci_high"]))
+            rows.append((k, r["estimate"], r["std_error"], r["conf_low"], r["conf_high"]))
         if not rows:
             return pd.DataFrame(columns=cols)
         return pd.DataFrame(rows, columns=cols).astype({c: "float64" for c in cols[1:]})
@@ -388,7 +437,7 @@ class ImpactResult:
         gt = gt[gt["event_time"] >= min_event]
         # Pivot on the integer month first so that cohorts sort in time order, then label.
         m = gt.assign(event_time=gt["event_time"].astype(int), cohort=gt["cohort"].astype(int)).pivot(
-            index="cohort", columns="event_time", values="att").astype(float)
+            index="cohort", columns="event_time", values="estimate").astype(float)
         m.index = pd.Index([month_label(int(c)) for c in m.index], name="cohort")
         m.columns = pd.Index([int(c) for c in m.columns], name="event_time")
         return m
@@ -416,7 +465,7 @@ class ImpactResult:
         gt = []
         if ok:
             gt = [{"cohort": month_label(int(r.cohort)), "event_time": int(r.event_time), "post": bool(r.post),
-                   "estimate": r.att, "conf_low": r.ci_low, "conf_high": r.ci_high}
+                   "estimate": r.estimate, "conf_low": r.conf_low, "conf_high": r.conf_high}
                   for r in self.att_gt.tidy().itertuples()]
         fields_ = {
             "status": self.status,
@@ -466,7 +515,7 @@ class ImpactResult:
             "inference": self.inference,
             "agrees": self.agrees,
             "verdict": dict(self.verdict),
-            "notes": list(self.notes),
+            "notes": [n.to_dict() for n in self.notes],
             "att_gt": sub(self.att_gt),
             "aggregates": {k: sub(v) for k, v in self.aggregates.items()},
             "pretrend": sub(self.pretrend),
@@ -585,17 +634,26 @@ def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_co
 # analysis
 # --------------------------------------------------------------------------------------
 def _run(notes: list, label: str, fn, *args, **kwargs):
-    """Run one method; record its warnings, and a ValueError as 'not run' with the reason."""
+    """Run one method; record its warnings, and "not enough data" as 'not run' with the reason.
+
+    Only :class:`mutasi_analysis.did.PanelDataError` (the statistics package's documented answer
+    when the data cannot support a method) becomes a note. Anything else, an invalid argument
+    or a bug, propagates: the render fails loudly and the previous report stays published,
+    instead of a published report saying "not run" over a programming error.
+    """
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
             res = fn(*args, **kwargs)
-        except ValueError as exc:
-            notes.append(f"{label}: not run ({exc})")
+        except did.PanelDataError as exc:
+            notes.append(Note("not_run", {"method": label, "detail": str(exc)}))
             res = None
-    for w in caught:
-        notes.append(f"{label}: {w.message}")
+    notes.extend(_warning_notes(label, caught))
     return res
+
+
+def _warning_notes(label: str, caught) -> list[Note]:
+    return [Note("warning", {"method": label, "detail": str(w.message)}) for w in caught]
 
 
 def analyse(
@@ -603,11 +661,13 @@ def analyse(
     config: RegionConfig,
     outcome: str | None = None,
     alpha: float | None = None,
-    B: int = 9999,
+    n_boot: int = 9999,
     n_perm: int = 999,
     seed: int = 0,
     control: str = "auto",
-    n_boot: int = 0,
+    n_boot_bands: int = 0,
+    *,
+    B: int | None = None,
 ) -> ImpactResult:
     """Staggered difference-in-differences of a service outcome on rotation.
 
@@ -621,8 +681,9 @@ def analyse(
         Default ``panel.attrs["outcome"]``.
     alpha : float, optional
         Default ``thresholds.alpha``.
-    B : int, default 9999
-        Wild cluster bootstrap draws (all sign vectors are enumerated when ``2**G <= B``).
+    n_boot : int, default 9999
+        Wild cluster bootstrap draws of the second opinion (all sign vectors are enumerated
+        when ``2**G <= n_boot``).
     n_perm : int, default 999
         Randomization-inference permutations of adoption dates.
     seed : int, default 0
@@ -630,9 +691,12 @@ def analyse(
     control : {"auto", "never", "notyet"}
         ``auto`` uses never-treated units when there are at least ``min_control_units`` of
         them and otherwise falls back to not-yet-treated units, stating the reason.
-    n_boot : int, default 0
-        Multiplier-bootstrap draws for ``att_gt`` (0 = analytic standard errors); with draws
-        the event study also carries uniform (simultaneous) bands.
+    n_boot_bands : int, default 0
+        Multiplier-bootstrap draws of ``att_gt`` (0 = analytic standard errors); with draws
+        the event study also carries uniform (simultaneous) bands. (Called ``n_boot`` before
+        0.3, when ``B`` was the wild bootstrap's draws.)
+    B : int, optional
+        Deprecated name of ``n_boot`` (warns; removed in the next release).
 
     Returns
     -------
@@ -653,6 +717,7 @@ def analyse(
     with staggered timing TWFE can be biased by comparisons of later- with earlier-treated
     units (the "later_vs_earlier" weight of the decomposition shows how much).
     """
+    n_boot = renamed_keyword(n_boot, B, "B", "n_boot")
     if control not in ("auto", "never", "notyet"):
         raise ValueError(f"control must be 'auto', 'never' or 'notyet', got {control!r}")
     outcome = outcome or panel.attrs.get("outcome")
@@ -667,7 +732,7 @@ def analyse(
     definition = panel.attrs.get("definition", config.treatment.definition)
     threshold = panel.attrs.get("threshold", config.treatment.share_threshold if definition == "share_rotated_in" else None)
     min_tr, min_co = config.thresholds.min_treated_units, config.thresholds.min_control_units
-    notes: list[str] = []
+    notes: list[Note] = []
 
     data = panel[["kode_unit", "t", "cohort", outcome]].copy()
     data["cohort"] = data["cohort"].astype("int64")
@@ -680,7 +745,7 @@ def analyse(
     miss = data[outcome].isna()
     n_missing = int(miss.sum())
     if n_missing:
-        notes.append(f"{n_missing} unit-month(s) without a value of {outcome} (no complaint with that time) left out")
+        notes.append(Note("missing_outcome", {"n": n_missing, "outcome": outcome}))
     data = data[~miss].reset_index(drop=True)
     data["treated"] = ((data["cohort"] > 0) & (data["t"] >= data["cohort"])).astype("int64")
 
@@ -717,7 +782,7 @@ def analyse(
                 "en": f"Only {n_never} never-rotated unit(s) (at least {min_co} needed), so the comparison uses "
                       "units not yet rotated in the same month.",
             }
-            notes.append(reason["en"])
+            notes.append(Note("control_notyet", {"n_never": n_never, "min_control": min_co}))
     n_control = n_never if control == "never" else n_notyet
     if n_control < min_co:
         return short({
@@ -726,12 +791,12 @@ def analyse(
         }, n_control)
 
     common = dict(outcome=outcome, unit="kode_unit", time="t", cohort="cohort")
-    # The headline estimator is not optional: a data problem here raises (PanelDataError is a
-    # MutasiError naming what to fix) instead of hiding behind a "not enough data" result.
+    # The headline estimator is not optional: a data problem here raises (a PanelDataError,
+    # which the command line prints as one line) instead of hiding behind "not enough data".
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        att = did.att_gt(data, control=control, alpha=alpha, n_boot=n_boot, seed=seed, **common)
-    notes.extend(f"att_gt: {w.message}" for w in caught)
+        att = did.att_gt(data, control=control, alpha=alpha, n_boot=n_boot_bands, seed=seed, **common)
+    notes.extend(_warning_notes("att_gt", caught))
     aggregates = {}
     for k in _KINDS:
         r = _run(notes, f"aggregate({k})", att.aggregate, k)
@@ -750,18 +815,17 @@ def analyse(
         full = data.groupby("kode_unit")["t"].nunique()
         keep = full[full == n_t].index
         balanced = data[data["kode_unit"].isin(keep)]
-        notes.append(f"bacon and randomization_inference use the {len(keep)} of {n_units} units observed in "
-                     "every month (they need a balanced panel)")
+        notes.append(Note("balanced_subset", {"n_kept": len(keep), "n_units": n_units}))
     bac = _run(notes, "bacon", did.bacon, balanced, outcome, "kode_unit", "t", "cohort")
     # Second opinion: the wild cluster bootstrap of the Sun-Abraham overall ATT. (On the TWFE
     # coefficient it inherits TWFE's bias when effects grow: 86% coverage in the study.)
     sa = _run(notes, "sun_abraham", did.sun_abraham, data, **common)
-    wcb = _run(notes, "wild_cluster_bootstrap", sa.wild_bootstrap, B=B, seed=seed) if sa is not None else None
+    wcb = _run(notes, "wild_cluster_bootstrap", sa.wild_bootstrap, n_boot=n_boot, seed=seed) if sa is not None else None
     # The simple-ATT statistic needs never-treated units; under the not-yet-treated fallback the
     # permutation test recomputes the TWFE coefficient instead (stated in the notes).
     ri_stat = "att_simple" if control == "never" else "twfe"
     if ri_stat == "twfe":
-        notes.append("randomization_inference: statistic 'twfe' (the simple ATT needs never-treated units)")
+        notes.append(Note("ri_statistic_twfe"))
     ri = _run(notes, "randomization_inference", did.randomization_inference, balanced, n_perm=n_perm, seed=seed,
               statistic=ri_stat, alpha=alpha, **common)
 
@@ -775,8 +839,7 @@ def analyse(
     else:
         inference, (lo, hi), pval = "analytic", simple.conf_int(alpha), float(simple.pvalue)
         seconds = [r.pvalue for r in (wcb, ri) if r is not None and not math.isnan(r.pvalue)]
-        notes.append("headline inference: analytic standard error (randomization inference on the simple ATT "
-                     "could not run)")
+        notes.append(Note("headline_analytic"))
     sig = pval < alpha
     agrees = None if not seconds else all((p < alpha) == sig for p in seconds)
     verdict = _verdict(outcome, definition, threshold, alpha, simple.estimate, lo, hi, n_treated, n_control,

@@ -42,7 +42,7 @@ __all__ = [
 ]
 
 #: Version of the results-file layout. Version 1 was the untyped dict of the first round.
-RECORD_SCHEMA = 2
+RECORD_SCHEMA = 3
 
 _PERIOD = r"^\d{4}(-(S[12]|Q[1-4]|(0[1-9]|1[0-2])))?$"
 Scalar = int | float | str | bool | None

@@ -128,7 +128,7 @@ class AlphaResult:
 
     Attributes
     ----------
-    alpha, ci_low, ci_high : float or None
+    alpha, conf_low, conf_high : float or None
         None when ``status`` is ``"not_enough_data"``.
     level : float
     n : int
@@ -144,8 +144,8 @@ class AlphaResult:
     """
 
     alpha: float | None
-    ci_low: float | None
-    ci_high: float | None
+    conf_low: float | None
+    conf_high: float | None
     level: float
     n: int
     n_excluded: int
@@ -761,7 +761,7 @@ def diff_proportions(count1: int, n1: int, count2: int, n2: int, level: float = 
     Returns
     -------
     tuple of float
-        ``(difference, ci_low, ci_high)``.
+        ``(difference, conf_low, conf_high)``.
     """
     if min(n1, n2) < 1:
         raise ValueError("both groups need at least one observation")
@@ -867,9 +867,9 @@ class TrainingLink:
         Sheets (one per person and rotation) in each group with a readiness answer.
     n_no_rotation : int
         Sheets left out because no rotation on or before their date is on record.
-    mean_trained, mean_untrained, mean_diff, mean_ci_low, mean_ci_high : float or None
+    mean_trained, mean_untrained, mean_diff, mean_conf_low, mean_conf_high : float or None
         Mean readiness (1..5), difference trained minus untrained, Welch interval.
-    share_unready_trained, share_unready_untrained, share_diff, share_ci_low, share_ci_high : float or None
+    share_unready_trained, share_unready_untrained, share_diff, share_conf_low, share_conf_high : float or None
         Share not ready, difference trained minus untrained, Newcombe interval.
     pvalue : float or None
         Welch t-test of the mean difference.
@@ -884,14 +884,14 @@ class TrainingLink:
     mean_trained: float | None
     mean_untrained: float | None
     mean_diff: float | None
-    mean_ci_low: float | None
-    mean_ci_high: float | None
+    mean_conf_low: float | None
+    mean_conf_high: float | None
     pvalue: float | None
     share_unready_trained: float | None
     share_unready_untrained: float | None
     share_diff: float | None
-    share_ci_low: float | None
-    share_ci_high: float | None
+    share_conf_low: float | None
+    share_conf_high: float | None
     level: float
     status: str
     note: str
@@ -974,8 +974,8 @@ def training_link(
     if len(a) < min_group or len(b) < min_group:
         empty = dict.fromkeys(
             [
-                "mean_trained", "mean_untrained", "mean_diff", "mean_ci_low", "mean_ci_high", "pvalue",
-                "share_unready_trained", "share_unready_untrained", "share_diff", "share_ci_low", "share_ci_high",
+                "mean_trained", "mean_untrained", "mean_diff", "mean_conf_low", "mean_conf_high", "pvalue",
+                "share_unready_trained", "share_unready_untrained", "share_diff", "share_conf_low", "share_conf_high",
             ]
         )
         return TrainingLink(**base, **empty, status=_NED, note=label("note_few_respondents", lang).format(n=min_group))
@@ -988,14 +988,14 @@ def training_link(
         mean_trained=float(a.mean()),
         mean_untrained=float(b.mean()),
         mean_diff=float(a.mean() - b.mean()),
-        mean_ci_low=float(ci.low),
-        mean_ci_high=float(ci.high),
+        mean_conf_low=float(ci.low),
+        mean_conf_high=float(ci.high),
         pvalue=float(res.pvalue),
         share_unready_trained=ua / len(a),
         share_unready_untrained=ub / len(b),
         share_diff=float(d),
-        share_ci_low=lo,
-        share_ci_high=hi,
+        share_conf_low=lo,
+        share_conf_high=hi,
         status=_OK,
         note="",
     )

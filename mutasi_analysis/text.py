@@ -13,7 +13,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-__all__ = ["LANGS", "LABELS", "TEMPLATES", "label", "relabel", "template", "fmt_number", "fmt_pct"]
+__all__ = ["LANGS", "LABELS", "TEMPLATES", "NOTES", "label", "relabel", "template", "note_text", "fmt_number", "fmt_pct"]
 
 LANGS = ("id", "en")
 
@@ -191,16 +191,16 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "Collect feedback from more rotated staff next period.",
     },
     "impact_better.text": {
-        "id": "Setelah mutasi, {outcome} membaik: perkiraan dampak {estimate} (selang kepercayaan {level}: {ci_low} s.d. {ci_high}, tidak mencakup nol).",
-        "en": "After rotation, {outcome} improved: estimated impact {estimate} ({level} confidence interval {ci_low} to {ci_high}, excluding zero).",
+        "id": "Setelah mutasi, {outcome} membaik: perkiraan dampak {estimate} (selang kepercayaan {level}: {conf_low} s.d. {conf_high}, tidak mencakup nol).",
+        "en": "After rotation, {outcome} improved: estimated impact {estimate} ({level} confidence interval {conf_low} to {conf_high}, excluding zero).",
     },
     "impact_better.rec": {
         "id": "Pertahankan pola mutasi ini dan pantau apakah perbaikan berlanjut; hasil ini menunjukkan perubahan yang sejalan dengan mutasi.",
         "en": "Keep this rotation pattern and monitor whether the improvement lasts.",
     },
     "impact_worse.text": {
-        "id": "Setelah mutasi, {outcome} memburuk: perkiraan dampak {estimate} (selang kepercayaan {level}: {ci_low} s.d. {ci_high}, tidak mencakup nol).",
-        "en": "After rotation, {outcome} got worse: estimated impact {estimate} ({level} confidence interval {ci_low} to {ci_high}, excluding zero).",
+        "id": "Setelah mutasi, {outcome} memburuk: perkiraan dampak {estimate} (selang kepercayaan {level}: {conf_low} s.d. {conf_high}, tidak mencakup nol).",
+        "en": "After rotation, {outcome} got worse: estimated impact {estimate} ({level} confidence interval {conf_low} to {conf_high}, excluding zero).",
     },
     "impact_worse.rec": {
         "id": "Tinjau masa transisi pada unit yang menerima ASN mutasi (serah terima tugas, pendampingan) sebelum mutasi berikutnya.",
@@ -254,6 +254,33 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "id": "Jangan menarik kesimpulan dampak dari periode ini; ulangi analisis ketika lebih banyak unit tersedia.",
         "en": "Draw no impact conclusion from this period; repeat the analysis when more units are available.",
     },
+}
+
+
+#: Words of the impact analysis' notes (:class:`mutasi_analysis.impact.Note`), by code.
+#: ``{detail}`` is the estimator's technical message, shown as the statistics package wrote it.
+NOTES: dict[str, dict[str, str]] = {
+    "not_run": {"id": "{method} tidak dijalankan: data tidak mendukungnya ({detail}).",
+                "en": "{method}: not run ({detail})."},
+    "warning": {"id": "Peringatan dari {method}: {detail}.",
+                "en": "{method}: {detail}."},
+    "missing_outcome": {"id": "{n} unit-bulan tanpa nilai {outcome} (tidak ada pengaduan dengan waktu itu) tidak dipakai.",
+                        "en": "{n} unit-month(s) without a value of {outcome} (no complaint with that time) left out."},
+    "balanced_subset": {"id": "Dekomposisi Bacon dan inferensi randomisasi memakai {n_kept} dari {n_units} unit yang "
+                               "teramati setiap bulan (keduanya memerlukan panel seimbang).",
+                        "en": "bacon and randomization_inference use the {n_kept} of {n_units} units observed in "
+                              "every month (they need a balanced panel)."},
+    "control_notyet": {"id": "Hanya {n_never} unit yang tidak pernah dirotasi (minimal {min_control}), sehingga "
+                              "pembanding adalah unit yang belum dirotasi pada bulan yang sama.",
+                       "en": "Only {n_never} never-rotated unit(s) (at least {min_control} needed), so the comparison "
+                             "uses units not yet rotated in the same month."},
+    "ri_statistic_twfe": {"id": "Inferensi randomisasi memakai koefisien TWFE sebagai statistik (ATT sederhana "
+                                 "memerlukan unit yang tidak pernah dirotasi).",
+                          "en": "randomization_inference: statistic 'twfe' (the simple ATT needs never-treated units)."},
+    "headline_analytic": {"id": "Inferensi utama memakai galat baku analitik (inferensi randomisasi pada ATT "
+                                 "sederhana tidak dapat dijalankan).",
+                          "en": "headline inference: analytic standard error (randomization inference on the simple "
+                                "ATT could not run)."},
 }
 
 
@@ -313,6 +340,32 @@ def template(key: str, lang: str = "id", **values) -> str:
     except KeyError:
         raise KeyError(f"no template {key!r}; add it to mutasi_analysis.text.TEMPLATES") from None
     return pattern.format(**values)
+
+
+def note_text(note, lang: str = "id") -> str:
+    """Word a language-free note (a code and its parameters) in ``lang``.
+
+    Parameters
+    ----------
+    note : mutasi_analysis.impact.Note or Mapping
+        A :class:`~mutasi_analysis.impact.Note`, or its ``to_dict()`` (``{"code": ..., ...}``)
+        as read back from a record.
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    str
+    """
+    _check_lang(lang)
+    if isinstance(note, Mapping):
+        code, params = note["code"], {k: v for k, v in note.items() if k != "code"}
+    else:
+        code, params = note.code, dict(note.params)
+    try:
+        pattern = NOTES[code][lang]
+    except KeyError:
+        raise KeyError(f"no words for note {code!r}; add them to mutasi_analysis.text.NOTES") from None
+    return pattern.format(**params)
 
 
 def relabel(frame: pd.DataFrame, lang: str = "id", keep: Iterable[str] = ()) -> pd.DataFrame:

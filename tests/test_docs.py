@@ -351,3 +351,18 @@ def test_example_manifest_has_the_keys_of_a_real_failed_run(tmp_path, monkeypatc
         assert set(ex_nb) == set(real_nb), f"notebook entry keys differ: {set(real_nb) ^ set(ex_nb)}"
         for key in ("failed_cell", "error"):
             assert set(ex_nb[key]) == set(real_nb[key]), f"{key} keys differ"
+
+
+def test_api_table_matches_the_code():
+    """docs/*/api.md lists every public function of did with its arguments and result fields,
+    as the code has them now (``make api-docs`` rewrites the table)."""
+    from mutasi_analysis import did
+    from mutasi_analysis.did._api import api_markdown, write_pages
+
+    stale = write_pages(ROOT, check=True)
+    assert not stale, f"{[str(p.relative_to(ROOT)) for p in stale]} out of date: run `make api-docs`"
+    table = api_markdown("en")
+    functions = [n for n in did.__all__ if callable(getattr(did, n)) and not isinstance(getattr(did, n), type)]
+    for name in functions:
+        assert f"| `{name}` |" in table
+    assert "`n_boot=9999`" in table and "`B=" not in table  # the deprecated alias is not advertised

@@ -34,7 +34,7 @@ def cfg():
 
 @pytest.fixture(scope="module")
 def planted(cfg):
-    return impact.analyse(simulate(cfg), cfg, B=999, n_perm=199)
+    return impact.analyse(simulate(cfg), cfg, n_boot=999, n_perm=199)
 
 
 @pytest.mark.simulation
@@ -61,7 +61,7 @@ def test_planted_effect_recovered(planted):
     assert "membaik" in r.verdict["id"] and "better" in r.verdict["en"]
     assert "sejalan" in r.verdict["id"] and "agree" in r.verdict["en"]
     assert "-1,5" in r.verdict["id"] or "-1,4" in r.verdict["id"]  # decimal comma in Indonesian
-    assert not [n for n in r.notes if "not run" in n]
+    assert not [n for n in r.notes if n.code == "not_run"]
 
 
 def test_diagnostics_are_consistent(planted):
@@ -87,7 +87,7 @@ def test_diagnostics_are_consistent(planted):
 
 @pytest.mark.simulation
 def test_no_effect_no_clear_change(cfg):
-    r = impact.analyse(simulate(cfg, seed=2, effect=0.0), cfg, B=999, n_perm=199)
+    r = impact.analyse(simulate(cfg, seed=2, effect=0.0), cfg, n_boot=999, n_perm=199)
     lo, hi = r.conf_int()
     assert lo < 0 < hi
     assert "tidak ada perubahan yang jelas" in r.verdict["id"]
@@ -97,11 +97,11 @@ def test_no_effect_no_clear_change(cfg):
 @pytest.mark.simulation
 def test_direction_depends_on_outcome(cfg):
     # longer response times are worse ...
-    worse = impact.analyse(simulate(cfg, seed=3, effect=1.5), cfg, B=999, n_perm=199)
+    worse = impact.analyse(simulate(cfg, seed=3, effect=1.5), cfg, n_boot=999, n_perm=199)
     assert "memburuk" in worse.verdict["id"] and "worse" in worse.verdict["en"]
     # ... but a higher on-time share is better
     share = simulate(cfg, seed=3, effect=0.3, outcome="share_tepat_waktu", noise=0.05)
-    better = impact.analyse(share, cfg, B=999, n_perm=199)
+    better = impact.analyse(share, cfg, n_boot=999, n_perm=199)
     assert better.estimate == pytest.approx(0.3, abs=0.05)
     assert "better" in better.verdict["en"]
     # a share is reported in percentage points
@@ -117,7 +117,7 @@ def test_headline_matches_diff_diff(cfg, planted):
     peer = diff_diff.CallawaySantAnna(control_group="never_treated", estimation_method="reg").fit(
         data, outcome=OUT, unit="kode_unit", time="t", first_treat="cohort")
     assert planted.estimate == pytest.approx(peer.overall_att, abs=1e-8)
-    assert planted.aggregates["simple"].se == pytest.approx(peer.overall_se, rel=1e-3)
+    assert planted.aggregates["simple"].std_error == pytest.approx(peer.overall_se, rel=1e-3)
 
 
 def test_not_enough_treated_units(cfg):
@@ -132,11 +132,11 @@ def test_not_enough_treated_units(cfg):
 
 def test_fallback_to_not_yet_treated(cfg):
     # 15 treated in three cohorts, 2 never treated (< min_control_units = 3)
-    r = impact.analyse(simulate(cfg, cohorts=(14, 20, 45), sizes=(5, 5, 5)), cfg, B=999, n_perm=199)
+    r = impact.analyse(simulate(cfg, cohorts=(14, 20, 45), sizes=(5, 5, 5)), cfg, n_boot=999, n_perm=199)
     assert r.status == "ok"
     assert r.control == "notyet" and r.n_never == 2
     assert "2" in r.control_reason["en"] and "belum dirotasi" in r.control_reason["id"]
-    assert r.randomization is not None and r.randomization.statistic == "twfe"
+    assert r.randomization is not None and r.randomization.term == "twfe"
     lo, hi = r.conf_int()
     assert lo < -1.5 < hi
 
@@ -155,7 +155,7 @@ def test_thresholds_from_config(cfg):
 
 def test_units_treated_in_first_month_are_excluded(cfg):
     data = simulate(cfg, cohorts=(0, 14, 20), sizes=(1, 4, 4))
-    r = impact.analyse(data, cfg, B=999, n_perm=199)
+    r = impact.analyse(data, cfg, n_boot=999, n_perm=199)
     assert list(r.excluded_units) == [cfg.unit_codes[0]]
     assert r.n_units == len(cfg.units) - 1
 
@@ -163,11 +163,11 @@ def test_units_treated_in_first_month_are_excluded(cfg):
 def test_missing_outcome_rows_are_counted(cfg):
     data = simulate(cfg)
     data.loc[[5, 77, 300], OUT] = np.nan
-    r = impact.analyse(data, cfg, B=999, n_perm=199)
+    r = impact.analyse(data, cfg, n_boot=999, n_perm=199)
     assert r.n_missing == 3
-    assert any("3 unit-month" in n for n in r.notes)
+    assert any(n.code == "missing_outcome" and n["n"] == 3 for n in r.notes)
     # rows 5, 77 and 300 belong to units 0, 1 and 5: the balanced-panel methods use the other 14
-    assert any("14 of 17 units" in n for n in r.notes)
+    assert any(n.code == "balanced_subset" and (n["n_kept"], n["n_units"]) == (14, 17) for n in r.notes)
     assert r.bacon is not None and r.randomization is not None
     assert r.randomization.n_units == 14
 
@@ -177,7 +177,7 @@ def test_result_is_immutable_and_reproducible(cfg, planted):
         planted.status = "x"
     with pytest.raises(TypeError):
         planted.verdict["id"] = "x"
-    again = impact.analyse(simulate(cfg), cfg, B=999, n_perm=199)
+    again = impact.analyse(simulate(cfg), cfg, n_boot=999, n_perm=199)
     assert json.dumps(again.to_dict(), sort_keys=True) == json.dumps(planted.to_dict(), sort_keys=True)
     d = planted.to_dict()
     assert d["status"] == "ok" and d["ci"][0] < d["estimate"] < d["ci"][1]
@@ -268,7 +268,7 @@ def test_demo_cohorts_and_counts_match_truth(cfg, tmp_path):
                              data_end=truth["export_date"])
     got = pan.groupby("kode_unit")["cohort"].first()
     assert {u: (rot_label(c) if c else None) for u, c in got.items()} == truth["cohorts"]
-    r = impact.analyse(pan, cfg, B=999, n_perm=199)
+    r = impact.analyse(pan, cfg, n_boot=999, n_perm=199)
     assert r.status == "ok" and r.control == "never"
     assert (r.n_treated, r.n_never) == (truth["treated_units"], truth["never_treated_units"])
 
@@ -306,19 +306,19 @@ def test_demo_end_to_end_through_ingestion(cfg, tmp_path, monkeypatch):
         assert got == collections.Counter((r["kode_unit"], r["tmt_jabatan"]) for r in truth["compliance"][rule])
     pan = impact.build_panel(P.pengaduan, riw, cfg, start=truth["start"], end=truth["end"],
                              data_end=truth["export_date"])
-    r = impact.analyse(pan, cfg, B=999, n_perm=199)
+    r = impact.analyse(pan, cfg, n_boot=999, n_perm=199)
     assert r.status == "ok" and (r.n_treated, r.n_never) == (truth["treated_units"], truth["never_treated_units"])
     json.dumps(r.to_dict(), allow_nan=False)
 
 
 def test_bootstrap_bands_are_seeded(cfg):
     data = simulate(cfg)
-    a = impact.analyse(data, cfg, B=999, n_perm=199, n_boot=199, seed=7)
-    b = impact.analyse(data, cfg, B=999, n_perm=199, n_boot=199, seed=7)
+    a = impact.analyse(data, cfg, n_boot=999, n_perm=199, n_boot_bands=199, seed=7)
+    b = impact.analyse(data, cfg, n_boot=999, n_perm=199, n_boot_bands=199, seed=7)
     ev = a.event_study.table
     assert {"uband_low", "uband_high"} <= set(ev.columns)
     # uniform bands are wider than pointwise intervals
-    assert (ev["uband_high"] - ev["uband_low"] >= ev["ci_high"] - ev["ci_low"] - 1e-12).all()
+    assert (ev["uband_high"] - ev["uband_low"] >= ev["conf_high"] - ev["conf_low"] - 1e-12).all()
     pd.testing.assert_frame_equal(ev, b.event_study.table)
 
 
@@ -326,7 +326,7 @@ def test_facts_feed_the_findings_rules(cfg, planted):
     from mutasi_analysis import findings
     facts = planted.estimate_facts()
     assert facts["better"] == "lower" and facts["level"] == pytest.approx(0.95)
-    assert facts["ci_low"] < facts["estimate"] < facts["ci_high"] < 0
+    assert facts["conf_low"] < facts["estimate"] < facts["conf_high"] < 0
     inputs = findings.FindingInputs(period="2026-S1", impacts=(findings.ImpactEstimate(**facts),),
                                     n_treated_units=planted.n_treated, n_control_units=planted.n_control)
     assert planted.n_control == 6
@@ -345,11 +345,11 @@ def test_pretrend_rejection_is_flagged_in_the_verdict(cfg, monkeypatch):
     """
     import types
 
-    clean = impact.analyse(simulate(cfg), cfg, B=999, n_perm=199)
+    clean = impact.analyse(simulate(cfg), cfg, n_boot=999, n_perm=199)
     assert clean.pretrend.pvalue >= 0.05 and "parallel trends" not in clean.verdict["en"]
     stub = types.SimpleNamespace(pvalue=0.0004, to_dict=lambda: {"pvalue": 0.0004})
     monkeypatch.setattr(impact.did, "pretrend_test", lambda att: stub)
-    r = impact.analyse(simulate(cfg), cfg, B=999, n_perm=199)
+    r = impact.analyse(simulate(cfg), cfg, n_boot=999, n_perm=199)
     assert "tren sejajar (p < 0,001)" in r.verdict["id"]
     assert "rejects parallel trends (p < 0.001)" in r.verdict["en"]
 
@@ -439,13 +439,13 @@ def test_methods_and_aggregates_tables_match_notebook_03(planted):
     assert (cs["conf_low"], cs["conf_high"]) == pytest.approx(res.randomization.conf_int(res.alpha))
     assert (cs["conf_low"], cs["conf_high"]) != pytest.approx(res.aggregates["simple"].conf_int(res.alpha))
     agg = {k: a.tidy().iloc[0] for k, a in res.aggregates.items()}
-    expected = pd.DataFrame([{"metode": k, "estimate": r["estimate"], "se": r["se"], "conf_low": r["ci_low"],
-                              "conf_high": r["ci_high"]} for k, r in agg.items()])
+    expected = pd.DataFrame([{"metode": k, "estimate": r["estimate"], "std_error": r["std_error"], "conf_low": r["conf_low"],
+                              "conf_high": r["conf_high"]} for k, r in agg.items()])
     pd.testing.assert_frame_equal(res.aggregates_table(), expected)
     assert res.aggregates_table()["metode"].tolist() == ["simple", "group", "event", "calendar"]
     simple = res.aggregates_table().iloc[0]
     assert simple["estimate"] == pytest.approx(res.estimate)
-    assert simple["conf_low"] == pytest.approx(simple["estimate"] - 1.959964 * simple["se"], abs=1e-5)
+    assert simple["conf_low"] == pytest.approx(simple["estimate"] - 1.959964 * simple["std_error"], abs=1e-5)
 
 
 @pytest.mark.oracle
@@ -456,7 +456,7 @@ def test_gt_matrix_matches_notebook_03(planted):
     gt = res.att_gt.tidy()
     gt = gt[gt["event_time"] >= -6].assign(kohort=gt["cohort"].map(lambda c: month_label(int(c))),
                                            event_time=gt["event_time"].astype(int))
-    expected = gt.pivot(index="kohort", columns="event_time", values="att").astype(float)
+    expected = gt.pivot(index="kohort", columns="event_time", values="estimate").astype(float)
     got = res.gt_matrix()
     np.testing.assert_array_equal(got.to_numpy(), expected.to_numpy())
     assert got.index.tolist() == expected.index.tolist() == ["2023-03", "2023-09", "2025-10"]
@@ -464,7 +464,7 @@ def test_gt_matrix_matches_notebook_03(planted):
     assert got.index.name == "cohort" and got.columns.name == "event_time"
     # one cell by hand: cohort 2023-09 (T0 + 20), event time 0, from the cell table
     t = res.att_gt.table
-    cell = t[(t["cohort"] == T0 + 20) & (t["event_time"] == 0)]["att"].iloc[0]
+    cell = t[(t["cohort"] == T0 + 20) & (t["event_time"] == 0)]["estimate"].iloc[0]
     assert got.loc["2023-09", 0] == cell
     assert res.gt_matrix(min_event=0).columns.min() == 0
 
@@ -478,7 +478,7 @@ def test_record_fields_match_notebook_03(planted):
 
     def _gt(r):
         return {"cohort": month_label(int(r.cohort)), "event_time": int(r.event_time), "post": bool(r.post),
-                "estimate": r.att, "conf_low": r.ci_low, "conf_high": r.ci_high}
+                "estimate": r.estimate, "conf_low": r.conf_low, "conf_high": r.conf_high}
 
     # notebook 03's record call, without tables, headline and period
     sa = res.sun_abraham.overall()
@@ -518,7 +518,7 @@ def test_report_tables_without_an_estimate(cfg):
     assert short.methods_table().empty
     assert list(short.methods_table().columns) == ["metode", "estimate", "conf_low", "conf_high"]
     assert short.aggregates_table().empty
-    assert list(short.aggregates_table().columns) == ["metode", "estimate", "se", "conf_low", "conf_high"]
+    assert list(short.aggregates_table().columns) == ["metode", "estimate", "std_error", "conf_low", "conf_high"]
     assert short.gt_matrix().empty
     f = short.record_fields()
     assert f["status"] == "not_enough_data" and f["att"] is None and f["conf_low"] is None
@@ -527,3 +527,57 @@ def test_report_tables_without_an_estimate(cfg):
     assert (f["n_treated"], f["n_never"]) == (short.n_treated, short.n_never)
     assert f["verdict"]["id"].startswith("Data belum cukup")
     json.dumps(f, allow_nan=False)
+
+
+def test_only_not_enough_data_becomes_not_run(cfg, monkeypatch):
+    """A did data error is a note; any other exception (a bug, a bad argument) fails loudly."""
+    from mutasi_analysis import did
+
+    def no_data(*a, **k):
+        raise did.PanelDataError("needs a balanced panel")
+
+    monkeypatch.setattr(did, "bacon", no_data)
+    r = impact.analyse(simulate(cfg), cfg, n_boot=99, n_perm=19)
+    assert r.ok and r.bacon is None
+    note = [n for n in r.notes if n.code == "not_run"]
+    assert [(n["method"], n["detail"]) for n in note] == [("bacon", "needs a balanced panel")]
+
+    def bug(*a, **k):
+        raise ValueError("operands could not be broadcast together")  # a programming error
+
+    monkeypatch.setattr(did, "bacon", bug)
+    with pytest.raises(ValueError, match="broadcast"):
+        impact.analyse(simulate(cfg), cfg, n_boot=99, n_perm=19)
+    monkeypatch.setattr(did, "bacon", lambda *a, **k: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        impact.analyse(simulate(cfg), cfg, n_boot=99, n_perm=19)
+
+
+def test_notes_are_codes_worded_at_the_presentation_layer(cfg):
+    from mutasi_analysis.text import note_text
+
+    data = simulate(cfg)
+    data.loc[data.index[:3], OUT] = np.nan
+    r = impact.analyse(data, cfg, n_boot=99, n_perm=19)
+    assert r.notes and all(isinstance(n, impact.Note) for n in r.notes)
+    miss = next(n for n in r.notes if n.code == "missing_outcome")
+    assert dict(miss.params) == {"n": 3, "outcome": OUT}
+    assert note_text(miss, "id").startswith("3 unit-bulan tanpa nilai")
+    assert note_text(miss, "en").startswith("3 unit-month(s) without a value")
+    # the record keeps the code, and the words come back from it
+    stored = r.to_dict()["notes"]
+    assert {"code": "missing_outcome", "n": 3, "outcome": OUT} in stored
+    assert note_text(stored[0], "id") == note_text(r.notes[0], "id")
+    with pytest.raises(ValueError, match="unknown note code"):
+        impact.Note("made_up")
+    with pytest.raises(ValueError, match="needs parameter"):
+        impact.Note("missing_outcome", {"n": 1})
+
+
+def test_renamed_draws_keyword(cfg):
+    data = simulate(cfg)
+    new = impact.analyse(data, cfg, n_boot=99, n_perm=19)
+    with pytest.warns(DeprecationWarning, match="'B' is deprecated.*'n_boot'"):
+        old = impact.analyse(data, cfg, B=99, n_perm=19)
+    assert old.wild_bootstrap.pvalue == new.wild_bootstrap.pvalue
+    assert new.wild_bootstrap.n_boot == 99 and new.att_gt.call["n_boot"] == 0

@@ -71,14 +71,14 @@ def test_alpha_matches_pingouin_on_its_example_and_on_random_scales():
     ours = survey.cronbach_alpha(wide)
     theirs, ci = pg.cronbach_alpha(data=wide)
     assert ours.alpha == pytest.approx(theirs, abs=1e-12)
-    assert (ours.ci_low, ours.ci_high) == pytest.approx(tuple(ci), abs=5e-4)  # pingouin rounds to 3 d.p.
+    assert (ours.conf_low, ours.conf_high) == pytest.approx(tuple(ci), abs=5e-4)  # pingouin rounds to 3 d.p.
     rng = np.random.default_rng(4)
     for n, k in ((30, 6), (120, 4), (12, 3)):
         x = pd.DataFrame(_likert_scale(rng, n, k)).astype(float)
         ours = survey.cronbach_alpha(x, level=0.9)
         theirs, ci = pg.cronbach_alpha(data=x, ci=0.9)
         assert ours.alpha == pytest.approx(theirs, abs=1e-12)
-        assert (ours.ci_low, ours.ci_high) == pytest.approx(tuple(ci), abs=5e-4)
+        assert (ours.conf_low, ours.conf_high) == pytest.approx(tuple(ci), abs=5e-4)
     # with blanks, both on complete sheets only
     x = pd.DataFrame(_likert_scale(rng, 80, 6)).astype(float).mask(rng.random((80, 6)) < 0.05)
     ours = survey.cronbach_alpha(x)
@@ -98,7 +98,7 @@ def test_feldt_interval_covers_the_true_reliability():
     for _ in range(reps):
         x = rng.normal(size=(n, 1)) + np.sqrt(1.5) * rng.normal(size=(n, k))
         res = survey.cronbach_alpha(pd.DataFrame(x))
-        hits += res.ci_low <= truth <= res.ci_high
+        hits += res.conf_low <= truth <= res.conf_high
         estimates.append(res.alpha)
     assert 0.92 <= hits / reps <= 0.98
     assert np.median(estimates) == pytest.approx(truth, abs=0.02)
@@ -112,7 +112,7 @@ def test_alpha_not_enough_data_is_explicit():
     single = survey.cronbach_alpha(pd.DataFrame({"a": [1, 2, 3, 4]}))
     assert single.status == "not_enough_data"
     ok = survey.cronbach_alpha(pd.DataFrame([[1, 2], [2, 2], [4, 5], [5, 4]]))
-    assert ok.status == "ok" and ok.ci_low < ok.alpha < ok.ci_high
+    assert ok.status == "ok" and ok.conf_low < ok.alpha < ok.conf_high
 
 
 # --- scores and distributions -------------------------------------------------------------------
@@ -262,10 +262,10 @@ def test_training_link_recovers_a_planted_difference():
     assert res.status == "ok"
     assert res.n_trained == trained.sum() and res.n_untrained == (~trained).sum()
     assert res.mean_diff == pytest.approx(k[trained].mean() - k[~trained].mean())
-    assert res.mean_ci_low > 0.3 and res.mean_ci_low < 0.8 < res.mean_ci_high
-    assert res.share_diff < 0 and res.share_ci_high < 0  # fewer trained staff feel unready
+    assert res.mean_conf_low > 0.3 and res.mean_conf_low < 0.8 < res.mean_conf_high
+    assert res.share_diff < 0 and res.share_conf_high < 0  # fewer trained staff feel unready
     none = survey.training_link(*_training_world(np.random.default_rng(9), effect=0.0)[:3])
-    assert none.mean_ci_low < 0 < none.mean_ci_high
+    assert none.mean_conf_low < 0 < none.mean_conf_high
 
 
 @pytest.mark.peer
@@ -277,7 +277,7 @@ def test_training_link_welch_interval_matches_statsmodels():
     res = survey.training_link(sheets, training, rot, level=0.9)
     cm = CompareMeans(DescrStatsW(k[trained].astype(float)), DescrStatsW(k[~trained].astype(float)))
     lo, hi = cm.tconfint_diff(alpha=0.1, usevar="unequal")
-    assert (res.mean_ci_low, res.mean_ci_high) == pytest.approx((lo, hi), rel=1e-9)
+    assert (res.mean_conf_low, res.mean_conf_high) == pytest.approx((lo, hi), rel=1e-9)
     assert res.pvalue == pytest.approx(stats.ttest_ind(k[trained], k[~trained], equal_var=False).pvalue)
 
 

@@ -77,12 +77,17 @@ class SunAbrahamResult(DiDResult):
     def tidy(self) -> pd.DataFrame:
         """One row per event time: ``term`` ("event_time=e"), ``estimate``, ``std_error``,
         ``statistic``, ``pvalue``, ``conf_low``, ``conf_high``, ``event_time``."""
-        t = self.table
+        t = self.table.copy()  # the field itself is shared: never modify it
         t.insert(0, "term", [f"event_time={e:g}" for e in t["event_time"]])
         return t[["term", "estimate", "std_error", "statistic", "pvalue", "conf_low", "conf_high", "event_time"]]
 
     def _title(self) -> str:
         return f"Sun-Abraham interaction-weighted event study (control: {self.control})"
+
+    def vcov(self) -> np.ndarray:
+        """Covariance matrix of the event-time estimates (rows of ``table``): ``W V W'`` with
+        ``V`` the CRV1 covariance of the saturated coefficients and ``W`` the aggregation weights."""
+        return self._weights @ self._vcov @ self._weights.T
 
     def overall(self) -> ScalarResult:
         """Average of the post-treatment (e >= 0) coefficients, weighted by cohort-cell size.

@@ -83,7 +83,7 @@ LABELS: dict[str, dict[str, str]] = {
     "jumlah": {"id": "Jumlah", "en": "Count"},
     "aturan": {"id": "Aturan", "en": "Rule"},
     "estimate": {"id": "Perkiraan", "en": "Estimate"},
-    "se": {"id": "Galat baku", "en": "Std. error"},
+    "std_error": {"id": "Galat baku", "en": "Std. error"},
     "conf_low": {"id": "Batas bawah IK", "en": "CI low"},
     "conf_high": {"id": "Batas atas IK", "en": "CI high"},
     "event_time": {"id": "Bulan sejak rotasi", "en": "Months since rotation"},
@@ -168,6 +168,10 @@ class Narrator:
     def label(self, key: str) -> str:
         """Display label of a column or key."""
         return _label(key, self.lang)
+
+    def note(self, note) -> str:
+        """A language-free analysis note (a code with parameters) in the report language."""
+        return text.note_text(note, self.lang)
 
     def table(self, frame: pd.DataFrame, decimals: int | Mapping[str, int] = 2, index: bool = False,
               percent: tuple[str, ...] | list[str] = (), suppressed: tuple[str, ...] | list[str] = ()) -> None:

@@ -63,8 +63,8 @@ _IMPACT_LABELS = {
     "ukuran": {"id": "Ukuran", "en": "Measure"},
     "metode": {"id": "Metode inferensi", "en": "Inference method"},
     "estimate": {"id": "Perkiraan dampak", "en": "Estimated impact"},
-    "ci_low": {"id": "Batas bawah SK", "en": "CI lower"},
-    "ci_high": {"id": "Batas atas SK", "en": "CI upper"},
+    "conf_low": {"id": "Batas bawah SK", "en": "CI lower"},
+    "conf_high": {"id": "Batas atas SK", "en": "CI upper"},
     "pvalue": {"id": "Nilai p", "en": "p-value"},
 }
 _IMPACT_ROWS = {
@@ -327,7 +327,7 @@ def impact_table(result) -> dict[str, Any]:
         note carries the verdict.
     """
     d = result.to_dict() if hasattr(result, "to_dict") else dict(result)
-    cols = ["ukuran", "metode", "estimate", "ci_low", "ci_high", "pvalue"]
+    cols = ["ukuran", "metode", "estimate", "conf_low", "conf_high", "pvalue"]
     rows: list[list[Any]] = []
     if d.get("status") == "ok":
         ci = d.get("ci") or [None, None]
@@ -336,8 +336,8 @@ def impact_table(result) -> dict[str, Any]:
                      simple.get("pvalue")])
         wcb = d.get("wild_bootstrap")
         if wcb:
-            rows.append([_IMPACT_ROWS["overall"], _IMPACT_ROWS["wcb"], wcb.get("estimate"), wcb.get("ci_low"),
-                         wcb.get("ci_high"), wcb.get("pvalue")])
+            rows.append([_IMPACT_ROWS["overall"], _IMPACT_ROWS["wcb"], wcb.get("estimate"), wcb.get("conf_low"),
+                         wcb.get("conf_high"), wcb.get("pvalue")])
         ri = d.get("randomization")
         if ri:
             rows.append([_IMPACT_ROWS["overall"], _IMPACT_ROWS["ri"], ri.get("estimate", d.get("estimate")),
@@ -351,10 +351,10 @@ def impact_table(result) -> dict[str, Any]:
             # Pre-period rows (e < 0) test no anticipation / parallel trends: named as such.
             measure = ({k: v.format(e=e) for k, v in _IMPACT_ROWS["event"].items()} if e >= 0
                        else {k: v.format(e=-e) for k, v in _IMPACT_ROWS["pre"].items()})
-            rows.append([measure, _IMPACT_ROWS["analytic"], row.get("estimate"), row.get("ci_low"),
-                         row.get("ci_high"), row.get("pvalue")])
+            rows.append([measure, _IMPACT_ROWS["analytic"], row.get("estimate"), row.get("conf_low"),
+                         row.get("conf_high"), row.get("pvalue")])
     frame = pd.DataFrame(rows, columns=cols, dtype=object)
-    for c in ("estimate", "ci_low", "ci_high", "pvalue"):
+    for c in ("estimate", "conf_low", "conf_high", "pvalue"):
         frame[c] = pd.to_numeric(frame[c]).astype("float64")
     verdict = d.get("verdict") or {}
     return table_payload(
@@ -362,10 +362,10 @@ def impact_table(result) -> dict[str, Any]:
         title={"id": "Dampak mutasi pada layanan: perkiraan dan selang kepercayaan",
                "en": "Impact of rotation on service: estimates and confidence intervals"},
         units={"estimate": {"id": "hari kerja", "en": "working days"},
-               "ci_low": {"id": "hari kerja", "en": "working days"},
-               "ci_high": {"id": "hari kerja", "en": "working days"}},
+               "conf_low": {"id": "hari kerja", "en": "working days"},
+               "conf_high": {"id": "hari kerja", "en": "working days"}},
         formats={"ukuran": "text", "metode": "text", "pvalue": "number"},
-        decimals={"estimate": 2, "ci_low": 2, "ci_high": 2, "pvalue": 3},
+        decimals={"estimate": 2, "conf_low": 2, "conf_high": 2, "pvalue": 3},
         labels=_IMPACT_LABELS,
         note=({"id": verdict["id"], "en": verdict["en"]} if {"id", "en"} <= set(verdict) else None),
         index=False,

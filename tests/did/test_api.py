@@ -51,6 +51,7 @@ def results(panel):
                                   "randomization_inference"])
 def test_tidy_leads_with_the_broom_columns(results, name):
     t = results[name].tidy()
+    assert results[name].tidy().equals(t)  # tidy() returns a copy: calling it again gives the same
     assert tuple(t.columns[:len(TIDY_COLUMNS)]) == TIDY_COLUMNS, name
     assert not {"se", "ci_low", "ci_high", "att", "tstat", "B"} & set(t.columns), name
     finite = t.dropna(subset=["std_error", "conf_low", "conf_high"])

@@ -86,7 +86,7 @@ rows = [(u, int(t), cohort[u], ufe[i] + tfe[j] + {PLANTED_EFFECT} * (cohort[u] >
         for i, u in enumerate(units) for j, t in enumerate(months)]
 panel = pd.DataFrame(rows, columns=["kode_unit", "t", "cohort", "respon_hari_kerja_mean"])
 panel.attrs.update(outcome="respon_hari_kerja_mean", definition="share_rotated_in", threshold=0.25)
-res = impact.analyse(panel, cfg, B=199, n_perm=99, seed=1)
+res = impact.analyse(panel, cfg, n_boot=199, n_perm=99, seed=1)
 ax = res.aggregates["event"].plot()
 ax.set_title("Studi peristiwa")
 plt.show()

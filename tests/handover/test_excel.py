@@ -262,7 +262,7 @@ def test_impact_without_enough_data_keeps_the_verdict(tmp_path):
         columns=["kode_unit", "t", "cohort", "respon_hari_kerja_mean"],
     )
     panel.attrs.update(outcome="respon_hari_kerja_mean", definition="share_rotated_in", threshold=0.25)
-    res = impact.analyse(panel, cfg, B=99, n_perm=49)
+    res = impact.analyse(panel, cfg, n_boot=99, n_perm=49)
     assert res.status == "not_enough_data"
     payload = impact_table(res)
     assert payload["rows"] == [] and payload["note"] == {"id": res.verdict["id"], "en": res.verdict["en"]}

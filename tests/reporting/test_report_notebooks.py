@@ -322,7 +322,7 @@ def test_feedback_breakdowns_hide_small_cells_and_totals_do_not_reveal_them(rend
         assert len(hidden) != 1
     link = r["training_link"]
     assert link["status"] == "ok" and link["n_trained"] + link["n_untrained"] + link["n_no_rotation"] <= len(fb)
-    assert link["mean_ci_low"] <= link["mean_diff"] <= link["mean_ci_high"]
+    assert link["mean_conf_low"] <= link["mean_diff"] <= link["mean_conf_high"]
 
 
 @pytest.mark.render
