@@ -12,7 +12,7 @@ from .attgt import AttGTResult, att_gt
 from .bacon import BaconResult, bacon
 from .errors import DiDError, PanelDataError
 from .basic import DiD2x2Result, did_2x2, twfe
-from .pretrend import pretrend_test
+from .pretrend import pretrend_randomization_test, pretrend_size, pretrend_test
 from .randinf import RandomizationResult, randomization_inference
 from .sunab import SunAbrahamResult, sun_abraham
 from .wildboot import WildBootstrapResult, wild_cluster_bootstrap
@@ -27,6 +27,8 @@ __all__ = [
     "wild_cluster_bootstrap",
     "randomization_inference",
     "pretrend_test",
+    "pretrend_randomization_test",
+    "pretrend_size",
     # result classes
     "DiDResult",
     "ScalarResult",
