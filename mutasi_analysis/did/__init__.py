@@ -11,6 +11,7 @@ from ._results import AggregateResult, DiDResult, ScalarResult, TestResult
 from .attgt import AttGTResult, att_gt
 from .bacon import BaconResult, bacon
 from .errors import DiDError, PanelDataError
+from .honest import HonestDiDResult, honest_did
 from .basic import DiD2x2Result, did_2x2, twfe
 from .pretrend import pretrend_randomization_test, pretrend_size, pretrend_test
 from .randinf import RandomizationResult, randomization_inference
@@ -29,6 +30,7 @@ __all__ = [
     "pretrend_test",
     "pretrend_randomization_test",
     "pretrend_size",
+    "honest_did",
     # result classes
     "DiDResult",
     "ScalarResult",
@@ -40,6 +42,7 @@ __all__ = [
     "BaconResult",
     "WildBootstrapResult",
     "RandomizationResult",
+    "HonestDiDResult",
     # errors
     "DiDError",
     "PanelDataError",

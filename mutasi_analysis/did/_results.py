@@ -247,6 +247,14 @@ class AggregateResult(ScalarResult):
     table_: pd.DataFrame | None = field(default=None, repr=False)
     crit_value: float | None = None
     reference_time: float | None = None
+    vcov_: np.ndarray | None = field(default=None, repr=False)
+
+    def vcov(self) -> np.ndarray:
+        """Covariance matrix of the table's estimates (rows in table order; analytic, from the
+        influence functions, even when the table's SEs are bootstrapped). Kept for ``"event"``."""
+        if self.vcov_ is None:
+            raise ValueError(f"no covariance matrix is kept for a {self.kind!r} aggregation; use kind='event'")
+        return np.array(self.vcov_)
 
     @property
     def table(self) -> pd.DataFrame:

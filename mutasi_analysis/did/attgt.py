@@ -86,6 +86,11 @@ class _Inference:
         se = np.sqrt(np.einsum("ij,ij->j", s, s) * self.small_sample) / self.n
         return np.where(se <= _EPS, np.nan, se)
 
+    def vcov(self, inf: np.ndarray) -> np.ndarray:
+        """Analytic covariance of the estimates whose influence functions are the columns of ``inf``."""
+        s = self._cluster_sums(inf)
+        return s.T @ s * self.small_sample / self.n ** 2
+
     def bootstrap(self, inf: np.ndarray) -> tuple[np.ndarray, float]:
         """Multiplier bootstrap: (bootstrap SEs, uniform critical value) for the columns of ``inf``.
 
@@ -326,6 +331,7 @@ class AttGTResult(DiDResult):
             estimate=est, std_error=float(se_all[0]), label=label, alpha=self.alpha,
             kind=kind, table_=table, crit_value=crit,
             reference_time=float(-1 - self.anticipation) if kind == "event" else None,
+            vcov_=_readonly(inference.vcov(np.column_stack(rows_inf))) if kind == "event" else None,
         )
 
     def to_dict(self) -> dict:
