@@ -280,7 +280,11 @@ class ImpactResult:
         ``simple``, ``group``, ``event`` (the event study) and ``calendar``.
     pretrend, twfe, bacon, sun_abraham, wild_bootstrap, randomization : result or None
         None when the method could not run; ``notes`` says why. ``wild_bootstrap`` is the
-        restricted wild cluster bootstrap of the Sun-Abraham overall ATT.
+        restricted wild cluster bootstrap of the Sun-Abraham overall ATT; ``pretrend`` the
+        randomization pre-trend test (:func:`mutasi_analysis.did.pretrend_randomization_test`).
+    pretrend_size : Mapping or None
+        :func:`mutasi_analysis.did.pretrend_size` of ``pretrend``: its measured size and
+        ``usable``, whether it may enter the verdict (only then does the verdict cite it).
     inference : {"randomization", "analytic"} or None
         What the headline p-value and interval come from: randomization inference (the
         default: in the coverage study of benchmarks/README.md it kept its 95% level with 16
@@ -318,6 +322,7 @@ class ImpactResult:
     att_gt: Any = None
     aggregates: Mapping[str, Any] = field(default_factory=dict)
     pretrend: Any = None
+    pretrend_size: Mapping[str, Any] | None = None
     twfe: Any = None
     bacon: Any = None
     wild_bootstrap: Any = None
@@ -330,7 +335,7 @@ class ImpactResult:
     notes: tuple[Note, ...] = ()
 
     def __post_init__(self):
-        for name in ("verdict", "control_reason", "excluded_units", "aggregates"):
+        for name in ("verdict", "control_reason", "excluded_units", "aggregates", "pretrend_size"):
             v = getattr(self, name)
             if v is not None:
                 object.__setattr__(self, name, MappingProxyType(dict(v)))
@@ -519,6 +524,7 @@ class ImpactResult:
             "att_gt": sub(self.att_gt),
             "aggregates": {k: sub(v) for k, v in self.aggregates.items()},
             "pretrend": sub(self.pretrend),
+            "pretrend_size": _plain(dict(self.pretrend_size)) if self.pretrend_size else None,
             "twfe": sub(self.twfe),
             "bacon": sub(self.bacon),
             "sun_abraham": sub(self.sun_abraham),
@@ -620,7 +626,8 @@ def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_co
                   + ("perlakukan perkiraan ini dengan hati-hati." if lang == "id"
                      else "treat this estimate with caution."))
         # Only a rejection is reported: a non-rejection is weak evidence with few units and
-        # must not read as proof of parallel trends (see did.pretrend_test).
+        # must not read as proof of parallel trends (see did.pretrend_randomization_test).
+        # ``pre`` is None unless the test's measured size is in range (did.pretrend_size).
         if pre is not None and not math.isnan(pre.pvalue) and pre.pvalue < alpha:
             s += (f" Uji tren sebelum rotasi menolak tren sejajar ({_p(pre.pvalue, lang)}): unit yang dirotasi "
                   "sudah berubah berbeda sebelum rotasi, sehingga perkiraan ini bisa bias." if lang == "id" else
@@ -805,7 +812,6 @@ def analyse(
     if "simple" not in aggregates:
         return short({"id": "Tidak ada sel setelah perlakuan untuk dirata-ratakan.",
                       "en": "No post-treatment cells to aggregate."}, n_control)
-    pre = _run(notes, "pretrend_test", did.pretrend_test, att)
     tw = _run(notes, "twfe", did.twfe, data, outcome, "kode_unit", "t", "treated", alpha=alpha)  # clustered by unit
     # Bacon and randomization inference need a balanced panel: with missing unit-months they run
     # on the units observed in every month, and the notes say so.
@@ -817,6 +823,12 @@ def analyse(
         balanced = data[data["kode_unit"].isin(keep)]
         notes.append(Note("balanced_subset", {"n_kept": len(keep), "n_units": n_units}))
     bac = _run(notes, "bacon", did.bacon, balanced, outcome, "kode_unit", "t", "cohort")
+    # Pre-trend test: randomization over adoption dates (its size is measured at 3-7% in
+    # benchmarks/coverage_study.py, where the chi-squared Wald pre-test of att_gt was wrong
+    # either way); it enters the verdict only when pretrend_size says its size is in range.
+    pre = _run(notes, "pretrend_randomization_test", did.pretrend_randomization_test, balanced,
+               n_perm=n_perm, seed=seed, **common)
+    pre_size = did.pretrend_size(pre) if pre is not None else None
     # Second opinion: the wild cluster bootstrap of the Sun-Abraham overall ATT. (On the TWFE
     # coefficient it inherits TWFE's bias when effects grow: 86% coverage in the study.)
     sa = _run(notes, "sun_abraham", did.sun_abraham, data, **common)
@@ -843,12 +855,13 @@ def analyse(
     sig = pval < alpha
     agrees = None if not seconds else all((p < alpha) == sig for p in seconds)
     verdict = _verdict(outcome, definition, threshold, alpha, simple.estimate, lo, hi, n_treated, n_control,
-                       control, wcb, ri if inference == "analytic" else None, agrees, pre, inference=inference,
+                       control, wcb, ri if inference == "analytic" else None, agrees,
+                       pre if pre_size is not None and pre_size["usable"] else None, inference=inference,
                        analytic=simple.pvalue if inference == "randomization" else None)
     return ImpactResult(
         status="ok", outcome=outcome, definition=definition, threshold=threshold, alpha=alpha,
         n_units=n_units, n_treated=n_treated, n_never=n_never, n_control=n_control, verdict=verdict, control=control,
         control_reason=reason, excluded_units=excluded, n_missing=n_missing, att_gt=att, aggregates=aggregates,
-        pretrend=pre, twfe=tw, bacon=bac, sun_abraham=sa, wild_bootstrap=wcb, randomization=ri, agrees=agrees,
+        pretrend=pre, pretrend_size=pre_size, twfe=tw, bacon=bac, sun_abraham=sa, wild_bootstrap=wcb, randomization=ri, agrees=agrees,
         inference=inference, ci=(float(lo), float(hi)), pvalue=pval, notes=tuple(notes),
     )

@@ -303,7 +303,11 @@ class AggregateResult(ScalarResult):
 
 @dataclass(frozen=True, eq=False)
 class TestResult(DiDResult):
-    """A hypothesis test: ``statistic``, ``df``, ``pvalue`` and the tested estimates (``table``)."""
+    """A hypothesis test: ``statistic``, ``df``, ``pvalue`` and the tested estimates (``table``).
+
+    ``note`` is a short code (e.g. ``"asymptotic_low_power"``), never prose: results are
+    language-free and the words are chosen where the result is presented.
+    """
 
     statistic: float = float("nan")
     df: float = float("nan")

@@ -120,7 +120,9 @@ def pretrend_test(result) -> TestResult:
         statistic=stat, df=float(df), pvalue=pval,
         hypothesis="all pre-treatment ATT(g, t) = 0",
         table_=table,
-        note="Low power with few clusters; passing is not evidence of parallel trends (Roth 2022).",
+        # A code, not words: low power with few clusters, passing is not evidence of parallel
+        # trends (Roth 2022), and the size is off at this package's scale (see pretrend_size).
+        note="asymptotic_low_power",
     )
 
 
@@ -327,8 +329,9 @@ def pretrend_randomization_test(
         hypothesis=(f"adoption dates unrelated to outcome paths before the first adoption "
                     f"(periods {window[0]:g} to {window[1]:g})"),
         table_=table,
-        note=("Randomization over adoption dates; exact under random timing. Not rejecting is not "
-              "evidence of parallel trends (Roth 2022)."),
+        # A code, not words (results are language-free): exact under random timing, and not
+        # rejecting is not evidence of parallel trends (Roth 2022).
+        note="exact_randomization_low_power",
     )
 
 
