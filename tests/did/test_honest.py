@@ -7,7 +7,8 @@ tests/did/data/honest_reference_convert.py, which names the files and commits):
 * README "Example usage - Medicaid expansions" (TWFE event study, 5 pre / 2 post periods):
   ``createSensitivityResults_relativeMagnitudes(..., Mbarvec = seq(0.5, 2, by = 0.5))``
   (C-LF) and ``createSensitivityResults(..., Mvec = seq(0, 0.05, by = 0.01))`` (FLCI); the
-  printed lb/ub and the full-precision values in the README's knitr cache.
+  printed lb/ub and the full-precision values in the README's knitr cache; and the same
+  README's FLCI table for the regression with a control (printed digits).
 * The same README's average effect (``l_vec = c(0.5, 0.5)``, Mbar 0..2) and Sun-Abraham
   example (16 coefficients, ``gridPoints = 100``): full-precision cached values.
 * The vignette's Lovenheim-Willen example (``LWdata_EventStudy``, 9 pre / 23 post periods,
@@ -119,6 +120,16 @@ def test_flci_reproduces_r_readme_medicaid():
     # README: "the breakdown value for a significant effect is M ~ 0.03": the last M whose
     # interval excludes zero is 0.02.
     assert res.breakdown == 0.02
+
+
+@pytest.mark.reference
+def test_flci_reproduces_r_readme_regression_with_controls_as_printed():
+    # README "Regressions with controls": betahat/sigma from the README's cache, lb/ub as printed.
+    r = REF["medicaid_controls"]
+    res = honest_did(betahat=r["betahat"], sigma=r["sigma"], num_pre=5, num_post=2, restriction="smoothness",
+                     M=[0, 0.01, 0.02, 0.03, 0.04, 0.05])
+    assert [_round3(x) for x in res.table["conf_low"]] == [0.0264, 0.0128, 0.00186, -0.00814, -0.0181, -0.0281]
+    assert [_round3(x) for x in res.table["conf_high"]] == [0.0607, 0.0788, 0.0908, 0.101, 0.111, 0.121]
 
 
 @pytest.mark.reference
