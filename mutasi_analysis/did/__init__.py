@@ -13,6 +13,7 @@ from .bacon import BaconResult, bacon
 from .errors import DiDError, PanelDataError
 from .honest import HonestDiDResult, honest_did
 from .basic import DiD2x2Result, did_2x2, twfe
+from .power import PowerResult, power
 from .pretrend import pretrend_randomization_test, pretrend_size, pretrend_test
 from .randinf import RandomizationResult, randomization_inference
 from .sunab import SunAbrahamResult, sun_abraham
@@ -27,6 +28,7 @@ __all__ = [
     "bacon",
     "wild_cluster_bootstrap",
     "randomization_inference",
+    "power",
     "pretrend_test",
     "pretrend_randomization_test",
     "pretrend_size",
@@ -42,6 +44,7 @@ __all__ = [
     "BaconResult",
     "WildBootstrapResult",
     "RandomizationResult",
+    "PowerResult",
     "HonestDiDResult",
     # errors
     "DiDError",

@@ -96,6 +96,23 @@ def _stat_twfe(gpos: np.ndarray, M: np.ndarray, T: int) -> np.ndarray:
     return np.einsum("ut,mut->m", Dt, M) / vd
 
 
+def _cohort_weights(gpos: np.ndarray, T: int, statistic: str) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct cohorts ``g`` (K,) and weights ``V`` (K x T) of a statistic under ``gpos``.
+
+    Both statistics are linear in the outcome and treat the units of one cohort alike, so the
+    statistic of a matrix ``Y`` is ``sum_u V[k(u)] @ Y[u]`` (``k(u)``: the unit's cohort in
+    ``g``). ``V`` is the statistic applied to the indicator of each cell of one unit per cohort;
+    it depends on ``gpos`` only through the cohort sizes, so it serves every permutation of
+    ``gpos`` (vectorised permutation tests, ``did.power``).
+    """
+    fun = _stat_att_simple if statistic == "att_simple" else _stat_twfe
+    g = np.unique(gpos)
+    first = np.array([np.flatnonzero(gpos == c)[0] for c in g])
+    basis = np.zeros((len(g) * T, len(gpos), T))
+    basis[np.arange(len(g) * T), np.repeat(first, T), np.tile(np.arange(T), len(g))] = 1.0
+    return g, fun(gpos, basis, T).reshape(len(g), T)
+
+
 @dataclass(frozen=True, eq=False)
 class RandomizationResult(DiDResult):
     """Randomization (permutation) inference result.
