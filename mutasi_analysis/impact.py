@@ -18,8 +18,9 @@ import math
 import warnings
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from . import did
@@ -31,7 +32,7 @@ from .services import LABELS as SERVICE_LABELS
 from .services import monthly_panel
 
 __all__ = ["OUTCOMES", "LABELS", "METHODS", "NOTE_CODES", "Note", "ImpactResult", "build_panel", "treatment_timing",
-           "raw_trends", "analyse"]
+           "raw_trends", "analyse", "sensitivity", "next_wave_power", "SENSITIVITY_MBAR"]
 
 #: Outcomes that can be analysed, with the direction that means better service.
 OUTCOMES = {
@@ -61,6 +62,8 @@ LABELS = {
 }
 
 _KINDS = ("simple", "group", "event", "calendar")
+#: Grid of Mbar for the relative-magnitudes sensitivity (R HonestDiD's range, in steps of 0.1).
+SENSITIVITY_MBAR = tuple(round(0.1 * k, 1) for k in range(21))
 
 #: Codes of :class:`Note` and the parameters each carries; the words (Indonesian, English) are
 #: chosen at the presentation layer (:func:`mutasi_analysis.text.note_text`).
@@ -282,6 +285,10 @@ class ImpactResult:
         None when the method could not run; ``notes`` says why. ``wild_bootstrap`` is the
         restricted wild cluster bootstrap of the Sun-Abraham overall ATT; ``pretrend`` the
         randomization pre-trend test (:func:`mutasi_analysis.did.pretrend_randomization_test`).
+    sensitivity : HonestDiDResult or None
+        Rambachan-Roth sensitivity of the average effect in the first ``sensitivity_window``
+        months after rotation (:func:`sensitivity`): relative magnitudes, C-LF intervals over
+        :data:`SENSITIVITY_MBAR`, and its ``breakdown`` value.
     pretrend_size : Mapping or None
         :func:`mutasi_analysis.did.pretrend_size` of ``pretrend``: its measured size and
         ``usable``, whether it may enter the verdict (only then does the verdict cite it).
@@ -323,6 +330,7 @@ class ImpactResult:
     aggregates: Mapping[str, Any] = field(default_factory=dict)
     pretrend: Any = None
     pretrend_size: Mapping[str, Any] | None = None
+    sensitivity: Any = None
     twfe: Any = None
     bacon: Any = None
     wild_bootstrap: Any = None
@@ -447,8 +455,14 @@ class ImpactResult:
         m.columns = pd.Index([int(c) for c in m.columns], name="event_time")
         return m
 
-    def record_fields(self) -> dict:
+    def record_fields(self, power=None) -> dict:
         """The result's fields a report records, as plain JSON values.
+
+        Parameters
+        ----------
+        power : mutasi_analysis.did.PowerResult, optional
+            :func:`next_wave_power` of this result; recorded as ``mde``, ``mde_se`` and
+            ``power_curve`` (None and empty without it).
 
         Returns
         -------
@@ -456,7 +470,9 @@ class ImpactResult:
             ``status, outcome, att, conf_low, conf_high, alpha, inference, analytic_conf_low,
             analytic_conf_high, facts, n_units, n_treated, n_never, control, att_gt,
             event_study, twfe, sun_abraham, bacon, wild_bootstrap_p, randomization_p, agrees,
-            verdict``. ``att_gt`` rows hold ``cohort`` (``YYYY-MM``), ``event_time`` (int),
+            verdict, pretrend_p, pretrend_usable, pretrend_size, sensitivity, mde, mde_se,
+            power_curve``. ``sensitivity`` holds ``restriction``, ``window`` (months),
+            ``breakdown`` and the ``table`` of robust intervals by ``M``. ``att_gt`` rows hold ``cohort`` (``YYYY-MM``), ``event_time`` (int),
             ``post`` (bool), ``estimate``, ``conf_low``, ``conf_high``; ``event_study`` and
             ``bacon`` are their tidy tables as lists of row dicts. Without an estimate the
             numbers are None and the lists empty; a diagnostic that did not run is None.
@@ -492,6 +508,19 @@ class ImpactResult:
                                 if ok and self.randomization is not None else None),
             "agrees": self.agrees,
             "verdict": dict(self.verdict),
+            "pretrend_p": self.pretrend.pvalue if ok and self.pretrend is not None else None,
+            "pretrend_usable": (bool(self.pretrend_size["usable"])
+                                if ok and self.pretrend_size is not None else None),
+            "pretrend_size": (self.pretrend_size.get("size")
+                              if ok and self.pretrend_size is not None else None),
+            "sensitivity": ({"restriction": self.sensitivity.restriction,
+                             "window": int(self.sensitivity.num_post),
+                             "breakdown": self.sensitivity.breakdown,
+                             "table": self.sensitivity.table}
+                            if ok and self.sensitivity is not None else None),
+            "mde": power.mde if power is not None else None,
+            "mde_se": power.mde_se if power is not None else None,
+            "power_curve": power.tidy() if power is not None else [],
         }
         return to_jsonable(fields_, "ImpactResult.record_fields")
 
@@ -525,6 +554,7 @@ class ImpactResult:
             "aggregates": {k: sub(v) for k, v in self.aggregates.items()},
             "pretrend": sub(self.pretrend),
             "pretrend_size": _plain(dict(self.pretrend_size)) if self.pretrend_size else None,
+            "sensitivity": sub(self.sensitivity),
             "twfe": sub(self.twfe),
             "bacon": sub(self.bacon),
             "sun_abraham": sub(self.sun_abraham),
@@ -640,6 +670,102 @@ def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_co
 # --------------------------------------------------------------------------------------
 # analysis
 # --------------------------------------------------------------------------------------
+def sensitivity(data: pd.DataFrame, outcome: str, control: str = "never", alpha: float = 0.05,
+                window: int = 6, mbar: Sequence[float] = SENSITIVITY_MBAR):
+    """How large a violation of parallel trends the effect survives (Rambachan and Roth 2023).
+
+    The event study of ``att_gt`` with a universal base period (the month before rotation,
+    event time -1, is the reference) is cut to ``window`` months before it (event times
+    ``-window - 1 .. -2``) and ``window`` months from it (``0 .. window - 1``), and
+    :func:`mutasi_analysis.did.honest_did` bounds the average effect over those post months
+    under relative magnitudes: after rotation, the month-to-month violation of parallel trends
+    is at most ``Mbar`` times the largest one seen before it.
+
+    Parameters
+    ----------
+    data : DataFrame
+        Columns kode_unit, t, cohort and ``outcome`` (as inside :func:`analyse`).
+    outcome : str
+    control : {"never", "notyet"}
+    alpha : float
+    window : int, default 6
+        Months on each side. Short on purpose: the C-LF set's cost grows quickly with the
+        number of pre-periods, and monthly pre-period noise is what Mbar scales.
+    mbar : sequence of float
+        Grid of Mbar.
+
+    Returns
+    -------
+    mutasi_analysis.did.HonestDiDResult
+        ``breakdown`` is the largest Mbar on the grid at which the interval still excludes
+        zero (None when even the original interval includes it).
+
+    Raises
+    ------
+    mutasi_analysis.did.PanelDataError
+        Fewer than two pre-rotation or one post-rotation event time inside the window.
+    """
+    import types
+
+    if window < 2:
+        raise ValueError(f"window must be at least 2 months, got {window!r}")
+    att = did.att_gt(data, outcome, "kode_unit", "t", "cohort", control=control, alpha=alpha,
+                     base_period="universal")
+    ev = att.aggregate("event")
+    e = ev.table["event_time"].to_numpy()
+    keep = (e >= -window - 1) & (e <= window - 1) & (e != -1)
+    n_pre, n_post = int((keep & (e < -1)).sum()), int((keep & (e >= 0)).sum())
+    if n_pre < 2 or n_post < 1:
+        raise did.PanelDataError(
+            f"the sensitivity analysis needs at least 2 months before rotation and 1 after inside "
+            f"+-{window} months of it; the event study has {n_pre} and {n_post}")
+    V = ev.vcov()
+    study = types.SimpleNamespace(event_times=e[keep].astype(int), estimates=ev.table["estimate"].to_numpy()[keep],
+                                  vcov=V[np.ix_(keep, keep)], reference_period=-1)
+    return did.honest_did(study, restriction="relative_magnitude", M=list(mbar),
+                          l_vec=np.full(n_post, 1.0 / n_post), alpha=alpha)
+
+
+def next_wave_power(panel: pd.DataFrame, result: "ImpactResult", effects: Sequence[float] | None = None,
+                    power: float = 0.8, n_sim: int = 500, n_perm: int = 999, seed: int = 0):
+    """Power and minimum detectable effect of a next rotation rolled out like the observed one.
+
+    The planned design repeats the observed rollout (the same offices rotating in the same
+    months: the number of waves, their sizes and their spacing as they happened), the noise is
+    the observed panel's (:func:`mutasi_analysis.did.power` resamples each office's residual
+    blocks), and the test is the report's headline: randomization inference at ``alpha``.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        From :func:`build_panel`.
+    result : ImpactResult
+        The analysis of ``panel`` (its outcome, alpha, control and the offices it used).
+    effects : sequence of float, optional
+        Effects (in the outcome's unit) to report power at; default :func:`did.power`'s (0 to
+        1.5 times the MDE, positive). The test is two-sided and the simulated noise is the
+        observed residuals', so the MDE is read as a magnitude: a change of at least ``|mde|``
+        in either direction (for a lower-is-better outcome, an improvement is a decrease).
+    power : float, default 0.8
+    n_sim, n_perm, seed
+        As in :func:`mutasi_analysis.did.power`.
+
+    Returns
+    -------
+    mutasi_analysis.did.PowerResult or None
+        None when ``result`` has no estimate.
+    """
+    if not result.ok:
+        return None
+    out = result.outcome
+    data = panel[~panel["kode_unit"].isin(list(result.excluded_units))][["kode_unit", "t", "cohort", out]]
+    data = data.assign(cohort=data["cohort"].astype("int64"))
+    unit_cohort = data.groupby("kode_unit")["cohort"].first()
+    design = {u: int(c) for u, c in unit_cohort.items() if c > 0}
+    return did.power(data, out, "kode_unit", "t", cohort="cohort", design=design,
+                     effects=None if effects is None else list(effects),
+                     alpha=result.alpha, power=power, n_sim=n_sim, n_perm=n_perm, seed=seed, dropna=True)
+
 def _run(notes: list, label: str, fn, *args, **kwargs):
     """Run one method; record its warnings, and "not enough data" as 'not run' with the reason.
 
@@ -673,6 +799,7 @@ def analyse(
     seed: int = 0,
     control: str = "auto",
     n_boot_bands: int = 0,
+    sensitivity_window: int = 6,
     *,
     B: int | None = None,
 ) -> ImpactResult:
@@ -702,6 +829,9 @@ def analyse(
         Multiplier-bootstrap draws of ``att_gt`` (0 = analytic standard errors); with draws
         the event study also carries uniform (simultaneous) bands. (Called ``n_boot`` before
         0.3, when ``B`` was the wild bootstrap's draws.)
+    sensitivity_window : int, default 6
+        Months before and after rotation in the sensitivity analysis (:func:`sensitivity`);
+        0 skips it.
     B : int, optional
         Deprecated name of ``n_boot`` (warns; removed in the next release).
 
@@ -841,6 +971,9 @@ def analyse(
     ri = _run(notes, "randomization_inference", did.randomization_inference, balanced, n_perm=n_perm, seed=seed,
               statistic=ri_stat, alpha=alpha, **common)
 
+    sens = (_run(notes, "honest_did", sensitivity, data, outcome, control, alpha, sensitivity_window)
+            if sensitivity_window else None)
+
     simple = aggregates["simple"]
     # Headline inference: randomization inference on the simple ATT (the method that kept its
     # level in benchmarks/coverage_study.py at this scale); analytic SE when it cannot run.
@@ -862,6 +995,6 @@ def analyse(
         status="ok", outcome=outcome, definition=definition, threshold=threshold, alpha=alpha,
         n_units=n_units, n_treated=n_treated, n_never=n_never, n_control=n_control, verdict=verdict, control=control,
         control_reason=reason, excluded_units=excluded, n_missing=n_missing, att_gt=att, aggregates=aggregates,
-        pretrend=pre, pretrend_size=pre_size, twfe=tw, bacon=bac, sun_abraham=sa, wild_bootstrap=wcb, randomization=ri, agrees=agrees,
+        pretrend=pre, pretrend_size=pre_size, sensitivity=sens, twfe=tw, bacon=bac, sun_abraham=sa, wild_bootstrap=wcb, randomization=ri, agrees=agrees,
         inference=inference, ci=(float(lo), float(hi)), pvalue=pval, notes=tuple(notes),
     )

@@ -192,6 +192,13 @@ class ImpactRecord(_Builtin):
     randomization_p: float | None
     agrees: bool | None
     verdict: dict[str, str]
+    pretrend_p: float | None = None
+    pretrend_usable: bool | None = None
+    pretrend_size: float | None = None
+    sensitivity: dict[str, Any] | None = None
+    mde: float | None = None
+    mde_se: float | None = None
+    power_curve: Rows = []
 
 
 # ------------------------------------------------------------------------------------ 04

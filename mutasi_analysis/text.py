@@ -13,7 +13,8 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-__all__ = ["LANGS", "LABELS", "TEMPLATES", "NOTES", "label", "relabel", "template", "note_text", "fmt_number", "fmt_pct"]
+__all__ = ["LANGS", "LABELS", "TEMPLATES", "NOTES", "label", "relabel", "template", "note_text", "sensitivity_text",
+           "fmt_number", "fmt_pct"]
 
 LANGS = ("id", "en")
 
@@ -366,6 +367,66 @@ def note_text(note, lang: str = "id") -> str:
     except KeyError:
         raise KeyError(f"no words for note {code!r}; add them to mutasi_analysis.text.NOTES") from None
     return pattern.format(**params)
+
+
+#: Words of the Rambachan-Roth sensitivity sentence, by case (:func:`sensitivity_text`).
+SENSITIVITY = {
+    "holds": {
+        "id": "Untuk rata-rata efek {w} bulan pertama setelah rotasi, kesimpulan ini bertahan kecuali pelanggaran "
+              "tren sejajar setelah rotasi melebihi {b} kali pelanggaran terbesar sebelum rotasi (besaran relatif, "
+              "Rambachan dan Roth 2023).",
+        "en": "For the average effect in the first {w} months after rotation, the verdict holds unless "
+              "post-rotation violations of parallel trends exceed {b} times the worst pre-rotation violation "
+              "(relative magnitudes, Rambachan and Roth 2023).",
+    },
+    "fragile": {
+        "id": "Untuk rata-rata efek {w} bulan pertama setelah rotasi, kesimpulan ini tidak bertahan bila tren "
+              "setelah rotasi boleh menyimpang sedikit pun seperti sebelum rotasi (titik patah di bawah {b}; "
+              "besaran relatif, Rambachan dan Roth 2023): bacalah dengan hati-hati.",
+        "en": "For the average effect in the first {w} months after rotation, the verdict does not survive even "
+              "small post-rotation violations of parallel trends (breakdown below {b}; relative magnitudes, "
+              "Rambachan and Roth 2023): read it with care.",
+    },
+    "not_significant": {
+        "id": "Untuk rata-rata efek {w} bulan pertama setelah rotasi, selang kepercayaan sudah mencakup nol tanpa "
+              "pelanggaran tren sejajar apa pun, sehingga tidak ada kesimpulan jangka pendek yang diuji "
+              "kepekaannya (Rambachan dan Roth 2023).",
+        "en": "For the average effect in the first {w} months after rotation, the confidence interval includes "
+              "zero even without any violation of parallel trends, so there is no short-run conclusion whose "
+              "sensitivity could be assessed (Rambachan and Roth 2023).",
+    },
+}
+
+
+def sensitivity_text(result, lang: str = "id") -> str:
+    """One sentence on how far the effect survives violations of parallel trends.
+
+    Parameters
+    ----------
+    result : mutasi_analysis.did.HonestDiDResult
+        Relative-magnitudes sensitivity (:func:`mutasi_analysis.impact.sensitivity`).
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    str
+        "holds" with the breakdown value (written "at least" the grid's end when it lies
+        beyond it); "fragile" when the interval includes zero from the first grid value on;
+        "not_significant" when the original interval already includes zero.
+    """
+    _check_lang(lang)
+    orig = result.original.iloc[0]
+    w = int(result.num_post)
+    if orig["conf_low"] <= 0 <= orig["conf_high"]:
+        return SENSITIVITY["not_significant"][lang].format(w=w)
+    grid = result.table["M"].to_numpy()
+    if result.breakdown is None or result.breakdown <= 0:
+        step = fmt_number(grid[1] if len(grid) > 1 else 0.0, 1, lang)
+        return SENSITIVITY["fragile"][lang].format(w=w, b=step)
+    b = fmt_number(result.breakdown, 1, lang)
+    if "breakdown_above_grid" in result.notes:
+        b = ("sedikitnya " if lang == "id" else "at least ") + b
+    return SENSITIVITY["holds"][lang].format(w=w, b=b)
 
 
 def relabel(frame: pd.DataFrame, lang: str = "id", keep: Iterable[str] = ()) -> pd.DataFrame:

@@ -516,6 +516,11 @@ def test_record_fields_match_notebook_03(planted):
         "randomization_p": res.randomization.tidy()["pvalue"].iloc[0],
         "agrees": res.agrees,
         "verdict": dict(res.verdict),
+        "pretrend_p": res.pretrend.pvalue, "pretrend_usable": res.pretrend_size["usable"],
+        "pretrend_size": res.pretrend_size["size"],
+        "sensitivity": {"restriction": "relative_magnitude", "window": 6, "breakdown": res.sensitivity.breakdown,
+                        "table": res.sensitivity.table},
+        "mde": None, "mde_se": None, "power_curve": [],
     }
     got = res.record_fields()
     assert got == to_jsonable(expected)
@@ -596,3 +601,63 @@ def test_renamed_draws_keyword(cfg):
         old = impact.analyse(data, cfg, B=99, n_perm=19)
     assert old.wild_bootstrap.pvalue == new.wild_bootstrap.pvalue
     assert new.wild_bootstrap.n_boot == 99 and new.att_gt.call["n_boot"] == 0
+
+
+def test_sensitivity_is_the_event_study_of_the_first_months(cfg, planted):
+    """impact.sensitivity cuts att_gt's universal-base event study to +-window months and bounds
+    the average of its post months (checked against honest_did on the same numbers)."""
+    from mutasi_analysis import did
+
+    hd = planted.sensitivity
+    assert hd is not None and hd.restriction == "relative_magnitude" and hd.num_pre == 6 and hd.num_post == 6
+    data = simulate(cfg)
+    ev = did.att_gt(data, OUT, "kode_unit", "t", "cohort", base_period="universal").aggregate("event")
+    tab = ev.table.set_index("event_time")
+    # the original interval's estimate is the mean of event times 0..5
+    assert hd.original["estimate"].iloc[0] == pytest.approx(tab.loc[0:5, "estimate"].mean(), rel=1e-12)
+    assert list(hd.table["M"]) == list(impact.SENSITIVITY_MBAR)
+    # the planted effect (-1.5, noise 0.7) is clear in the first six months: robust at Mbar = 0
+    assert hd.table["conf_high"].iloc[0] < 0 and hd.breakdown is not None
+    f = planted.record_fields()["sensitivity"]
+    assert f["breakdown"] == hd.breakdown and f["window"] == 6 and len(f["table"]) == len(impact.SENSITIVITY_MBAR)
+    off = impact.analyse(data, cfg, n_boot=99, n_perm=19, sensitivity_window=0)
+    assert off.sensitivity is None and off.estimate == planted.estimate
+
+
+def test_sensitivity_sentence_cases():
+    """The sentence follows the result: holds (with the breakdown), fragile, not significant."""
+    import numpy as np
+
+    from mutasi_analysis import did
+    from mutasi_analysis.text import sensitivity_text
+
+    sigma = np.eye(4) * 0.01
+    flat_pre = [0.0, 0.05, -0.05]  # small pre-period moves: a large effect survives a lot
+    holds = did.honest_did(betahat=np.array(flat_pre + [-3.0]), sigma=sigma, num_pre=3, num_post=1,
+                           M=list(impact.SENSITIVITY_MBAR))
+    assert holds.breakdown is not None and holds.breakdown > 0
+    assert "melebihi" in sensitivity_text(holds, "id") and "exceed" in sensitivity_text(holds, "en")
+    null = did.honest_did(betahat=np.array(flat_pre + [0.0]), sigma=sigma, num_pre=3, num_post=1,
+                          M=list(impact.SENSITIVITY_MBAR))
+    assert "mencakup nol" in sensitivity_text(null, "id") and "includes zero" in sensitivity_text(null, "en")
+    wild_pre = [2.0, -2.0, 2.0]  # pre-periods swing by 4: Mbar = 0.1 already allows 0.4
+    fragile = did.honest_did(betahat=np.array(wild_pre + [-0.5]), sigma=sigma, num_pre=3, num_post=1,
+                             M=list(impact.SENSITIVITY_MBAR))
+    assert fragile.original["conf_high"].iloc[0] < 0 and not fragile.breakdown
+    assert "tidak bertahan" in sensitivity_text(fragile, "id") and "does not survive" in sensitivity_text(fragile, "en")
+
+
+@pytest.mark.simulation
+def test_next_wave_power_repeats_the_observed_rollout(cfg, planted):
+    """The MDE is that of the observed rollout at the analysis's alpha; power at the MDE is the
+    target within Monte Carlo error, and an effect as large as the planted one is detected."""
+    data = simulate(cfg)
+    pw = impact.next_wave_power(data, planted, n_sim=300, n_perm=199, seed=1)
+    assert pw.alpha == planted.alpha and pw.n_sim == 300
+    assert pw.call["design"] == {u: int(c) for u, c in data.groupby("kode_unit")["cohort"].first().items() if c > 0}
+    # residual SD 0.7, 11 of 17 offices rotated for years: a detectable change well under 1.5
+    assert 0 < abs(pw.mde) < 1.5
+    f = planted.record_fields(power=pw)
+    assert f["mde"] == pw.mde and f["mde_se"] == pw.mde_se and f["power_curve"]
+    short = impact.analyse(simulate(cfg, cohorts=(14,), sizes=(2,)), cfg)
+    assert impact.next_wave_power(data, short) is None
