@@ -658,7 +658,7 @@ def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_co
         # Only a rejection is reported: a non-rejection is weak evidence with few units and
         # must not read as proof of parallel trends (see did.pretrend_randomization_test).
         # ``pre`` is None unless the test's measured size is in range (did.pretrend_size).
-        if pre is not None and not math.isnan(pre.pvalue) and pre.pvalue < alpha:
+        if pre is not None and not math.isnan(pre.pvalue) and pre.pvalue <= alpha:
             s += (f" Uji tren sebelum rotasi menolak tren sejajar ({_p(pre.pvalue, lang)}): unit yang dirotasi "
                   "sudah berubah berbeda sebelum rotasi, sehingga perkiraan ini bisa bias." if lang == "id" else
                   f" The pre-rotation trend test rejects parallel trends ({_p(pre.pvalue, lang)}): rotated units "
@@ -670,27 +670,31 @@ def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_co
 # --------------------------------------------------------------------------------------
 # analysis
 # --------------------------------------------------------------------------------------
-def sensitivity(data: pd.DataFrame, outcome: str, control: str = "never", alpha: float = 0.05,
-                window: int = 6, mbar: Sequence[float] = SENSITIVITY_MBAR):
-    """How large a violation of parallel trends the effect survives (Rambachan and Roth 2023).
+def sensitivity(event_study, alpha: float = 0.05, window: int = 6, mbar: Sequence[float] = SENSITIVITY_MBAR):
+    """How large a violation of parallel trends the short-run effect survives (Rambachan and Roth 2023).
 
-    The event study of ``att_gt`` with a universal base period (the month before rotation,
-    event time -1, is the reference) is cut to ``window`` months before it (event times
-    ``-window - 1 .. -2``) and ``window`` months from it (``0 .. window - 1``), and
-    :func:`mutasi_analysis.did.honest_did` bounds the average effect over those post months
-    under relative magnitudes: after rotation, the month-to-month violation of parallel trends
-    is at most ``Mbar`` times the largest one seen before it.
+    The event study (Sun-Abraham: the month before rotation, event time -1, is the reference,
+    and its covariance is unit-clustered CRV1, the analytic method that kept its level at 16
+    offices in the coverage study, where ``att_gt``'s unclustered influence-function
+    covariance over-rejected) is cut to ``window`` months before the reference (event times
+    ``-window - 1 .. -2``) and ``window`` months from rotation (``0 .. window - 1``);
+    :func:`mutasi_analysis.did.honest_did` then bounds the average effect over those post months
+    under relative magnitudes: after rotation, the month-to-month drift between rotated and
+    comparison offices is at most ``Mbar`` times the largest month-to-month change of the
+    pre-rotation estimates in the window.
+
+    This is the effect of the first ``window`` months, not the headline's average over every
+    month after rotation: a longer window makes the C-LF set too costly (its cost grows
+    quickly with the number of event times).
 
     Parameters
     ----------
-    data : DataFrame
-        Columns kode_unit, t, cohort and ``outcome`` (as inside :func:`analyse`).
-    outcome : str
-    control : {"never", "notyet"}
+    event_study : SunAbrahamResult
+        Or any result with ``table`` (``event_time``, ``estimate``, reference -1 left out) and
+        ``vcov()`` of its rows.
     alpha : float
     window : int, default 6
-        Months on each side. Short on purpose: the C-LF set's cost grows quickly with the
-        number of pre-periods, and monthly pre-period noise is what Mbar scales.
+        Months on each side (at least 2).
     mbar : sequence of float
         Grid of Mbar.
 
@@ -698,30 +702,36 @@ def sensitivity(data: pd.DataFrame, outcome: str, control: str = "never", alpha:
     -------
     mutasi_analysis.did.HonestDiDResult
         ``breakdown`` is the largest Mbar on the grid at which the interval still excludes
-        zero (None when even the original interval includes it).
+        zero (None when it includes zero already at the first grid value).
 
     Raises
     ------
     mutasi_analysis.did.PanelDataError
-        Fewer than two pre-rotation or one post-rotation event time inside the window.
+        Fewer than two pre-rotation or one post-rotation event time inside the window, a month
+        missing inside it, or an estimate that is not finite.
     """
     import types
 
-    if window < 2:
-        raise ValueError(f"window must be at least 2 months, got {window!r}")
-    att = did.att_gt(data, outcome, "kode_unit", "t", "cohort", control=control, alpha=alpha,
-                     base_period="universal")
-    ev = att.aggregate("event")
-    e = ev.table["event_time"].to_numpy()
+    if not isinstance(window, (int, np.integer)) or isinstance(window, bool) or window < 2:
+        raise ValueError(f"window must be an integer of at least 2 months, got {window!r}")
+    tab = event_study.table
+    e = tab["event_time"].to_numpy()
     keep = (e >= -window - 1) & (e <= window - 1) & (e != -1)
     n_pre, n_post = int((keep & (e < -1)).sum()), int((keep & (e >= 0)).sum())
     if n_pre < 2 or n_post < 1:
         raise did.PanelDataError(
             f"the sensitivity analysis needs at least 2 months before rotation and 1 after inside "
             f"+-{window} months of it; the event study has {n_pre} and {n_post}")
-    V = ev.vcov()
-    study = types.SimpleNamespace(event_times=e[keep].astype(int), estimates=ev.table["estimate"].to_numpy()[keep],
-                                  vcov=V[np.ix_(keep, keep)], reference_period=-1)
+    times = np.sort(np.append(e[keep], -1)).astype(int)
+    if np.any(np.diff(times) != 1):
+        raise did.PanelDataError(f"the event study lacks a month inside +-{window} months of rotation "
+                                 f"(event times {times.tolist()}); the sensitivity analysis needs them all")
+    b = tab["estimate"].to_numpy(dtype=float)[keep]
+    V = np.asarray(event_study.vcov(), dtype=float)[np.ix_(keep, keep)]
+    if not (np.isfinite(b).all() and np.isfinite(V).all()):
+        raise did.PanelDataError("an event-study estimate or its variance inside the window is not finite "
+                                 "(a month with too few offices); the sensitivity analysis cannot run")
+    study = types.SimpleNamespace(event_times=e[keep].astype(int), estimates=b, vcov=V, reference_period=-1)
     return did.honest_did(study, restriction="relative_magnitude", M=list(mbar),
                           l_vec=np.full(n_post, 1.0 / n_post), alpha=alpha)
 
@@ -731,7 +741,8 @@ def next_wave_power(panel: pd.DataFrame, result: "ImpactResult", effects: Sequen
     """Power and minimum detectable effect of a next rotation rolled out like the observed one.
 
     The planned design repeats the observed rollout (the same offices rotating in the same
-    months: the number of waves, their sizes and their spacing as they happened), the noise is
+    months: the number of waves, their sizes and their spacing as they happened; offices observed
+    in every month, as for randomization inference), the noise is
     the observed panel's (:func:`mutasi_analysis.did.power` resamples each office's residual
     blocks), and the test is the report's headline: randomization inference at ``alpha``.
 
@@ -753,18 +764,31 @@ def next_wave_power(panel: pd.DataFrame, result: "ImpactResult", effects: Sequen
     Returns
     -------
     mutasi_analysis.did.PowerResult or None
-        None when ``result`` has no estimate.
+        None when ``result`` has no estimate or the data cannot support the simulation (a
+        :class:`mutasi_analysis.did.PanelDataError`, e.g. too few offices observed in every
+        month or too few distinct assignments to reach ``alpha``).
     """
     if not result.ok:
         return None
     out = result.outcome
     data = panel[~panel["kode_unit"].isin(list(result.excluded_units))][["kode_unit", "t", "cohort", out]]
-    data = data.assign(cohort=data["cohort"].astype("int64"))
+    data = data[data[out].notna()].assign(cohort=lambda d: d["cohort"].astype("int64"))
+    # The offices observed in every month, as randomization inference uses (it moves whole
+    # outcome paths between offices): a month without complaints drops its office here too.
+    months = data.groupby("kode_unit")["t"].nunique()
+    data = data[data["kode_unit"].isin(months[months == data["t"].nunique()].index)]
     unit_cohort = data.groupby("kode_unit")["cohort"].first()
     design = {u: int(c) for u, c in unit_cohort.items() if c > 0}
-    return did.power(data, out, "kode_unit", "t", cohort="cohort", design=design,
-                     effects=None if effects is None else list(effects),
-                     alpha=result.alpha, power=power, n_sim=n_sim, n_perm=n_perm, seed=seed, dropna=True)
+    # The headline's own statistic: the TWFE coefficient under the not-yet-treated fallback.
+    statistic = result.randomization.term if result.randomization is not None else (
+        "att_simple" if result.control == "never" else "twfe")
+    try:
+        return did.power(data, out, "kode_unit", "t", cohort="cohort", design=design, statistic=statistic,
+                         effects=None if effects is None else list(effects),
+                         alpha=result.alpha, power=power, n_sim=n_sim, n_perm=n_perm, seed=seed)
+    except did.PanelDataError:
+        return None  # e.g. too few offices observed in every month: no MDE rather than a wrong one
+
 
 def _run(notes: list, label: str, fn, *args, **kwargs):
     """Run one method; record its warnings, and "not enough data" as 'not run' with the reason.
@@ -971,8 +995,8 @@ def analyse(
     ri = _run(notes, "randomization_inference", did.randomization_inference, balanced, n_perm=n_perm, seed=seed,
               statistic=ri_stat, alpha=alpha, **common)
 
-    sens = (_run(notes, "honest_did", sensitivity, data, outcome, control, alpha, sensitivity_window)
-            if sensitivity_window else None)
+    sens = (_run(notes, "honest_did", sensitivity, sa, alpha, sensitivity_window)
+            if sensitivity_window and sa is not None else None)
 
     simple = aggregates["simple"]
     # Headline inference: randomization inference on the simple ATT (the method that kept its
@@ -985,8 +1009,10 @@ def analyse(
         inference, (lo, hi), pval = "analytic", simple.conf_int(alpha), float(simple.pvalue)
         seconds = [r.pvalue for r in (wcb, ri) if r is not None and not math.isnan(r.pvalue)]
         notes.append(Note("headline_analytic"))
-    sig = pval < alpha
-    agrees = None if not seconds else all((p < alpha) == sig for p in seconds)
+    # Significant means p <= alpha: zero is then outside the test-inversion intervals, whose
+    # members are the values with p > alpha (and the pre-test's size was measured this way).
+    sig = pval <= alpha
+    agrees = None if not seconds else all((p <= alpha) == sig for p in seconds)
     verdict = _verdict(outcome, definition, threshold, alpha, simple.estimate, lo, hi, n_treated, n_control,
                        control, wcb, ri if inference == "analytic" else None, agrees,
                        pre if pre_size is not None and pre_size["usable"] else None, inference=inference,

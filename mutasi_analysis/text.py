@@ -14,7 +14,7 @@ from typing import Iterable, Mapping
 import pandas as pd
 
 __all__ = ["LANGS", "LABELS", "TEMPLATES", "NOTES", "label", "relabel", "template", "note_text", "sensitivity_text",
-           "fmt_number", "fmt_pct"]
+           "pretrend_text", "power_text", "fmt_number", "fmt_pct", "fmt_p"]
 
 LANGS = ("id", "en")
 
@@ -267,10 +267,11 @@ NOTES: dict[str, dict[str, str]] = {
                 "en": "{method}: {detail}."},
     "missing_outcome": {"id": "{n} unit-bulan tanpa nilai {outcome} (tidak ada pengaduan dengan waktu itu) tidak dipakai.",
                         "en": "{n} unit-month(s) without a value of {outcome} (no complaint with that time) left out."},
-    "balanced_subset": {"id": "Dekomposisi Bacon dan inferensi randomisasi memakai {n_kept} dari {n_units} unit yang "
-                               "teramati setiap bulan (keduanya memerlukan panel seimbang).",
-                        "en": "bacon and randomization_inference use the {n_kept} of {n_units} units observed in "
-                              "every month (they need a balanced panel)."},
+    "balanced_subset": {"id": "Dekomposisi Bacon, inferensi randomisasi, uji tren sebelum rotasi, dan simulasi daya "
+                               "memakai {n_kept} dari {n_units} unit yang teramati setiap bulan (semuanya memerlukan "
+                               "panel seimbang).",
+                        "en": "bacon, randomization inference, the pre-trend test and the power simulation use the "
+                              "{n_kept} of {n_units} units observed in every month (they need a balanced panel)."},
     "control_notyet": {"id": "Hanya {n_never} unit yang tidak pernah dirotasi (minimal {min_control}), sehingga "
                               "pembanding adalah unit yang belum dirotasi pada bulan yang sama.",
                        "en": "Only {n_never} never-rotated unit(s) (at least {min_control} needed), so the comparison "
@@ -372,61 +373,144 @@ def note_text(note, lang: str = "id") -> str:
 #: Words of the Rambachan-Roth sensitivity sentence, by case (:func:`sensitivity_text`).
 SENSITIVITY = {
     "holds": {
-        "id": "Untuk rata-rata efek {w} bulan pertama setelah rotasi, kesimpulan ini bertahan kecuali pelanggaran "
-              "tren sejajar setelah rotasi melebihi {b} kali pelanggaran terbesar sebelum rotasi (besaran relatif, "
+        "id": "Rata-rata efek {w} bulan pertama setelah rotasi tetap berbeda dari nol kecuali penyimpangan tren "
+              "setelah rotasi melebihi {b} kali perubahan bulanan terbesar sebelum rotasi (besaran relatif, "
               "Rambachan dan Roth 2023).",
-        "en": "For the average effect in the first {w} months after rotation, the verdict holds unless "
-              "post-rotation violations of parallel trends exceed {b} times the worst pre-rotation violation "
-              "(relative magnitudes, Rambachan and Roth 2023).",
+        "en": "The average effect in the first {w} months after rotation stays distinguishable from zero unless "
+              "the post-rotation drift from parallel trends exceeds {b} times the largest month-to-month change "
+              "before rotation (relative magnitudes, Rambachan and Roth 2023).",
     },
     "fragile": {
-        "id": "Untuk rata-rata efek {w} bulan pertama setelah rotasi, kesimpulan ini tidak bertahan bila tren "
-              "setelah rotasi boleh menyimpang sedikit pun seperti sebelum rotasi (titik patah di bawah {b}; "
-              "besaran relatif, Rambachan dan Roth 2023): bacalah dengan hati-hati.",
-        "en": "For the average effect in the first {w} months after rotation, the verdict does not survive even "
-              "small post-rotation violations of parallel trends (breakdown below {b}; relative magnitudes, "
-              "Rambachan and Roth 2023): read it with care.",
+        "id": "Rata-rata efek {w} bulan pertama setelah rotasi hanya berbeda dari nol bila tren setelah rotasi "
+              "benar-benar sejajar: penyimpangan sebesar {b} kali perubahan bulanan terbesar sebelum rotasi "
+              "sudah cukup untuk membuatnya tidak jelas (besaran relatif, Rambachan dan Roth 2023). Bacalah "
+              "dengan hati-hati.",
+        "en": "The average effect in the first {w} months after rotation is distinguishable from zero only if "
+              "trends stay exactly parallel after rotation: a drift of {b} times the largest month-to-month "
+              "change before rotation already makes it unclear (relative magnitudes, Rambachan and Roth 2023). "
+              "Read it with care.",
+    },
+    "not_robust": {
+        "id": "Rata-rata efek {w} bulan pertama setelah rotasi tidak dapat dibedakan dari nol dengan selang yang "
+              "tahan terhadap pelanggaran tren sejajar, bahkan tanpa penyimpangan apa pun setelah rotasi "
+              "(Rambachan dan Roth 2023). Bacalah dengan hati-hati.",
+        "en": "With an interval robust to violations of parallel trends, the average effect in the first {w} "
+              "months after rotation cannot be told from zero even with no drift at all after rotation "
+              "(Rambachan and Roth 2023). Read it with care.",
     },
     "not_significant": {
-        "id": "Untuk rata-rata efek {w} bulan pertama setelah rotasi, selang kepercayaan sudah mencakup nol tanpa "
-              "pelanggaran tren sejajar apa pun, sehingga tidak ada kesimpulan jangka pendek yang diuji "
-              "kepekaannya (Rambachan dan Roth 2023).",
-        "en": "For the average effect in the first {w} months after rotation, the confidence interval includes "
-              "zero even without any violation of parallel trends, so there is no short-run conclusion whose "
-              "sensitivity could be assessed (Rambachan and Roth 2023).",
+        "id": "Rata-rata efek {w} bulan pertama setelah rotasi belum dapat dibedakan dari nol bahkan bila tren "
+              "sejajar terpenuhi, sehingga tidak ada efek jangka pendek yang diuji kepekaannya (Rambachan dan "
+              "Roth 2023).",
+        "en": "The average effect in the first {w} months after rotation cannot be told from zero even if "
+              "parallel trends hold, so there is no short-run effect whose sensitivity could be assessed "
+              "(Rambachan and Roth 2023).",
     },
 }
 
 
 def sensitivity_text(result, lang: str = "id") -> str:
-    """One sentence on how far the effect survives violations of parallel trends.
+    """One sentence on how far the short-run effect survives violations of parallel trends.
+
+    The sentence is about the quantity the sensitivity analysis bounds (the average effect in
+    the first months after rotation, :func:`mutasi_analysis.impact.sensitivity`), never about
+    the headline verdict, which averages every month after rotation.
 
     Parameters
     ----------
     result : mutasi_analysis.did.HonestDiDResult
-        Relative-magnitudes sensitivity (:func:`mutasi_analysis.impact.sensitivity`).
+        Relative-magnitudes sensitivity.
     lang : {"id", "en"}
 
     Returns
     -------
     str
-        "holds" with the breakdown value (written "at least" the grid's end when it lies
-        beyond it); "fragile" when the interval includes zero from the first grid value on;
-        "not_significant" when the original interval already includes zero.
+        ``not_significant``: the original interval includes zero; ``not_robust``: the robust
+        interval includes zero already at the first grid value (Mbar = 0); ``fragile``: it
+        excludes zero only at Mbar = 0; ``holds``: with the breakdown value (written "at
+        least" the grid's end when it lies beyond it).
     """
     _check_lang(lang)
     orig = result.original.iloc[0]
     w = int(result.num_post)
     if orig["conf_low"] <= 0 <= orig["conf_high"]:
         return SENSITIVITY["not_significant"][lang].format(w=w)
+    if result.breakdown is None:
+        return SENSITIVITY["not_robust"][lang].format(w=w)
     grid = result.table["M"].to_numpy()
-    if result.breakdown is None or result.breakdown <= 0:
-        step = fmt_number(grid[1] if len(grid) > 1 else 0.0, 1, lang)
-        return SENSITIVITY["fragile"][lang].format(w=w, b=step)
+    if result.breakdown <= grid[0]:
+        nxt = grid[1] if len(grid) > 1 else grid[0]
+        return SENSITIVITY["fragile"][lang].format(w=w, b=fmt_number(nxt, 1, lang))
     b = fmt_number(result.breakdown, 1, lang)
     if "breakdown_above_grid" in result.notes:
         b = ("sedikitnya " if lang == "id" else "at least ") + b
     return SENSITIVITY["holds"][lang].format(w=w, b=b)
+
+
+#: Words of the pre-trend sentence (:func:`pretrend_text`), by the size gate's code.
+PRETREND = {
+    "in_range": {
+        "id": "Uji tren sebelum rotasi (randomisasi atas tanggal rotasi; ukuran terukur {s} pada taraf 5%): {p}. "
+              "Tidak menolak bukanlah bukti bahwa tren sejajar terpenuhi.",
+        "en": "Pre-trend test (randomization over rotation dates; measured size {s} at the 5% level): {p}. "
+              "Not rejecting is not evidence that trends are parallel.",
+    },
+    "size_out_of_range": {
+        "id": "Uji tren sebelum rotasi: {p}, hanya deskriptif (ukuran terukurnya {s}, di luar 3-7%).",
+        "en": "Pre-trend test: {p}, descriptive only (its measured size, {s}, is outside 3-7%).",
+    },
+    "too_few_assignments": {
+        "id": "Uji tren sebelum rotasi: {p}, hanya deskriptif (terlalu sedikit cara membagi tanggal rotasi untuk "
+              "mencapai taraf 5%).",
+        "en": "Pre-trend test: {p}, descriptive only (too few ways to assign the rotation dates to reach the 5% "
+              "level).",
+    },
+    "unmeasured": {
+        "id": "Uji tren sebelum rotasi: {p}, hanya deskriptif (ukurannya belum diukur).",
+        "en": "Pre-trend test: {p}, descriptive only (its size has not been measured).",
+    },
+}
+
+#: Words of the next wave's power sentence (:func:`power_text`).
+POWER = {
+    "mde": {
+        "id": "Bila rotasi berikutnya mengulang pola yang teramati ({n} unit dirotasi pada bulan-bulan yang sama), "
+              "perubahan terkecil yang dapat dideteksi dengan daya 80% adalah {m} pada {o} (galat Monte Carlo {se}; "
+              "{k} simulasi); perubahan yang lebih kecil akan terlewat lebih dari satu kali dalam lima.",
+        "en": "If the next rotation replays the observed rollout ({n} units rotated in the same months), the "
+              "smallest change detectable with 80% power is {m} in the {o} (Monte Carlo error {se}; {k} "
+              "simulations); a smaller change would be missed more than one time in five.",
+    },
+    "unreachable": {
+        "id": "Bila rotasi berikutnya mengulang pola yang teramati ({n} unit), daya 80% tidak tercapai pada "
+              "besaran efek yang disimulasikan ({k} simulasi).",
+        "en": "If the next rotation replays the observed rollout ({n} units), 80% power is not reached at any "
+              "simulated effect size ({k} simulations).",
+    },
+}
+
+
+def fmt_p(pvalue, lang: str = "id") -> str:
+    """A p-value as reports write it: ``p < 0,001`` or ``p = 0,031`` (``n/a`` when missing)."""
+    if pvalue is None or pvalue != pvalue:
+        return "p = " + ("tidak tersedia" if lang == "id" else "n/a")
+    return ("p < " + fmt_number(0.001, 3, lang)) if pvalue < 0.001 else "p = " + fmt_number(pvalue, 3, lang)
+
+
+def pretrend_text(test, size: Mapping, lang: str = "id") -> str:
+    """One sentence on the pre-trend test, worded from its size gate (``did.pretrend_size``)."""
+    _check_lang(lang)
+    code = size.get("code", "in_range" if size.get("usable") else "unmeasured")
+    return PRETREND[code][lang].format(p=fmt_p(test.pvalue, lang), s=fmt_pct(size.get("size"), 1, lang))
+
+
+def power_text(power, n_treated: int, outcome_label: str, lang: str = "id") -> str:
+    """One sentence on the next wave's minimum detectable effect (``impact.next_wave_power``)."""
+    _check_lang(lang)
+    if not math.isfinite(power.mde):
+        return POWER["unreachable"][lang].format(n=n_treated, k=fmt_number(power.n_sim, 0, lang))
+    return POWER["mde"][lang].format(n=n_treated, m=fmt_number(abs(power.mde), 2, lang), o=outcome_label,
+                                     se=fmt_number(power.mde_se, 3, lang), k=fmt_number(power.n_sim, 0, lang))
 
 
 def relabel(frame: pd.DataFrame, lang: str = "id", keep: Iterable[str] = ()) -> pd.DataFrame:

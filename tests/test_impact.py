@@ -604,47 +604,74 @@ def test_renamed_draws_keyword(cfg):
 
 
 def test_sensitivity_is_the_event_study_of_the_first_months(cfg, planted):
-    """impact.sensitivity cuts att_gt's universal-base event study to +-window months and bounds
-    the average of its post months (checked against honest_did on the same numbers)."""
-    from mutasi_analysis import did
-
+    """impact.sensitivity cuts the Sun-Abraham event study (reference month -1, CRV1) to
+    +-window months and bounds the average of its post months."""
     hd = planted.sensitivity
     assert hd is not None and hd.restriction == "relative_magnitude" and hd.num_pre == 6 and hd.num_post == 6
-    data = simulate(cfg)
-    ev = did.att_gt(data, OUT, "kode_unit", "t", "cohort", base_period="universal").aggregate("event")
-    tab = ev.table.set_index("event_time")
-    # the original interval's estimate is the mean of event times 0..5
+    assert list(hd.event_times) == [-7, -6, -5, -4, -3, -2, 0, 1, 2, 3, 4, 5]
+    tab = planted.sun_abraham.table.set_index("event_time")
     assert hd.original["estimate"].iloc[0] == pytest.approx(tab.loc[0:5, "estimate"].mean(), rel=1e-12)
+    # its standard error is the CRV1 one of that average, not att_gt's influence-function one
+    V = planted.sun_abraham.vcov()
+    rows = np.isin(planted.sun_abraham.table["event_time"].to_numpy(), range(6))
+    w = rows / rows.sum()
+    assert hd.original["std_error"].iloc[0] == pytest.approx(float(np.sqrt(w @ V @ w)), rel=1e-9)
     assert list(hd.table["M"]) == list(impact.SENSITIVITY_MBAR)
     # the planted effect (-1.5, noise 0.7) is clear in the first six months: robust at Mbar = 0
     assert hd.table["conf_high"].iloc[0] < 0 and hd.breakdown is not None
     f = planted.record_fields()["sensitivity"]
     assert f["breakdown"] == hd.breakdown and f["window"] == 6 and len(f["table"]) == len(impact.SENSITIVITY_MBAR)
-    off = impact.analyse(data, cfg, n_boot=99, n_perm=19, sensitivity_window=0)
+    off = impact.analyse(simulate(cfg), cfg, n_boot=99, n_perm=19, sensitivity_window=0)
     assert off.sensitivity is None and off.estimate == planted.estimate
 
 
-def test_sensitivity_sentence_cases():
-    """The sentence follows the result: holds (with the breakdown), fragile, not significant."""
-    import numpy as np
+def test_sensitivity_data_problems_are_not_enough_data(planted):
+    import types
 
+    from mutasi_analysis import did
+
+    sa = planted.sun_abraham
+    gap = types.SimpleNamespace(table=sa.table[sa.table["event_time"] != -4], vcov=lambda: np.delete(
+        np.delete(sa.vcov(), np.flatnonzero(sa.table["event_time"] == -4), 0),
+        np.flatnonzero(sa.table["event_time"] == -4), 1))
+    with pytest.raises(did.PanelDataError, match="lacks a month"):
+        impact.sensitivity(gap)
+    nan = types.SimpleNamespace(table=sa.table.assign(estimate=np.nan), vcov=sa.vcov)
+    with pytest.raises(did.PanelDataError, match="not finite"):
+        impact.sensitivity(nan)
+    with pytest.raises(ValueError, match="at least 2"):
+        impact.sensitivity(sa, window=1)
+
+
+def test_sensitivity_sentence_cases():
+    """The sentence follows the result, and speaks of the short-run effect, not the verdict."""
     from mutasi_analysis import did
     from mutasi_analysis.text import sensitivity_text
 
     sigma = np.eye(4) * 0.01
     flat_pre = [0.0, 0.05, -0.05]  # small pre-period moves: a large effect survives a lot
-    holds = did.honest_did(betahat=np.array(flat_pre + [-3.0]), sigma=sigma, num_pre=3, num_post=1,
-                           M=list(impact.SENSITIVITY_MBAR))
-    assert holds.breakdown is not None and holds.breakdown > 0
-    assert "melebihi" in sensitivity_text(holds, "id") and "exceed" in sensitivity_text(holds, "en")
-    null = did.honest_did(betahat=np.array(flat_pre + [0.0]), sigma=sigma, num_pre=3, num_post=1,
-                          M=list(impact.SENSITIVITY_MBAR))
-    assert "mencakup nol" in sensitivity_text(null, "id") and "includes zero" in sensitivity_text(null, "en")
-    wild_pre = [2.0, -2.0, 2.0]  # pre-periods swing by 4: Mbar = 0.1 already allows 0.4
-    fragile = did.honest_did(betahat=np.array(wild_pre + [-0.5]), sigma=sigma, num_pre=3, num_post=1,
-                             M=list(impact.SENSITIVITY_MBAR))
-    assert fragile.original["conf_high"].iloc[0] < 0 and not fragile.breakdown
-    assert "tidak bertahan" in sensitivity_text(fragile, "id") and "does not survive" in sensitivity_text(fragile, "en")
+
+    def hd(pre, post):
+        return did.honest_did(betahat=np.array(pre + [post]), sigma=sigma, num_pre=3, num_post=1,
+                              M=list(impact.SENSITIVITY_MBAR))
+
+    holds = hd([0.3, -0.3, 0.3], -0.5)
+    assert holds.breakdown and holds.breakdown > 0.1
+    b = f"{holds.breakdown:.1f}"
+    assert f"melebihi {b.replace('.', ',')} kali" in sensitivity_text(holds, "id")
+    assert f"exceeds {b} times" in sensitivity_text(holds, "en")
+    null = hd(flat_pre, 0.0)
+    assert "bahkan bila tren sejajar" in sensitivity_text(null, "id") and "even if parallel" in sensitivity_text(null, "en")
+    fragile = hd([2.0, -2.0, 2.0], -0.5)  # pre-periods swing by 4: Mbar = 0.1 already allows 0.4
+    assert fragile.breakdown == 0.0
+    assert "benar-benar sejajar" in sensitivity_text(fragile, "id") and "exactly parallel" in sensitivity_text(fragile, "en")
+    # the original interval just excludes zero, the robust one at Mbar = 0 does not
+    edge = hd(flat_pre, -0.197)
+    assert edge.original["conf_high"].iloc[0] < 0 and edge.breakdown is None
+    assert "tanpa penyimpangan apa pun" in sensitivity_text(edge, "id")
+    assert "no drift at all" in sensitivity_text(edge, "en")
+    for r in (holds, null, fragile, edge):
+        assert "verdict" not in sensitivity_text(r, "en") and "kesimpulan" not in sensitivity_text(r, "id")
 
 
 @pytest.mark.simulation
@@ -661,3 +688,18 @@ def test_next_wave_power_repeats_the_observed_rollout(cfg, planted):
     assert f["mde"] == pw.mde and f["mde_se"] == pw.mde_se and f["power_curve"]
     short = impact.analyse(simulate(cfg, cohorts=(14,), sizes=(2,)), cfg)
     assert impact.next_wave_power(data, short) is None
+
+
+def test_next_wave_power_uses_the_headline_test_and_balanced_offices(cfg):
+    """With months missing, power runs on the offices observed every month (as randomization
+    inference does); under the not-yet-treated fallback it simulates the TWFE statistic."""
+    data = simulate(cfg)
+    gone = data.index[(data["kode_unit"] == cfg.unit_codes[-1]) & (data["t"] == T0 + 3)]
+    data.loc[gone, OUT] = np.nan
+    r = impact.analyse(data, cfg, n_boot=99, n_perm=99)
+    pw = impact.next_wave_power(data, r, n_sim=100, n_perm=99, seed=1)
+    assert pw is not None and pw.n_units == r.n_units - 1
+    fallback = simulate(cfg, cohorts=(14, 20, 45), sizes=(5, 5, 5))
+    r2 = impact.analyse(fallback, cfg, n_boot=99, n_perm=99)
+    assert r2.control == "notyet" and r2.randomization.term == "twfe"
+    assert impact.next_wave_power(fallback, r2, n_sim=100, n_perm=99, seed=1).term == "twfe"

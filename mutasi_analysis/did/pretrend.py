@@ -370,8 +370,10 @@ def pretrend_size(result: TestResult, measured: dict | None = None) -> dict:
     if measured is None:
         from ._pretrend_size import MEASURED as measured
     rows = [r for r in measured.get("designs", []) if r["test"] == key]
-    out = dict(test=key, usable=False, size=float("nan"), mc_se=float("nan"), size_by_scenario={},
-               design=None, n_units=None, reps=None, seed=None, n_perm=None, date=None)
+    # ``code`` says why in a word the presentation layer can translate; ``reason`` is one
+    # technical English line for logs.
+    out = dict(test=key, usable=False, code="unmeasured", size=float("nan"), mc_se=float("nan"),
+               size_by_scenario={}, design=None, n_units=None, reps=None, seed=None, n_perm=None, date=None)
     if not rows:
         out["reason"] = f"the {key} pre-test's size has not been measured (benchmarks/coverage_study.py)"
         return out
@@ -384,14 +386,21 @@ def pretrend_size(result: TestResult, measured: dict | None = None) -> dict:
     lo, hi = SIZE_BOUNDS
     bad = {s: v for s, v in rates.items() if not lo <= v <= hi}
     if bad:
+        out["code"] = "size_out_of_range"
         out["reason"] = (f"measured size outside [{lo:g}, {hi:g}] at {best['design']}: "
                          + ", ".join(f"{s} {v:.3f}" for s, v in bad.items()))
         return out
-    if key == "randomization" and result.call.get("enumerated") and 1 / result.call["n_assignments"] > 0.05:
-        out["reason"] = (f"only {result.call['n_assignments']} distinct assignments of the adoption dates: "
-                         "the p-value cannot fall below 0.05")
-        return out
+    if key == "randomization":
+        # The smallest attainable p-value: 1 / (number of assignments used, the observed one
+        # included). The test rejects when p <= alpha, so it must be at most the study's 0.05.
+        used = result.call["n_assignments"] if result.call.get("enumerated") else result.call["n_perm_used"] + 1
+        if 1 / used > measured.get("alpha", 0.05):
+            out["code"] = "too_few_assignments"
+            out["reason"] = (f"only {used} assignments of the adoption dates (the observed one included): "
+                             f"the p-value cannot fall to {measured.get('alpha', 0.05):g}")
+            return out
     out["usable"] = True
+    out["code"] = "in_range"
     out["reason"] = (f"measured size {best['size']:.3f} (MC SE {best['mc_se']:.3f}, {best['reps']} replications) "
                      f"at {best['design']}, within [{lo:g}, {hi:g}]")
     return out

@@ -35,6 +35,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from ._results import DiDResult, deprecated_alias, json_safe, renamed_keyword
+from .errors import PanelDataError
 
 __all__ = ["wild_cluster_bootstrap", "WildBootstrapResult"]
 
@@ -458,7 +459,7 @@ def wild_cluster_bootstrap(
     cl, _ = pd.factorize(data[cluster], sort=True)
     G = int(cl.max()) + 1
     if G < 2:
-        raise ValueError("fewer than 2 clusters: a cluster bootstrap needs at least 2")
+        raise PanelDataError("fewer than 2 clusters: a cluster bootstrap needs at least 2")
     N, k = X.shape
 
     fe = _FixedEffects(fe_codes)
@@ -467,7 +468,7 @@ def wild_cluster_bootstrap(
     XtX = Xt.T @ Xt
     ev_ = np.linalg.eigvalsh(XtX)
     if ev_[0] <= 1e-10 * max(ev_[-1], 1e-300):
-        raise ValueError(
+        raise PanelDataError(
             f"the regressors {names} are collinear (given the fixed effects); drop redundant terms"
         )
     A = np.linalg.inv(XtX)
