@@ -62,8 +62,10 @@ report: system-deps demo ingest
 
 # Two workers, one test file each (module fixtures such as the demo render are built once):
 # 10.5 min instead of 13.4 on the 2-core reference machine. PYTEST_ARGS="-n 0" runs serially.
+# Files are handed out in collection order, the long ones first (tests/conftest.py LONG_FILES);
+# xdist's default reorder (by number of tests) would start the few-test long files last.
 test: $(STAMP) system-deps
-	$(BIN)/python -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 # Speed and coverage studies (figures in benchmarks/README.md); the 100x ingestion and the
 # 2,000-replication coverage study take minutes: run them by hand as that README shows.

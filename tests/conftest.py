@@ -19,6 +19,47 @@ OTHER_REGION = ROOT / "tests" / "data" / "kecamatan_contoh.toml"
 DEMO_SEED = 1
 
 
+# ---------------------------------------------------------------------------------------------
+# Order: the long files first
+# ---------------------------------------------------------------------------------------------
+#: Files that take a minute or more, longest first (per-file sums of ``--durations``, `make test`
+#: on the 2-core reference machine). `make test` hands out whole files (``--dist loadfile``) in
+#: collection order (``--no-loadscope-reorder``; xdist's own reorder, by number of tests, would
+#: start these few-test files last and leave one worker running alone at the end). Only the order
+#: changes, never what runs; files not listed follow in their usual order.
+LONG_FILES = (
+    "tests/test_researcher_workflow.py",
+    "tests/test_faults.py",
+    "tests/test_demo.py",
+    "tests/reporting/test_report_pipeline.py",
+    "tests/test_impact.py",
+    "tests/test_notebook_tooling.py",
+    "tests/handover/test_pdf.py",
+    "tests/reporting/test_report_sections.py",
+    "tests/test_ingest.py",
+    "tests/reporting/test_report_snapshot.py",
+    "tests/reporting/test_report_notebooks.py",
+    "tests/test_fuzz.py",
+    "tests/handover/test_excel.py",
+    "tests/test_environment.py",
+    "tests/test_services.py",
+    "tests/test_recovery.py",  # 40 s since its replications run the headline only (2 processes)
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONG_FILES)}
+
+    def key(item):
+        try:
+            rel = Path(str(item.path)).resolve().relative_to(ROOT).as_posix()
+        except ValueError:
+            return len(rank)
+        return rank.get(rel, len(rank))
+
+    items.sort(key=key)  # stable: tests keep their order within a file, other files theirs
+
+
 @pytest.fixture(scope="session")
 def region_path() -> Path:
     return DEFAULT_REGION
