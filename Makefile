@@ -60,8 +60,8 @@ report: system-deps demo ingest
 	$(BIN)/mutasi report --period $(PERIOD) $(call opt,--region,$(REGION)) $(call opt,--processed,$(PROCESSED)) --jobs 2
 	@echo "Open reports/index.html (all periods) or reports/<period>/ for this period's report."
 
-# Two workers, one test file each (module fixtures such as the demo render are built once):
-# 10.5 min instead of 13.4 on the 2-core reference machine. PYTEST_ARGS="-n 0" runs serially.
+# Two workers, one test file each (module fixtures such as the demo render are built once);
+# about 12 minutes of tests on the 2-core reference machine. PYTEST_ARGS="-n 0" runs serially.
 # Files are handed out in collection order, the long ones first (tests/conftest.py LONG_FILES);
 # xdist's default reorder (by number of tests) would start the few-test long files last.
 test: $(STAMP) system-deps
