@@ -64,6 +64,10 @@ class ImpactEstimate:
         Which direction means better service (fewer working days: ``"lower"``).
     level : float, default 0.95
         Confidence level of the interval.
+    caveat : str, optional
+        Why the estimate must not be read as the effect of rotation (``"pretrend_rejected"``:
+        the pre-rotation trend test rejected parallel trends); the finding is then worded as
+        inconclusive and recommends checking the comparison instead of acting on the effect.
     outcome_label : str, optional
         Display name; by default looked up in :mod:`mutasi_analysis.text` (and the services
         labels), else the outcome name.
@@ -76,8 +80,11 @@ class ImpactEstimate:
     better: Literal["lower", "higher"]
     level: float = 0.95
     outcome_label: str | None = None
+    caveat: str | None = None
 
     def __post_init__(self):
+        if self.caveat not in (None, "pretrend_rejected"):
+            raise ValueError(f"caveat must be None or 'pretrend_rejected', got {self.caveat!r}")
         if self.better not in ("lower", "higher"):
             raise ValueError(f"better must be 'lower' or 'higher', got {self.better!r}")
         vals = (self.estimate, self.conf_low, self.conf_high)
@@ -234,6 +241,7 @@ _RULES = {
         "KESIAPAN": "persentase belum siap > thresholds.unready_share_training ({threshold}), minimal {min_cell} jawaban",
         "KESIAPAN-DATA": "jawaban butir kesiapan < thresholds.min_cell_size ({min_cell})",
         "DAMPAK": "selang kepercayaan {level} dampak tidak mencakup nol",
+        "DAMPAK-TREN": "selang kepercayaan {level} dampak tidak mencakup nol, tetapi uji tren sebelum rotasi menolak tren sejajar",
         "KANDIDAT-MUTASI": "masa jabatan > rotation.max_years_in_post ({max_years} tahun); {basis}",
         "MASA-MINIMUM": "mutasi setelah < rotation.min_years_in_post ({min_years} tahun); {basis}",
         "MASA-LARANGAN": "mutasi dalam masa larangan tanpa nomor persetujuan; UU 10/2016 Pasal 71 ayat (2), Pasal 162 ayat (3)",
@@ -245,6 +253,7 @@ _RULES = {
         "KESIAPAN": "share not ready > thresholds.unready_share_training ({threshold}), at least {min_cell} answers",
         "KESIAPAN-DATA": "answers to the readiness item < thresholds.min_cell_size ({min_cell})",
         "DAMPAK": "the {level} confidence interval of the impact excludes zero",
+        "DAMPAK-TREN": "the {level} confidence interval of the impact excludes zero, but the pre-rotation trend test rejects parallel trends",
         "KANDIDAT-MUTASI": "time in post > rotation.max_years_in_post ({max_years} years); {basis}",
         "MASA-MINIMUM": "move after < rotation.min_years_in_post ({min_years} years); {basis}",
         "MASA-LARANGAN": "move inside a freeze window without an approval number; Law 10/2016 art. 71(2), 162(3)",
@@ -320,6 +329,17 @@ def evaluate(inputs: FindingInputs, config, lang: str = "id") -> pd.DataFrame:
             continue
         improved = (imp.estimate < 0) == (imp.better == "lower")
         level = pct(imp.level).replace(",0%", "%").replace(".0%", "%")
+        if imp.caveat == "pretrend_rejected":
+            # A failed validity check: the difference may predate rotation, so the finding says
+            # "inconclusive" and recommends checking the comparison, never acting on the effect.
+            add(
+                f"DAMPAK-{imp.outcome}", "medium", "service", "impact_inconclusive",
+                rules["DAMPAK-TREN"].format(level=level),
+                f"{num(imp.estimate)} [{num(imp.conf_low)}; {num(imp.conf_high)}]",
+                outcome=_outcome_label(imp, lang), estimate=num(imp.estimate), conf_low=num(imp.conf_low),
+                conf_high=num(imp.conf_high), level=level,
+            )
+            continue
         add(
             f"DAMPAK-{imp.outcome}", "low" if improved else "high", "service",
             "impact_better" if improved else "impact_worse",

@@ -360,6 +360,15 @@ class ImpactResult:
         return self.aggregates.get("event") if self.ok else None
 
     @property
+    def caveat(self) -> str | None:
+        """Why the estimate must not be read as the effect of rotation: ``"pretrend_rejected"``
+        when the size-checked pre-trend test rejects at ``alpha``; None otherwise."""
+        pre, size = self.pretrend, self.pretrend_size
+        if not self.ok or pre is None or size is None or not size.get("usable"):
+            return None
+        return "pretrend_rejected" if pre.pvalue == pre.pvalue and pre.pvalue <= self.alpha else None
+
+    @property
     def estimate(self) -> float | None:
         """The overall ATT (simple aggregation), None when there is not enough data."""
         return self.aggregates["simple"].estimate if self.ok else None
@@ -377,13 +386,14 @@ class ImpactResult:
         Returns
         -------
         dict or None
-            ``outcome, estimate, conf_low, conf_high, better, level``; None when there is not
+            ``outcome, estimate, conf_low, conf_high, caveat, better, level``; None when there is not
             enough data (then pass ``n_treated`` / ``n_control`` to the findings instead).
         """
         if not self.ok:
             return None
         lo, hi = self.conf_int()
         return {"outcome": self.outcome, "estimate": float(self.estimate), "conf_low": float(lo), "conf_high": float(hi),
+                "caveat": self.caveat,
                 "better": OUTCOMES[self.outcome]["better"], "level": 1 - self.alpha}
 
     def methods_table(self) -> pd.DataFrame:
@@ -619,11 +629,16 @@ def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_co
         ctrl = LABELS[f"control_{control}"][lang]
         how = ({"randomization": "inferensi randomisasi", "analytic": "galat baku analitik"} if lang == "id"
                else {"randomization": "randomization inference", "analytic": "analytic standard error"})[inference]
+        rejected = pre is not None and not math.isnan(pre.pvalue) and pre.pvalue <= alpha
         if lang == "id":
             s = (f"Rotasi (definisi perlakuan: {d}) diperkirakan mengubah {o} sebesar {_num(k * est, lang)}{pp} "
                  f"(IK {conf}% dengan {how}: {_num(k * lo, lang)} s.d. {_num(k * hi, lang)}; {n_treated} unit "
                  f"dirotasi, {n_control} unit pembanding: {ctrl}). ")
-            if clear:
+            if clear and rejected:
+                s += ("Belum dapat disimpulkan apakah layanan " + ("membaik" if improved else "memburuk")
+                      + " karena rotasi: uji tren sebelum rotasi menolak tren sejajar "
+                      f"({_p(pre.pvalue, lang)}), sehingga perbedaan ini bisa sudah ada sebelum rotasi. ")
+            elif clear:
                 s += "Artinya layanan " + ("membaik" if improved else "memburuk") + " setelah rotasi. "
             else:
                 s += "Interval kepercayaan mencakup nol: tidak ada perubahan yang jelas. "
@@ -631,7 +646,11 @@ def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_co
             s = (f"Rotation (treatment definition: {d}) is estimated to change the {o} by {_num(k * est, lang)}{pp} "
                  f"({conf}% CI by {how} {_num(k * lo, lang)} to {_num(k * hi, lang)}; {n_treated} rotated units, "
                  f"{n_control} comparison units: {ctrl}). ")
-            if clear:
+            if clear and rejected:
+                s += ("Whether rotation made service " + ("better" if improved else "worse")
+                      + " cannot be concluded: the pre-rotation trend test rejects parallel trends "
+                      f"({_p(pre.pvalue, lang)}), so the difference may predate rotation. ")
+            elif clear:
                 s += "Service got " + ("better" if improved else "worse") + " after rotation. "
             else:
                 s += "The confidence interval includes zero: no clear change. "
@@ -658,7 +677,7 @@ def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_co
         # Only a rejection is reported: a non-rejection is weak evidence with few units and
         # must not read as proof of parallel trends (see did.pretrend_randomization_test).
         # ``pre`` is None unless the test's measured size is in range (did.pretrend_size).
-        if pre is not None and not math.isnan(pre.pvalue) and pre.pvalue <= alpha:
+        if rejected and not clear:
             s += (f" Uji tren sebelum rotasi menolak tren sejajar ({_p(pre.pvalue, lang)}): unit yang dirotasi "
                   "sudah berubah berbeda sebelum rotasi, sehingga perkiraan ini bisa bias." if lang == "id" else
                   f" The pre-rotation trend test rejects parallel trends ({_p(pre.pvalue, lang)}): rotated units "

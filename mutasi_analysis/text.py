@@ -207,6 +207,14 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "id": "Tinjau masa transisi pada unit yang menerima ASN mutasi (serah terima tugas, pendampingan) sebelum mutasi berikutnya.",
         "en": "Review the hand-over and mentoring in units receiving rotated staff before the next rotation.",
     },
+    "impact_inconclusive.text": {
+        "id": "Belum dapat disimpulkan apakah mutasi mengubah {outcome}: perkiraan dampak {estimate} (selang kepercayaan {level}: {conf_low} s.d. {conf_high}), tetapi unit yang dirotasi sudah berubah berbeda sebelum rotasi (uji tren sebelum rotasi menolak tren sejajar).",
+        "en": "Whether rotation changed the {outcome} cannot be concluded: estimated impact {estimate} ({level} confidence interval {conf_low} to {conf_high}), but the rotated units already moved differently before rotation (the pre-rotation trend test rejects parallel trends).",
+    },
+    "impact_inconclusive.rec": {
+        "id": "Jangan mengubah atau mempertahankan pola mutasi atas dasar angka ini; periksa unit pembanding dan perubahan lain pada unit yang dirotasi sebelum rotasi, lalu ulangi analisis pada periode berikutnya.",
+        "en": "Do not change or keep the rotation pattern on the strength of this number; check the comparison units and other changes in the rotated units before rotation, and repeat the analysis next period.",
+    },
     "rotation_candidates.text": {
         "id": "{count} ASN telah menduduki jabatan yang sama lebih dari {max_years} tahun pada akhir periode.",
         "en": "{count} staff have held the same post for more than {max_years} years at the period's end.",

@@ -99,6 +99,24 @@ def test_impact_finding_fires_when_the_interval_excludes_zero(cfg, est, lo, hi, 
     assert row["severity"] == ("rendah" if expected == "better" else "tinggi")
 
 
+@pytest.mark.parametrize("est,lo,hi", [(-1.2, -2.0, -0.4), (1.0, 0.2, 1.8)])
+def test_a_failed_pretrend_makes_the_impact_finding_inconclusive(cfg, est, lo, hi):
+    """With the pre-trend test rejecting, neither "keep the pattern" nor "review the hand-over"
+    is recommended: the finding says it cannot be concluded and asks for a check (issue 12)."""
+    imp = ImpactEstimate("respon_hari_kerja_mean", est, lo, hi, "lower", caveat="pretrend_rejected")
+    for lang, word, rec in (("id", "Belum dapat disimpulkan", "Jangan mengubah atau mempertahankan"),
+                            ("en", "cannot be concluded", "Do not change or keep")):
+        row = findings.evaluate(FindingInputs("2025-S2", impacts=(imp,)), cfg, lang=lang).iloc[0]
+        assert row["id"] == "DAMPAK-respon_hari_kerja_mean" and word in row["text"]
+        assert row["recommendation"].startswith(rec)
+        assert ("Pertahankan" not in row["recommendation"]) and ("Keep this rotation" not in row["recommendation"])
+    with pytest.raises(ValueError, match="caveat"):
+        ImpactEstimate("y", -1.0, -2.0, -0.5, "lower", caveat="maybe")
+    # an interval through zero stays silent, caveat or not
+    silent = ImpactEstimate("y", -1.0, -2.0, 0.5, "lower", caveat="pretrend_rejected")
+    assert findings.evaluate(FindingInputs("2025-S2", impacts=(silent,)), cfg).empty
+
+
 def test_impact_text_uses_the_outcome_label(cfg):
     imp = ImpactEstimate("respon_hari_kerja_mean", -1.5, -2.5, -0.5, "lower")
     row = findings.evaluate(FindingInputs("2025-S2", impacts=(imp,)), cfg).iloc[0]

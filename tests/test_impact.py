@@ -363,10 +363,18 @@ def test_pretrend_rejection_is_flagged_in_the_verdict(cfg, monkeypatch):
     shown = "p < 0,001" if p < 0.001 else f"p = {p:.3f}".replace(".", ",")
     assert f"tren sejajar ({shown})" in r.verdict["id"]
     assert "rejects parallel trends" in r.verdict["en"]
+    # the effect is clear, but the verdict says first that it cannot be concluded (issue 12)
+    lo, hi = r.conf_int()
+    assert lo > 0  # the trend, continuing after rotation, swamps the planted improvement
+    assert r.caveat == "pretrend_rejected" and r.estimate_facts()["caveat"] == "pretrend_rejected"
+    assert "Belum dapat disimpulkan apakah layanan memburuk karena rotasi" in r.verdict["id"]
+    assert "cannot be concluded" in r.verdict["en"] and "Service got worse" not in r.verdict["en"]
+    assert clean.caveat is None and "Service got better after rotation" in clean.verdict["en"]
     # a test whose measured size is out of range never enters the verdict
     monkeypatch.setattr(impact.did, "pretrend_size", lambda res: {"usable": False, "reason": "size 0.33"})
     gated = impact.analyse(trended, cfg, n_boot=999, n_perm=199)
     assert gated.pretrend.pvalue == r.pretrend.pvalue and "parallel trends" not in gated.verdict["en"]
+    assert gated.caveat is None
 
 
 def test_raw_trends(cfg):

@@ -207,7 +207,7 @@ def build_excel(report_dir: str | Path, lang: str = "id", manifest: dict[str, An
             "comments": f"mutasi-analysis {version}".strip(),
             "created": _period_end(manifest),
         })
-        fmt = _formats(wb)
+        fmt = _formats(wb, lang)
         _about_sheet(wb, fmt, tables, names, manifest, period, region, version, lang)
         for (tid, nb, payload), name in zip(tables, names):
             _table_sheet(wb.add_worksheet(name), fmt, payload, nb, lang)
@@ -220,7 +220,7 @@ def build_excel(report_dir: str | Path, lang: str = "id", manifest: dict[str, An
     return target
 
 
-def _formats(wb) -> dict[str, Any]:
+def _formats(wb, lang: str = "id") -> dict[str, Any]:
     f = {
         "title": wb.add_format({"bold": True, "font_size": 13}),
         "header": wb.add_format({"bold": True, "bg_color": "#E8EEF4", "border": 1, "text_wrap": True,
@@ -237,13 +237,19 @@ def _formats(wb) -> dict[str, Any]:
         frac = ("." + "0" * d) if d else ""
         f[f"number{d}"] = wb.add_format({"num_format": f"#,##0{frac}"})
         f[f"percent{d}"] = wb.add_format({"num_format": f"0{frac}%"})
+        # A p-value below the smallest shown is written "< 0,001", never "0,000"; the cell keeps
+        # the number (a conditional section of the format, so it still sorts and computes).
+        if d:
+            smallest = "0." + "0" * (d - 1) + "1"
+            shown = smallest.replace(".", ",") if lang == "id" else smallest
+            f[f"pvalue{d}"] = wb.add_format({"num_format": f'[<{smallest}]"< {shown}";0{frac}'})
     return f
 
 
 def _value_format(fmt, column):
     kind = column["format"]
-    if kind in ("number", "percent"):
-        return fmt[f"{kind}{column['decimals']}"]
+    if kind in ("number", "percent", "pvalue"):
+        return fmt[f"{kind}{max(column['decimals'], 1) if kind == 'pvalue' else column['decimals']}"]
     if kind in ("integer", "date"):
         return fmt[kind]
     return fmt["text"]

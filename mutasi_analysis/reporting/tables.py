@@ -54,7 +54,7 @@ HEADLINE_TABLES: dict[str, dict[str, str]] = {
 }
 
 #: Column formats: how a value is shown (Excel number format; PDF/HTML text).
-FORMATS = ("text", "integer", "number", "percent", "date", "bool")
+FORMATS = ("text", "integer", "number", "percent", "pvalue", "date", "bool")
 
 _PAYLOAD_VERSION = 1
 
@@ -140,7 +140,7 @@ def _cell(value: Any, fmt: str, where: str) -> Any:
         if f != round(f):
             raise ValueError(f"{where} is {value!r}, not a whole number; use format 'number'")
         return int(round(f))
-    if fmt in ("number", "percent"):
+    if fmt in ("number", "percent", "pvalue"):
         f = float(value)
         if math.isinf(f):
             raise ValueError(f"{where} is infinite; record a finite number or None")
@@ -243,7 +243,7 @@ def table_payload(
             raise ValueError(f"format {fmt!r} of column {key!r} is not one of {', '.join(FORMATS)}")
         d = decimals.get(col) if isinstance(decimals, Mapping) else decimals
         if d is None:
-            d = 1 if fmt == "percent" else (2 if fmt == "number" else 0)
+            d = {"percent": 1, "number": 2, "pvalue": 3}.get(fmt, 0)
         if isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 10:
             raise ValueError(f"decimals of column {key!r} must be a whole number 0..10, got {d!r}")
         columns.append({
@@ -330,18 +330,25 @@ def impact_table(result) -> dict[str, Any]:
     cols = ["ukuran", "metode", "estimate", "conf_low", "conf_high", "pvalue"]
     rows: list[list[Any]] = []
     if d.get("status") == "ok":
-        ci = d.get("ci") or [None, None]
+        # Each method's own estimate, interval and p-value, side by side: the headline
+        # method (``inference``) first, so no row ever pairs one method's interval with
+        # another's p-value.
         simple = (d.get("aggregates") or {}).get("simple") or {}
-        rows.append([_IMPACT_ROWS["overall"], _IMPACT_ROWS["analytic"], d.get("estimate"), ci[0], ci[1],
-                     simple.get("pvalue")])
-        wcb = d.get("wild_bootstrap")
-        if wcb:
-            rows.append([_IMPACT_ROWS["overall"], _IMPACT_ROWS["wcb"], wcb.get("estimate"), wcb.get("conf_low"),
-                         wcb.get("conf_high"), wcb.get("pvalue")])
+        by_method = {
+            "analytic": [_IMPACT_ROWS["overall"], _IMPACT_ROWS["analytic"], simple.get("estimate"),
+                         simple.get("conf_low"), simple.get("conf_high"), simple.get("pvalue")],
+        }
         ri = d.get("randomization")
         if ri:
-            rows.append([_IMPACT_ROWS["overall"], _IMPACT_ROWS["ri"], ri.get("estimate", d.get("estimate")),
-                         None, None, ri.get("pvalue")])
+            by_method["randomization"] = [_IMPACT_ROWS["overall"], _IMPACT_ROWS["ri"], ri.get("estimate"),
+                                          ri.get("conf_low"), ri.get("conf_high"), ri.get("pvalue")]
+        wcb = d.get("wild_bootstrap")
+        if wcb:
+            by_method["wcb"] = [_IMPACT_ROWS["overall"], _IMPACT_ROWS["wcb"], wcb.get("estimate"),
+                                wcb.get("conf_low"), wcb.get("conf_high"), wcb.get("pvalue")]
+        head = d.get("inference") or "analytic"
+        order = [head] + [m for m in ("randomization", "analytic", "wcb") if m != head]
+        rows += [by_method[m] for m in order if m in by_method]
         event = (d.get("aggregates") or {}).get("event") or {}
         for row in event.get("table") or []:
             term = str(row.get("term", ""))
@@ -364,7 +371,7 @@ def impact_table(result) -> dict[str, Any]:
         units={"estimate": {"id": "hari kerja", "en": "working days"},
                "conf_low": {"id": "hari kerja", "en": "working days"},
                "conf_high": {"id": "hari kerja", "en": "working days"}},
-        formats={"ukuran": "text", "metode": "text", "pvalue": "number"},
+        formats={"ukuran": "text", "metode": "text", "pvalue": "pvalue"},
         decimals={"estimate": 2, "conf_low": 2, "conf_high": 2, "pvalue": 3},
         labels=_IMPACT_LABELS,
         note=({"id": verdict["id"], "en": verdict["en"]} if {"id", "en"} <= set(verdict) else None),

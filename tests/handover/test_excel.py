@@ -96,7 +96,7 @@ def test_number_formats_and_column_widths(workbooks):
     assert ws["B3"].value == 120 and ws["B3"].number_format == "#,##0"
     assert ws["E3"].value == "ya" and ws["E5"].value == "tidak"  # booleans in words
     impact = workbooks["id"]["Dampak layanan"]
-    assert impact["F3"].number_format == "#,##0.000"  # p-values with 3 decimals
+    assert impact["F3"].number_format == '[<0.001]"< 0,001";0.000'  # p-values: 3 decimals, "< 0,001" below
     for ws in workbooks["id"].worksheets[1:]:
         for col, letter in enumerate("ABCDEFG"[: ws.max_column], start=1):
             head = ws.cell(2, col).value
@@ -165,14 +165,41 @@ def test_every_number_equals_the_recorded_json(rendered, workbooks):
 def test_impact_sheet_recovers_the_planted_effect(rendered, workbooks):
     ws = workbooks["en"]["Service impact"]
     row = [c.value for c in ws[3]]
-    assert row[0].startswith("Average impact") and row[1].startswith("analytic")
+    impact = read_record(rendered["folder"] / "03_dampak.json")["impact"]
+    # the headline method's row comes first, with the headline interval
+    assert row[0].startswith("Average impact") and impact["inference"] == "randomization"
+    assert row[1] == "randomization inference"
     est, lo, hi = row[2], row[3], row[4]
     assert lo < PLANTED_EFFECT < hi
-    # The same numbers as the full result the notebook recorded beside the table.
-    impact = read_record(rendered["folder"] / "03_dampak.json")["impact"]
     assert (est, lo, hi) == pytest.approx((impact["estimate"], impact["ci"][0], impact["ci"][1]), rel=1e-15, abs=0)
     labels = [ws.cell(r, 1).value for r in range(3, ws.max_row + 1)]
     assert "Month 0 since rotation" in labels and "1 months before rotation" in labels
+
+
+@pytest.mark.render
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_impact_sheet_rows_carry_their_own_method(rendered, workbooks, lang):
+    """Each overall row's interval and p-value are the ones recorded for that method (issue 12:
+    the analytic row once showed the randomization interval beside the analytic p-value)."""
+    ws = workbooks[lang]["Dampak layanan" if lang == "id" else "Service impact"]
+    impact = read_record(rendered["folder"] / "03_dampak.json")["impact"]
+    recorded = {
+        ("inferensi randomisasi", "randomization inference"): impact["randomization"],
+        ("analitik (klaster unit)", "analytic (unit clusters)"): impact["aggregates"]["simple"],
+        ("wild cluster bootstrap", "wild cluster bootstrap"): impact["wild_bootstrap"],
+    }
+    seen = 0
+    for r in range(3, 6):
+        method = ws.cell(r, 2).value
+        rec = next(v for k, v in recorded.items() if method == k[0 if lang == "id" else 1])
+        got = [ws.cell(r, c).value for c in (4, 5, 6)]
+        assert got == pytest.approx([rec["conf_low"], rec["conf_high"], rec["pvalue"]], rel=1e-15, abs=0), method
+        seen += 1
+    assert seen == 3
+    # a p-value below 0.001 is displayed as "< 0,001" / "< 0.001", and stays a number
+    fmt = ws.cell(3, 6).number_format
+    assert fmt.startswith("[<0.001]") and ("< 0,001" if lang == "id" else "< 0.001") in fmt
 
 
 @pytest.mark.render
