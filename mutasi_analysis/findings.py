@@ -240,6 +240,7 @@ _RULES = {
     "id": {
         "KESIAPAN": "persentase belum siap > thresholds.unready_share_training ({threshold}), minimal {min_cell} jawaban",
         "KESIAPAN-DATA": "jawaban butir kesiapan < thresholds.min_cell_size ({min_cell})",
+        "KESIAPAN-KECIL": "kelompok belum siap atau siap < thresholds.min_cell_size ({min_cell}) orang (disensor)",
         "DAMPAK": "selang kepercayaan {level} dampak tidak mencakup nol",
         "DAMPAK-TREN": "selang kepercayaan {level} dampak tidak mencakup nol, tetapi uji tren sebelum rotasi menolak tren sejajar",
         "KANDIDAT-MUTASI": "masa jabatan > rotation.max_years_in_post ({max_years} tahun); {basis}",
@@ -252,6 +253,7 @@ _RULES = {
     "en": {
         "KESIAPAN": "share not ready > thresholds.unready_share_training ({threshold}), at least {min_cell} answers",
         "KESIAPAN-DATA": "answers to the readiness item < thresholds.min_cell_size ({min_cell})",
+        "KESIAPAN-KECIL": "the not-ready or ready group < thresholds.min_cell_size ({min_cell}) people (suppressed)",
         "DAMPAK": "the {level} confidence interval of the impact excludes zero",
         "DAMPAK-TREN": "the {level} confidence interval of the impact excludes zero, but the pre-rotation trend test rejects parallel trends",
         "KANDIDAT-MUTASI": "time in post > rotation.max_years_in_post ({max_years} years); {basis}",
@@ -315,12 +317,25 @@ def evaluate(inputs: FindingInputs, config, lang: str = "id") -> pd.DataFrame:
                 rules["KESIAPAN-DATA"].format(min_cell=th.min_cell_size),
                 f"n = {n}", n=n, min_cell=th.min_cell_size,
             )
+        elif any(0 < c < th.min_cell_size for c in (u, n - u)):
+            # Section 05 would hide a group of fewer than min_cell people (suppression hides
+            # 0 < count < min_cell), so no finding may rest on it or reveal it by subtraction.
+            add(
+                "KESIAPAN-DATA", "info", "feedback", "unready_small",
+                rules["KESIAPAN-KECIL"].format(min_cell=th.min_cell_size),
+                f"n = {n}", n=n, min_cell=th.min_cell_size,
+            )
         elif u / n > th.unready_share_training:
+            from statsmodels.stats.proportion import proportion_confint
+
+            # The base and its uncertainty: Wilson's 95% interval (statsmodels).
+            lo, hi = proportion_confint(u, n, alpha=0.05, method="wilson")
             add(
                 "KESIAPAN", "high", "feedback", "unready_training",
                 rules["KESIAPAN"].format(threshold=pct(th.unready_share_training), min_cell=th.min_cell_size),
                 f"{u}/{n} = {pct(u / n)}",
                 share=pct(u / n), unready=u, n=n, threshold=pct(th.unready_share_training),
+                low=pct(lo), high=pct(hi),
             )
 
     # service impact estimates whose interval excludes zero

@@ -176,8 +176,8 @@ LABELS: dict[str, dict[str, str]] = {
 #: Finding templates: key -> {"id": ..., "en": ...}, filled with :meth:`str.format`.
 TEMPLATES: dict[str, dict[str, str]] = {
     "unready_training.text": {
-        "id": "{share} ASN yang dimutasi ({unready} dari {n} yang menjawab) merasa belum siap menjalankan tugas baru (skor kesiapan <= 2), di atas batas {threshold}.",
-        "en": "{share} of rotated staff ({unready} of {n} who answered) feel not ready for the new post (readiness score <= 2), above the {threshold} threshold.",
+        "id": "{share} ASN yang dimutasi ({unready} dari {n} yang menjawab; selang kepercayaan 95%: {low} s.d. {high}) merasa belum siap menjalankan tugas baru (skor kesiapan ≤ 2), di atas batas {threshold}.",
+        "en": "{share} of rotated staff ({unready} of {n} who answered; 95% confidence interval {low} to {high}) feel not ready for the new post (readiness score ≤ 2), above the {threshold} threshold.",
     },
     "unready_training.rec": {
         "id": "Adakan pelatihan bagi ASN yang akan dimutasi sebelum mutasi berikutnya dilaksanakan.",
@@ -186,6 +186,14 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "unready_few.text": {
         "id": "Hanya {n} lembar jawaban menjawab butir kesiapan (minimum {min_cell}); persentase belum siap tidak dilaporkan.",
         "en": "Only {n} answer sheets answered the readiness item (minimum {min_cell}); the share not ready is not reported.",
+    },
+    "unready_small.text": {
+        "id": "Dari {n} jawaban butir kesiapan, kelompok yang belum siap atau yang siap terdiri dari kurang dari {min_cell} orang; persentasenya tidak dilaporkan, seperti tabel umpan balik menyensornya.",
+        "en": "Of {n} answers to the readiness item, the not-ready or the ready group has fewer than {min_cell} people; the share is not reported, as the feedback tables suppress it.",
+    },
+    "unready_small.rec": {
+        "id": "Perluas pengumpulan umpan balik dari ASN yang dimutasi pada periode berikutnya sebelum menarik kesimpulan tentang kesiapan.",
+        "en": "Collect feedback from more rotated staff next period before drawing conclusions about readiness.",
     },
     "unready_few.rec": {
         "id": "Perluas pengumpulan umpan balik dari ASN yang dimutasi pada periode berikutnya.",

@@ -32,21 +32,27 @@ def test_no_facts_no_findings(cfg):
 
 
 @pytest.mark.parametrize(
-    "answered, unready, fires",
-    [(10, 3, False), (10, 4, True), (20, 6, False), (20, 7, True), (5, 2, True), (5, 1, False)],
+    "answered, unready, expected",
+    [(10, 5, "KESIAPAN"), (20, 6, None), (20, 7, "KESIAPAN"), (20, 0, None), (5, 5, "KESIAPAN"),
+     # a not-ready or ready group of 1-4 people is one that section 05 would hide (issue 12)
+     (10, 3, "KESIAPAN-DATA"), (10, 4, "KESIAPAN-DATA"), (5, 2, "KESIAPAN-DATA"), (12, 8, "KESIAPAN-DATA"),
+     (8, 3, "KESIAPAN-DATA")],
 )
-def test_unready_share_above_threshold_recommends_training(cfg, answered, unready, fires):
-    assert cfg.thresholds.unready_share_training == 0.30
+def test_unready_share_above_threshold_recommends_training(cfg, answered, unready, expected):
+    assert cfg.thresholds.unready_share_training == 0.30 and cfg.thresholds.min_cell_size == 5
     inputs = FindingInputs("2025-S2", readiness_answered=answered, readiness_unready=unready)
-    assert ("KESIAPAN" in _ids(inputs, cfg)) is fires
-    assert "KESIAPAN-DATA" not in _ids(inputs, cfg)
+    ids = _ids(inputs, cfg)
+    assert ids == ({expected} if expected else set())
+    if expected == "KESIAPAN-DATA":
+        out = findings.evaluate(inputs, cfg)
+        assert "%" not in out.loc[0, "text"] and str(unready) not in out.loc[0, "text"].replace(str(answered), "")
 
 
 def test_unready_threshold_comes_from_the_config(cfg):
-    inputs = FindingInputs("2025-S2", readiness_answered=10, readiness_unready=4)
+    inputs = FindingInputs("2025-S2", readiness_answered=16, readiness_unready=5)  # 31,25%
     assert "KESIAPAN" in _ids(inputs, cfg)
     assert "KESIAPAN" not in _ids(inputs, _with(cfg, unready_share_training=0.4))
-    assert "KESIAPAN" in _ids(inputs, _with(cfg, unready_share_training=0.39))
+    assert "KESIAPAN" in _ids(inputs, _with(cfg, unready_share_training=0.31))
 
 
 @pytest.mark.parametrize("answered, unready", [(4, 4), (0, 0), (1, 1)])
@@ -64,6 +70,8 @@ def test_readiness_text_cites_the_numbers_and_the_rule(cfg):
     out = findings.evaluate(FindingInputs("2025-S2", readiness_answered=20, readiness_unready=9), cfg).iloc[0]
     assert out["id"] == "KESIAPAN" and out["severity"] == "tinggi"
     assert "45,0%" in out["text"] and "9 dari 20" in out["text"] and "30,0%" in out["text"]
+    # the base and its uncertainty: Wilson's 95% interval for 9 of 20 is 25,8% to 65,8%
+    assert "selang kepercayaan 95%: 25,8% s.d. 65,8%" in out["text"] and "≤ 2" in out["text"]
     assert "sebelum mutasi berikutnya" in out["recommendation"]
     assert out["evidence"] == "9/20 = 45,0%"
     assert "unready_share_training" in out["rule"]
@@ -291,12 +299,16 @@ def test_demo_findings_fire_exactly_where_the_truth_says(demo, cfg):
     last = t_ikm[t_ikm.period == last_p]
     short = set(last.loc[last.n_responden < last.required, "kode_unit"])
     r_truth = [r for r in truth["readiness"] if r["period"] == max(ready.index)][0]
-    unready = r_truth["answered"] >= cfg.thresholds.min_cell_size and r_truth["share"] > cfg.thresholds.unready_share_training
+    n_t, mc = r_truth["answered"], cfg.thresholds.min_cell_size
+    u_t = round(r_truth["share"] * n_t)
+    shown = n_t >= mc and not any(0 < c < mc for c in (u_t, n_t - u_t))  # what section 05 would not hide
+    unready = shown and r_truth["share"] > cfg.thresholds.unready_share_training
 
     assert short and dropped, "the demo plants a short SKM sample and an IKM grade drop"
     assert {i.removeprefix("IKM-TURUN-") for i in ids if i.startswith("IKM-TURUN-")} == dropped
     assert {i.removeprefix("SAMPEL-SKM-") for i in ids if i.startswith("SAMPEL-SKM-")} == short
     assert ("KESIAPAN" in ids) is unready
+    assert ("KESIAPAN-DATA" in ids) is (not shown)
 
 
 # --- text helpers --------------------------------------------------------------------------------
