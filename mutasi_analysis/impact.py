@@ -614,7 +614,7 @@ def _not_enough_verdict(outcome, definition, threshold, why: Mapping[str, str]) 
 
 
 def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_control, control, wcb, ri, agrees,
-             pre=None, inference="analytic", analytic=None):
+             pre=None, inference="analytic", analytic=None, baseline=None):
     better = OUTCOMES[outcome]["better"]
     clear = lo > 0 or hi < 0
     improved = (est < 0) if better == "lower" else (est > 0)
@@ -630,10 +630,18 @@ def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_co
         how = ({"randomization": "inferensi randomisasi", "analytic": "galat baku analitik"} if lang == "id"
                else {"randomization": "randomization inference", "analytic": "analytic standard error"})[inference]
         rejected = pre is not None and not math.isnan(pre.pvalue) and pre.pvalue <= alpha
+        # The direction and the baseline in words (issue 12): "lowers ... from 4.13 before
+        # rotation to about 3.16", not only a signed difference.
+        base = "" if baseline is None or not math.isfinite(baseline) else (
+            (f", dari rata-rata {_num(k * baseline, lang)}{'%' if pct else ''} sebelum rotasi di unit yang dirotasi "
+             f"menjadi sekitar {_num(k * (baseline + est), lang)}{'%' if pct else ''}") if lang == "id" else
+            (f", from an average of {_num(k * baseline, lang)}{'%' if pct else ''} before rotation in the rotated "
+             f"units to about {_num(k * (baseline + est), lang)}{'%' if pct else ''}"))
         if lang == "id":
-            s = (f"Rotasi (definisi perlakuan: {d}) diperkirakan mengubah {o} sebesar {_num(k * est, lang)}{pp} "
-                 f"(IK {conf}% dengan {how}: {_num(k * lo, lang)} s.d. {_num(k * hi, lang)}; {n_treated} unit "
-                 f"dirotasi, {n_control} unit pembanding: {ctrl}). ")
+            verb = "menurunkan" if est < 0 else ("menaikkan" if est > 0 else "mengubah")
+            s = (f"Rotasi (definisi perlakuan: {d}) diperkirakan {verb} {o} sebesar {_num(k * abs(est), lang)}{pp}"
+                 f"{base} (IK {conf}% dengan {how} untuk perubahannya: {_num(k * lo, lang)} s.d. {_num(k * hi, lang)}; "
+                 f"{n_treated} unit dirotasi, {n_control} unit pembanding: {ctrl}). ")
             if clear and rejected:
                 s += ("Belum dapat disimpulkan apakah layanan " + ("membaik" if improved else "memburuk")
                       + " karena rotasi: uji tren sebelum rotasi menolak tren sejajar "
@@ -643,9 +651,10 @@ def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_co
             else:
                 s += "Interval kepercayaan mencakup nol: tidak ada perubahan yang jelas. "
         else:
-            s = (f"Rotation (treatment definition: {d}) is estimated to change the {o} by {_num(k * est, lang)}{pp} "
-                 f"({conf}% CI by {how} {_num(k * lo, lang)} to {_num(k * hi, lang)}; {n_treated} rotated units, "
-                 f"{n_control} comparison units: {ctrl}). ")
+            verb = "lower" if est < 0 else ("raise" if est > 0 else "change")
+            s = (f"Rotation (treatment definition: {d}) is estimated to {verb} the {o} by {_num(k * abs(est), lang)}{pp}"
+                 f"{base} ({conf}% CI of the change by {how} {_num(k * lo, lang)} to {_num(k * hi, lang)}; "
+                 f"{n_treated} rotated units, {n_control} comparison units: {ctrl}). ")
             if clear and rejected:
                 s += ("Whether rotation made service " + ("better" if improved else "worse")
                       + " cannot be concluded: the pre-rotation trend test rejects parallel trends "
@@ -1032,10 +1041,12 @@ def analyse(
     # members are the values with p > alpha (and the pre-test's size was measured this way).
     sig = pval <= alpha
     agrees = None if not seconds else all((p <= alpha) == sig for p in seconds)
+    rotated_before = data[(data["cohort"] > 0) & (data["t"] < data["cohort"])][outcome]
+    baseline = float(rotated_before.mean()) if len(rotated_before) else None
     verdict = _verdict(outcome, definition, threshold, alpha, simple.estimate, lo, hi, n_treated, n_control,
                        control, wcb, ri if inference == "analytic" else None, agrees,
                        pre if pre_size is not None and pre_size["usable"] else None, inference=inference,
-                       analytic=simple.pvalue if inference == "randomization" else None)
+                       analytic=simple.pvalue if inference == "randomization" else None, baseline=baseline)
     return ImpactResult(
         status="ok", outcome=outcome, definition=definition, threshold=threshold, alpha=alpha,
         n_units=n_units, n_treated=n_treated, n_never=n_never, n_control=n_control, verdict=verdict, control=control,

@@ -60,7 +60,8 @@ def test_planted_effect_recovered(planted):
     assert r.agrees is True
     assert "membaik" in r.verdict["id"] and "better" in r.verdict["en"]
     assert "sejalan" in r.verdict["id"] and "agree" in r.verdict["en"]
-    assert "-1,5" in r.verdict["id"] or "-1,4" in r.verdict["id"]  # decimal comma in Indonesian
+    assert "menurunkan" in r.verdict["id"] and "to lower" in r.verdict["en"]  # the direction in words
+    assert "sebesar 1,5" in r.verdict["id"] or "sebesar 1,4" in r.verdict["id"]  # decimal comma in Indonesian
     assert not [n for n in r.notes if n.code == "not_run"]
 
 
@@ -711,3 +712,25 @@ def test_next_wave_power_uses_the_headline_test_and_balanced_offices(cfg):
     r2 = impact.analyse(fallback, cfg, n_boot=99, n_perm=99)
     assert r2.control == "notyet" and r2.randomization.term == "twfe"
     assert impact.next_wave_power(fallback, r2, n_sim=100, n_perm=99, seed=1).term == "twfe"
+
+
+def test_verdict_gives_direction_and_baseline_in_words(cfg, planted):
+    """'lowers ... from B before rotation in the rotated units to about B + estimate' (issue 12),
+    with B the mean of the rotated units' months before their rotation."""
+    data = simulate(cfg)
+    before = data[(data["cohort"] > 0) & (data["t"] < data["cohort"])][OUT].mean()
+    est = planted.estimate
+    assert est < 0
+    en, id_ = planted.verdict["en"], planted.verdict["id"]
+    assert f"is estimated to lower the mean working days to first response by {abs(est):.2f}" in en
+    assert f"from an average of {before:.2f} before rotation in the rotated units to about {before + est:.2f}" in en
+    assert f"diperkirakan menurunkan rata-rata waktu respons pertama (hari kerja) sebesar {abs(est):.2f}".replace(
+        ".", ",") in id_
+    assert f"dari rata-rata {before:.2f} sebelum rotasi di unit yang dirotasi menjadi sekitar {before + est:.2f}".replace(
+        ".", ",") in id_
+    # a higher-is-better share is written in percent, direction "raise"
+    share = simulate(cfg, outcome="share_tepat_waktu", effect=1.5)
+    share["share_tepat_waktu"] = share["share_tepat_waktu"] / 10  # levels about 0.5, effect 0.15
+    r = impact.analyse(share, cfg, n_boot=99, n_perm=99)
+    assert "is estimated to raise" in r.verdict["en"] and "percentage points, from an average of" in r.verdict["en"]
+    assert "%" in r.verdict["en"].split("from an average of", 1)[1].split("(", 1)[0]
