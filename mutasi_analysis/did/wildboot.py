@@ -483,6 +483,10 @@ def wild_cluster_bootstrap(
     Cm = sp.csr_matrix((np.ones(N), (cl, np.arange(N))), shape=(G, N))
     score = Cm @ (z * uhat)
     se = float(np.sqrt(ssc * np.sum(score**2)))
+    if not se > 1e-12 * max(1.0, float(np.sqrt(np.mean(yt**2)))):
+        # A perfect fit (e.g. a constant outcome): no t-statistic to bootstrap.
+        raise PanelDataError(f"the residuals are all zero (a perfect fit), so {param!r} has no "
+                             "standard error to bootstrap; check that the outcome varies")
     bj, Ajj = float(Rvec @ beta), float(Rvec @ AR)
 
     # Residuals of the bootstrap DGP as u0 + r*u1 (r = hypothesised value of R'beta).

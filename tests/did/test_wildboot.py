@@ -297,3 +297,12 @@ def test_pvalue_matches_pyfixest_wrapper_with_fixed_effects():
     assert res.enumerated
     assert res.estimate == pytest.approx(float(fit.coef()["treat"]), rel=1e-10)
     assert 0 <= res.pvalue - float(out["Pr(>|t|)"]) <= 2 / 2**10 + 1e-12
+
+
+def test_a_perfect_fit_is_a_data_error_not_a_crash():
+    """A constant outcome leaves no standard error: one PanelDataError, not a ZeroDivisionError."""
+    from mutasi_analysis.did import PanelDataError
+
+    d = _panel(n_units=12).assign(y=1.0)
+    with pytest.raises(PanelDataError, match="perfect fit"):
+        wild_cluster_bootstrap(d, "y ~ treat + C(unit) + C(time)", "treat", "unit", n_boot=99, seed=1)
