@@ -38,6 +38,8 @@ __all__ = [
     "cohort_from_treatment",
     "validate_alpha",
     "check_never_treated",
+    "require_balanced",
+    "draw_seed",
 ]
 
 
@@ -179,6 +181,22 @@ def _factorize_sorted(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
             return lookup[v - lo], np.nonzero(present)[0] + lo
     codes, uniques = pd.factorize(s, sort=True)
     return codes, np.asarray(uniques)
+
+
+def draw_seed(seed: int | None) -> int:
+    """``seed`` as an int, or a fresh one from the OS's entropy when it is None.
+
+    Results record the seed actually used, so a run without a seed can still be reproduced.
+    """
+    return int(np.random.SeedSequence().entropy % (2**63)) if seed is None else int(seed)
+
+
+def require_balanced(panel: "Panel", who: str, why: str) -> None:
+    """Raise a :class:`PanelDataError` naming ``who`` and ``why`` unless ``panel`` is balanced."""
+    if not panel.balanced:
+        raise PanelDataError(
+            f"{who} needs a balanced panel ({panel.n_units * panel.n_periods - panel.n_obs} unit-period rows "
+            f"are missing): {why}")
 
 
 def validate_alpha(alpha: float) -> float:

@@ -43,6 +43,7 @@ from ._panel import (
     PanelDataError,
     check_clusters,
     check_never_treated,
+    draw_seed,
     prepare_panel,
     validate_alpha,
 )
@@ -538,7 +539,7 @@ def att_gt(
         raise ValueError(f"n_boot must be a non-negative integer, got {n_boot!r}")
     alpha = validate_alpha(alpha)
     if n_boot > 0 and seed is None:
-        seed = int(np.random.SeedSequence().entropy % (2 ** 63))
+        seed = draw_seed(None)
 
     panel = prepare_panel(data, outcome, unit, time, cohort, cluster=cluster, covariates=covariates,
                           dropna=dropna)

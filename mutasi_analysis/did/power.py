@@ -64,7 +64,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ._panel import PanelDataError, prepare_panel, validate_alpha
+from ._panel import PanelDataError, draw_seed, prepare_panel, require_balanced, validate_alpha
 from ._results import DiDResult, _readonly, json_safe
 from .randinf import _STATISTICS, _cohort_weights, _distinct_permutations, _n_distinct
 
@@ -506,11 +506,8 @@ def power(
         sign = -1.0 if (eff < 0).any() else 1.0
 
     panel = prepare_panel(data, outcome, unit, time, cohort=cohort, dropna=dropna)
-    if not panel.balanced:
-        raise PanelDataError(
-            f"power needs a balanced panel ({panel.n_units * panel.n_periods - panel.n_obs} unit-period rows are "
-            "missing): the noise of each unit is resampled along its months; keep only units observed in every "
-            "period (or pass dropna=True when whole periods are missing)")
+    require_balanced(panel, "power", "the noise of each unit is resampled along its months; keep only units "
+                     "observed in every period (or pass dropna=True when whole periods are missing)")
     if periods is None:
         plan = np.asarray(panel.periods, dtype=float)
     else:
@@ -537,7 +534,7 @@ def power(
         untreated = np.ones_like(Y, dtype=bool)
     model = _noise_model(Y, untreated, T, block_length, panel.units)
 
-    seed_used = int(np.random.SeedSequence().entropy % (2**63)) if seed is None else int(seed)
+    seed_used = draw_seed(seed)
     Sy, Sd = [], []
     for _, _, sy, sd in _simulate(model, des, T, term, n_sim, n_perm, seed_used):
         Sy.append(sy)

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._panel import PanelDataError, prepare_panel
+from ._panel import PanelDataError, draw_seed, prepare_panel, require_balanced
 from ._results import AggregateResult, TestResult
 
 __all__ = ["pretrend_test", "pretrend_randomization_test", "pretrend_size", "SIZE_BOUNDS"]
@@ -264,18 +264,14 @@ def pretrend_randomization_test(
       The smallest attainable p-value is ``1 / n_assignments`` (enumerated) or
       ``1 / (1 + n_perm)``.
     """
-    from .randinf import _n_distinct
+    from .randinf import PERMUTATION_NEEDS_BALANCE, _n_distinct
 
     if not isinstance(n_perm, (int, np.integer)) or isinstance(n_perm, bool) or n_perm < 1:
         raise ValueError(f"n_perm must be a positive integer (e.g. 999), got {n_perm!r}")
     if not isinstance(anticipation, (int, np.integer)) or isinstance(anticipation, bool) or anticipation < 0:
         raise ValueError(f"anticipation must be a non-negative integer, got {anticipation!r}")
     panel = prepare_panel(data, outcome, unit, time, cohort=cohort, dropna=dropna)
-    if not panel.balanced:
-        raise PanelDataError(
-            f"pretrend_randomization_test needs a balanced panel ({panel.n_units * panel.n_periods - panel.n_obs} "
-            "unit-period rows are missing): permuting adoption dates moves whole outcome paths between "
-            "units; keep only units observed in every period")
+    require_balanced(panel, "pretrend_randomization_test", PERMUTATION_NEEDS_BALANCE)
     P = panel.periods
     ucoh = panel.unit_cohort
     treated = ucoh > 0
@@ -302,7 +298,7 @@ def pretrend_randomization_test(
     enumerated = total <= n_perm
     seed_used = rng = None
     if not enumerated:
-        seed_used = int(np.random.SeedSequence().entropy % (2**63)) if seed is None else int(seed)
+        seed_used = draw_seed(seed)
         rng = np.random.default_rng(seed_used)
     chunk = max(1, 2**22 // Z.size)  # blocks of about 32 MiB of group masks
     dist = np.concatenate([_between_share(Z, lab, sizes)

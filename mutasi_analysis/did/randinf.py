@@ -33,13 +33,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ._panel import PanelDataError, prepare_panel, validate_alpha
+from ._panel import PanelDataError, draw_seed, prepare_panel, require_balanced, validate_alpha
 from ._results import DiDResult, deprecated_alias, json_safe
 from .wildboot import _invert
 
 __all__ = ["randomization_inference", "RandomizationResult"]
 
 _STATISTICS = ("att_simple", "twfe")
+#: Why a permutation test over adoption dates needs every unit in every period.
+PERMUTATION_NEEDS_BALANCE = ("permuting adoption dates moves whole outcome paths between units; keep only units "
+                             "observed in every period")
 
 
 def _distinct_permutations(values: np.ndarray):
@@ -258,11 +261,7 @@ def randomization_inference(
         raise ValueError("n_perm must be a positive integer (e.g. 999)")
     alpha = validate_alpha(alpha)
     panel = prepare_panel(data, outcome, unit, time, cohort=cohort, dropna=dropna)
-    if not panel.balanced:
-        raise PanelDataError(
-            f"randomization_inference needs a balanced panel ({panel.n_units * panel.n_periods - panel.n_obs} "
-            "unit-period rows are missing): permuting adoption dates moves whole outcome paths "
-            "between units; keep only units observed in every period")
+    require_balanced(panel, "randomization_inference", PERMUTATION_NEEDS_BALANCE)
     P = panel.periods
     T = len(P)
     ucoh = panel.unit_cohort
@@ -300,7 +299,7 @@ def randomization_inference(
         used = total - 1
     else:
         enumerated = False
-        seed_used = int(np.random.SeedSequence().entropy % (2**63)) if seed is None else int(seed)
+        seed_used = draw_seed(seed)
         rng = np.random.default_rng(seed_used)
         for _ in range(n_perm):
             perm = rng.permutation(gpos)

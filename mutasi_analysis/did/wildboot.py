@@ -35,6 +35,7 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 
 from ._results import DiDResult, deprecated_alias, json_safe, renamed_keyword
+from ._panel import draw_seed
 from .errors import PanelDataError
 
 __all__ = ["wild_cluster_bootstrap", "WildBootstrapResult"]
@@ -532,7 +533,7 @@ def wild_cluster_bootstrap(
             warnings.warn(
                 f"only {G} clusters: Rademacher weights give at most {2**G} distinct draws; "
                 "consider weights='webb'", stacklevel=2)
-        seed_used = int(np.random.SeedSequence().entropy % (2**63)) if seed is None else int(seed)
+        seed_used = draw_seed(seed)
         rng = np.random.default_rng(seed_used)
         if weights == "rademacher":
             V = (2.0 * rng.integers(0, 2, size=(G, n_boot)) - 1.0)
