@@ -89,15 +89,13 @@ class Period:
         return self.start <= day <= self.end
 
     def label(self, lang: str = "id") -> str:
-        """Human label, e.g. ``Semester I 2026`` / ``Semester 1 2026``."""
-        roman = {1: "I", 2: "II", 3: "III", 4: "IV"}
-        if self.kind == "semester":
-            return f"Semester {roman[self.index]} {self.year}" if lang == "id" else f"Half {self.index} {self.year}"
-        if self.kind == "quarter":
-            return f"Triwulan {roman[self.index]} {self.year}" if lang == "id" else f"Q{self.index} {self.year}"
-        if self.kind == "month":
-            return pd.Timestamp(self.start).strftime("%m/%Y")
-        return str(self.year)
+        """The reader's name of the period, e.g. ``Semester I 2026`` / ``Semester 1, 2026``.
+
+        Worded at the presentation layer: :func:`mutasi_analysis.text.period_label`.
+        """
+        from .text import period_label  # text imports nothing of this module; avoid a load cycle
+
+        return period_label(self, lang)
 
 
 def parse_period(text: str, kind: str = "semester") -> Period:

@@ -3,7 +3,9 @@
 Every column a domain table shows, every category label and every finding template lives here,
 so that a report can be rendered in Indonesian (the default) or English from the same results.
 :func:`label` looks a key up; :func:`relabel` renames a table's columns for display;
-:func:`fmt_number` and :func:`fmt_pct` write numbers the Indonesian way (decimal comma).
+:func:`fmt_number`, :func:`fmt_pct`, :func:`fmt_date` and :func:`period_label` write numbers,
+dates and periods through Babel (CLDR locales ``id_ID`` and ``en``): the only number formatting
+of the reports.
 """
 
 from __future__ import annotations
@@ -11,12 +13,17 @@ from __future__ import annotations
 import math
 from typing import Iterable, Mapping
 
+import babel.dates
+import babel.numbers
 import pandas as pd
 
 __all__ = ["LANGS", "LABELS", "TEMPLATES", "NOTES", "label", "relabel", "template", "note_text", "sensitivity_text",
-           "pretrend_text", "power_text", "fmt_number", "fmt_pct", "fmt_p"]
+           "pretrend_text", "power_text", "fmt_number", "fmt_count", "fmt_value", "fmt_pct", "fmt_p", "fmt_date", "fmt_datetime",
+           "fmt_month", "period_label", "LOCALES"]
 
 LANGS = ("id", "en")
+#: Babel (CLDR) locale of each report language: every number, date and month is written by it.
+LOCALES = {"id": "id_ID", "en": "en"}
 
 #: Key -> {"id": Indonesian, "en": English}. Keys are the column names the modules return.
 LABELS: dict[str, dict[str, str]] = {
@@ -119,6 +126,9 @@ LABELS: dict[str, dict[str, str]] = {
     "alpha_cronbach": {"id": "Alpha Cronbach", "en": "Cronbach's alpha"},
     "status": {"id": "Status", "en": "Status"},
     "status_ok": {"id": "cukup data", "en": "enough data"},
+    "render_ok": {"id": "berhasil", "en": "done"},
+    "render_failed": {"id": "gagal", "en": "failed"},
+    "render_skipped": {"id": "dilewati", "en": "skipped"},
     "status_not_enough_data": {"id": "tidak cukup data", "en": "not enough data"},
     # suppression
     "disembunyikan": {"id": "*", "en": "*"},
@@ -145,6 +155,7 @@ LABELS: dict[str, dict[str, str]] = {
     "topic_ikm": {"id": "Indeks Kepuasan Masyarakat", "en": "Community satisfaction index"},
     "topic_method": {"id": "Keandalan analisis", "en": "Soundness of the analysis"},
     "not_enough_data": {"id": "tidak cukup data", "en": "not enough data"},
+    "not_available": {"id": "tidak tersedia", "en": "n/a"},
     "note_element_unanswered": {
         "id": "tidak cukup data: unsur {elements} tidak dijawab satu responden pun",
         "en": "not enough data: no respondent answered {elements}",
@@ -175,6 +186,10 @@ LABELS: dict[str, dict[str, str]] = {
 
 #: Finding templates: key -> {"id": ..., "en": ...}, filled with :meth:`str.format`.
 TEMPLATES: dict[str, dict[str, str]] = {
+    # periods and moments (numbers and month names inside them come from Babel)
+    "period_semester": {"id": "Semester {roman} {year}", "en": "Semester {n}, {year}"},
+    "period_quarter": {"id": "Triwulan {roman} {year}", "en": "Quarter {n}, {year}"},
+    "datetime": {"id": "{day} pukul {clock} {zone}", "en": "{day} at {clock} {zone}"},
     "unready_training.text": {
         "id": "{share} ASN yang dimutasi ({unready} dari {n} yang menjawab; selang kepercayaan 95%: {low} s.d. {high}) merasa belum siap menjalankan tugas baru (skor kesiapan ≤ 2), di atas batas {threshold}.",
         "en": "{share} of rotated staff ({unready} of {n} who answered; 95% confidence interval {low} to {high}) feel not ready for the new post (readiness score ≤ 2), above the {threshold} threshold.",
@@ -508,8 +523,9 @@ POWER = {
 
 def fmt_p(pvalue, lang: str = "id") -> str:
     """A p-value as reports write it: ``p < 0,001`` or ``p = 0,031`` (``n/a`` when missing)."""
+    _check_lang(lang)
     if pvalue is None or pvalue != pvalue:
-        return "p = " + ("tidak tersedia" if lang == "id" else "n/a")
+        return "p = " + label("not_available", lang)
     return ("p < " + fmt_number(0.001, 3, lang)) if pvalue < 0.001 else "p = " + fmt_number(pvalue, 3, lang)
 
 
@@ -549,22 +565,131 @@ def relabel(frame: pd.DataFrame, lang: str = "id", keep: Iterable[str] = ()) -> 
     return frame.rename(columns=mapping)
 
 
-def fmt_number(value, decimals: int = 2, lang: str = "id") -> str:
-    """Write a number with ``decimals`` decimals: ``88,31`` in Indonesian, ``88.31`` in English.
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
-    Missing values are written as the "not enough data" label, never as ``nan``.
+
+def _pattern(decimals: int, suffix: str = "") -> str:
+    # An explicit CLDR pattern fixes the decimals (Babel's locale default rounds to 3) and keeps
+    # the locale's own symbols: "1.234,57" in id_ID, "1,234.57" in en.
+    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + suffix
+
+
+def fmt_number(value, decimals: int | None = 2, lang: str = "id") -> str:
+    """Write a number with ``decimals`` decimals in the report language (Babel, CLDR).
+
+    ``1.234,57`` in Indonesian (``id_ID``: decimal comma, dot between thousands) and ``1,234.57``
+    in English. Missing values are written as the "not enough data" label, never as ``nan``.
+
+    Parameters
+    ----------
+    value : number or None
+    decimals : int or None
+        Digits after the decimal separator (0 for counts); None: as many as needed, at most
+        two (``2,5``, ``3``), for a number inside a sentence.
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    str
     """
     _check_lang(lang)
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if _missing(value):
         return label("not_enough_data", lang)
-    text = f"{float(value):,.{decimals}f}"
-    if lang == "id":
-        text = text.replace(",", "_").replace(".", ",").replace("_", ".")
-    return text
+    value = float(value)
+    if value == 0:
+        value = 0.0  # no "-0,00" from a negative zero
+    pattern = "#,##0.##" if decimals is None else _pattern(decimals)
+    text = babel.numbers.format_decimal(value, format=pattern, locale=LOCALES[lang])
+    # A value that rounds to zero keeps no sign ("-0,00" reads as a negative result).
+    return text.lstrip("-") if set(text) <= set("-0.,") else text
+
+
+def fmt_value(value, lang: str = "id") -> str:
+    """Any recorded value as a reader sees it: a count, a number with two decimals, yes/no, a dash.
+
+    The one rule for headline values in the index, the PDF and the summary, so that they agree.
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "\u2013"
+    if isinstance(value, bool):
+        return label("yes" if value else "no", lang)
+    if isinstance(value, int):
+        return fmt_count(value, lang)
+    if isinstance(value, float):
+        return fmt_number(value, 2, lang)
+    return str(value)
+
+
+def fmt_count(value, lang: str = "id") -> str:
+    """A whole number with the language's thousands separator: ``5.270`` / ``5,270``."""
+    return fmt_number(value, 0, lang)
 
 
 def fmt_pct(share, decimals: int = 1, lang: str = "id") -> str:
-    """Write a share (0..1) as a percentage, e.g. ``33,3%``."""
-    if share is None or share is pd.NA or (isinstance(share, float) and math.isnan(share)):
+    """Write a share (0..1) as a percentage, e.g. ``33,3%`` (Babel, CLDR)."""
+    _check_lang(lang)
+    if _missing(share):
         return label("not_enough_data", lang)
-    return fmt_number(100 * float(share), decimals, lang) + "%"
+    return babel.numbers.format_percent(float(share), format=_pattern(decimals, "%"), locale=LOCALES[lang])
+
+
+def fmt_date(value, lang: str = "id") -> str:
+    """A date in words: ``29 November 2026`` / ``November 29, 2026`` (Babel's long form)."""
+    _check_lang(lang)
+    if _missing(value) or value == "":
+        return label("not_enough_data", lang)
+    day = pd.Timestamp(value).date()
+    return babel.dates.format_date(day, format="long", locale=LOCALES[lang])
+
+
+def fmt_datetime(value, lang: str = "id") -> str:
+    """A moment in words, to the minute, in the time zone it carries (UTC when it has none).
+
+    ``30 November 2026 pukul 06.22 UTC`` / ``November 30, 2026 at 6:22 AM UTC``: for the
+    "rendered at" lines of a report, never an ISO timestamp.
+    """
+    _check_lang(lang)
+    if _missing(value) or value == "":
+        return label("not_enough_data", lang)
+    ts = pd.Timestamp(value)
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts
+    when = ts.to_pydatetime()
+    day = babel.dates.format_date(when, format="long", locale=LOCALES[lang])
+    clock = babel.dates.format_time(when, format="short", tzinfo=when.tzinfo, locale=LOCALES[lang])
+    zone = babel.dates.get_timezone_name(when.tzinfo, width="short", locale=LOCALES[lang]) if str(when.tzinfo) != "UTC" else "UTC"
+    return template("datetime", lang, day=day, clock=clock, zone=zone)
+
+
+def fmt_month(value, lang: str = "id", width: str = "short") -> str:
+    """A calendar month in words: ``Feb 2023`` (short) or ``Februari 2023`` (long).
+
+    Parameters
+    ----------
+    value : str, int or date
+        ``"2023-02"`` (a cohort label), a month index ``year * 12 + month - 1``
+        (:func:`mutasi_analysis.rotation.month_index`) or anything :class:`pandas.Timestamp` reads.
+    lang : {"id", "en"}
+    width : {"short", "long"}
+    """
+    _check_lang(lang)
+    if isinstance(value, (int,)) and not isinstance(value, bool) and value > 3000:
+        value = pd.Timestamp(int(value) // 12, int(value) % 12 + 1, 1)
+    day = pd.Timestamp(value).date()
+    return babel.dates.format_date(day, format="MMM y" if width == "short" else "MMMM y", locale=LOCALES[lang])
+
+
+def period_label(period, lang: str = "id") -> str:
+    """The reader's name of a period: ``Semester I 2026`` / ``Semester 1, 2026``.
+
+    Months come from Babel (``Mei 2026``); semesters and quarters from the catalogue, since CLDR
+    has no half-years and its Indonesian quarter ("Kuartal ke-2") is not the government's
+    "Triwulan II".
+    """
+    _check_lang(lang)
+    if period.kind == "month":
+        return fmt_month(period.start, lang, width="long")
+    if period.kind == "year":
+        return str(period.year)
+    roman = {1: "I", 2: "II", 3: "III", 4: "IV"}[period.index]
+    return template(f"period_{period.kind}", lang, roman=roman, n=period.index, year=period.year)

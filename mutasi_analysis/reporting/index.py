@@ -9,12 +9,11 @@ index lists each language in its own table and never mixes numbers across them.
 from __future__ import annotations
 
 import html
-import math
 from pathlib import Path
 from typing import Any
 
 from ..record import RecordError, read_sections
-from ..text import fmt_number, section_title
+from ..text import fmt_value, section_title
 from .html import CSP_META
 from .lock import period_lock
 from .manifest import read_manifest, write_text_atomic
@@ -93,13 +92,7 @@ def headline_rows(reports: str | Path) -> tuple[list[str], list[dict[str, Any]]]
 
 
 def _fmt(v: Any, lang: str = "id") -> str:
-    if v is None or isinstance(v, float) and math.isnan(v):
-        return "&ndash;"
-    if isinstance(v, bool):
-        return ("ya" if v else "tidak") if lang == "id" else ("yes" if v else "no")
-    if isinstance(v, (int, float)):
-        return html.escape(fmt_number(v, 0 if isinstance(v, int) else 2, lang))
-    return html.escape(str(v))
+    return html.escape(fmt_value(v, lang))
 
 
 def write_index(reports: str | Path, title: str = "Laporan evaluasi mutasi ASN / Civil-servant rotation reports") -> Path:

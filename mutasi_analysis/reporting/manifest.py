@@ -159,6 +159,26 @@ def fingerprint(**parts: Any) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def period_name(manifest: dict[str, Any], lang: str = "id", span: bool = False) -> str:
+    """The reader's name of a manifest's period (``Semester I 2026``), optionally with its dates.
+
+    ``span=True`` adds the first and last day in words: ``Semester I 2026 (1 Januari 2026 -
+    30 Juni 2026)``. A manifest written before ``period_kind`` was recorded is read as a semester.
+    """
+    from ..periods import parse_period
+    from ..text import fmt_date
+
+    pid = str(manifest.get("period", ""))
+    try:
+        name = parse_period(pid, str(manifest.get("period_kind") or "semester")).label(lang)
+    except Exception:  # an unreadable period id is shown as it is written
+        name = pid
+    start, end = manifest.get("period_start"), manifest.get("period_end")
+    if span and start and end:
+        return f"{name} ({fmt_date(start, lang)} \u2013 {fmt_date(end, lang)})"
+    return name
+
+
 def read_manifest(folder: str | Path) -> dict[str, Any] | None:
     """The manifest of a report folder, or ``None`` when there is none or it is unreadable."""
     path = Path(folder) / MANIFEST_NAME

@@ -25,6 +25,7 @@ from typing import Any, Mapping
 import pandas as pd
 
 from .. import text
+from . import charts
 
 __all__ = [
     "Narrator", "ReportContext", "report_context", "setup", "LABELS", "RESULTS_DIR_ENV", "SECTIONS_ENV",
@@ -145,10 +146,10 @@ class Narrator:
         """
         from IPython.display import Markdown, display
 
-        # Numbers keep their type (a template may format them: ``{mn:g}``); anything else is
-        # text from elsewhere and is escaped.
-        safe = {k: v if isinstance(v, (int, float)) and not isinstance(v, bool) else escape_markdown(v)
-                for k, v in values.items()}
+        # Numbers are written the report language's way (Babel: "1.234", "2,5"); anything else
+        # is text from elsewhere and is escaped.
+        safe = {k: text.fmt_number(v, None, self.lang) if isinstance(v, (int, float)) and not isinstance(v, bool)
+                else escape_markdown(v) for k, v in values.items()}
         display(Markdown(self.t(id_text, en_text).format(**safe)))
 
     def num(self, value, decimals: int = 2) -> str:
@@ -157,9 +158,15 @@ class Narrator:
 
     def p(self, pvalue) -> str:
         """A p-value as reports write it: ``p < 0,001`` or ``p = 0,031``."""
-        if pvalue is None or pvalue != pvalue:
-            return "p = " + self.t("tidak tersedia", "n/a")
-        return ("p < " + self.num(0.001, 3)) if pvalue < 0.001 else "p = " + self.num(pvalue, 3)
+        return text.fmt_p(pvalue, self.lang)
+
+    def date(self, value) -> str:
+        """A date in words (``29 November 2026``)."""
+        return text.fmt_date(value, self.lang)
+
+    def month(self, value) -> str:
+        """A month in words (``Feb 2023``) from ``"2023-02"`` or a month index."""
+        return text.fmt_month(value, self.lang)
 
     def pct(self, share, decimals: int = 1) -> str:
         """A share as a percentage (``33,3%``)."""
@@ -192,6 +199,7 @@ class Narrator:
         from IPython.display import HTML, display
 
         shown = frame.copy()
+        numeric = [col in percent or _is_number_dtype(frame[col]) for col in frame.columns]
         for col in shown.columns:
             s = shown[col]
             blank = "*" if col in suppressed else ""
@@ -204,10 +212,68 @@ class Narrator:
             elif pd.api.types.is_float_dtype(s):
                 d = decimals.get(col, 2) if isinstance(decimals, Mapping) else decimals
                 shown[col] = s.map(lambda v, d=d, b=blank: b if pd.isna(v) else self.num(v, d))
+        # Numbers stand right-aligned, text left (CSS of the page and the PDF): a column is
+        # numeric by its type, or when every shown cell reads as a number (pre-formatted cells).
+        numeric = [n or _reads_as_numbers(shown[col]) for n, col in zip(numeric, shown.columns)]
         shown = shown.rename(columns=lambda c: _label(str(c), self.lang))
         if index:
             shown.index.name = _label(str(shown.index.name), self.lang) if shown.index.name else None
-        display(HTML(shown.to_html(index=index, escape=True, border=0, classes="dataframe")))
+        display(HTML(html_table(shown, numeric, index=index)))
+
+
+# A cell that reads as a number: optional comparison and sign, digits with group and decimal
+# separators (either language), an optional percent sign; "*" is a suppressed number.
+_NUMBER_TEXT = re.compile(r"^(?:[<>\u2264\u2265]\s*)?[-\u2212+]?\d[\d.,\u00a0\u202f]*\s?%?$")
+
+
+def _cell_text(v) -> str:
+    """A cell as text; missing (None, NaN, NA) is empty."""
+    return "" if v is None or (pd.api.types.is_scalar(v) and pd.isna(v)) else str(v)
+
+
+def _is_number_dtype(s: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+
+
+def _reads_as_numbers(s: pd.Series) -> bool:
+    """True when every non-empty cell of ``s`` is a written number (or ``*``), at least one a number."""
+    cells = [c for c in (_cell_text(v).strip() for v in s) if c]
+    return any(_NUMBER_TEXT.match(c) for c in cells) and all(c == "*" or _NUMBER_TEXT.match(c) for c in cells)
+
+
+def html_table(frame: pd.DataFrame, numeric: list[bool] | None = None, index: bool = False) -> str:
+    """A table as HTML whose numeric columns carry ``class="num"`` (header and cells).
+
+    Parameters
+    ----------
+    frame : DataFrame
+        The table as shown: labelled columns, cells already written as text.
+    numeric : list of bool, optional
+        Per column, whether it holds numbers (default: judged from the cells' text).
+    index : bool
+        Show the index as the first column (header cells of each row).
+
+    Returns
+    -------
+    str
+        ``<table class="dataframe">`` with ``<thead>`` and ``<tbody>``; every text is escaped.
+    """
+    e = html.escape
+    if numeric is None:
+        numeric = [_is_number_dtype(frame[c]) or _reads_as_numbers(frame[c]) for c in frame.columns]
+
+    def cls(num: bool) -> str:
+        return ' class="num"' if num else ""
+
+    head = [f"<th>{e(str(frame.index.name or ''))}</th>"] if index else []
+    head += [f"<th{cls(n)}>{e(str(c))}</th>" for c, n in zip(frame.columns, numeric)]
+    rows = []
+    for key, values in zip(frame.index, frame.itertuples(index=False, name=None)):
+        cells = [f"<th>{e(_cell_text(key))}</th>"] if index else []
+        cells += [f"<td{cls(n)}>{e(_cell_text(v))}</td>" for v, n in zip(values, numeric)]
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return ('<table class="dataframe"><thead><tr>' + "".join(head) + "</tr></thead><tbody>"
+            + "".join(rows) + "</tbody></table>")
 
 
 def setup(lang: str = "id") -> Narrator:
@@ -234,6 +300,7 @@ def setup(lang: str = "id") -> Narrator:
         if ip is not None:
             ip.run_line_magic("matplotlib", "inline")
             ip.run_line_magic("config", "InlineBackend.figure_formats = ['png']")
+            charts.install(ip, lang)
     except Exception:  # outside IPython: nothing to configure
         pass
     warnings.filterwarnings("ignore", category=FutureWarning)

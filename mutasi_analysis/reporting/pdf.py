@@ -31,7 +31,9 @@ from typing import Any
 
 from ..errors import MutasiError
 from ..record import read_records
-from .manifest import read_manifest
+from ..text import fmt_date, fmt_datetime, section_title
+from ..text import label as text_label
+from .manifest import period_name, read_manifest
 from .summary import SUMMARY_PREFIX
 
 __all__ = ["build_pdf", "pdf_name", "report_html"]
@@ -223,8 +225,9 @@ def _section_body(name: str, path: Path) -> tuple[str, str, list[tuple[str, str]
     return title, body, subs
 
 
-def _kv_table(rows: list[tuple[str, str]], head: tuple[str, str] | None = None) -> str:
-    e = html.escape
+def _kv_table(rows: list[tuple[str, str]], head: tuple[str, str] | None = None, code_keys: bool = False) -> str:
+    # code_keys: the keys are file names, shown as code (a reader sees they are not words).
+    e = (lambda k: f"<code>{html.escape(k)}</code>") if code_keys else html.escape
     parts = ["<table>"]
     if head:
         parts.append(f"<thead><tr><th>{e(head[0])}</th><th>{e(head[1])}</th></tr></thead>")
@@ -235,15 +238,9 @@ def _kv_table(rows: list[tuple[str, str]], head: tuple[str, str] | None = None) 
 
 
 def _fmt_value(v: Any, lang: str) -> str:
-    from ..text import fmt_number
+    from ..text import fmt_value
 
-    if isinstance(v, bool):
-        return {"id": "ya", "en": "yes"}[lang] if v else {"id": "tidak", "en": "no"}[lang]
-    if isinstance(v, int):
-        return fmt_number(v, 0, lang)
-    if isinstance(v, float):
-        return fmt_number(v, 2, lang)
-    return html.escape("-" if v is None else str(v))
+    return html.escape(fmt_value(v, lang))
 
 
 def _appendix(manifest: dict[str, Any], report_dir: Path, lang: str) -> str:
@@ -256,7 +253,7 @@ def _appendix(manifest: dict[str, Any], report_dir: Path, lang: str) -> str:
     parts.append(f'<h1 id="lampiran-cakupan" style="break-before: page">{e(t["coverage"])}</h1>')
     region = manifest.get("region") or {}
     parts.append(_kv_table([
-        (t["span"], e(f"{manifest.get('period', '')}: {manifest.get('period_start', '')} - {manifest.get('period_end', '')}")),
+        (t["span"], e(period_name(manifest, lang, span=True))),
         (t["region_config"], e(f"{region.get('name', '')} ({region.get('code', '')})")),
     ]))
     quality = [(nb, r) for nb, r in read_records(report_dir).items() if nb.startswith("01_")]
@@ -271,8 +268,8 @@ def _appendix(manifest: dict[str, Any], report_dir: Path, lang: str) -> str:
             parts.append(_kv_table(rows, (t["measure"], t["value"])))
     inputs = manifest.get("inputs") or {}
     parts.append(f"<h2>{e(t['inputs'])}</h2>")
-    parts.append(_kv_table([(k, f'<span class="hash">{e(v)}</span>') for k, v in inputs.items()],
-                           (t["file"], "SHA-256")))
+    parts.append(_kv_table([(k, f'<code class="hash">{e(v)}</code>') for k, v in inputs.items()],
+                           (t["file"], "SHA-256"), code_keys=True))
 
     parts.append(f'<h1 id="lampiran-asal-usul" style="break-before: page">{e(t["provenance"])}</h1>')
     git = manifest.get("git") or {}
@@ -281,7 +278,7 @@ def _appendix(manifest: dict[str, Any], report_dir: Path, lang: str) -> str:
     parts.append(_kv_table([
         (t["commit"], f'<span class="hash">{e(commit)}</span> ({e(state)})'),
         (t["code"], f'<span class="hash">{e(str(manifest.get("code_sha256", "-")))}</span>'),
-        (t["rendered"], e(f"{manifest.get('started', '')} - {manifest.get('ended', '')}")),
+        (t["rendered"], e(fmt_datetime(manifest.get("ended"), lang) if manifest.get("ended") else "-")),
     ]))
     nbs = manifest.get("notebooks") or {}
     parts.append(f"<h2>{e(t['section'])}</h2><table><thead><tr><th>{e(t['section'])}</th>"
@@ -289,14 +286,16 @@ def _appendix(manifest: dict[str, Any], report_dir: Path, lang: str) -> str:
                  "</tr></thead><tbody>")
     for name, entry in sorted(nbs.items()):
         params = entry.get("parameters") or {}
-        ptext = "<br>".join(f"{e(k)} = {e(str(v))}" for k, v in sorted(params.items()))
-        parts.append(f"<tr><td>{e(name)}</td><td>{e(str(entry.get('status', '')))}</td>"
+        # Parameter names are code a researcher can pass again (-p name=value): shown as code.
+        ptext = "<br>".join(f"<code>{e(k)} = {e(str(v))}</code>" for k, v in sorted(params.items()))
+        status = str(entry.get("status", ""))
+        parts.append(f"<tr><td>{e(section_title(name, lang))}</td><td>{e(text_label('render_' + status, lang) if status in ('ok', 'failed', 'skipped') else status)}</td>"
                      f"<td>{_fmt_value(entry.get('duration_s'), lang)}</td><td class=\"hash\">{ptext}</td></tr>")
     parts.append("</tbody></table>")
     packages = manifest.get("packages") or {}
     parts.append(f"<h2>{e(t['package'])}</h2>")
     parts.append('<p class="packages">' + " &middot; ".join(
-        f"{e(k)}&nbsp;{e(str(v))}" for k, v in packages.items()) + "</p>")
+        f"<code>{e(k)}&nbsp;{e(str(v))}</code>" for k, v in packages.items()) + "</p>")
     parts.append("</section>")
     return "".join(parts)
 
@@ -332,11 +331,11 @@ def report_html(report_dir: str | Path, manifest: dict[str, Any] | None = None, 
         raise MutasiError(f"{report_dir}: no section rendered successfully; nothing to put in a PDF")
     e = html.escape
     t = {k: v[lang] for k, v in _T.items()}
-    period = str(manifest.get("period", report_dir.name))
+    period = period_name(manifest, lang) if manifest.get("period") else report_dir.name
     region = (manifest.get("region") or {}).get("name") or ""
     version = (manifest.get("packages") or {}).get("mutasi-analysis") or "-"
-    date = str(manifest.get("ended") or "")[:10] or "-"
-    span = f"{manifest.get('period_start', '')} - {manifest.get('period_end', '')}"
+    date = fmt_date(manifest["ended"], lang) if manifest.get("ended") else "-"
+    span = period_name(manifest, lang, span=True)
 
     bodies = [(name, *_section_body(name, path)) for name, path in sections]
     css = _CSS % {"page": t["page"], "of": t["of"]}
@@ -347,10 +346,10 @@ def report_html(report_dir: str | Path, manifest: dict[str, Any] | None = None, 
         f'<meta name="dcterms.created" content="{e(str(manifest.get("ended", "")))}">',
         f"<style>{css}</style></head><body>",
         '<section class="cover">',
-        f'<div class="running-period">{e(t["period"])} {e(period)}</div>',
+        f'<div class="running-period">{e(period)}</div>',
         f"<h1>{e(t['doc'])}</h1>",
         f'<div class="region">{e(region)}</div>',
-        f"<dl><dt>{e(t['period'])}</dt><dd>{e(period)} ({e(span)})</dd>",
+        f"<dl><dt>{e(t['period'])}</dt><dd>{e(span)}</dd>",
         f"<dt>{e(t['date'])}</dt><dd>{e(date)}</dd>",
         f"<dt>{e(t['version'])}</dt><dd>{e(version)}</dd></dl>",
     ]

@@ -656,6 +656,7 @@ def run_report(
             manifest = {
                 "schema": 1,
                 "period": p.id,
+                "period_kind": p.kind,
                 "period_start": p.start.isoformat(),
                 "period_end": p.end.isoformat(),
                 "region": {"code": cfg.region.code, "name": cfg.region.name, "config": str(region_path)},

@@ -14,6 +14,7 @@ import pytest
 
 from mutasi_analysis.errors import MutasiError
 from mutasi_analysis.reporting.pdf import build_pdf, report_html
+from mutasi_analysis.text import fmt_date
 
 from handover_project import PERIOD, SECTION_TITLES
 from tests.conftest import INSTALL_SYSTEM_DEPS, require, require_module
@@ -68,8 +69,9 @@ def test_cover_names_region_period_date_and_version(rendered, pdf):
     cover = pdf["texts"][0]
     assert "Laporan Evaluasi Mutasi ASN" in cover
     assert m["region"]["name"] in cover
-    assert "2026-S1 (2026-01-01 - 2026-06-30)" in cover
-    assert m["ended"][:10] in cover
+    # Period and dates in words (Babel, id_ID), never the ISO form of the manifest.
+    assert "Semester I 2026 (1 Januari 2026 \u2013 30 Juni 2026)" in cover
+    assert fmt_date(m["ended"], "id") in cover and m["ended"][:10] not in cover
     assert m["packages"]["mutasi-analysis"] in cover
 
 
@@ -95,7 +97,7 @@ def test_pages_are_numbered_and_carry_region_and_period(rendered, pdf):
     n = pdf["pages"]
     for i, text in enumerate(pdf["texts"][1:], start=2):
         assert f"Halaman {i} dari {n}" in text
-        assert rendered["manifest"]["region"]["name"] in text and f"Periode {PERIOD}" in text
+        assert rendered["manifest"]["region"]["name"] in text and "Semester I 2026" in text
     assert "Halaman 1 dari" not in pdf["texts"][0]  # the cover is not numbered
 
 

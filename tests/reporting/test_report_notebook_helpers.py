@@ -46,15 +46,17 @@ def test_unknown_language_is_refused():
         Narrator("fr")
 
 
-def test_say_escapes_text_values_and_keeps_numbers_formattable(monkeypatch):
+def test_say_escapes_text_values_and_writes_numbers_the_report_languages_way(monkeypatch):
     import IPython.display
 
     shown = []
     monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj.data))
     from mutasi_analysis.reporting.notebook import Narrator
 
-    Narrator("id").say("{name}: {n:g} tahun, {x}", "en", name="<b>Alak</b> [x](y)", n=2.0, x=True)
-    assert shown == ["&lt;b&gt;Alak&lt;/b&gt; \\[x\\]\\(y\\): 2 tahun, True"]
+    Narrator("id").say("{name}: {n} tahun, {m} orang, {x}", "en", name="<b>Alak</b> [x](y)", n=2.5, m=5270, x=True)
+    assert shown == ["&lt;b&gt;Alak&lt;/b&gt; \\[x\\]\\(y\\): 2,5 tahun, 5.270 orang, True"]
+    Narrator("en").say("id", "{n} years, {m} people", n=2.0, m=5270)
+    assert shown[-1] == "2 years, 5,270 people"
 
 
 def test_escaped_values_read_back_as_the_same_characters():
