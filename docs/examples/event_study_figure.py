@@ -52,7 +52,8 @@ def draw(out: Path) -> Path:
     es = did.att_gt(example_panel(), "y", "office", "t", "cohort").aggregate("event")
     keep = es.table["event_time"].between(-8, 8)
     ax = plot_estimates(es.table[keep], x="event_time", reference=-1, event=True,
-                         title="Event study (simulated: effect -1.5 from month 0)")
+                         title="Event study (simulated: effect -1.5 from month 0)",
+                         labels={"reference": "reference period"})
     ax.set_xlabel("event time: months since rotation")
     ax.set_ylabel("effect on working days to first response")
     fig = ax.figure

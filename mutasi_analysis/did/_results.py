@@ -225,13 +225,6 @@ def _readonly(a: np.ndarray | None) -> np.ndarray | None:
     return v
 
 
-def _reference_label(universal: bool) -> str:
-    """Label of the reference line of event-study plots."""
-    if universal:
-        return "reference period (effect 0 by construction)"
-    return "base period of post-treatment effects\n(pre-periods: change from previous period)"
-
-
 @dataclass(frozen=True, eq=False)
 class AggregateResult(ScalarResult):
     """An aggregation of group-time effects (``att_gt(...).aggregate(kind)``).
@@ -279,8 +272,22 @@ class AggregateResult(ScalarResult):
     def _title(self) -> str:
         return f"{self.method}: {self.kind} aggregation"
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, labels=None):
         """Plot the table (event study for ``kind="event"``) with confidence intervals.
+
+        The event study marks the reference period (event time ``-1 - anticipation``) with a
+        dashed line: every later effect is the change since that period. With
+        ``base_period="varying"`` (the default) each earlier estimate compares a period with the
+        one before it; with ``"universal"`` the reference is 0 by construction (a hollow marker).
+        A caller who labels the line says which (``self.call["base_period"]``).
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        labels : mapping, optional
+            Texts drawn only when given: ``"reference"`` (beside the reference line) and
+            ``"band"`` (legend entry of the uniform band). No title; axis labels are the table's
+            column names.
 
         Returns
         -------
@@ -291,13 +298,9 @@ class AggregateResult(ScalarResult):
         if self.kind == "simple":
             raise ValueError("a simple aggregation is a single number: plot kind='event', 'group' or 'calendar'")
         key = self.table_.columns[0]
-        universal = self.call.get("base_period") == "universal"
-        titles = {"event": "Event study: ATT by event time", "group": "ATT by cohort",
-                  "calendar": "ATT by period"}
         return plot_estimates(
             self.table_, x=key, ax=ax, reference=self.reference_time if key == "event_time" else None,
-            title=titles.get(self.kind, self.label), event=(key == "event_time"),
-            reference_label=_reference_label(universal),
+            event=(key == "event_time"), labels=labels,
         )
 
 

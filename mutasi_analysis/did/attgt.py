@@ -198,24 +198,29 @@ class AttGTResult(DiDResult):
         s = self._inference._cluster_sums(inf)
         return s.T @ s * self._inference.small_sample / self._inference.n ** 2
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, labels=None):
         """Event-study plot of every ATT(g, t) by event time, one colour per cohort.
 
         Confidence intervals are drawn as error bars (uniform band as wider light bars when
         bootstrapped); the reference period (event time ``-1 - anticipation``: the base of the
         post-treatment effects, and with ``base_period="universal"`` the period fixed at 0) is
-        marked with a dashed line.
+        marked with a dashed line. The legend names cohorts by column and value (``cohort 2004``).
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        labels : mapping, optional
+            Texts drawn only when given: ``"reference"`` (beside the reference line) and
+            ``"band"`` (legend entry of the uniform band). No title.
 
         Returns
         -------
         matplotlib.axes.Axes
         """
-        from ._results import _reference_label
         from .plots import plot_estimates
 
         return plot_estimates(self.table_, x="event_time", hue="cohort", ax=ax,
-                              reference=-1 - self.anticipation, title="ATT(g, t) by event time", event=True,
-                              reference_label=_reference_label(self.call["base_period"] == "universal"))
+                              reference=-1 - self.anticipation, event=True, labels=labels)
 
     def aggregate(self, kind: str = "simple") -> AggregateResult:
         """Aggregate the group-time effects as R ``did``'s ``aggte``.

@@ -64,17 +64,40 @@ class BaconResult(DiDResult):
     def _title(self) -> str:
         return f"Goodman-Bacon decomposition of TWFE = {self.twfe:.6g}"
 
-    def plot(self, ax=None):
-        """Scatter of 2x2 estimates against their weights, by comparison type."""
+    def plot(self, ax=None, labels=None):
+        """Scatter of 2x2 estimates against their weights, one colour and marker per comparison type.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        labels : mapping, optional
+            Legend texts: a comparison type (``"treated_vs_never"``, ``"earlier_vs_later"``,
+            ``"later_vs_earlier"``; default: the type's code) and ``"twfe"`` (the dashed line at
+            the TWFE estimate; not in the legend unless given). No title; axis labels are the
+            column names ``weight`` and ``estimate``.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
         import matplotlib.pyplot as plt
         import seaborn as sns
 
+        from .plots import plot_labels
+
+        labels = plot_labels(labels, (*_TYPES, "twfe"), "BaconResult.plot")
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 4))
-        sns.scatterplot(data=self.table, x="weight", y="estimate", hue="comparison",
-                        style="comparison", ax=ax)
-        ax.axhline(self.twfe, color="black", linestyle="--", linewidth=0.8, label="TWFE")
-        ax.set_title("Goodman-Bacon decomposition")
+        palette = sns.color_palette("colorblind", len(_TYPES))
+        for i, kind in enumerate(_TYPES):
+            rows = self.table[self.table["comparison"] == kind]
+            if len(rows):
+                ax.scatter(rows["weight"], rows["estimate"], color=palette[i], marker="osD"[i], s=30,
+                           label=labels.get(kind, kind), zorder=3)
+        ax.axhline(self.twfe, color="black", linestyle="--", linewidth=0.8, label=labels.get("twfe"))
+        ax.set_xlabel("weight")
+        ax.set_ylabel("estimate")
+        ax.legend(fontsize=8, frameon=False, loc="best")
         return ax
 
     def to_dict(self) -> dict:

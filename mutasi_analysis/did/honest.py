@@ -164,8 +164,18 @@ class HonestDiDResult(DiDResult):
             return text.replace("</div>", f"<p>{html.escape(line)}</p></div>")
         return text + "\n" + line
 
-    def plot(self, ax=None):
+    def plot(self, ax=None, labels=None):
         """Robust intervals against ``M`` with the original interval on the left.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        labels : mapping, optional
+            Legend texts, each drawn only when given: ``"original"`` (the interval without
+            violations, drawn left of the grid), ``"robust"`` (the robust intervals) and
+            ``"breakdown"`` (the dotted line at the breakdown value, when there is one).
+            The x label is the paper's symbol (:math:`\\bar M` for relative magnitudes,
+            :math:`M` for smoothness); no y label or title.
 
         Returns
         -------
@@ -174,6 +184,9 @@ class HonestDiDResult(DiDResult):
         import matplotlib.pyplot as plt
         import seaborn as sns
 
+        from .plots import plot_labels
+
+        labels = plot_labels(labels, ("original", "robust", "breakdown"), "HonestDiDResult.plot")
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 4))
         pal = sns.color_palette("colorblind", 2)
@@ -182,19 +195,17 @@ class HonestDiDResult(DiDResult):
         gap = float(np.min(np.diff(np.sort(m)))) if len(m) > 1 else 1.0
         x0 = float(m.min()) - gap
         o = self.original_
-        ax.vlines([x0], o["conf_low"], o["conf_high"], color=pal[1], lw=2, label="original")
+        ax.vlines([x0], o["conf_low"], o["conf_high"], color=pal[1], lw=2, label=labels.get("original"))
         ok = np.isfinite(t["conf_low"].to_numpy(float))
-        ax.vlines(m[ok], t["conf_low"][ok], t["conf_high"][ok], color=pal[0], lw=2,
-                  label=f"{self.ci_method} ({_RESTRICTIONS[self.restriction]})")
+        ax.vlines(m[ok], t["conf_low"][ok], t["conf_high"][ok], color=pal[0], lw=2, label=labels.get("robust"))
         for col in ("conf_low", "conf_high"):
             ax.scatter(m[ok], t[col][ok], color=pal[0], marker="_", s=80)
         ax.axhline(0, color="0.3", lw=0.8)
         if self.breakdown is not None:
-            ax.axvline(self.breakdown, color="0.3", ls=":", lw=0.8)
-        ax.set_xlabel("Mbar" if self.restriction == "relative_magnitude" else "M")
-        ax.set_ylabel(f"{100 * (1 - self.alpha):g}% confidence interval")
-        ax.set_title("Sensitivity to violations of parallel trends")
-        ax.legend(fontsize=8, frameon=False, loc="best")
+            ax.axvline(self.breakdown, color="0.3", ls=":", lw=0.8, label=labels.get("breakdown"))
+        ax.set_xlabel(r"$\bar{M}$" if self.restriction == "relative_magnitude" else "$M$")
+        if labels:
+            ax.legend(fontsize=8, frameon=False, loc="best")
         return ax
 
     def to_dict(self) -> dict:

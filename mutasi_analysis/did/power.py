@@ -302,23 +302,40 @@ class PowerResult(DiDResult):
             return head.replace("</div>", f"<p>{html.escape(line)}</p></div>")
         return head + "\n" + line
 
-    def plot(self, ax=None):
-        """Power curve with the requested effects (+-2 Monte Carlo SE), the target and the MDE."""
+    def plot(self, ax=None, labels=None):
+        """Power curve with the requested effects (+-2 Monte Carlo SE), the target and the MDE.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        labels : mapping, optional
+            Legend texts, each drawn only when given: ``"power"`` (the curve), ``"mde"`` (the
+            minimum detectable effect), ``"target"`` (the dashed target power) and ``"alpha"``
+            (the dotted test level). Axis labels are the column names ``effect`` and ``power``.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
         import matplotlib.pyplot as plt
 
+        from .plots import plot_labels
+
+        labels = plot_labels(labels, ("power", "mde", "target", "alpha"), "PowerResult.plot")
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 4))
-        ax.plot(self.grid, self.curve, color="C0", label="power")
+        ax.plot(self.grid, self.curve, color="C0", label=labels.get("power"))
         t = self.table_
         ax.errorbar(t["effect"], t["power"], yerr=2 * t["mc_se"], fmt="o", color="C0", capsize=3)
-        ax.axhline(self.target_power, color="grey", ls="--", lw=1)
-        ax.axhline(self.alpha, color="grey", ls=":", lw=1)
+        ax.axhline(self.target_power, color="grey", ls="--", lw=1, label=labels.get("target"))
+        ax.axhline(self.alpha, color="grey", ls=":", lw=1, label=labels.get("alpha"))
         if math.isfinite(self.mde):
-            ax.axvline(self.mde, color="C3", lw=1, label="mde")
+            ax.axvline(self.mde, color="C3", lw=1, label=labels.get("mde"))
         ax.set_xlabel("effect")
         ax.set_ylabel("power")
         ax.set_ylim(0, 1.02)
-        ax.legend()
+        if labels:
+            ax.legend()
         return ax
 
     def to_dict(self) -> dict:

@@ -186,17 +186,33 @@ class RandomizationResult(DiDResult):
                              "conf_low": [lo], "conf_high": [hi],
                              "n_perm": [self.n_perm], "enumerated": [self.enumerated]})
 
-    def plot(self, ax=None):
-        """Histogram of the permutation distribution with the observed statistic marked."""
+    def plot(self, ax=None, labels=None):
+        """Histogram of the permutation distribution with the observed statistic marked.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        labels : mapping, optional
+            ``"observed"``: legend text of the line at the observed statistic (no legend
+            without it). The x label is the statistic's term.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
         import matplotlib.pyplot as plt
         import seaborn as sns
 
+        from .plots import plot_labels
+
+        labels = plot_labels(labels, ("observed",), "RandomizationResult.plot")
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 4))
         sns.histplot(self.distribution[1:], ax=ax, color="C0")
-        ax.axvline(self.estimate, color="C3", label="observed")
+        ax.axvline(self.estimate, color="C3", label=labels.get("observed"))
         ax.set_xlabel(self.term)
-        ax.legend()
+        if labels:
+            ax.legend()
         return ax
 
     def to_dict(self) -> dict:

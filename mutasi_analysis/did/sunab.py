@@ -151,24 +151,41 @@ class SunAbrahamResult(DiDResult):
         return wild_cluster_bootstrap(frame, formula, combo, "_cluster", n_boot=n_boot, weights=weights,
                                       seed=seed, alpha=self.alpha)
 
-    def plot(self, ax=None):
-        """Event-study plot with confidence intervals; the reference period is marked."""
+    def plot(self, ax=None, labels=None):
+        """Event-study plot with confidence intervals; the reference period is marked.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        labels : mapping, optional
+            Legend texts, each drawn only when given: ``"ci"`` (the estimates with their
+            ``1 - alpha`` intervals) and ``"reference"`` (the diamond at the reference period,
+            0 by construction). No title; axis labels are the column names ``event_time`` and
+            ``estimate``.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
         import matplotlib.pyplot as plt
 
+        from .plots import plot_labels
+
+        labels = plot_labels(labels, ("ci", "reference"), "SunAbrahamResult.plot")
         if ax is None:
             _, ax = plt.subplots(figsize=(7, 4))
         t = self.table
         ax.errorbar(t["event_time"], t["estimate"],
                     yerr=[t["estimate"] - t["conf_low"], t["conf_high"] - t["estimate"]],
-                    fmt="o", capsize=3, color="C0", label=f"{100 * (1 - self.alpha):g}% CI")
+                    fmt="o", capsize=3, color="C0", label=labels.get("ci"))
         ax.plot([self.reference_period], [0.0], marker="D", color="C3", linestyle="none",
-                label="reference period")
+                label=labels.get("reference"))
         ax.axhline(0, color="black", linewidth=0.8)
         ax.axvline(self.reference_period + 0.5, color="grey", linestyle=":", linewidth=0.8)
-        ax.set_xlabel("event time (periods since adoption)")
-        ax.set_ylabel("effect")
-        ax.set_title("Sun-Abraham event study")
-        ax.legend()
+        ax.set_xlabel("event_time")
+        ax.set_ylabel("estimate")
+        if labels:
+            ax.legend()
         return ax
 
     def to_dict(self) -> dict:

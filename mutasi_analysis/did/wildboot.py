@@ -267,24 +267,41 @@ class WildBootstrapResult(DiDResult):
             cache[alpha] = _invert(self.pvalue_at, self.estimate, self.std_error, alpha)
         return cache[alpha]
 
-    def plot(self, ax=None):
-        """The bootstrap p-value as a function of the hypothesised value, with the interval."""
+    def plot(self, ax=None, labels=None):
+        """The bootstrap p-value as a function of the hypothesised value, with the interval.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        labels : mapping, optional
+            Legend texts, each drawn only when given: ``"alpha"`` (the dashed test level) and
+            ``"estimate"`` (the line at the estimate); dotted lines mark the interval's ends.
+            The x label is the term, the y label ``pvalue``.
+
+        Returns
+        -------
+        matplotlib.axes.Axes
+        """
         import matplotlib.pyplot as plt
 
+        from .plots import plot_labels
+
+        labels = plot_labels(labels, ("alpha", "estimate"), "WildBootstrapResult.plot")
         if ax is None:
             _, ax = plt.subplots(figsize=(6, 4))
         lo, hi = self.conf_int()
         span = (hi - lo) if np.isfinite(hi - lo) else 8 * self.std_error
         grid = np.linspace(self.estimate - span, self.estimate + span, 401)
         ax.plot(grid, [self.pvalue_at(r) for r in grid], color="C0", drawstyle="steps-mid")
-        ax.axhline(self.alpha, color="C3", linestyle="--", linewidth=0.8, label=f"alpha = {self.alpha:g}")
+        ax.axhline(self.alpha, color="C3", linestyle="--", linewidth=0.8, label=labels.get("alpha"))
         for end in (lo, hi):
             if np.isfinite(end):
                 ax.axvline(end, color="grey", linestyle=":", linewidth=0.8)
-        ax.axvline(self.estimate, color="black", linewidth=0.8, label="estimate")
-        ax.set_xlabel(f"hypothesised value of {self.term}")
-        ax.set_ylabel("bootstrap p-value")
-        ax.legend()
+        ax.axvline(self.estimate, color="black", linewidth=0.8, label=labels.get("estimate"))
+        ax.set_xlabel(self.term)
+        ax.set_ylabel("pvalue")
+        if labels:
+            ax.legend()
         return ax
 
     def _title(self) -> str:

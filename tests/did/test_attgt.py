@@ -360,13 +360,17 @@ def test_plots_mark_reference_period(mpdta_result, mpdta):
     xs = [line.get_xdata()[0] for line in ax.get_lines() if len(line.get_xdata()) == 2
           and line.get_xdata()[0] == line.get_xdata()[1]]
     assert -1.0 in xs  # vertical dashed line at the reference period
-    assert any("base period of post-treatment effects" in t.get_text() for t in ax.texts)
+    # Language-free by default: no prose on the plot, axis labels are column names (issue 12).
+    assert len(ax.texts) == 0 and ax.get_title() == "" and ax.get_legend() is None
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("event_time", "estimate")
     universal = att_gt(mpdta, **MPDTA, base_period="universal")
-    ax_u = universal.aggregate("event").plot()
-    assert any("reference period (effect 0" in t.get_text() for t in ax_u.texts)
+    ax_u = universal.aggregate("event").plot(labels={"reference": "bulan acuan"})
+    assert [t.get_text() for t in ax_u.texts] == ["bulan acuan"]
     ax2 = mpdta_result.plot()
     labels = [t.get_text() for t in ax2.get_legend().get_texts()]
     assert labels == ["cohort 2004", "cohort 2006", "cohort 2007"]
     with pytest.raises(ValueError, match="single number"):
         mpdta_result.aggregate("simple").plot()
+    with pytest.raises(ValueError, match="no element 'refrence' to label; labels can name 'reference', 'band'"):
+        mpdta_result.aggregate("event").plot(labels={"refrence": "x"})
     plt.close("all")

@@ -47,6 +47,22 @@ def test_identity_on_mpdta(mpdta):
     assert bt["weight"].sum() == pytest.approx(1.0, abs=1e-12)
 
 
+def test_plot_is_language_free_and_takes_the_callers_words(mpdta):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    res = bacon(mpdta, "lemp", "countyreal", "year", "first.treat")
+    ax = res.plot()
+    assert ax.get_title() == "" and (ax.get_xlabel(), ax.get_ylabel()) == ("weight", "estimate")
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["treated_vs_never", "earlier_vs_later", "later_vs_earlier"]
+    ax = res.plot(labels={"treated_vs_never": "dirotasi vs tidak pernah", "twfe": "TWFE"})
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts == ["dirotasi vs tidak pernah", "earlier_vs_later", "later_vs_earlier", "TWFE"]
+    plt.close("all")
+
+
 def test_identity_with_always_treated_and_no_never_treated(staggered_panel):
     # Cohort 1 is the first period (always treated); no never-treated units.
     d = staggered_panel(n_units=40, n_periods=9, cohorts=[1, 4, 6, 8], never_share=0.0, seed=5)

@@ -346,7 +346,13 @@ def test_result_api(tmp_path):
     import matplotlib.pyplot as plt
 
     ax = res.plot()
-    assert ax.get_xlabel() == "Mbar"
+    # The paper's symbol, no words: texts come from the caller (issue 12).
+    assert ax.get_xlabel() == r"$\bar{M}$" and ax.get_ylabel() == "" and ax.get_title() == ""
+    assert ax.get_legend() is None
+    ax = res.plot(labels={"original": "IK awal", "robust": "IK robust"})
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["IK awal", "IK robust"]
+    with pytest.raises(ValueError, match="labels can name 'original', 'robust', 'breakdown'"):
+        res.plot(labels={"C-LF": "x"})
     plt.close("all")
 
 

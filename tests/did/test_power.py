@@ -229,7 +229,10 @@ def test_result_object(small):
         res.mde = 1.0
     with pytest.raises(ValueError):
         res.curve[0] = 0.5
-    res.plot()
+    ax = res.plot()
+    assert ax.get_legend() is None and (ax.get_xlabel(), ax.get_ylabel()) == ("effect", "power")
+    ax = res.plot(labels={"power": "daya", "target": "target 80%"})
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["daya", "target 80%"]
     again = power(small, "y", "unit", "time", units_per_wave=3, first_wave=6, n_sim=50, n_perm=99, seed=3)
     assert again.mde == res.mde and again.tidy().equals(t)
     neg = power(small, "y", "unit", "time", units_per_wave=3, first_wave=6, effects=[-1.0, 0.0],

@@ -174,7 +174,10 @@ def test_result_object(staggered_panel):
     assert "adoption dates permuted" in res.summary()
     with pytest.raises(ValueError):
         res.distribution[0] = 0.0
-    res.plot()
+    ax = res.plot()
+    assert ax.get_legend() is None and ax.get_xlabel() == res.term
+    ax = res.plot(labels={"observed": "teramati"})
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["teramati"]
 
 
 def test_bad_input(staggered_panel):

@@ -122,6 +122,7 @@ def test_result_object_and_plot(mpdta):
     assert d["call"]["cohort"] == "first.treat" and d["control"] == "never"
     ax = res.plot()
     assert len(ax.get_lines()) >= 2  # estimates and the reference-period marker
+    assert ax.get_legend() is None and ax.get_title() == "" and ax.get_xlabel() == "event_time"
     o = res.overall()
     lo, hi = o.conf_int()
     assert lo < o.estimate < hi and o.df == 499

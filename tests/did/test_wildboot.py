@@ -206,6 +206,7 @@ def test_result_object_contract():
     with pytest.raises(dataclasses.FrozenInstanceError):
         res.estimate = 1.0
     ax = res.plot()
+    assert ax.get_legend() is None and ax.get_xlabel() == res.term  # no English prose (issue 12)
     xs, ys = ax.get_lines()[0].get_data()
     assert ys.max() > res.alpha and ys.min() <= res.alpha  # the p-value curve crosses alpha
     with pytest.raises(ValueError):
