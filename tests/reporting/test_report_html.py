@@ -80,3 +80,12 @@ def test_export_from_a_path(tmp_path):
     nbformat.write(_executed_notebook(), str(src))
     page = export_html(src, tmp_path / "n.html").read_text(encoding="utf-8")
     assert "IKM 82,41" in page
+
+
+def test_page_aligns_text_left_and_numbers_right(tmp_path):
+    """Issue 12: the lab theme right-aligns every cell; the report's own rules come after it."""
+    page = export_html(_executed_notebook(), tmp_path / "r.html").read_text(encoding="utf-8")
+    lab = page.index(":not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td")
+    text_left = page.index(".jp-RenderedHTMLCommon table.dataframe td { text-align: left;")
+    num_right = page.index(".jp-RenderedHTMLCommon table.dataframe td.num { text-align: right;")
+    assert lab < text_left < num_right

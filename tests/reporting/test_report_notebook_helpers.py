@@ -35,10 +35,42 @@ def test_table_has_labels_and_indonesian_numbers(shown):
                           "ikm": [82.4149], "memadai": pd.array([True], dtype="boolean"), "masuk": [3]})
     Narrator("id").table(frame)
     html = shown[0].data
-    for text in ("<th>Jumlah responden</th>", "<th>Kode unit</th>", "1.500", "82,41", "ya", "Mutasi masuk"):
+    for text in ('<th class="num">Jumlah responden</th>', "<th>Kode unit</th>", "1.500", "82,41", "ya", "Mutasi masuk"):
         assert text in html, text
     Narrator("en").table(frame)
     assert "Rotated in" in shown[1].data and "82.41" in shown[1].data and "yes" in shown[1].data
+
+
+def test_table_marks_numeric_columns_so_that_text_stands_left_and_numbers_right(shown):
+    """Issue 12: unit and method names were right-aligned like numbers."""
+    frame = pd.DataFrame({
+        "nama_unit": ["Kantor Camat Alak", "Puskesmas Alak", None],
+        "n_responden": pd.array([1500, None, 7], dtype="Int64"),
+        "masuk": ["3", "*", "1.204"],  # suppressed counts, already written as text
+        "cohort": ["2023-09", "Tidak pernah dirotasi", "2025-10"],  # months and words: text
+        "share": [0.25, 0.5, None],
+        "bukti": ["n = 155", "-0,97 [-1,42; -0,43]", "< 0,001"],  # numbers inside prose: text
+        "p": ["< 0,001", "0,350", "−0,25"],
+        "memadai": pd.array([True, False, None], dtype="boolean"),
+    })
+    Narrator("id").table(frame, percent=["share"])
+    page = shown[0].data
+    heads = re.findall(r"<th( class=\"num\")?>([^<]*)</th>", page)
+    assert [bool(c) for c, _ in heads] == [False, True, True, False, True, False, True, False]
+    first = re.search(r"<tbody><tr>(.*?)</tr>", page).group(1)
+    assert first.startswith("<td>Kantor Camat Alak</td><td class=\"num\">1.500</td><td class=\"num\">3</td>")
+    assert "<td>ya</td>" in first and '<td class="num">25,0%</td>' in first
+    assert re.search(r"<tr><td></td><td class=\"num\">7</td>", page)  # a missing name is an empty cell
+
+
+def test_html_table_escapes_and_shows_the_index():
+    from mutasi_analysis.reporting.notebook import html_table
+
+    frame = pd.DataFrame({"Unit": ["<b>A</b>"], "Nilai": ["1,5"]}, index=pd.Index(["x&y"], name="Kode"))
+    page = html_table(frame, index=True)
+    assert page == ('<table class="dataframe"><thead><tr><th>Kode</th><th>Unit</th><th class="num">Nilai</th>'
+                    '</tr></thead><tbody><tr><th>x&amp;y</th><td>&lt;b&gt;A&lt;/b&gt;</td>'
+                    '<td class="num">1,5</td></tr></tbody></table>')
 
 
 def test_unknown_language_is_refused():
