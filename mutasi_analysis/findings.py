@@ -35,7 +35,8 @@ from typing import Literal
 
 import pandas as pd
 
-from .text import LABELS, fmt_number, fmt_pct, label, template
+from .periods import parse_period
+from .text import LABELS, fmt_number, fmt_pct, label, namespace, template
 
 __all__ = ["ImpactEstimate", "IkmChange", "SkmSample", "FindingInputs", "COLUMNS", "evaluate", "ikm_changes", "skm_samples"]
 
@@ -236,33 +237,12 @@ def _outcome_label(imp: ImpactEstimate, lang: str) -> str:
     return imp.outcome
 
 
-_RULES = {
-    "id": {
-        "KESIAPAN": "persentase belum siap > thresholds.unready_share_training ({threshold}), minimal {min_cell} jawaban",
-        "KESIAPAN-DATA": "jawaban butir kesiapan < thresholds.min_cell_size ({min_cell})",
-        "KESIAPAN-KECIL": "kelompok belum siap atau siap < thresholds.min_cell_size ({min_cell}) orang (disensor)",
-        "DAMPAK": "selang kepercayaan {level} dampak tidak mencakup nol",
-        "DAMPAK-TREN": "selang kepercayaan {level} dampak tidak mencakup nol, tetapi uji tren sebelum rotasi menolak tren sejajar",
-        "KANDIDAT-MUTASI": "masa jabatan > rotation.max_years_in_post ({max_years} tahun); {basis}",
-        "MASA-MINIMUM": "mutasi setelah < rotation.min_years_in_post ({min_years} tahun); {basis}",
-        "MASA-LARANGAN": "mutasi dalam masa larangan tanpa nomor persetujuan; UU 10/2016 Pasal 71 ayat (2), Pasal 162 ayat (3)",
-        "IKM-TURUN": "mutu IKM lebih rendah dari periode sebelumnya (PermenPANRB 14/2017)",
-        "SAMPEL-SKM": "responden < ukuran sampel Krejcie-Morgan untuk volume layanan tahunan",
-        "UNIT-KURANG": "unit perlakuan < thresholds.min_treated_units ({min_treated}) atau unit pembanding < thresholds.min_control_units ({min_control})",
-    },
-    "en": {
-        "KESIAPAN": "share not ready > thresholds.unready_share_training ({threshold}), at least {min_cell} answers",
-        "KESIAPAN-DATA": "answers to the readiness item < thresholds.min_cell_size ({min_cell})",
-        "KESIAPAN-KECIL": "the not-ready or ready group < thresholds.min_cell_size ({min_cell}) people (suppressed)",
-        "DAMPAK": "the {level} confidence interval of the impact excludes zero",
-        "DAMPAK-TREN": "the {level} confidence interval of the impact excludes zero, but the pre-rotation trend test rejects parallel trends",
-        "KANDIDAT-MUTASI": "time in post > rotation.max_years_in_post ({max_years} years); {basis}",
-        "MASA-MINIMUM": "move after < rotation.min_years_in_post ({min_years} years); {basis}",
-        "MASA-LARANGAN": "move inside a freeze window without an approval number; Law 10/2016 art. 71(2), 162(3)",
-        "IKM-TURUN": "IKM grade lower than in the previous period (PermenPANRB 14/2017)",
-        "SAMPEL-SKM": "respondents < Krejcie-Morgan sample size for the yearly service volume",
-        "UNIT-KURANG": "treated units < thresholds.min_treated_units ({min_treated}) or comparison units < thresholds.min_control_units ({min_control})",
-    },
+#: Finding ids of the service outcomes (``DAMPAK-RESPON``): short, stable codes a reader can
+#: quote, not the column names of the service panel.
+OUTCOME_CODES = {
+    "respon_hari_kerja_mean": "RESPON", "respon_hari_kerja_median": "RESPON-MEDIAN",
+    "penyelesaian_hari_kerja_mean": "SELESAI", "penyelesaian_hari_kerja_median": "SELESAI-MEDIAN",
+    "share_tepat_waktu": "TEPAT-WAKTU", "backlog": "TUNGGAKAN",
 }
 
 
@@ -287,10 +267,16 @@ def evaluate(inputs: FindingInputs, config, lang: str = "id") -> pd.DataFrame:
     """
     if not isinstance(inputs, FindingInputs):
         raise ValueError(f"inputs must be a FindingInputs, got {type(inputs).__name__}")
-    if lang not in _RULES:
-        raise ValueError(f"unknown language {lang!r}; use one of {', '.join(_RULES)}")
+    if lang not in ("id", "en"):
+        raise ValueError(f"unknown language {lang!r}; use one of id, en")
     th, rot = config.thresholds, config.rotation
-    rules = _RULES[lang]
+    rules = {k: v[lang] for k, v in namespace("rule").items()}
+
+    def period_name(pid: str) -> str:  # "2025-S2" -> "Semester II 2025", in the config's period kind
+        try:
+            return parse_period(pid, config.period.kind).label(lang)
+        except Exception:  # a period id the config's kind does not read is shown as written
+            return pid
     pct = lambda x: fmt_pct(x, 1, lang)  # noqa: E731
     num = lambda x, d=2: fmt_number(x, d, lang)  # noqa: E731
     rows: list[dict] = []
@@ -348,7 +334,7 @@ def evaluate(inputs: FindingInputs, config, lang: str = "id") -> pd.DataFrame:
             # A failed validity check: the difference may predate rotation, so the finding says
             # "inconclusive" and recommends checking the comparison, never acting on the effect.
             add(
-                f"DAMPAK-{imp.outcome}", "medium", "service", "impact_inconclusive",
+                f"DAMPAK-{OUTCOME_CODES.get(imp.outcome, imp.outcome.upper().replace('_', '-'))}", "medium", "service", "impact_inconclusive",
                 rules["DAMPAK-TREN"].format(level=level),
                 f"{num(imp.estimate)} [{num(imp.conf_low)}; {num(imp.conf_high)}]",
                 outcome=_outcome_label(imp, lang), estimate=num(imp.estimate), conf_low=num(imp.conf_low),
@@ -356,7 +342,7 @@ def evaluate(inputs: FindingInputs, config, lang: str = "id") -> pd.DataFrame:
             )
             continue
         add(
-            f"DAMPAK-{imp.outcome}", "low" if improved else "high", "service",
+            f"DAMPAK-{OUTCOME_CODES.get(imp.outcome, imp.outcome.upper().replace('_', '-'))}", "low" if improved else "high", "service",
             "impact_better" if improved else "impact_worse",
             rules["DAMPAK"].format(level=level),
             f"{num(imp.estimate)} [{num(imp.conf_low)}; {num(imp.conf_high)}]",
@@ -390,9 +376,10 @@ def evaluate(inputs: FindingInputs, config, lang: str = "id") -> pd.DataFrame:
         if _GRADE_ORDER[ch.mutu] < _GRADE_ORDER[ch.mutu_sebelumnya]:
             add(
                 f"IKM-TURUN-{ch.kode_unit}", "medium", "ikm", "ikm_drop", rules["IKM-TURUN"],
-                f"{ch.periode_sebelumnya}: {num(ch.ikm_sebelumnya)} ({ch.mutu_sebelumnya}); {ch.periode}: {num(ch.ikm)} ({ch.mutu})",
+                f"{period_name(ch.periode_sebelumnya)}: {num(ch.ikm_sebelumnya)} ({ch.mutu_sebelumnya}); "
+                f"{period_name(ch.periode)}: {num(ch.ikm)} ({ch.mutu})",
                 unit=names.get(ch.kode_unit, ch.kode_unit), mutu_prev=ch.mutu_sebelumnya, ikm_prev=num(ch.ikm_sebelumnya),
-                period_prev=ch.periode_sebelumnya, mutu=ch.mutu, ikm=num(ch.ikm), period=ch.periode,
+                period_prev=period_name(ch.periode_sebelumnya), mutu=ch.mutu, ikm=num(ch.ikm), period=period_name(ch.periode),
             )
 
     for s in inputs.skm_samples:

@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from . import did
+from . import text as _text
 from .config import RegionConfig
 from .did._results import renamed_keyword  # the package-wide way of renaming a keyword
 from .rotation import LABELS as ROTATION_LABELS
@@ -45,21 +46,7 @@ OUTCOMES = {
 }
 
 #: Indonesian and English labels of the panel and result fields this module adds.
-LABELS = {
-    "cohort": ROTATION_LABELS["cohort"],
-    "treated": {"id": "Sudah diperlakukan (rotasi)", "en": "Treated (rotated)"},
-    "bulan": {"id": "Bulan", "en": "Month"},
-    "status": {"id": "Status analisis", "en": "Analysis status"},
-    "ok": {"id": "Cukup data", "en": "Enough data"},
-    "not_enough_data": {"id": "Data belum cukup", "en": "Not enough data"},
-    "estimate": {"id": "Perkiraan dampak (ATT)", "en": "Estimated effect (ATT)"},
-    "ci": {"id": "Interval kepercayaan", "en": "Confidence interval"},
-    "control_never": {"id": "unit yang tidak pernah dirotasi", "en": "never-rotated units"},
-    "control_notyet": {"id": "unit yang belum dirotasi", "en": "not-yet-rotated units"},
-    "kelompok": {"id": "Kelompok (bulan rotasi)", "en": "Group (rotation month)"},
-    "never": {"id": "Tidak pernah dirotasi", "en": "Never rotated"},
-    "n_unit": {"id": "Jumlah unit", "en": "Units"},
-}
+LABELS = _text.labels('cohort', 'treated', 'bulan', 'status', 'ok', 'not_enough_data', 'estimate', 'ci', 'control_never', 'control_notyet', 'kelompok', 'never', 'n_unit')
 
 _KINDS = ("simple", "group", "event", "calendar")
 #: Grid of Mbar for the relative-magnitudes sensitivity (R HonestDiD's range, in steps of 0.1).
@@ -578,10 +565,7 @@ class ImpactResult:
 # verdict text
 # --------------------------------------------------------------------------------------
 def _num(x: float, lang: str, digits: int = 2) -> str:
-    s = f"{x:.{digits}f}"
-    if s.startswith("-") and float(s) == 0:
-        s = s[1:]
-    return s.replace(".", ",") if lang == "id" else s
+    return _text.fmt_number(x, digits, lang)
 
 
 def _p(x: float, lang: str) -> str:
@@ -640,7 +624,7 @@ def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_co
         if lang == "id":
             verb = "menurunkan" if est < 0 else ("menaikkan" if est > 0 else "mengubah")
             s = (f"Rotasi (definisi perlakuan: {d}) diperkirakan {verb} {o} sebesar {_num(k * abs(est), lang)}{pp}"
-                 f"{base} (IK {conf}% dengan {how} untuk perubahannya: {_num(k * lo, lang)} s.d. {_num(k * hi, lang)}; "
+                 f"{base} (SK {conf}% dengan {how} untuk perubahannya: {_num(k * lo, lang)} s.d. {_num(k * hi, lang)}; "
                  f"{n_treated} unit dirotasi, {n_control} unit pembanding: {ctrl}). ")
             if clear and rejected:
                 s += ("Belum dapat disimpulkan apakah layanan " + ("membaik" if improved else "memburuk")

@@ -24,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import text as _text
 from .config import RegionConfig
 from .errors import DataError
 from .periods import Period, parse_period, period_of
@@ -74,55 +75,7 @@ _REQUIRED = ("pid", "kode_unit", "nama_jabatan", "jenis_jabatan", "tmt_jabatan",
 _YEAR = 365.25  # days per year for tenure, as docs/definitions.md fixes
 
 #: Indonesian and English labels of the columns and codes this module shows.
-LABELS = {
-    "pid": {"id": "Pseudonim pegawai", "en": "Staff pseudonym"},
-    "kode_unit": {"id": "Kode unit", "en": "Unit code"},
-    "nama_jabatan": {"id": "Nama jabatan", "en": "Post"},
-    "kelas": {"id": "Jenis perubahan", "en": "Kind of change"},
-    "start": {"id": "Mulai", "en": "Start"},
-    "end": {"id": "Selesai", "en": "End"},
-    "tenure_years": {"id": "Masa jabatan (tahun)", "en": "Years in post"},
-    "tahun_menjabat": {"id": "Lama pada jabatan (tahun)", "en": "Years in post"},
-    "definitif": {"id": "Definitif", "en": "Definitive"},
-    "periode": {"id": "Periode", "en": "Period"},
-    "masuk": {"id": "Mutasi masuk", "en": "Rotated in"},
-    "keluar": {"id": "Mutasi keluar", "en": "Rotated out"},
-    "headcount_awal": {"id": "Jumlah pegawai awal periode", "en": "Staff at period start"},
-    "headcount_akhir": {"id": "Jumlah pegawai akhir periode", "en": "Staff at period end"},
-    "rate_masuk": {"id": "Tingkat mutasi masuk", "en": "Rotation-in rate"},
-    "rate_keluar": {"id": "Tingkat mutasi keluar", "en": "Rotation-out rate"},
-    "asal": {"id": "Unit asal", "en": "From unit"},
-    "tanggal_mutasi": {"id": "Tanggal mutasi", "en": "Rotation date"},
-    "tujuan": {"id": "Unit tujuan", "en": "To unit"},
-    "pernah_unit_lain": {"id": "Pernah bertugas di unit lain", "en": "Served in another unit"},
-    "share_pernah_unit_lain": {"id": "Proporsi pernah di unit lain", "en": "Share served elsewhere"},
-    "rule": {"id": "Aturan", "en": "Rule"},
-    "legal_basis": {"id": "Dasar hukum", "en": "Legal basis"},
-    "tanggal": {"id": "Tanggal", "en": "Date"},
-    "years": {"id": "Lama (tahun)", "en": "Years"},
-    "detail": {"id": "Keterangan", "en": "Detail"},
-    "bulan": {"id": "Bulan", "en": "Month"},
-    "share_rotated_in": {"id": "Proporsi pegawai baru dimutasi masuk", "en": "Share newly rotated in"},
-    "kepala_masuk": {"id": "Kepala unit baru masuk", "en": "New head rotated in"},
-    "cohort": {"id": "Kohort (bulan pertama perlakuan)", "en": "Cohort (first treated month)"},
-    "definition": {"id": "Definisi perlakuan", "en": "Treatment definition"},
-    "threshold": {"id": "Ambang proporsi", "en": "Share threshold"},
-    # codes
-    "pengangkatan_pertama": {"id": "Pengangkatan pertama", "en": "First appointment"},
-    "penugasan_sementara": {"id": "Penugasan sementara (PLT/PLH/PJ)", "en": "Acting assignment (PLT/PLH/PJ)"},
-    "tugas_tambahan": {"id": "Tugas tambahan", "en": "Added task"},
-    "penyetaraan": {"id": "Penyetaraan jabatan 2021", "en": "2021 equalisation"},
-    "mutasi_unor": {"id": "Mutasi antar unit (rotasi)", "en": "Unit move (rotation)"},
-    "mutasi_jabatan": {"id": "Mutasi jabatan dalam unit", "en": "Post change within unit"},
-    "min_years": {"id": "Dimutasi sebelum masa minimal jabatan", "en": "Moved before the minimum years in post"},
-    "max_years": {"id": "Melewati masa maksimal jabatan (calon rotasi)", "en": "Past the maximum years in post (rotation candidate)"},
-    "freeze": {"id": "Mutasi dalam masa larangan tanpa persetujuan Mendagri",
-               "en": "Move inside a freeze window without the Minister's approval"},
-    "share_rotated_in_def": {"id": "proporsi pegawai yang baru dimutasi masuk mencapai ambang",
-                             "en": "share of staff newly rotated in reaches the threshold"},
-    "first_rotation_def": {"id": "mutasi masuk pertama", "en": "first rotation into the unit"},
-    "head_rotated_def": {"id": "kepala unit baru masuk melalui mutasi", "en": "a new head of unit rotated in"},
-}
+LABELS = _text.labels('pid', 'kode_unit', 'nama_jabatan', 'kelas', 'start', 'end', 'tenure_years', 'tahun_menjabat', 'definitif', 'periode', 'masuk', 'keluar', 'headcount_awal', 'headcount_akhir', 'rate_masuk', 'rate_keluar', 'asal', 'tanggal_mutasi', 'tujuan', 'pernah_unit_lain', 'share_pernah_unit_lain', 'rule', 'legal_basis', 'tanggal', 'years', 'detail', 'bulan', 'share_rotated_in', 'kepala_masuk', 'cohort', 'definition', 'threshold', 'pengangkatan_pertama', 'penugasan_sementara', 'tugas_tambahan', 'penyetaraan', 'mutasi_unor', 'mutasi_jabatan', 'min_years', 'max_years', 'freeze', 'share_rotated_in_def', 'first_rotation_def', 'head_rotated_def')
 
 
 # --------------------------------------------------------------------------------------

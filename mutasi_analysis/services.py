@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import text as _text
 from .config import RegionConfig
 from .errors import DataError
 from .periods import Period, parse_period, period_of
@@ -28,52 +29,10 @@ ALL_UNITS = "SEMUA"
 _STATUS = ("baru", "diproses", "selesai")
 _REQUIRED = ("id_laporan", "kode_unit", "waktu_diterima", "waktu_respon_pertama", "waktu_selesai", "status")
 
-METHOD = {
-    "id": (
-        "Waktu dihitung dalam hari kerja (Senin-Jumat, di luar hari libur nasional dan cuti bersama). "
-        "Rata-rata dan median waktu respons pertama dan waktu penyelesaian dihitung dari pengaduan yang "
-        "sudah memilikinya; pengaduan yang belum selesai tidak dihitung sebagai selesai dan tetap masuk "
-        "tunggakan. Pengaduan yang belum direspons dan sudah melewati batas {target} hari kerja pada "
-        "akhir data dihitung tidak tepat waktu; yang belum direspons tetapi masih dalam batas waktu "
-        "disensor (tidak masuk penyebut proporsi tepat waktu)."
-    ),
-    "en": (
-        "Times are in working days (Monday-Friday, excluding national holidays and cuti bersama). "
-        "Mean and median time to first response and to resolution are computed over complaints that "
-        "have them; open complaints are not counted as resolved and stay in the backlog. A complaint "
-        "still unanswered past the {target}-working-day target at the end of the data counts as not "
-        "answered in time; one unanswered but still within the target is censored (left out of the "
-        "denominator of the on-time share)."
-    ),
-}
+METHOD = _text.both("method.services")
 
 #: Indonesian and English labels of the columns this module shows.
-LABELS = {
-    "kode_unit": {"id": "Kode unit", "en": "Unit code"},
-    "periode": {"id": "Periode", "en": "Period"},
-    "t": {"id": "Bulan (indeks)", "en": "Month (index)"},
-    "diterima": {"id": "Pengaduan diterima", "en": "Complaints received"},
-    "diselesaikan": {"id": "Pengaduan selesai", "en": "Complaints resolved"},
-    "n_respon": {"id": "Pengaduan sudah direspons", "en": "Complaints answered"},
-    "respon_hari_kerja_mean": {"id": "Rata-rata waktu respons pertama (hari kerja)", "en": "Mean working days to first response"},
-    "respon_hari_kerja_median": {"id": "Median waktu respons pertama (hari kerja)", "en": "Median working days to first response"},
-    "n_penyelesaian": {"id": "Pengaduan dengan waktu selesai", "en": "Complaints with a resolution time"},
-    "penyelesaian_hari_kerja_mean": {"id": "Rata-rata waktu penyelesaian (hari kerja)", "en": "Mean working days to resolution"},
-    "penyelesaian_hari_kerja_median": {"id": "Median waktu penyelesaian (hari kerja)", "en": "Median working days to resolution"},
-    "n_tepat_waktu": {"id": "Direspons tepat waktu", "en": "Answered within target"},
-    "n_dinilai": {"id": "Pengaduan yang dinilai ketepatan waktunya", "en": "Complaints assessed for timeliness"},
-    "n_tersensor": {"id": "Belum direspons, masih dalam batas waktu (disensor)", "en": "Unanswered, still within target (censored)"},
-    "share_tepat_waktu": {"id": "Proporsi respons tepat waktu", "en": "Share answered within target"},
-    "backlog": {"id": "Tunggakan pada akhir periode", "en": "Backlog at period end"},
-    "hari_kerja_sampai_akhir_data": {"id": "Hari kerja sampai akhir data", "en": "Working days to the end of the data"},
-    "respon_median_km": {"id": "Median waktu respons pertama, Kaplan-Meier (hari kerja)",
-                         "en": "Kaplan-Meier median working days to first response"},
-    "respon_terbuka": {"id": "Belum direspons pada akhir data", "en": "Unanswered at the end of the data"},
-    "penyelesaian_median_km": {"id": "Median waktu penyelesaian, Kaplan-Meier (hari kerja)",
-                               "en": "Kaplan-Meier median working days to resolution"},
-    "penyelesaian_terbuka": {"id": "Belum selesai pada akhir data", "en": "Open at the end of the data"},
-    ALL_UNITS: {"id": "Semua unit", "en": "All units"},
-}
+LABELS = _text.labels('kode_unit', 'periode', 't', 'diterima', 'diselesaikan', 'n_respon', 'respon_hari_kerja_mean', 'respon_hari_kerja_median', 'n_penyelesaian', 'penyelesaian_hari_kerja_mean', 'penyelesaian_hari_kerja_median', 'n_tepat_waktu', 'n_dinilai', 'n_tersensor', 'share_tepat_waktu', 'backlog', 'hari_kerja_sampai_akhir_data', 'respon_median_km', 'respon_terbuka', 'penyelesaian_median_km', 'penyelesaian_terbuka', 'SEMUA')
 
 
 def _check(complaints: pd.DataFrame, config: RegionConfig) -> pd.DataFrame:

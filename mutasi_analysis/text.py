@@ -18,7 +18,7 @@ import babel.numbers
 import pandas as pd
 
 __all__ = ["LANGS", "LABELS", "TEMPLATES", "NOTES", "label", "relabel", "template", "note_text", "sensitivity_text",
-           "pretrend_text", "power_text", "fmt_number", "fmt_count", "fmt_value", "fmt_pct", "fmt_p", "fmt_date", "fmt_datetime",
+           "pretrend_text", "power_text", "labels", "namespace", "both", "fmt_number", "fmt_count", "fmt_value", "fmt_pct", "fmt_p", "fmt_date", "fmt_datetime",
            "fmt_month", "period_label", "LOCALES"]
 
 LANGS = ("id", "en")
@@ -182,10 +182,215 @@ LABELS: dict[str, dict[str, str]] = {
     "section_03_dampak_layanan": {"id": "Dampak layanan", "en": "Service impact"},
     "section_04_ikm": {"id": "Kepuasan masyarakat (IKM)", "en": "Community satisfaction (IKM)"},
     "section_05_umpan_balik_asn": {"id": "Umpan balik ASN", "en": "Staff feedback"},
+    # rotation (mutasi_analysis.rotation)
+    'nama_jabatan': {"id": 'Nama jabatan', "en": 'Post'},
+    'kelas': {"id": 'Jenis perubahan', "en": 'Kind of change'},
+    'start': {"id": 'Mulai', "en": 'Start'},
+    'end': {"id": 'Selesai', "en": 'End'},
+    'tenure_years': {"id": 'Masa jabatan (tahun)', "en": 'Years in post'},
+    'tahun_menjabat': {"id": 'Lama pada jabatan (tahun)', "en": 'Years in post'},
+    'definitif': {"id": 'Definitif', "en": 'Definitive'},
+    'masuk': {"id": 'Mutasi masuk', "en": 'Rotated in'},
+    'keluar': {"id": 'Mutasi keluar', "en": 'Rotated out'},
+    'headcount_awal': {"id": 'Jumlah pegawai awal periode', "en": 'Staff at period start'},
+    'headcount_akhir': {"id": 'Jumlah pegawai akhir periode', "en": 'Staff at period end'},
+    'rate_masuk': {"id": 'Tingkat mutasi masuk', "en": 'Rotation-in rate'},
+    'rate_keluar': {"id": 'Tingkat mutasi keluar', "en": 'Rotation-out rate'},
+    'asal': {"id": 'Unit asal', "en": 'From unit'},
+    'tujuan': {"id": 'Unit tujuan', "en": 'To unit'},
+    'pernah_unit_lain': {"id": 'Pernah bertugas di unit lain', "en": 'Served in another unit'},
+    'share_pernah_unit_lain': {"id": 'Proporsi pernah di unit lain', "en": 'Share served elsewhere'},
+    'legal_basis': {"id": 'Dasar hukum', "en": 'Legal basis'},
+    'tanggal': {"id": 'Tanggal', "en": 'Date'},
+    'years': {"id": 'Lama (tahun)', "en": 'Years'},
+    'detail': {"id": 'Keterangan', "en": 'Detail'},
+    'bulan': {"id": 'Bulan', "en": 'Month'},
+    'share_rotated_in': {"id": 'Proporsi pegawai baru dimutasi masuk', "en": 'Share newly rotated in'},
+    'kepala_masuk': {"id": 'Kepala unit baru masuk', "en": 'New head rotated in'},
+    'cohort': {"id": 'Kohort (bulan pertama perlakuan)', "en": 'Cohort (first treated month)'},
+    'definition': {"id": 'Definisi perlakuan', "en": 'Treatment definition'},
+    'threshold': {"id": 'Ambang proporsi', "en": 'Share threshold'},
+    'pengangkatan_pertama': {"id": 'Pengangkatan pertama', "en": 'First appointment'},
+    'penugasan_sementara': {"id": 'Penugasan sementara (PLT/PLH/PJ)', "en": 'Acting assignment (PLT/PLH/PJ)'},
+    'tugas_tambahan': {"id": 'Tugas tambahan', "en": 'Added task'},
+    'penyetaraan': {"id": 'Penyetaraan jabatan 2021', "en": '2021 equalisation'},
+    'mutasi_unor': {"id": 'Mutasi antar unit (rotasi)', "en": 'Unit move (rotation)'},
+    'mutasi_jabatan': {"id": 'Mutasi jabatan dalam unit', "en": 'Post change within unit'},
+    'min_years': {"id": 'Dimutasi sebelum masa minimal jabatan', "en": 'Moved before the minimum years in post'},
+    'max_years': {"id": 'Melewati masa maksimal jabatan (calon rotasi)', "en": 'Past the maximum years in post (rotation candidate)'},
+    'freeze': {"id": 'Mutasi dalam masa larangan tanpa persetujuan Mendagri', "en": "Move inside a freeze window without the Minister's approval"},
+    'share_rotated_in_def': {"id": 'proporsi pegawai yang baru dimutasi masuk mencapai ambang', "en": 'share of staff newly rotated in reaches the threshold'},
+    'first_rotation_def': {"id": 'mutasi masuk pertama', "en": 'first rotation into the unit'},
+    'head_rotated_def': {"id": 'kepala unit baru masuk melalui mutasi', "en": 'a new head of unit rotated in'},
+    # complaints and service times (mutasi_analysis.services)
+    't': {"id": 'Bulan (indeks)', "en": 'Month (index)'},
+    'diterima': {"id": 'Pengaduan diterima', "en": 'Complaints received'},
+    'diselesaikan': {"id": 'Pengaduan selesai', "en": 'Complaints resolved'},
+    'n_respon': {"id": 'Pengaduan sudah direspons', "en": 'Complaints answered'},
+    'respon_hari_kerja_mean': {"id": 'Rata-rata waktu respons pertama (hari kerja)', "en": 'Mean working days to first response'},
+    'respon_hari_kerja_median': {"id": 'Median waktu respons pertama (hari kerja)', "en": 'Median working days to first response'},
+    'n_penyelesaian': {"id": 'Pengaduan dengan waktu selesai', "en": 'Complaints with a resolution time'},
+    'penyelesaian_hari_kerja_mean': {"id": 'Rata-rata waktu penyelesaian (hari kerja)', "en": 'Mean working days to resolution'},
+    'penyelesaian_hari_kerja_median': {"id": 'Median waktu penyelesaian (hari kerja)', "en": 'Median working days to resolution'},
+    'n_tepat_waktu': {"id": 'Direspons tepat waktu', "en": 'Answered within target'},
+    'n_dinilai': {"id": 'Pengaduan yang dinilai ketepatan waktunya', "en": 'Complaints assessed for timeliness'},
+    'n_tersensor': {"id": 'Belum direspons, masih dalam batas waktu (disensor)', "en": 'Unanswered, still within target (censored)'},
+    'share_tepat_waktu': {"id": 'Proporsi respons tepat waktu', "en": 'Share answered within target'},
+    'backlog': {"id": 'Tunggakan pada akhir periode', "en": 'Backlog at period end'},
+    'hari_kerja_sampai_akhir_data': {"id": 'Hari kerja sampai akhir data', "en": 'Working days to the end of the data'},
+    'respon_median_km': {"id": 'Median waktu respons pertama, Kaplan-Meier (hari kerja)', "en": 'Kaplan-Meier median working days to first response'},
+    'respon_terbuka': {"id": 'Belum direspons pada akhir data', "en": 'Unanswered at the end of the data'},
+    'penyelesaian_median_km': {"id": 'Median waktu penyelesaian, Kaplan-Meier (hari kerja)', "en": 'Kaplan-Meier median working days to resolution'},
+    'penyelesaian_terbuka': {"id": 'Belum selesai pada akhir data', "en": 'Open at the end of the data'},
+    'SEMUA': {"id": 'Semua unit', "en": 'All units'},
+    # impact analysis (mutasi_analysis.impact)
+    'treated': {"id": 'Sudah diperlakukan (rotasi)', "en": 'Treated (rotated)'},
+    'ok': {"id": 'Cukup data', "en": 'Enough data'},
+    'ci': {"id": 'Interval kepercayaan', "en": 'Confidence interval'},
+    'control_never': {"id": 'unit yang tidak pernah dirotasi', "en": 'never-rotated units'},
+    'control_notyet': {"id": 'unit yang belum dirotasi', "en": 'not-yet-rotated units'},
+    'never': {"id": 'Tidak pernah dirotasi', "en": 'Never rotated'},
+    'n_unit': {"id": 'Jumlah unit', "en": 'Units'},
+    # report sections: tables, methods, diagnostics
+    'headcount': {"id": 'Jumlah pegawai', "en": 'Staff'},
+    'tabel': {"id": 'Tabel', "en": 'Table'},
+    'dibaca': {"id": 'Dibaca', "en": 'Read'},
+    'diterima_baris': {"id": 'Diterima', "en": 'Accepted'},
+    'ditolak': {"id": 'Ditolak', "en": 'Rejected'},
+    'alasan': {"id": 'Alasan', "en": 'Reason'},
+    'jumlah': {"id": 'Jumlah', "en": 'Count'},
+    'aturan': {"id": 'Aturan', "en": 'Rule'},
+    'estimate': {"id": 'Perkiraan', "en": 'Estimate'},
+    'std_error': {"id": 'Galat baku', "en": 'Std. error'},
+    'conf_low': {"id": 'Batas bawah SK', "en": 'CI lower'},
+    'conf_high': {"id": 'Batas atas SK', "en": 'CI upper'},
+    'event_time': {"id": 'Bulan sejak rotasi', "en": 'Months since rotation'},
+    'metode': {"id": 'Metode', "en": 'Method'},
+    'p_value': {"id": 'Nilai p', "en": 'p-value'},
+    'bagian': {"id": 'Bagian', "en": 'Section'},
+    'ukuran': {"id": 'Ukuran', "en": 'Measure'},
+    'nilai': {"id": 'Nilai', "en": 'Value'},
+    'share_setuju': {"id": 'Proporsi setuju (4-5)', "en": 'Share agreeing (4-5)'},
+    'kelompok': {"id": 'Kelompok', "en": 'Group'},
+    'twfe': {"id": 'TWFE', "en": 'TWFE'},
+    'callaway_santanna': {"id": "Callaway-Sant'Anna", "en": "Callaway-Sant'Anna"},
+    'sun_abraham': {"id": 'Sun-Abraham', "en": 'Sun-Abraham'},
+    'simple': {"id": 'Rata-rata sederhana', "en": 'Simple average'},
+    'event': {"id": 'Studi peristiwa', "en": 'Event study'},
+    'group': {"id": 'Per kohort', "en": 'By cohort'},
+    'calendar': {"id": 'Per bulan kalender', "en": 'By calendar month'},
+    'treated_vs_never': {"id": 'dirotasi vs tidak pernah', "en": 'treated vs never'},
+    'earlier_vs_later': {"id": 'lebih awal vs lebih akhir', "en": 'earlier vs later'},
+    'later_vs_earlier': {"id": 'lebih akhir vs lebih awal (pembanding sudah dirotasi)', "en": 'later vs earlier (already-treated controls)'},
+    # the impact table of the workbook and PDF (reporting.tables.impact_table)
+    'impact_table.ukuran': {"id": 'Ukuran', "en": 'Measure'},
+    'impact_table.metode': {"id": 'Metode inferensi', "en": 'Inference method'},
+    'impact_table.estimate': {"id": 'Perkiraan dampak', "en": 'Estimated impact'},
+    'impact_table.conf_low': {"id": 'Batas bawah SK', "en": 'CI lower'},
+    'impact_table.conf_high': {"id": 'Batas atas SK', "en": 'CI upper'},
+    'impact_table.pvalue': {"id": 'Nilai p', "en": 'p-value'},
+    'impact_row.overall': {"id": 'Dampak rata-rata (semua unit dan bulan setelah mutasi)', "en": 'Average impact (all units and months after rotation)'},
+    'impact_row.event': {"id": 'Bulan ke-{e} sejak mutasi', "en": 'Month {e} since rotation'},
+    'impact_row.pre': {"id": '{e} bulan sebelum mutasi', "en": '{e} months before rotation'},
+    'impact_row.analytic': {"id": 'analitik (klaster unit)', "en": 'analytic (unit clusters)'},
+    'impact_row.wcb': {"id": 'wild cluster bootstrap', "en": 'wild cluster bootstrap'},
+    'impact_row.ri': {"id": 'inferensi randomisasi', "en": 'randomization inference'},
+    # sheet names of the headline tables (at most 31 characters: Excel's limit)
+    'sheet.dampak': {"id": 'Dampak layanan', "en": 'Service impact'},
+    'sheet.ikm_unit': {"id": 'IKM per unit', "en": 'IKM by unit'},
+    'sheet.ikm_unsur': {"id": 'IKM per unsur', "en": 'IKM by element'},
+    'sheet.mutasi': {"id": 'Mutasi per unit', "en": 'Rotations by unit'},
+    'sheet.kepatuhan': {"id": 'Kepatuhan mutasi', "en": 'Rotation compliance'},
+    'sheet.umpan_balik': {"id": 'Umpan balik ASN', "en": 'Staff feedback'},
+    'sheet.temuan': {"id": 'Temuan', "en": 'Findings'},
+    # titles and units of the recorded headline tables (reporting.tables)
+    'table.dampak': {"id": "Dampak mutasi pada layanan: perkiraan dan selang kepercayaan", "en": "Impact of rotation on service: estimates and confidence intervals"},
+    'table.temuan': {"id": "Temuan dan rekomendasi", "en": "Findings and recommendations"},
+    'table.mutasi': {"id": "Mutasi antar unit per unit", "en": "Moves between units by unit"},
+    'table.kepatuhan': {"id": "Kepatuhan mutasi pada periode", "en": "Rotation compliance in the period"},
+    'table.ikm_unit': {"id": "IKM per unit layanan", "en": "IKM by service unit"},
+    'table.ikm_unsur': {"id": "Nilai per unsur", "en": "Score by element"},
+    'table.umpan_balik': {"id": "Kesiapan dan kebutuhan pelatihan", "en": "Readiness and training needs"},
+    'unit.working_days': {"id": "hari kerja", "en": "working days"},
+    'unit.people': {"id": "orang", "en": "people"},
+    'unit.ikm_score': {"id": "skor 25-100", "en": "score 25-100"},
+    # the rule behind each finding (findings.evaluate), in words: no configuration keys
+    'rule.KESIAPAN': {"id": "persentase belum siap di atas ambang kebutuhan pelatihan ({threshold}), minimal {min_cell} jawaban", "en": "share not ready above the training threshold ({threshold}), at least {min_cell} answers"},
+    'rule.KESIAPAN-DATA': {"id": "jawaban butir kesiapan kurang dari batas sel kecil ({min_cell})", "en": "fewer answers to the readiness item than the small-cell limit ({min_cell})"},
+    'rule.KESIAPAN-KECIL': {"id": "kelompok belum siap atau siap kurang dari batas sel kecil ({min_cell} orang; disembunyikan)", "en": "the not-ready or ready group is below the small-cell limit ({min_cell} people; suppressed)"},
+    'rule.DAMPAK': {"id": "selang kepercayaan {level} dampak tidak mencakup nol", "en": "the {level} confidence interval of the impact excludes zero"},
+    'rule.DAMPAK-TREN': {"id": "selang kepercayaan {level} dampak tidak mencakup nol, tetapi uji tren sebelum rotasi menolak tren sejajar", "en": "the {level} confidence interval of the impact excludes zero, but the pre-rotation trend test rejects parallel trends"},
+    'rule.KANDIDAT-MUTASI': {"id": "masa jabatan lebih dari batas maksimal ({max_years} tahun); {basis}", "en": "time in post above the maximum ({max_years} years); {basis}"},
+    'rule.MASA-MINIMUM': {"id": "mutasi sebelum masa jabatan minimal ({min_years} tahun); {basis}", "en": "move before the minimum time in post ({min_years} years); {basis}"},
+    'rule.MASA-LARANGAN': {"id": "mutasi dalam masa larangan tanpa nomor persetujuan; UU 10/2016 Pasal 71 ayat (2), Pasal 162 ayat (3)", "en": "move inside a freeze window without an approval number; Law 10/2016 art. 71(2), 162(3)"},
+    'rule.IKM-TURUN': {"id": "mutu IKM lebih rendah dari periode sebelumnya (PermenPANRB 14/2017)", "en": "IKM grade lower than in the previous period (PermenPANRB 14/2017)"},
+    'rule.SAMPEL-SKM': {"id": "responden kurang dari ukuran sampel Krejcie-Morgan untuk volume layanan tahunan", "en": "fewer respondents than the Krejcie-Morgan sample size for the yearly service volume"},
+    'rule.UNIT-KURANG': {"id": "unit perlakuan kurang dari {min_treated} atau unit pembanding kurang dari {min_control}", "en": "fewer than {min_treated} treated units or fewer than {min_control} comparison units"},
+    # the PDF's method appendix, one paragraph per key (reporting.pdf)
+    'pdf_method.1': {"id": 'Laporan ini dibuat otomatis oleh paket mutasi-analysis dari data kepegawaian dan layanan yang telah divalidasi dan dipseudonimkan; tidak ada NIP, nama, atau tanggal lahir di dalamnya. Setiap bagian adalah buku catatan berparameter yang dijalankan ulang untuk periode ini.', "en": 'This report was produced automatically by the mutasi-analysis package from validated, pseudonymised personnel and service data; it holds no NIP, name or birth date. Each section is a parameterised notebook executed again for this period.'},
+    'pdf_method.2': {"id": "Dampak mutasi pada layanan diperkirakan dengan selisih-dalam-selisih bertahap (Callaway dan Sant'Anna): setiap unit yang menerima mutasi dibandingkan dengan unit yang belum atau tidak pernah menerima mutasi, bulan demi bulan. Asumsinya: tanpa mutasi, tren unit perlakuan akan sejajar dengan tren unit pembanding, dan unit tidak berubah sebelum mutasi terjadi. Perkiraan sebelum mutasi pada grafik studi peristiwa menguji asumsi ini.", "en": "The impact of rotation on service is estimated by staggered difference-in-differences (Callaway and Sant'Anna): each unit receiving rotated staff is compared, month by month, with units not (yet) receiving any. Assumptions: without rotation, treated units would have followed the comparison units' trend (parallel trends), and units did not change before the rotation (no anticipation). The pre-rotation estimates in the event-study plot test this."},
+    'pdf_method.3': {"id": 'Karena jumlah unit sedikit, ketidakpastian juga dinilai dengan bootstrap wild klaster dan inferensi randomisasi atas tanggal mutasi. IKM dihitung menurut PermenPANRB 14/2017. Sel tabel yang berasal dari terlalu sedikit orang disembunyikan (UU 27/2022).', "en": 'With few units, uncertainty is also assessed by the wild cluster bootstrap and by randomization inference over rotation dates. The IKM follows PermenPANRB 14/2017. Table cells from too few people are suppressed (Law 27/2022).'},
+    # how service times are counted (services.METHOD; {target} is the response target)
+    'method.services': {"id": 'Waktu dihitung dalam hari kerja (Senin-Jumat, di luar hari libur nasional dan cuti bersama). Rata-rata dan median waktu respons pertama dan waktu penyelesaian dihitung dari pengaduan yang sudah memilikinya; pengaduan yang belum selesai tidak dihitung sebagai selesai dan tetap masuk tunggakan. Pengaduan yang belum direspons dan sudah melewati batas {target} hari kerja pada akhir data dihitung tidak tepat waktu; yang belum direspons tetapi masih dalam batas waktu disensor (tidak masuk penyebut proporsi tepat waktu).', "en": 'Times are in working days (Monday-Friday, excluding national holidays and cuti bersama). Mean and median time to first response and to resolution are computed over complaints that have them; open complaints are not counted as resolved and stay in the backlog. A complaint still unanswered past the {target}-working-day target at the end of the data counts as not answered in time; one unanswered but still within the target is censored (left out of the denominator of the on-time share).'},
+    # the workbook (reporting.excel)
+    'excel.about': {"id": 'Keterangan', "en": 'About'},
+    'excel.title': {"id": 'Tabel laporan evaluasi mutasi ASN', "en": 'Tables of the civil-servant rotation evaluation'},
+    'excel.region': {"id": 'Wilayah', "en": 'Region'},
+    'excel.period': {"id": 'Periode', "en": 'Period'},
+    'excel.version': {"id": 'Versi mutasi-analysis', "en": 'mutasi-analysis version'},
+    'excel.commit': {"id": 'Commit kode', "en": 'Code commit'},
+    'excel.sheet': {"id": 'Lembar', "en": 'Sheet'},
+    'excel.table': {"id": 'Tabel', "en": 'Table'},
+    'excel.source': {"id": 'Sumber', "en": 'Source'},
+    'excel.missing': {"id": 'tidak tersedia dalam laporan ini', "en": 'not available in this report'},
+    'excel.source_line': {"id": 'Sumber: bagian laporan "{file}"', "en": 'Source: report section "{file}"'},
+    'excel.hidden': {"id": '* = disembunyikan (sel dari terlalu sedikit orang, UU 27/2022); - = tidak ada data.', "en": '* = suppressed (cell from too few people, Law 27/2022); - = no data.'},
+    # the PDF (reporting.pdf)
+    'pdf.doc': {"id": 'Laporan Evaluasi Mutasi ASN', "en": 'Civil-Servant Rotation Evaluation Report'},
+    'pdf.period': {"id": 'Periode', "en": 'Period'},
+    'pdf.date': {"id": 'Tanggal laporan', "en": 'Report date'},
+    'pdf.version': {"id": 'Versi mutasi-analysis', "en": 'mutasi-analysis version'},
+    'pdf.toc': {"id": 'Daftar Isi', "en": 'Contents'},
+    'pdf.page': {"id": 'Halaman', "en": 'Page'},
+    'pdf.of': {"id": 'dari', "en": 'of'},
+    'pdf.appendix': {"id": 'Lampiran', "en": 'Appendix'},
+    'pdf.method': {"id": 'Lampiran A. Metode', "en": 'Appendix A. Method'},
+    'pdf.coverage': {"id": 'Lampiran B. Cakupan data', "en": 'Appendix B. Data coverage'},
+    'pdf.provenance': {"id": 'Lampiran C. Asal-usul laporan', "en": 'Appendix C. Provenance'},
+    'pdf.failed_note': {"id": 'Perhatian: bagian berikut gagal dibuat dan tidak ada dalam laporan ini: {names}.', "en": 'Note: these sections failed to render and are missing from this report: {names}.'},
+    'pdf.file': {"id": 'Berkas', "en": 'File'},
+    'pdf.section': {"id": 'Bagian', "en": 'Section'},
+    'pdf.status': {"id": 'Status', "en": 'Status'},
+    'pdf.duration': {"id": 'Durasi (detik)', "en": 'Duration (s)'},
+    'pdf.parameters': {"id": 'Parameter', "en": 'Parameters'},
+    'pdf.package': {"id": 'Paket', "en": 'Package'},
+    'pdf.version_col': {"id": 'Versi', "en": 'Version'},
+    'pdf.measure': {"id": 'Ukuran', "en": 'Measure'},
+    'pdf.value': {"id": 'Nilai', "en": 'Value'},
+    'pdf.commit': {"id": 'Commit kode', "en": 'Code commit'},
+    'pdf.dirty': {"id": 'ada perubahan yang belum di-commit', "en": 'uncommitted changes present'},
+    'pdf.clean': {"id": 'bersih', "en": 'clean'},
+    'pdf.code': {"id": 'SHA-256 kode paket', "en": 'SHA-256 of the package code'},
+    'pdf.rendered': {"id": 'Dibuat', "en": 'Rendered'},
+    'pdf.region_config': {"id": 'Konfigurasi wilayah', "en": 'Region configuration'},
+    'pdf.span': {"id": 'Rentang periode', "en": 'Period span'},
+    'pdf.inputs': {"id": 'Berkas masukan dan sidik SHA-256', "en": 'Input files and SHA-256 fingerprints'},
+    'pdf.headline': {"id": 'Angka utama kualitas data', "en": 'Data-quality headline numbers'},
+    # the index page (reporting.index)
+    'index.heading': {"id": 'Laporan dalam bahasa Indonesia', "en": 'Reports in English'},
+    'index.period': {"id": 'Periode', "en": 'Period'},
+    'index.numbers': {"id": 'Angka utama', "en": 'Headline numbers'},
+    'index.section': {"id": 'Bagian', "en": 'Section'},
+    'index.measure': {"id": 'Ukuran', "en": 'Measure'},
+    # pages: figures and tables (issue 12)
+    "unsur_turun_mutu": {"id": "Unsur yang turun mutu", "en": "Elements whose grade fell"},
+    "pages.grade_border": {"id": "Batas mutu (PermenPANRB 14/2017)", "en": "Grade border (PermenPANRB 14/2017)"},
+    "pages.element_grade": {"id": "Mutu unsur (dari NRR)", "en": "Element grade (from NRR)"},
 }
 
 #: Finding templates: key -> {"id": ..., "en": ...}, filled with :meth:`str.format`.
 TEMPLATES: dict[str, dict[str, str]] = {
+    "feedback_small": {"id": "Kurang dari {k} lembar: tidak ditampilkan.", "en": "Fewer than {k} sheets: not shown."},
     # periods and moments (numbers and month names inside them come from Babel)
     "period_semester": {"id": "Semester {roman} {year}", "en": "Semester {n}, {year}"},
     "period_quarter": {"id": "Triwulan {roman} {year}", "en": "Quarter {n}, {year}"},
@@ -320,6 +525,32 @@ NOTES: dict[str, dict[str, str]] = {
 def _check_lang(lang: str) -> None:
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; use one of {', '.join(LANGS)}")
+
+
+def labels(*keys: str) -> dict[str, dict[str, str]]:
+    """The catalogue's entries for ``keys`` (``{key: {"id": ..., "en": ...}}``): a module's view.
+
+    Raises
+    ------
+    KeyError
+        When a key is not in the catalogue.
+    """
+    return {k: LABELS[k] for k in keys}
+
+
+def namespace(prefix: str) -> dict[str, dict[str, str]]:
+    """The catalogue's entries whose keys start with ``prefix + "."``, with the prefix removed.
+
+    The strings of one surface (``"pdf"``, ``"excel"``, ``"index"``, ``"impact_row"``...) as one
+    mapping, e.g. ``namespace("pdf")["doc"]``.
+    """
+    head = prefix + "."
+    return {k[len(head):]: v for k, v in LABELS.items() if k.startswith(head)}
+
+
+def both(key: str) -> dict[str, str]:
+    """``{"id": ..., "en": ...}`` of one key, for a recorded table's title or note."""
+    return dict(LABELS[key])
 
 
 def section_title(notebook: str, lang: str = "id") -> str:

@@ -74,7 +74,8 @@ def test_readiness_text_cites_the_numbers_and_the_rule(cfg):
     assert "selang kepercayaan 95%: 25,8% s.d. 65,8%" in out["text"] and "≤ 2" in out["text"]
     assert "sebelum mutasi berikutnya" in out["recommendation"]
     assert out["evidence"] == "9/20 = 45,0%"
-    assert "unready_share_training" in out["rule"]
+    # the rule in words, with its threshold: no configuration key on the page
+    assert "ambang kebutuhan pelatihan (30,0%)" in out["rule"] and "unready_share_training" not in out["rule"]
     en = findings.evaluate(FindingInputs("2025-S2", readiness_answered=20, readiness_unready=9), cfg, "en").iloc[0]
     assert "45.0%" in en["text"] and en["severity"] == "high" and "before the next rotation" in en["recommendation"]
 
@@ -101,7 +102,7 @@ def test_impact_finding_fires_when_the_interval_excludes_zero(cfg, est, lo, hi, 
         assert out.empty
         return
     row = out.iloc[0]
-    assert row["id"] == "DAMPAK-respon_hari_kerja_mean"
+    assert row["id"] == "DAMPAK-RESPON"
     word = "membaik" if expected == "better" else "memburuk"
     assert word in row["text"]
     assert row["severity"] == ("rendah" if expected == "better" else "tinggi")
@@ -115,7 +116,7 @@ def test_a_failed_pretrend_makes_the_impact_finding_inconclusive(cfg, est, lo, h
     for lang, word, rec in (("id", "Belum dapat disimpulkan", "Jangan mengubah atau mempertahankan"),
                             ("en", "cannot be concluded", "Do not change or keep")):
         row = findings.evaluate(FindingInputs("2025-S2", impacts=(imp,)), cfg, lang=lang).iloc[0]
-        assert row["id"] == "DAMPAK-respon_hari_kerja_mean" and word in row["text"]
+        assert row["id"] == "DAMPAK-RESPON" and word in row["text"]
         assert row["recommendation"].startswith(rec)
         assert ("Pertahankan" not in row["recommendation"]) and ("Keep this rotation" not in row["recommendation"])
     with pytest.raises(ValueError, match="caveat"):
@@ -152,7 +153,7 @@ def test_compliance_findings_fire_on_one_case_and_not_on_zero(cfg, field, fid):
 def test_compliance_rules_cite_the_config_years(cfg):
     out = findings.evaluate(FindingInputs("2025-S2", rotation_candidates=4, min_years_breaks=2), cfg).set_index("id")
     assert "5 tahun" in out.loc["KANDIDAT-MUTASI", "text"] and "4 ASN" in out.loc["KANDIDAT-MUTASI", "text"]
-    assert "max_years_in_post (5 tahun)" in out.loc["KANDIDAT-MUTASI", "rule"]
+    assert "batas maksimal (5 tahun)" in out.loc["KANDIDAT-MUTASI", "rule"]
     assert "PP 11/2017" in out.loc["MASA-MINIMUM", "rule"]
     assert "2 tahun" in out.loc["MASA-MINIMUM", "text"]
 
@@ -211,7 +212,7 @@ def test_findings_are_ordered_by_severity(cfg):
         n_treated_units=2, n_control_units=5,
     )
     out = findings.evaluate(inputs, cfg)
-    assert list(out["id"]) == ["KESIAPAN", "MASA-LARANGAN", "UNIT-KURANG", "KANDIDAT-MUTASI", "DAMPAK-respon_hari_kerja_mean", "SAMPEL-SKM-KEL-ALAK"]
+    assert list(out["id"]) == ["KESIAPAN", "MASA-LARANGAN", "UNIT-KURANG", "KANDIDAT-MUTASI", "DAMPAK-RESPON", "SAMPEL-SKM-KEL-ALAK"]
     assert list(out["severity"]) == ["tinggi", "tinggi", "tinggi", "sedang", "rendah", "rendah"]
     assert out.notna().all().all() and (out != "").all().all()
 

@@ -27,9 +27,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .. import text
 from ..errors import MutasiError
 from ..record import read_records
-from .manifest import read_manifest
+from .manifest import period_name, read_manifest
 from .tables import HEADLINE_TABLES, TABLES_KEY, check_payload
 
 __all__ = ["build_excel", "collect_tables", "excel_name", "HIDDEN_MARKER", "MISSING_MARKER", "header_text"]
@@ -37,25 +38,7 @@ __all__ = ["build_excel", "collect_tables", "excel_name", "HIDDEN_MARKER", "MISS
 HIDDEN_MARKER = "*"
 MISSING_MARKER = "-"
 _LANGS = ("id", "en")
-_TEXT = {
-    "about": {"id": "Keterangan", "en": "About"},
-    "title": {"id": "Tabel laporan evaluasi mutasi ASN", "en": "Tables of the civil-servant rotation evaluation"},
-    "region": {"id": "Wilayah", "en": "Region"},
-    "period": {"id": "Periode", "en": "Period"},
-    "version": {"id": "Versi mutasi-analysis", "en": "mutasi-analysis version"},
-    "commit": {"id": "Commit kode", "en": "Code commit"},
-    "sheet": {"id": "Lembar", "en": "Sheet"},
-    "table": {"id": "Tabel", "en": "Table"},
-    "source": {"id": "Sumber", "en": "Source"},
-    "missing": {"id": "tidak tersedia dalam laporan ini", "en": "not available in this report"},
-    "source_line": {"id": "Sumber: hasil tercatat {file}", "en": "Source: recorded results {file}"},
-    "hidden": {
-        "id": "* = disembunyikan (sel dari terlalu sedikit orang, UU 27/2022); - = tidak ada data.",
-        "en": "* = suppressed (cell from too few people, Law 27/2022); - = no data.",
-    },
-    "yes": {"id": "ya", "en": "yes"},
-    "no": {"id": "tidak", "en": "no"},
-}
+_TEXT = {**text.namespace("excel"), **text.labels("yes", "no")}
 _INVALID_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -230,7 +213,9 @@ def _formats(wb, lang: str = "id") -> dict[str, Any]:
         "hidden": wb.add_format({"align": "right", "font_color": "#7A7A7A"}),
         "note": wb.add_format({"italic": True, "font_color": "#555555"}),
         "integer": wb.add_format({"num_format": "#,##0"}),
-        "date": wb.add_format({"num_format": "yyyy-mm-dd"}),
+        # A real date cell shown in words in the workbook's language ([$-421] Indonesian,
+        # [$-409] English: Excel's locale codes), e.g. "29 November 2026".
+        "date": wb.add_format({"num_format": ("[$-421]" if lang == "id" else "[$-409]") + "d mmmm yyyy"}),
         "bold": wb.add_format({"bold": True}),
     }
     for d in range(0, 11):
@@ -296,14 +281,15 @@ def _table_sheet(ws, fmt, payload: dict[str, Any], notebook: str, lang: str) -> 
     if hidden:
         ws.write_string(line, 0, _TEXT["hidden"][lang], fmt["note"])
         line += 1
-    ws.write_string(line, 0, _TEXT["source_line"][lang].format(file=f"{notebook}.json"), fmt["note"])
+    # The section a reader can open (its title), not the results file a developer would.
+    ws.write_string(line, 0, _TEXT["source_line"][lang].format(file=text.section_title(notebook, lang)), fmt["note"])
 
 
 def _about_sheet(wb, fmt, tables, names, manifest, period, region, version, lang) -> None:
     ws = wb.add_worksheet(_TEXT["about"][lang])
     ws.write_string(0, 0, _TEXT["title"][lang], fmt["title"])
     m = manifest or {}
-    span = f"{period} ({m['period_start']} - {m['period_end']})" if m.get("period_start") else period
+    span = period_name(m, lang, span=True) if m.get("period") else period
     commit = ((m.get("git") or {}).get("commit") or "")[:12]
     info = [("region", region), ("period", span), ("version", version), ("commit", commit)]
     r = 2
@@ -320,7 +306,7 @@ def _about_sheet(wb, fmt, tables, names, manifest, period, region, version, lang
     for (tid, nb, payload), name in zip(tables, names):
         ws.write_string(r, 0, name)
         ws.write_string(r, 1, payload["title"][lang])
-        ws.write_string(r, 2, f"{nb}.json")
+        ws.write_string(r, 2, text.section_title(nb, lang))
         r += 1
     for tid, sheet in HEADLINE_TABLES.items():
         if tid not in present:

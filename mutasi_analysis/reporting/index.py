@@ -14,6 +14,7 @@ from typing import Any
 
 from ..record import RecordError, read_sections
 from ..text import fmt_value, section_title
+from ..text import label as text_label
 from .html import CSP_META
 from .lock import period_lock
 from .manifest import read_manifest, write_text_atomic
@@ -118,10 +119,6 @@ def write_index(reports: str | Path, title: str = "Laporan evaluasi mutasi ASN /
         return _write_index(reports, title)
 
 
-_LANG_HEADINGS = {
-    "id": ("Laporan dalam bahasa Indonesia", "Periode", "Angka utama", "Bagian", "Ukuran"),
-    "en": ("Reports in English", "Period", "Headline numbers", "Section", "Measure"),
-}
 
 
 def _lang_part(reports: Path, lang: str) -> list[str]:
@@ -131,7 +128,8 @@ def _lang_part(reports: Path, lang: str) -> list[str]:
         return []
     periods, rows = headline_rows(root)
     prefix = f"{LANG_ROOTS[lang]}/" if LANG_ROOTS[lang] else ""
-    heading, period_h, numbers_h, section_h, measure_h = _LANG_HEADINGS[lang]
+    heading, period_h, numbers_h, section_h, measure_h = (
+        text_label(f"index.{k}", lang) for k in ("heading", "period", "numbers", "section", "measure"))
     esc = html.escape
     parts = [
         f'<section lang="{lang}" id="lang-{lang}"><h2>{esc(heading)}</h2>',

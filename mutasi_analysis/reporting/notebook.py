@@ -56,67 +56,16 @@ SECTIONS_ENV = "MUTASI_SECTIONS"
 #: researcher's notebook reads the same inputs as the rest of the report.
 RENDER_PATH_ENV = {"region": "MUTASI_REGION", "processed": "MUTASI_PROCESSED", "reports": "MUTASI_REPORTS"}
 
-# Display labels for columns the domain modules return that ``text.LABELS`` does not (yet)
-# hold. Looked up after text.LABELS.
-LABELS: dict[str, dict[str, str]] = {
-    "masuk": {"id": "Mutasi masuk", "en": "Rotated in"},
-    "keluar": {"id": "Mutasi keluar", "en": "Rotated out"},
-    "headcount_awal": {"id": "Pegawai awal periode", "en": "Staff at start"},
-    "headcount_akhir": {"id": "Pegawai akhir periode", "en": "Staff at end"},
-    "headcount": {"id": "Jumlah pegawai", "en": "Staff"},
-    "rate_masuk": {"id": "Laju masuk", "en": "Rotation-in rate"},
-    "rate_keluar": {"id": "Laju keluar", "en": "Rotation-out rate"},
-    "pernah_unit_lain": {"id": "Pernah di unit lain", "en": "Served elsewhere"},
-    "share_pernah_unit_lain": {"id": "Proporsi pernah di unit lain", "en": "Share served elsewhere"},
-    "diterima": {"id": "Pengaduan diterima", "en": "Complaints received"},
-    "diselesaikan": {"id": "Diselesaikan", "en": "Resolved"},
-    "respon_hari_kerja_mean": {"id": "Rata-rata respons (hari kerja)", "en": "Mean response (working days)"},
-    "respon_hari_kerja_median": {"id": "Median respons (hari kerja)", "en": "Median response (working days)"},
-    "penyelesaian_hari_kerja_mean": {"id": "Rata-rata penyelesaian (hari kerja)", "en": "Mean resolution (working days)"},
-    "share_tepat_waktu": {"id": "Proporsi tepat waktu", "en": "Share on time"},
-    "backlog": {"id": "Tunggakan akhir periode", "en": "Backlog at period end"},
-    "cohort": {"id": "Kohort (bulan pertama perlakuan)", "en": "Cohort (first treated month)"},
-    "tabel": {"id": "Tabel", "en": "Table"},
-    "dibaca": {"id": "Dibaca", "en": "Read"},
-    "diterima_baris": {"id": "Diterima", "en": "Accepted"},
-    "ditolak": {"id": "Ditolak", "en": "Rejected"},
-    "alasan": {"id": "Alasan", "en": "Reason"},
-    "jumlah": {"id": "Jumlah", "en": "Count"},
-    "aturan": {"id": "Aturan", "en": "Rule"},
-    "estimate": {"id": "Perkiraan", "en": "Estimate"},
-    "std_error": {"id": "Galat baku", "en": "Std. error"},
-    "conf_low": {"id": "Batas bawah IK", "en": "CI low"},
-    "conf_high": {"id": "Batas atas IK", "en": "CI high"},
-    "event_time": {"id": "Bulan sejak rotasi", "en": "Months since rotation"},
-    "metode": {"id": "Metode", "en": "Method"},
-    "p_value": {"id": "Nilai p", "en": "p-value"},
-    "bagian": {"id": "Bagian", "en": "Section"},
-    "ukuran": {"id": "Ukuran", "en": "Measure"},
-    "nilai": {"id": "Nilai", "en": "Value"},
-    "share_setuju": {"id": "Proporsi setuju (4-5)", "en": "Share agreeing (4-5)"},
-    "kelompok": {"id": "Kelompok", "en": "Group"},
-    # estimators and aggregations (ImpactResult.methods_table / aggregates_table)
-    "twfe": {"id": "TWFE", "en": "TWFE"},
-    "callaway_santanna": {"id": "Callaway-Sant'Anna", "en": "Callaway-Sant'Anna"},
-    "sun_abraham": {"id": "Sun-Abraham", "en": "Sun-Abraham"},
-    "simple": {"id": "Rata-rata sederhana", "en": "Simple average"},
-    "event": {"id": "Studi peristiwa", "en": "Event study"},
-    "group": {"id": "Per kohort", "en": "By cohort"},
-    "calendar": {"id": "Per bulan kalender", "en": "By calendar month"},
-    # Goodman-Bacon comparisons
-    "treated_vs_never": {"id": "dirotasi vs tidak pernah", "en": "treated vs never"},
-    "earlier_vs_later": {"id": "lebih awal vs lebih akhir", "en": "earlier vs later"},
-    "later_vs_earlier": {"id": "lebih akhir vs lebih awal (pembanding sudah dirotasi)",
-                         "en": "later vs earlier (already-treated controls)"},
-}
+# The columns report tables show, as a view of the one catalogue (mutasi_analysis.text.LABELS).
+LABELS: dict[str, dict[str, str]] = text.labels('masuk', 'keluar', 'headcount_awal', 'headcount_akhir', 'headcount', 'rate_masuk', 'rate_keluar', 'pernah_unit_lain', 'share_pernah_unit_lain', 'diterima', 'diselesaikan', 'respon_hari_kerja_mean', 'respon_hari_kerja_median', 'penyelesaian_hari_kerja_mean', 'share_tepat_waktu', 'backlog', 'cohort', 'tabel', 'dibaca', 'diterima_baris', 'ditolak', 'alasan', 'jumlah', 'aturan', 'estimate', 'std_error', 'conf_low', 'conf_high', 'event_time', 'metode', 'p_value', 'bagian', 'ukuran', 'nilai', 'share_setuju', 'kelompok', 'twfe', 'callaway_santanna', 'sun_abraham', 'simple', 'event', 'group', 'calendar', 'treated_vs_never', 'earlier_vs_later', 'later_vs_earlier')
 
 
 def _label(key: str, lang: str) -> str:
+    # A researcher's own column without a catalogue entry keeps its name (the reader-text test
+    # catches one in a built-in section: add the key to mutasi_analysis.text.LABELS).
     try:
         return text.label(key, lang)
     except KeyError:
-        if key in LABELS:
-            return LABELS[key][lang]
         return key
 
 
@@ -231,6 +180,14 @@ def _cell_text(v) -> str:
     return "" if v is None or (pd.api.types.is_scalar(v) and pd.isna(v)) else str(v)
 
 
+# Longest text (characters) kept on one line: the longest unit name of a kecamatan fits.
+_SHORT = 32
+
+
+def _longest(s: pd.Series) -> int:
+    return max((len(_cell_text(v)) for v in s), default=0)
+
+
 def _is_number_dtype(s: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
 
@@ -257,20 +214,24 @@ def html_table(frame: pd.DataFrame, numeric: list[bool] | None = None, index: bo
     -------
     str
         ``<table class="dataframe">`` with ``<thead>`` and ``<tbody>``; every text is escaped.
+        Cells of a text column whose longest cell is short (a unit name, a grade) carry
+        ``class="short"``: the page keeps them on one line and lets long text wrap instead.
     """
     e = html.escape
     if numeric is None:
         numeric = [_is_number_dtype(frame[c]) or _reads_as_numbers(frame[c]) for c in frame.columns]
+    kinds = [("num" if n else "short" if _longest(frame.iloc[:, i]) <= _SHORT else "")
+             for i, n in enumerate(numeric)]
 
-    def cls(num: bool) -> str:
-        return ' class="num"' if num else ""
+    def cls(kind: str) -> str:
+        return f' class="{kind}"' if kind else ""
 
     head = [f"<th>{e(str(frame.index.name or ''))}</th>"] if index else []
-    head += [f"<th{cls(n)}>{e(str(c))}</th>" for c, n in zip(frame.columns, numeric)]
+    head += [f"<th{cls('num' if k == 'num' else '')}>{e(str(c))}</th>" for c, k in zip(frame.columns, kinds)]
     rows = []
     for key, values in zip(frame.index, frame.itertuples(index=False, name=None)):
         cells = [f"<th>{e(_cell_text(key))}</th>"] if index else []
-        cells += [f"<td{cls(n)}>{e(_cell_text(v))}</td>" for v, n in zip(values, numeric)]
+        cells += [f"<td{cls(k)}>{e(_cell_text(v))}</td>" for v, k in zip(values, kinds)]
         rows.append("<tr>" + "".join(cells) + "</tr>")
     return ('<table class="dataframe"><thead><tr>' + "".join(head) + "</tr></thead><tbody>"
             + "".join(rows) + "</tbody></table>")

@@ -33,6 +33,7 @@ from ..errors import MutasiError
 from ..record import read_records
 from ..text import fmt_date, fmt_datetime, section_title
 from ..text import label as text_label
+from ..text import namespace as text_namespace
 from .manifest import period_name, read_manifest
 from .summary import SUMMARY_PREFIX
 
@@ -40,70 +41,8 @@ __all__ = ["build_pdf", "pdf_name", "report_html"]
 
 _LANGS = ("id", "en")
 
-_T = {
-    "doc": {"id": "Laporan Evaluasi Mutasi ASN", "en": "Civil-Servant Rotation Evaluation Report"},
-    "period": {"id": "Periode", "en": "Period"},
-    "date": {"id": "Tanggal laporan", "en": "Report date"},
-    "version": {"id": "Versi mutasi-analysis", "en": "mutasi-analysis version"},
-    "toc": {"id": "Daftar Isi", "en": "Contents"},
-    "page": {"id": "Halaman", "en": "Page"},
-    "of": {"id": "dari", "en": "of"},
-    "appendix": {"id": "Lampiran", "en": "Appendix"},
-    "method": {"id": "Lampiran A. Metode", "en": "Appendix A. Method"},
-    "coverage": {"id": "Lampiran B. Cakupan data", "en": "Appendix B. Data coverage"},
-    "provenance": {"id": "Lampiran C. Asal-usul laporan", "en": "Appendix C. Provenance"},
-    "failed_note": {
-        "id": "Perhatian: bagian berikut gagal dibuat dan tidak ada dalam laporan ini: {names}.",
-        "en": "Note: these sections failed to render and are missing from this report: {names}.",
-    },
-    "file": {"id": "Berkas", "en": "File"},
-    "section": {"id": "Bagian", "en": "Section"},
-    "status": {"id": "Status", "en": "Status"},
-    "duration": {"id": "Durasi (detik)", "en": "Duration (s)"},
-    "parameters": {"id": "Parameter", "en": "Parameters"},
-    "package": {"id": "Paket", "en": "Package"},
-    "version_col": {"id": "Versi", "en": "Version"},
-    "measure": {"id": "Ukuran", "en": "Measure"},
-    "value": {"id": "Nilai", "en": "Value"},
-    "commit": {"id": "Commit kode", "en": "Code commit"},
-    "dirty": {"id": "ada perubahan yang belum di-commit", "en": "uncommitted changes present"},
-    "clean": {"id": "bersih", "en": "clean"},
-    "code": {"id": "SHA-256 kode paket", "en": "SHA-256 of the package code"},
-    "rendered": {"id": "Dibuat", "en": "Rendered"},
-    "region_config": {"id": "Konfigurasi wilayah", "en": "Region configuration"},
-    "span": {"id": "Rentang periode", "en": "Period span"},
-    "inputs": {"id": "Berkas masukan dan sidik SHA-256", "en": "Input files and SHA-256 fingerprints"},
-    "headline": {"id": "Angka utama kualitas data", "en": "Data-quality headline numbers"},
-}
+_T = text_namespace("pdf")
 
-_METHOD = {
-    "id": [
-        "Laporan ini dibuat otomatis oleh paket mutasi-analysis dari data kepegawaian dan layanan "
-        "yang telah divalidasi dan dipseudonimkan; tidak ada NIP, nama, atau tanggal lahir di "
-        "dalamnya. Setiap bagian adalah buku catatan berparameter yang dijalankan ulang untuk periode ini.",
-        "Dampak mutasi pada layanan diperkirakan dengan selisih-dalam-selisih bertahap (Callaway dan "
-        "Sant'Anna): setiap unit yang menerima mutasi dibandingkan dengan unit yang belum atau tidak "
-        "pernah menerima mutasi, bulan demi bulan. Asumsinya: tanpa mutasi, tren unit perlakuan akan "
-        "sejajar dengan tren unit pembanding, dan unit tidak berubah sebelum mutasi terjadi. Perkiraan "
-        "sebelum mutasi pada grafik studi peristiwa menguji asumsi ini.",
-        "Karena jumlah unit sedikit, ketidakpastian juga dinilai dengan bootstrap wild klaster dan "
-        "inferensi randomisasi atas tanggal mutasi. IKM dihitung menurut PermenPANRB 14/2017. Sel "
-        "tabel yang berasal dari terlalu sedikit orang disembunyikan (UU 27/2022).",
-    ],
-    "en": [
-        "This report was produced automatically by the mutasi-analysis package from validated, "
-        "pseudonymised personnel and service data; it holds no NIP, name or birth date. Each section "
-        "is a parameterised notebook executed again for this period.",
-        "The impact of rotation on service is estimated by staggered difference-in-differences "
-        "(Callaway and Sant'Anna): each unit receiving rotated staff is compared, month by month, with "
-        "units not (yet) receiving any. Assumptions: without rotation, treated units would have "
-        "followed the comparison units' trend (parallel trends), and units did not change before the "
-        "rotation (no anticipation). The pre-rotation estimates in the event-study plot test this.",
-        "With few units, uncertainty is also assessed by the wild cluster bootstrap and by "
-        "randomization inference over rotation dates. The IKM follows PermenPANRB 14/2017. Table cells "
-        "from too few people are suppressed (Law 27/2022).",
-    ],
-}
 
 # Print stylesheet. Page-level features are CSS Paged Media (WeasyPrint implements them).
 _CSS = """
@@ -136,19 +75,37 @@ h2 { font-size: 13pt; color: #123a63; bookmark-level: 2; break-after: avoid; }
 h3 { font-size: 11pt; bookmark-level: 3; break-after: avoid; }
 h4, h5, h6 { font-size: 10pt; bookmark-level: none; break-after: avoid; }
 p { orphans: 3; widows: 3; }
+/* Kept with what follows: a heading, a bold lead-in, the sentence that introduces a table or
+   a figure (marked "lead" by _layout). */
+.lead { break-after: avoid; }
+/* Kept with what precedes: the last short lines of a section and a figure that ends one
+   (marked "tail"), so that no page holds only them. */
+.tail { break-before: avoid; }
 img, svg { max-width: 100%%; height: auto !important; break-inside: avoid; }
-.figure { margin: 3mm 0; break-inside: avoid; }
-table { border-collapse: collapse; margin: 3mm 0; font-size: 8.5pt; max-width: 100%%; }
-th, td { border: 0.5pt solid #b8b8b8; padding: 1mm 1.6mm; vertical-align: top; }
-th { overflow-wrap: anywhere; }
+/* Space above a figure so that its title touches nothing. */
+.figure { margin: 5mm 0 3mm 0; break-inside: avoid; }
+table { border-collapse: collapse; margin: 3mm 0 4mm 0; font-size: 8.5pt; max-width: 100%%; }
+/* A table of words (findings, element lists) uses the full width instead of tall rows. */
+table.prose { width: 100%%; }
+th, td { border: 0.5pt solid #b8b8b8; padding: 1mm 1.6mm; vertical-align: top; text-align: left; }
+/* Numbers right, text left (notebook.html_table marks them); no word broken in a header. */
+th.num, td.num { text-align: right; }
+td.short { white-space: nowrap; }
+th { overflow-wrap: normal; word-break: normal; hyphens: manual; vertical-align: bottom; }
 @page landscape { size: A4 landscape; }
 div.landscape { page: landscape; break-before: page; break-after: page; }
-table.wide, table.very-wide { width: 100%%; table-layout: fixed; }
+table.wide, table.very-wide { width: 100%%; }
 table.wide { font-size: 6.8pt; } table.very-wide { font-size: 5.6pt; }
-table.wide th, table.wide td, table.very-wide th, table.very-wide td { padding: 0.6mm 0.8mm; overflow-wrap: break-word; }
-th { background: #e8eef4; text-align: left; }
+table.wide th, table.wide td, table.very-wide th, table.very-wide td { padding: 0.6mm 0.8mm; }
+table.wide td, table.very-wide td { overflow-wrap: break-word; }
+table.very-wide td.short { white-space: normal; }
+th { background: #e8eef4; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
+/* A short table stays whole; a long one never leaves a single row alone on a page. */
+table.keep { break-inside: avoid; }
+tbody tr:first-child { break-after: avoid; }
+tbody tr:last-child { break-before: avoid; }
 pre { white-space: pre-wrap; font-size: 8.5pt; background: #f6f6f6; padding: 2mm; }
 .appendix table { font-size: 8pt; }
 .appendix code, .hash { font-family: "DejaVu Sans Mono", monospace; font-size: 7.5pt; word-break: break-all; }
@@ -209,20 +166,134 @@ def _section_body(name: str, path: Path) -> tuple[str, str, list[tuple[str, str]
         if not h.get("id"):
             h["id"] = f"{prefix}--{_slug(h.get_text(' ', strip=True))}"
         subs.append((h["id"], h.get_text(" ", strip=True)))
-    for table in root.find_all("table"):
-        # A4 portrait holds about 7 columns at the normal size; wider tables get smaller
-        # type and fixed, equal columns so that they wrap inside the page instead of being cut.
-        first = table.find("tr")
-        ncol = sum(int(c.get("colspan", 1) or 1) for c in first.find_all(["th", "td"])) if first else 0
-        if ncol > 7:
-            table["class"] = table.get("class", []) + ["wide" if ncol <= 12 else "very-wide"]
-        if ncol > 12:  # too wide for portrait even in small type: a landscape page of its own
-            table.wrap(soup.new_tag("div", attrs={"class": "landscape"}))
-    for img in root.find_all("img"):
-        wrapper = soup.new_tag("div", attrs={"class": "figure"})
-        img.wrap(wrapper)
-    body = "".join(str(c) for c in root.contents)
+    body = "".join(str(b) for b in _layout(soup, _blocks(root)))
     return title, body, subs
+
+
+# A short table (rows) is kept whole on one page.
+_KEEP_ROWS = 20
+# A paragraph this short (characters) at the end of a section travels with what precedes it.
+_TAIL_CHARS = 400
+# A table whose text cells average this many characters is prose: it takes the full width.
+_PROSE_CHARS = 40
+
+
+def _blocks(root) -> list:
+    """The page's content as one flat list of blocks (headings, paragraphs, tables, figures).
+
+    nbconvert nests every output in its cell's wrappers; print rules that keep a heading or an
+    introducing sentence with the next block (``break-after: avoid``) need the blocks to be
+    siblings. A page not made by nbconvert keeps its own top-level elements.
+    """
+    from bs4 import NavigableString
+
+    areas = [a for a in root.select(".jp-OutputArea-output, .jp-MarkdownOutput")
+             if a.find_parent(class_=["jp-OutputArea-output", "jp-MarkdownOutput"]) is None]
+    if not areas:
+        return [c for c in root.contents if not isinstance(c, NavigableString) or c.strip()]
+    out = []
+    for area in areas:
+        for child in list(area.children):
+            if isinstance(child, NavigableString):
+                if child.strip():
+                    out.append(child)
+                continue
+            out.append(child.extract())
+    return out
+
+
+def _classes(tag, *names: str) -> None:
+    tag["class"] = list(tag.get("class", [])) + [n for n in names if n not in tag.get("class", [])]
+
+
+def _layout(soup, blocks: list) -> list:
+    """Figures wrapped, tables sized, and the break rules of the print stylesheet marked.
+
+    * a figure (``<img>``) goes in ``div.figure`` (kept whole, with space above its title);
+    * a table wider than 7 columns gets small type (``wide``, ``very-wide``), wider than 12 a
+      landscape page together with the sentence that introduces it; a table of words the full
+      width (``prose``); up to ``_KEEP_ROWS`` rows it stays whole (``keep``);
+    * a heading, a bold lead-in or a sentence followed by a table or figure is kept with what
+      follows (``lead``);
+    * the end of the section (short paragraphs, a figure just before them or last) is kept
+      with what precedes it (``tail``), so that no page holds a lone sentence or a stranded
+      figure.
+    """
+    from bs4 import Tag
+
+    def div(cls: str, child):
+        wrapper = soup.new_tag("div", attrs={"class": cls})
+        wrapper.append(child)
+        return wrapper
+
+    out = [div("figure", b) if isinstance(b, Tag) and b.name in ("img", "svg") else b for b in blocks]
+
+    def kind(b) -> str:
+        if not isinstance(b, Tag):
+            return "text"
+        if b.name == "table":
+            return "table"
+        if "figure" in b.get("class", []):
+            return "figure"
+        if b.name in ("h1", "h2", "h3", "h4", "h5", "h6"):
+            return "heading"
+        return "text"
+
+    kinds = [kind(b) for b in out]
+    for i, (b, k) in enumerate(zip(out, kinds)):
+        nxt = kinds[i + 1] if i + 1 < len(kinds) else None
+        if k == "heading" or (k == "text" and isinstance(b, Tag) and (_is_lead_in(b) or nxt in ("table", "figure"))):
+            _classes(b, "lead")
+        if k == "table" and _size_table(b):  # too wide for portrait: a landscape page of its own
+            out[i] = div("landscape", b)
+        elif k == "text" and isinstance(b, Tag):  # a table inside other HTML output
+            for inner in b.find_all("table"):
+                _size_table(inner)
+    # The section's end: trailing short text, and a figure just before it (or last), keep company.
+    i, chars = len(out) - 1, 0
+    while i > 0 and kinds[i] == "text" and isinstance(out[i], Tag):
+        chars += len(out[i].get_text(" ", strip=True))
+        if chars > _TAIL_CHARS:
+            break
+        _classes(out[i], "tail")
+        i -= 1
+    if i > 0 and kinds[i] == "figure" and chars <= _TAIL_CHARS:
+        _classes(out[i], "tail")
+    # A landscape table takes the sentence (or heading) that introduces it to its page.
+    for i, b in enumerate(out):
+        if isinstance(b, Tag) and "landscape" in b.get("class", []):
+            j = i - 1
+            while j >= 0 and isinstance(out[j], Tag) and "lead" in out[j].get("class", []):
+                b.insert(0, out[j])
+                out[j] = None
+                j -= 1
+    return [b for b in out if b is not None]
+
+
+def _is_lead_in(tag) -> bool:
+    """A paragraph that is only bold text (``**Unsur terlemah per unit**``): a heading in all but name."""
+    if tag.name != "p":
+        return False
+    strong = tag.find(["strong", "b"])
+    return strong is not None and strong.get_text(strip=True) == tag.get_text(strip=True)
+
+
+def _size_table(table) -> bool:
+    """Type size, width and keep rules of one table (see :func:`_layout`); True when it needs a
+    landscape page."""
+    first = table.find("tr")
+    # A4 portrait holds about 7 columns at the normal size; wider tables get smaller type.
+    ncol = sum(int(c.get("colspan", 1) or 1) for c in first.find_all(["th", "td"])) if first else 0
+    if ncol > 7:
+        _classes(table, "wide" if ncol <= 12 else "very-wide")
+    body = table.find("tbody")
+    rows = body.find_all("tr", recursive=False) if body is not None else table.find_all("tr")
+    if len(rows) <= _KEEP_ROWS:
+        _classes(table, "keep")
+    words = [c.get_text(" ", strip=True) for r in rows for c in r.find_all("td") if "num" not in c.get("class", [])]
+    if words and sum(map(len, words)) / len(words) >= _PROSE_CHARS:
+        _classes(table, "prose")
+    return ncol > 12
 
 
 def _kv_table(rows: list[tuple[str, str]], head: tuple[str, str] | None = None, code_keys: bool = False) -> str:
@@ -248,7 +319,7 @@ def _appendix(manifest: dict[str, Any], report_dir: Path, lang: str) -> str:
     t = {k: v[lang] for k, v in _T.items()}
     parts = ['<section class="part appendix" id="lampiran">']
     parts.append(f'<h1 id="lampiran-metode">{e(t["method"])}</h1>')
-    parts += [f"<p>{e(p)}</p>" for p in _METHOD[lang]]
+    parts += [f"<p>{e(p[lang])}</p>" for p in text_namespace("pdf_method").values()]
 
     parts.append(f'<h1 id="lampiran-cakupan" style="break-before: page">{e(t["coverage"])}</h1>')
     region = manifest.get("region") or {}

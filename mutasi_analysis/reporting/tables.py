@@ -43,39 +43,16 @@ __all__ = [
 TABLES_KEY = "tables"
 
 #: Headline table ids -> sheet name (Indonesian, English; at most 31 characters for Excel).
-HEADLINE_TABLES: dict[str, dict[str, str]] = {
-    "dampak": {"id": "Dampak layanan", "en": "Service impact"},
-    "ikm_unit": {"id": "IKM per unit", "en": "IKM by unit"},
-    "ikm_unsur": {"id": "IKM per unsur", "en": "IKM by element"},
-    "mutasi": {"id": "Mutasi per unit", "en": "Rotations by unit"},
-    "kepatuhan": {"id": "Kepatuhan mutasi", "en": "Rotation compliance"},
-    "umpan_balik": {"id": "Umpan balik ASN", "en": "Staff feedback"},
-    "temuan": {"id": "Temuan", "en": "Findings"},
-}
+HEADLINE_TABLES: dict[str, dict[str, str]] = text.namespace("sheet")
 
 #: Column formats: how a value is shown (Excel number format; PDF/HTML text).
 FORMATS = ("text", "integer", "number", "percent", "pvalue", "date", "bool")
 
 _PAYLOAD_VERSION = 1
 
-# Labels for the impact table's columns and rows that the domain label list does not hold.
-_IMPACT_LABELS = {
-    "ukuran": {"id": "Ukuran", "en": "Measure"},
-    "metode": {"id": "Metode inferensi", "en": "Inference method"},
-    "estimate": {"id": "Perkiraan dampak", "en": "Estimated impact"},
-    "conf_low": {"id": "Batas bawah SK", "en": "CI lower"},
-    "conf_high": {"id": "Batas atas SK", "en": "CI upper"},
-    "pvalue": {"id": "Nilai p", "en": "p-value"},
-}
-_IMPACT_ROWS = {
-    "overall": {"id": "Dampak rata-rata (semua unit dan bulan setelah mutasi)",
-                "en": "Average impact (all units and months after rotation)"},
-    "event": {"id": "Bulan ke-{e} sejak mutasi", "en": "Month {e} since rotation"},
-    "pre": {"id": "{e} bulan sebelum mutasi", "en": "{e} months before rotation"},
-    "analytic": {"id": "analitik (klaster unit)", "en": "analytic (unit clusters)"},
-    "wcb": {"id": "wild cluster bootstrap", "en": "wild cluster bootstrap"},
-    "ri": {"id": "inferensi randomisasi", "en": "randomization inference"},
-}
+# The impact table's columns and rows (the catalogue's "impact_table." and "impact_row." entries).
+_IMPACT_LABELS = text.namespace("impact_table")
+_IMPACT_ROWS = text.namespace("impact_row")
 
 
 def _bilingual(value: Any, what: str) -> dict[str, str]:
@@ -366,11 +343,9 @@ def impact_table(result) -> dict[str, Any]:
     verdict = d.get("verdict") or {}
     return table_payload(
         frame,
-        title={"id": "Dampak mutasi pada layanan: perkiraan dan selang kepercayaan",
-               "en": "Impact of rotation on service: estimates and confidence intervals"},
-        units={"estimate": {"id": "hari kerja", "en": "working days"},
-               "conf_low": {"id": "hari kerja", "en": "working days"},
-               "conf_high": {"id": "hari kerja", "en": "working days"}},
+        title=text.both("table.dampak"),
+        units={"estimate": text.both("unit.working_days"), "conf_low": text.both("unit.working_days"),
+               "conf_high": text.both("unit.working_days")},
         formats={"ukuran": "text", "metode": "text", "pvalue": "pvalue"},
         decimals={"estimate": 2, "conf_low": 2, "conf_high": 2, "pvalue": 3},
         labels=_IMPACT_LABELS,
@@ -390,7 +365,7 @@ def findings_table(findings: pd.DataFrame) -> dict[str, Any]:
     """
     return table_payload(
         findings,
-        title={"id": "Temuan dan rekomendasi", "en": "Findings and recommendations"},
+        title=text.both("table.temuan"),
         formats={c: "text" for c in findings.columns},
         index=False,
     )
@@ -398,13 +373,11 @@ def findings_table(findings: pd.DataFrame) -> dict[str, Any]:
 
 # Headline tables of the built-in sections: titles, labels and formats chosen here, once, so
 # that each notebook passes its numbers and nothing else.
-_PEOPLE = {"id": "orang", "en": "people"}
+_PEOPLE = text.both("unit.people")
 
 
 def _labels(*keys: str) -> dict[str, dict[str, str]]:
-    from .notebook import LABELS
-
-    return {k: LABELS[k] for k in keys}
+    return text.labels(*keys)
 
 
 def rotation_tables(shown, compliance: Mapping[str, int]) -> dict[str, dict[str, Any]]:
@@ -418,13 +391,13 @@ def rotation_tables(shown, compliance: Mapping[str, int]) -> dict[str, dict[str,
         From :func:`mutasi_analysis.rotation.compliance_summary`.
     """
     rules = pd.DataFrame({
-        "aturan": ["min_years", "freeze", "max_years"],
+        "aturan": [text.both(k) for k in ("min_years", "freeze", "max_years")],  # bilingual text cells
         "jumlah": [compliance["min_years_breaks"], compliance["freeze_breaks"], compliance["rotation_candidates"]],
     })
     return {
-        "mutasi": table_payload(shown, title={"id": "Mutasi antar unit per unit", "en": "Moves between units by unit"},
+        "mutasi": table_payload(shown, title=text.both("table.mutasi"),
                                 labels=_labels("masuk", "keluar"), units={"masuk": _PEOPLE, "keluar": _PEOPLE}),
-        "kepatuhan": table_payload(rules, title={"id": "Kepatuhan mutasi pada periode", "en": "Rotation compliance in the period"},
+        "kepatuhan": table_payload(rules, title=text.both("table.kepatuhan"),
                                    labels=_labels("aturan", "jumlah"), formats={"aturan": "text", "jumlah": "integer"}),
     }
 
@@ -439,15 +412,15 @@ def ikm_tables(per_unit: pd.DataFrame, elements: pd.DataFrame) -> dict[str, dict
     elements : DataFrame
         :func:`mutasi_analysis.ikm.by_element` per unit.
     """
-    score = {"id": "skor 25-100", "en": "score 25-100"}
+    score = text.both("unit.ikm_score")
     return {
         "ikm_unit": table_payload(
             per_unit[["kode_unit", "n_responden", "ikm", "mutu", "kinerja", "sampel_minimum", "memadai"]],
-            title={"id": "IKM per unit layanan", "en": "IKM by service unit"}, units={"ikm": score},
+            title=text.both("table.ikm_unit"), units={"ikm": score},
             formats={"mutu": "text", "kinerja": "text"}, decimals={"ikm": 2}),
         "ikm_unsur": table_payload(
             elements[["kode_unit", "kode_unsur", "unsur", "n_jawaban", "nrr", "nilai_unsur", "mutu"]],
-            title={"id": "Nilai per unsur", "en": "Score by element"},
+            title=text.both("table.ikm_unsur"),
             formats={"mutu": "text"}, decimals={"nrr": 2, "nilai_unsur": 2}),
     }
 
@@ -457,7 +430,6 @@ def feedback_table(feedback) -> dict[str, dict[str, Any]]:
     frame = feedback.table()
     k = feedback.min_cell
     return {"umpan_balik": table_payload(
-        frame, title={"id": "Kesiapan dan kebutuhan pelatihan", "en": "Readiness and training needs"},
+        frame, title=text.both("table.umpan_balik"),
         formats={c: ("percent" if c.startswith("share") else "integer") for c in frame.columns},
-        note={"id": f"Kurang dari {k} lembar: tidak ditampilkan.", "en": f"Fewer than {k} sheets: not shown."}
-        if feedback.suppressed else None)}
+        note={lang: text.template("feedback_small", lang, k=k) for lang in text.LANGS} if feedback.suppressed else None)}

@@ -59,7 +59,7 @@ def test_about_sheet_names_region_period_version_and_missing_tables(rendered, wo
     cells = {c.value for row in ws.iter_rows() for c in row if c.value is not None}
     m = rendered["manifest"]
     assert m["region"]["name"] in cells
-    assert f"{PERIOD} (2026-01-01 - 2026-06-30)" in cells
+    assert "Semester I 2026 (1 Januari 2026 \u2013 30 Juni 2026)" in cells  # in words, not ISO
     assert m["packages"]["mutasi-analysis"] in cells
     # The fixture report has no compliance or feedback table: the sheet list says so.
     rows = [[c.value for c in row] for row in ws.iter_rows()]
