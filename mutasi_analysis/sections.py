@@ -60,10 +60,12 @@ class _Model(BaseModel):
 
 
 class Headline(_Model):
-    """A headline number: its label in the report language, and its value (None = not available)."""
+    """A headline number: its label in the report language, its value (None = not available),
+    and which direction is better (``"higher"``, ``"lower"``, or None for a count with no good side)."""
 
     label: str
     value: Scalar = None
+    better: Literal["higher", "lower"] | None = None
 
 
 class SectionRecord(BaseModel):

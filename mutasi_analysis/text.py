@@ -377,6 +377,11 @@ LABELS: dict[str, dict[str, str]] = {
     'pdf.inputs': {"id": 'Berkas masukan dan sidik SHA-256', "en": 'Input files and SHA-256 fingerprints'},
     'pdf.headline': {"id": 'Angka utama kualitas data', "en": 'Data-quality headline numbers'},
     # the index page (reporting.index)
+    'index.better_higher': {"id": "lebih tinggi lebih baik", "en": "higher is better"},
+    'index.better_lower': {"id": "lebih rendah lebih baik", "en": "lower is better"},
+    'index.status': {"id": "Status", "en": "Status"},
+    'index.rendered': {"id": "Dibuat", "en": "Rendered"},
+    'index.commit': {"id": "Versi kode (commit)", "en": "Code version (commit)"},
     'index.heading': {"id": 'Laporan dalam bahasa Indonesia', "en": 'Reports in English'},
     'index.period': {"id": 'Periode', "en": 'Period'},
     'index.numbers': {"id": 'Angka utama', "en": 'Headline numbers'},

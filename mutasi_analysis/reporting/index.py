@@ -13,11 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from ..record import RecordError, read_sections
-from ..text import fmt_value, section_title
+from ..text import fmt_datetime, fmt_value, section_title
 from ..text import label as text_label
 from .html import CSP_META
 from .lock import period_lock
-from .manifest import read_manifest, write_text_atomic
+from .manifest import period_name, read_manifest, write_text_atomic
 
 __all__ = ["report_folders", "headline_rows", "write_index", "INDEX_NAME", "lang_root", "LANG_ROOTS",
            "display_title"]
@@ -87,7 +87,8 @@ def headline_rows(reports: str | Path) -> tuple[list[str], list[dict[str, Any]]]
         for nb, rec in records.items():
             for key, h in rec.headline.items():
                 label, value = h.label, h.value
-                row = rows.setdefault((nb, key), {"notebook": nb, "key": key, "label": label, "values": {}})
+                row = rows.setdefault((nb, key), {"notebook": nb, "key": key, "label": label, "better": h.better,
+                                                  "values": {}})
                 row["values"][period] = value
     return periods, [rows[k] for k in sorted(rows)]
 
@@ -133,7 +134,8 @@ def _lang_part(reports: Path, lang: str) -> list[str]:
     esc = html.escape
     parts = [
         f'<section lang="{lang}" id="lang-{lang}"><h2>{esc(heading)}</h2>',
-        f"<table><tr><th>{period_h}</th><th>Status</th><th>UTC</th><th>Commit</th><th>{section_h}</th></tr>",
+        f"<table><tr><th>{period_h}</th><th>{esc(text_label('index.status', lang))}</th>"
+        f"<th>{esc(text_label('index.rendered', lang))}</th><th>{esc(text_label('index.commit', lang))}</th><th>{section_h}</th></tr>",
     ]
     for period, folder, m in folders:
         base = f"{prefix}{folder.name}"
@@ -157,25 +159,30 @@ def _lang_part(reports: Path, lang: str) -> list[str]:
             word = ("percobaan", "gagal") if lang == "id" else ("attempt", "failed")
             failed = (failed + "; " if failed else "") + (
                 f'<a href="{esc(prefix)}_failed/{esc(folder.name)}/manifest.json">'
-                f"{word[0]} {esc(str(attempt.get('ended', ''))[:19])} {word[1]}: {esc(', '.join(attempt['failed']))}</a>")
+                f"{word[0]} {esc(fmt_datetime(attempt['ended'], lang) if attempt.get('ended') else '')} {word[1]}: {esc(', '.join(attempt['failed']))}</a>")
         else:
             failed = esc(failed)
+        shown_status = text_label(f"render_{status}", lang) if status in ("ok", "failed") else status
+        ended = fmt_datetime(m["ended"], lang) if m.get("ended") else ""
         parts.append(
-            f"<tr><td>{esc(period)}</td><td class=\"{esc(status)}\">{esc(status)}"
+            f"<tr><td>{esc(period_name(m, lang))}</td><td class=\"{esc(status)}\">{esc(shown_status)}"
             f"{'<br><small>' + failed + '</small>' if failed else ''}</td>"
-            f"<td>{esc(str(m.get('ended', ''))[:19])}</td><td><code>{esc(commit)}</code></td>"
+            f"<td>{esc(ended)}</td><td><code>{esc(commit)}</code></td>"
             f"<td>{links} &middot; <a href=\"{esc(base)}/manifest.json\">manifest</a></td></tr>"
         )
     parts.append("</table>")
     if rows:
         parts.append(f"<h3>{esc(numbers_h)}</h3><table><tr><th>{section_h}</th><th>{measure_h}</th>")
-        parts += [f"<th>{esc(p)}</th>" for p in periods]
+        names = {p: period_name(m, lang) for p, _, m in folders}
+        parts += [f"<th>{esc(names.get(p, p))}</th>" for p in periods]
         parts.append("</tr>")
         titles = {name: display_title(name, e, lang) for _, _, m in folders for name, e in m.get("notebooks", {}).items()}
         for r in rows:
             cells = "".join(f'<td class="num">{_fmt(r["values"].get(p), lang)}</td>' for p in periods)
             title = titles.get(r["notebook"], display_title(r["notebook"], None, lang))
-            parts.append(f"<tr><td>{esc(title)}</td><td>{esc(r['label'])}</td>{cells}</tr>")
+            better = r.get("better")
+            hint = f' <small class="better">({esc(text_label("index.better_" + better, lang))})</small>' if better else ""
+            parts.append(f"<tr><td>{esc(title)}</td><td>{esc(r['label'])}{hint}</td>{cells}</tr>")
         parts.append("</table>")
     parts.append("</section>")
     return parts

@@ -47,7 +47,8 @@ def test_index_shows_every_period_side_by_side(tmp_path):
     assert 'href="2026-S1/14_kepuasan.html">Kepuasan masyarakat (IKM)</a>' in page and 'href="2025-S2/manifest.json"' in page
     assert 'href="2026-S1/laporan-2026-S1.pdf">PDF</a>' in page and 'href="2026-S1/tabel-2026-S1.xlsx">XLSX</a>' in page
     assert "x.csv" not in page
-    assert 'class="failed">failed' in page and "Kecamatan Contoh" in page
+    assert 'class="failed">gagal' in page and "Kecamatan Contoh" in page
+    assert "<th>Semester II 2025</th>" in page and "<th>2025-S2</th>" not in page  # periods in words
     assert "_failed" not in page and ".tmp-" not in page
     assert external_references(page) == []
 
