@@ -2,8 +2,10 @@
 truth recovered.
 
 The render test runs the real pipeline once per module (demo data -> ingest -> every notebook
-with small bootstrap sizes, two at a time) and asserts on the recorded JSON, never on HTML
-numbers.
+with small bootstrap sizes, two at a time, in Indonesian and then in English, each with its PDF
+and workbook) and asserts on the recorded JSON, never on HTML numbers. The reader-facing
+text, the look of every section in Chromium and the PDF's pages are checked at the end
+(issue 12; the rules are in reader_text.py and visual.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import csv
 import datetime as dt
 import json
 import re
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -24,7 +27,10 @@ from mutasi_analysis.reporting.params import notebook_parameters
 from mutasi_analysis.reporting.pipeline import discover_notebooks, run_report
 
 import golden
+import reader_text
+import visual
 from report_helpers import REPO
+from tests.conftest import INSTALL_SYSTEM_DEPS, require
 
 NOTEBOOK_DIR = REPO / "notebooks"
 EXPECTED = ["00_ringkasan", "01_kualitas_data", "02_mutasi", "03_dampak_layanan", "04_ikm", "05_umpan_balik_asn"]
@@ -90,17 +96,16 @@ def rendered(demo_raw, tmp_path_factory):
     lines: list[str] = []
     from mutasi_analysis.reporting.handover import build_handover
 
-    outcome = run_report(
-        "latest", region=region, processed=root / "processed", reports=root / "reports",
-        notebooks=NOTEBOOK_DIR, today=TODAY, jobs=2, out=lines.append,
-        parameters={"n_boot": 199, "n_perm": 99},
+    # The same small draws and the same hand-over export in both languages: the reader-text
+    # checks below read every page, the PDF and the workbook of each.
+    options = dict(
+        region=region, processed=root / "processed", reports=root / "reports", notebooks=NOTEBOOK_DIR,
+        today=TODAY, jobs=2, out=lines.append, parameters={"n_boot": 199, "n_perm": 99},
         exports={"handover+pdf": lambda folder, lang: build_handover(folder, lang=lang, pdf=True)},
     )
+    outcome = run_report("latest", **options)
     id_files = {p.name: p.read_bytes() for p in (root / "reports" / PERIOD).iterdir() if p.is_file()}
-    english = run_report(
-        PERIOD, region=region, processed=root / "processed", reports=root / "reports",
-        notebooks=NOTEBOOK_DIR, today=TODAY, lang="en", only="05", out=lines.append,
-    )
+    english = run_report(PERIOD, lang="en", **options)
     mp.undo()
     return {"outcome": outcome, "reports": root / "reports", "folder": root / "reports" / PERIOD,
             "results": read_records(root / "reports" / PERIOD), "lines": lines, "id_files": id_files,
@@ -338,3 +343,109 @@ def test_manifest_names_the_key_that_made_the_pseudonyms(rendered):
     kid = processed_key_id(rendered["reports"].parent / "processed")
     assert kid and m["pseudonym_key"] == kid
     assert "test-key-for-report-rendering" not in (rendered["folder"] / "manifest.json").read_text(encoding="utf-8")
+
+
+# ------------------------------------------------------- what a reader sees (issue 12, "Must show")
+# These fail on the report of issue 12's time: the list they print is the fixers' work list
+# (also written to $MUTASI_TEST_ARTIFACTS, with the screenshots, when that is set).
+LANG_FOLDER = {"id": "folder", "en": "english_folder"}
+
+
+@pytest.fixture(scope="module")
+def reader_rules():
+    """The rules with the names both languages share: the region's, its units' and kelurahan
+    names from the region config, and the toolkit's own name."""
+    from mutasi_analysis.config import load_config
+
+    cfg = load_config(REPO / "config" / "alak.toml")
+    names = [cfg.region.name, cfg.region.parent, cfg.region.province, "mutasi-analysis"]
+    names += [u.name for u in cfg.units] + [u.kelurahan for u in cfg.units]
+    return reader_text.ReaderRules(proper_nouns=[n for n in names if n])
+
+
+def _fail_with(violations, name: str) -> None:
+    text = reader_text.format_violations(violations)
+    visual.keep_artifact_text(name, text)
+    assert not violations, text
+
+
+def _require_poppler(*tools: str) -> None:
+    missing = [t for t in tools if shutil.which(t) is None]
+    require(not missing, f"poppler-utils ({', '.join(missing)})", INSTALL_SYSTEM_DEPS)
+
+
+@pytest.mark.render
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_reader_text_of_every_html_page(rendered, reader_rules, lang):
+    pages = sorted(rendered[LANG_FOLDER[lang]].glob("*.html"))
+    assert [p.stem for p in pages] == EXPECTED
+    found = [v for p in pages for v in reader_text.check_html(p, lang, reader_rules, name=f"{lang}/{p.name}")]
+    _fail_with(found, f"reader-text-html-{lang}")
+
+
+@pytest.mark.render
+@pytest.mark.slow
+def test_reader_text_of_the_index(rendered, reader_rules):
+    # One page, both languages: its sections carry lang="id" and lang="en".
+    found = reader_text.check_html(rendered["reports"] / "index.html", "id", reader_rules)
+    _fail_with(found, "reader-text-index")
+
+
+@pytest.mark.render
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_reader_text_of_the_pdf(rendered, reader_rules, lang):
+    _require_poppler("pdftotext", "pdftohtml")
+    pdf = rendered[LANG_FOLDER[lang]] / f"laporan-{PERIOD}.pdf"
+    _fail_with(reader_text.check_pdf(pdf, lang, reader_rules, name=f"{lang}/{pdf.name}"), f"reader-text-pdf-{lang}")
+
+
+@pytest.mark.render
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_reader_text_of_the_workbook(rendered, reader_rules, lang):
+    xlsx = rendered[LANG_FOLDER[lang]] / f"tabel-{PERIOD}.xlsx"
+    found = reader_text.check_workbook(xlsx, lang, reader_rules, name=f"{lang}/{xlsx.name}")
+    _fail_with(found, f"reader-text-xlsx-{lang}")
+
+
+@pytest.mark.render
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_pdf_pages_carry_enough_text(rendered, lang, tmp_path):
+    """Every page but the cover and full-page figures holds more than a sentence or a table
+    row, no page holds only a heading, none ends on one (thresholds in visual.py)."""
+    _require_poppler("pdftotext", "pdftohtml", "pdfinfo", "pdftoppm")
+    pdf = rendered[LANG_FOLDER[lang]] / f"laporan-{PERIOD}.pdf"
+    problems = visual.pdf_page_problems(pdf, tmp_path / "pages")
+    text = "\n".join(f"{lang}/{p}" for p in problems)
+    visual.keep_artifact_text(f"pdf-pages-{lang}", text)
+    assert not problems, text
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    pw, context = visual.require_chromium(tmp_path_factory.mktemp("chromium-profile"))
+    yield context
+    context.close()
+    pw.stop()
+
+
+@pytest.mark.render
+@pytest.mark.slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_section_looks_right_in_chromium(rendered, chromium, lang, tmp_path):
+    """Each section page, offline in Chromium, with its full-page screenshot kept (tmp_path,
+    and $MUTASI_TEST_ARTIFACTS/report-<lang>-<section>.png): no horizontal overflow, no blank
+    band, every figure decoded and not blank (thresholds in visual.py)."""
+    pages = sorted(rendered[LANG_FOLDER[lang]].glob("[0-9][0-9]_*.html"))
+    assert [p.stem for p in pages] == EXPECTED
+    problems = []
+    for page in pages:
+        shot = tmp_path / f"{lang}-{page.stem}.png"
+        problems += visual.section_page_problems(chromium, page, shot, f"report-{lang}-{page.stem}")
+        assert shot.stat().st_size > 10_000, f"{shot.name}: the screenshot is empty"
+    text = "\n".join(problems)
+    visual.keep_artifact_text(f"chromium-{lang}", text)
+    assert not problems, text
