@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .. import text
+from .. import text as _text
 from ..errors import MutasiError
 from ..record import read_records
 from .manifest import period_name, read_manifest
@@ -38,7 +38,7 @@ __all__ = ["build_excel", "collect_tables", "excel_name", "HIDDEN_MARKER", "MISS
 HIDDEN_MARKER = "*"
 MISSING_MARKER = "-"
 _LANGS = ("id", "en")
-_TEXT = {**text.namespace("excel"), **text.labels("yes", "no")}
+_TEXT = {**_text.namespace("excel"), **_text.labels("yes", "no")}
 _INVALID_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -282,7 +282,7 @@ def _table_sheet(ws, fmt, payload: dict[str, Any], notebook: str, lang: str) -> 
         ws.write_string(line, 0, _TEXT["hidden"][lang], fmt["note"])
         line += 1
     # The section a reader can open (its title), not the results file a developer would.
-    ws.write_string(line, 0, _TEXT["source_line"][lang].format(file=text.section_title(notebook, lang)), fmt["note"])
+    ws.write_string(line, 0, _TEXT["source_line"][lang].format(file=_text.section_title(notebook, lang)), fmt["note"])
 
 
 def _about_sheet(wb, fmt, tables, names, manifest, period, region, version, lang) -> None:
@@ -306,7 +306,7 @@ def _about_sheet(wb, fmt, tables, names, manifest, period, region, version, lang
     for (tid, nb, payload), name in zip(tables, names):
         ws.write_string(r, 0, name)
         ws.write_string(r, 1, payload["title"][lang])
-        ws.write_string(r, 2, text.section_title(nb, lang))
+        ws.write_string(r, 2, _text.section_title(nb, lang))
         r += 1
     for tid, sheet in HEADLINE_TABLES.items():
         if tid not in present:
