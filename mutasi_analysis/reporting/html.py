@@ -12,7 +12,8 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
-__all__ = ["export_html", "external_references", "first_heading", "TEMPLATE_DIR", "CSP", "CSP_META"]
+__all__ = ["export_html", "external_references", "first_heading", "without_artist_reprs", "TEMPLATE_DIR", "CSP",
+           "CSP_META"]
 
 #: Content-Security-Policy of every report page and the index: no script at all (a report needs
 #: none, so an injected handler cannot run), nothing fetched, no frames or forms; inline CSS and
@@ -27,8 +28,16 @@ TEMPLATE_DIR = Path(__file__).with_name("templates")
 # Cells papermill adds ("injected-parameters") and cells a notebook tags "remove" never show.
 _REMOVE_TAGS = ("injected-parameters", "remove", "remove-cell")
 
+# What a plotting call returns when it ends a cell without ";": the repr of a matplotlib object
+# ("<matplotlib.legend.Legend at 0x7f...>", "Text(0.5, 1.0, 'IKM')", "[None, None]"). Machinery,
+# not content: such a result is left off the page.
+_ARTIST_REPR = re.compile(
+    r"<[^<>]*\bat 0x[0-9a-fA-F]+>|<(?:Axes|Figure|matplotlib)\b[^<>]*>"
+    r"|\b(?:Text|Line2D|Rectangle|Annotation)\(.*?\)(?=\s*(?:[,\])]|$))|\bNone\b"
+)
 
-def export_html(notebook, html_path: str | Path, title: str | None = None) -> Path:
+
+def export_html(notebook, html_path: str | Path, title: str | None = None, lang: str = "id") -> Path:
     """Write a self-contained HTML page of an executed notebook without its code.
 
     Parameters
@@ -39,6 +48,9 @@ def export_html(notebook, html_path: str | Path, title: str | None = None) -> Pa
         Where to write the page.
     title : str, optional
         Page title (defaults to the notebook's first heading).
+    lang : {"id", "en"}
+        The page's language (``<html lang>``), so that browsers, screen readers and hyphenation
+        treat an Indonesian report as Indonesian.
 
     Returns
     -------
@@ -51,6 +63,7 @@ def export_html(notebook, html_path: str | Path, title: str | None = None) -> Pa
 
     if not isinstance(notebook, nbformat.NotebookNode):
         notebook = nbformat.read(str(notebook), as_version=4)
+    notebook = without_artist_reprs(notebook)
     c = Config()
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_cell_tags = _REMOVE_TAGS
@@ -66,11 +79,35 @@ def export_html(notebook, html_path: str | Path, title: str | None = None) -> Pa
     # nbconvert warns about figures without alt text on every page: noise for report readers.
     exporter.log.addFilter(_quiet_alt_text)
     title = title or first_heading(notebook) or Path(html_path).stem
-    resources = {"metadata": {"name": title}, "csp": CSP}
+    resources = {"metadata": {"name": title}, "csp": CSP, "language_code": lang}
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     html_path = Path(html_path)
     html_path.write_text(body, encoding="utf-8")
     return html_path
+
+
+def without_artist_reprs(nb):
+    """A copy of ``nb`` without the results that only show a matplotlib object's repr.
+
+    Only an ``execute_result`` whose sole content is plain text made of such reprs (and
+    brackets, commas, ``None``) goes; any other result, text or table stays.
+    """
+    import copy
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        if cell.get("cell_type") != "code":
+            continue
+        cell.outputs = [o for o in cell.get("outputs", []) if not _is_artist_repr(o)]
+    return nb
+
+
+def _is_artist_repr(output) -> bool:
+    if output.get("output_type") != "execute_result" or set(output.get("data", {})) != {"text/plain"}:
+        return False
+    text = output["data"]["text/plain"]
+    text = "".join(text) if isinstance(text, list) else text
+    return bool(text.strip()) and not re.sub(r"[\[\](),\s]", "", _ARTIST_REPR.sub("", text))
 
 
 def first_heading(nb) -> str | None:

@@ -146,7 +146,7 @@ def render_notebook(
     if out_nb.exists():
         files["ipynb"] = out_nb.name
         try:
-            export_html(out_nb, out_html)
+            export_html(out_nb, out_html, lang=str(parameters.get("lang") or "id"))
             files["html"] = out_html.name
         except OSError as exc:
             if exc.errno in ENVIRONMENT_ERRNOS:
