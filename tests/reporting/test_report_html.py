@@ -89,3 +89,23 @@ def test_page_aligns_text_left_and_numbers_right(tmp_path):
     text_left = page.index(".jp-RenderedHTMLCommon table.dataframe td { text-align: left;")
     num_right = page.index(".jp-RenderedHTMLCommon table.dataframe td.num { text-align: right;")
     assert lab < text_left < num_right
+
+
+@pytest.mark.parametrize("text, machinery", [
+    ("<matplotlib.legend.Legend at 0x7f9d47257590>", True),
+    ("[None,\n None,\n None]", True),
+    ("Text(0.5, 1.0, 'IKM per unit (IK 95%)')", True),
+    ("[<matplotlib.lines.Line2D at 0x7f1>, <matplotlib.lines.Line2D at 0x7f2>]", True),
+    ("<Axes: xlabel='Bulan', ylabel='IKM'>", True),
+    ("(0.0, 1.0)", False),  # numbers are content
+    ("82.41", False),
+    ("None of the units", False),
+])
+def test_results_that_only_show_a_plot_objects_repr_are_left_off(tmp_path, text, machinery):
+    """Issue 12: '<matplotlib.legend.Legend at 0x...>' printed on a report page."""
+    nb = _executed_notebook()
+    nb.cells[2].outputs.append(new_output("execute_result", data={"text/plain": text}, execution_count=1))
+    page = export_html(nb, tmp_path / "r.html").read_text(encoding="utf-8")
+    shown = text.split("\n")[0].replace("<", "&lt;").replace("'", "&#x27;")[:20]
+    assert (shown not in page) == machinery, page[page.find("jp-OutputArea-executeResult"):][:400]
+    assert len(nb.cells[2].outputs) == 3  # the caller's notebook is not changed

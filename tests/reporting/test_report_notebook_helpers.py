@@ -58,9 +58,13 @@ def test_table_marks_numeric_columns_so_that_text_stands_left_and_numbers_right(
     heads = re.findall(r"<th( class=\"num\")?>([^<]*)</th>", page)
     assert [bool(c) for c, _ in heads] == [False, True, True, False, True, False, True, False]
     first = re.search(r"<tbody><tr>(.*?)</tr>", page).group(1)
-    assert first.startswith("<td>Kantor Camat Alak</td><td class=\"num\">1.500</td><td class=\"num\">3</td>")
-    assert "<td>ya</td>" in first and '<td class="num">25,0%</td>' in first
-    assert re.search(r"<tr><td></td><td class=\"num\">7</td>", page)  # a missing name is an empty cell
+    # Short texts stay on one line ("short"), numbers right ("num"), long text wraps.
+    assert first.startswith('<td class="short">Kantor Camat Alak</td><td class="num">1.500</td><td class="num">3</td>')
+    assert '<td class="short">ya</td>' in first and '<td class="num">25,0%</td>' in first
+    assert re.search(r'<tr><td class="short"></td><td class="num">7</td>', page)  # a missing name: empty
+    long = pd.DataFrame({"unsur_turun_mutu": ["Persyaratan (B \u2192 C), Sistem, mekanisme, dan prosedur (B \u2192 C)"]})
+    Narrator("id").table(long)
+    assert "<td>Persyaratan" in shown[1].data
 
 
 def test_html_table_escapes_and_shows_the_index():
@@ -69,7 +73,7 @@ def test_html_table_escapes_and_shows_the_index():
     frame = pd.DataFrame({"Unit": ["<b>A</b>"], "Nilai": ["1,5"]}, index=pd.Index(["x&y"], name="Kode"))
     page = html_table(frame, index=True)
     assert page == ('<table class="dataframe"><thead><tr><th>Kode</th><th>Unit</th><th class="num">Nilai</th>'
-                    '</tr></thead><tbody><tr><th>x&amp;y</th><td>&lt;b&gt;A&lt;/b&gt;</td>'
+                    '</tr></thead><tbody><tr><th>x&amp;y</th><td class="short">&lt;b&gt;A&lt;/b&gt;</td>'
                     '<td class="num">1,5</td></tr></tbody></table>')
 
 
