@@ -87,6 +87,12 @@ img, svg { max-width: 100%%; height: auto !important; break-inside: avoid; }
 table { border-collapse: collapse; margin: 3mm 0 4mm 0; font-size: 8.5pt; max-width: 100%%; }
 /* A table of words (findings, element lists) uses the full width instead of tall rows. */
 table.prose { width: 100%%; }
+table.fixed { table-layout: fixed; }
+/* A section that would end on a nearly empty page is set again tighter (_render). */
+section.tight { font-size: 9.5pt; line-height: 1.3; }
+section.tight table { font-size: 7.8pt; margin: 2mm 0 3mm 0; }
+section.tight th, section.tight td { padding: 0.7mm 1.2mm; }
+section.tight p { margin: 0.8em 0; }
 th, td { border: 0.5pt solid #b8b8b8; padding: 1mm 1.6mm; vertical-align: top; text-align: left; }
 /* Numbers right, text left (notebook.html_table marks them); no word broken in a header. */
 th.num, td.num { text-align: right; }
@@ -98,7 +104,7 @@ table.wide, table.very-wide { width: 100%%; }
 table.wide { font-size: 6.8pt; } table.very-wide { font-size: 5.6pt; }
 table.wide th, table.wide td, table.very-wide th, table.very-wide td { padding: 0.6mm 0.8mm; }
 table.wide td, table.very-wide td { overflow-wrap: break-word; }
-table.very-wide td.short { white-space: normal; }
+table.very-wide td.short, table.prose td.short { white-space: normal; }
 th { background: #e8eef4; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; }
@@ -171,11 +177,15 @@ def _section_body(name: str, path: Path) -> tuple[str, str, list[tuple[str, str]
 
 
 # A short table (rows) is kept whole on one page.
-_KEEP_ROWS = 20
+_KEEP_ROWS = 10
 # A paragraph this short (characters) at the end of a section travels with what precedes it.
 _TAIL_CHARS = 400
-# A table whose text cells average this many characters is prose: it takes the full width.
+# A table whose text cells average this many characters (or one cell twice as many) is prose:
+# it takes the full width.
 _PROSE_CHARS = 40
+# Characters of a table's type (8.5 pt DejaVu Sans, about 0.6 em each) across the text column
+# (174 mm); the widths of a prose table are shares of it.
+_LINE_CHARS = 96
 
 
 def _blocks(root) -> list:
@@ -212,7 +222,8 @@ def _layout(soup, blocks: list) -> list:
     * a figure (``<img>``) goes in ``div.figure`` (kept whole, with space above its title);
     * a table wider than 7 columns gets small type (``wide``, ``very-wide``), wider than 12 a
       landscape page together with the sentence that introduces it; a table of words the full
-      width (``prose``); up to ``_KEEP_ROWS`` rows it stays whole (``keep``);
+      width (``prose``; it may split between rows); up to ``_KEEP_ROWS`` rows any other stays
+      whole (``keep``);
     * a heading, a bold lead-in or a sentence followed by a table or figure is kept with what
       follows (``lead``);
     * the end of the section (short paragraphs, a figure just before them or last) is kept
@@ -288,12 +299,56 @@ def _size_table(table) -> bool:
         _classes(table, "wide" if ncol <= 12 else "very-wide")
     body = table.find("tbody")
     rows = body.find_all("tr", recursive=False) if body is not None else table.find_all("tr")
-    if len(rows) <= _KEEP_ROWS:
-        _classes(table, "keep")
-    words = [c.get_text(" ", strip=True) for r in rows for c in r.find_all("td") if "num" not in c.get("class", [])]
-    if words and sum(map(len, words)) / len(words) >= _PROSE_CHARS:
+    words = [len(c.get_text(" ", strip=True)) for r in rows for c in r.find_all("td") if "num" not in c.get("class", [])]
+    prose = bool(words) and (sum(words) / len(words) >= _PROSE_CHARS or max(words) >= 2 * _PROSE_CHARS)
+    if prose:  # long text: the full width, so that its column is not squeezed into tall rows
         _classes(table, "prose")
+        _column_widths(table)
+    elif len(rows) <= _KEEP_ROWS:  # a table of tall rows may split between rows instead
+        _classes(table, "keep")
     return ncol > 12
+
+
+def _column_widths(table) -> None:
+    """Fixed column widths of a prose table, from what each column holds.
+
+    WeasyPrint's automatic layout spreads a too-wide table's width evenly, leaving the column of
+    long text little more than its longest word (tall, narrow rows). Widths are set instead, in
+    characters of the table's type: a column of numbers as wide as its longest cell, any
+    column at least as wide as the longest word of
+    its header (a header word is never broken), and the columns of text share what is left of
+    the line in proportion to their longest cell (capped at ``2 * _PROSE_CHARS``), each at
+    least as wide as its longest word.
+    """
+    head = table.find("thead")
+    first = (head or table).find("tr")
+    if first is None or any(int(c.get("colspan", 1) or 1) > 1 for c in first.find_all(["th", "td"])):
+        return
+    heads = first.find_all(["th", "td"])
+    body = table.find("tbody") or table
+    cells = [r.find_all(["th", "td"]) for r in body.find_all("tr") if r is not first]
+    fixed, flexible = {}, {}
+    for j, h in enumerate(heads):
+        # Bold header letters are about a fifth wider; 2 characters are the cell's padding.
+        word = 1.2 * max((len(w) for w in h.get_text(" ", strip=True).split()), default=1)
+        column = [r[j] for r in cells if j < len(r)]
+        texts = [c.get_text(" ", strip=True) for c in column]
+        longest = max(map(len, texts), default=0)
+        if longest <= word or (column and all("num" in c.get("class", []) for c in column)):
+            fixed[j] = max(longest, word) + 2
+        else:  # text wraps, never inside a word
+            low = max([word] + [1.1 * len(w) for t in texts for w in t.split()])
+            flexible[j] = (low + 2, min(longest, 2 * _PROSE_CHARS) + 2)
+    left = _LINE_CHARS - sum(fixed.values())
+    share = sum(w for _, w in flexible.values())
+    widths = {**fixed, **{j: max(low, left * w / share if share else low) for j, (low, w) in flexible.items()}}
+    total = sum(widths.values())
+
+    from bs4 import BeautifulSoup
+
+    cols = "".join(f'<col style="width: {100 * widths[j] / total:.1f}%">' for j in range(len(heads)))
+    table.insert(0, BeautifulSoup(f"<colgroup>{cols}</colgroup>", "html.parser").colgroup.extract())
+    _classes(table, "fixed")
 
 
 def _kv_table(rows: list[tuple[str, str]], head: tuple[str, str] | None = None, code_keys: bool = False) -> str:
@@ -422,7 +477,7 @@ def report_html(report_dir: str | Path, manifest: dict[str, Any] | None = None, 
         f'<div class="region">{e(region)}</div>',
         f"<dl><dt>{e(t['period'])}</dt><dd>{e(span)}</dd>",
         f"<dt>{e(t['date'])}</dt><dd>{e(date)}</dd>",
-        f"<dt>{e(t['version'])}</dt><dd>{e(version)}</dd></dl>",
+        f"<dt>{e(t['version'])}</dt><dd><code>{e(version)}</code></dd></dl>",
     ]
     failed = manifest.get("failed") or []
     if failed:
@@ -442,6 +497,67 @@ def report_html(report_dir: str | Path, manifest: dict[str, Any] | None = None, 
     parts.append(_appendix(manifest, report_dir, lang))
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+# A section whose last page holds less text than this (characters) and no figure is set again
+# tighter (see _render): about three lines of text.
+_THIN_PAGE_CHARS = 400
+
+
+def _render(weasyprint, document: str, report_dir: Path):
+    """Lay the document out; a section that ends on a nearly empty page is set again tighter.
+
+    A section of one page and a few lines would put those lines alone on a page ("no page
+    holding a single sentence", issue 12). The print rules keep headings, introductions and a
+    section's last lines with their neighbours, but cannot know where a page ends; so the
+    layout is measured, and each section whose last page holds under ``_THIN_PAGE_CHARS``
+    characters and no figure gets the class ``tight`` (smaller type and spacing) and the
+    document is laid out once more. One retry: a section that still overflows keeps its
+    second layout.
+    """
+    doc = weasyprint.HTML(string=document, base_url=str(report_dir)).render()
+    thin = _thin_endings(doc)
+    if not thin:
+        return doc
+    for sid in sorted(thin):
+        document = document.replace(f'<section class="part" id="{sid}">', f'<section class="part tight" id="{sid}">', 1)
+    return weasyprint.HTML(string=document, base_url=str(report_dir)).render()
+
+
+def _thin_endings(doc) -> set[str]:
+    """Ids of the sections (``sec-*``) that span pages and whose last page holds little text
+    and no image."""
+    pages: dict[str, list[tuple[int, bool]]] = {}  # section -> [(characters, has an image)] per page
+    for page in doc.pages:
+        for sid, content in _page_sections(page).items():
+            pages.setdefault(sid, []).append(content)
+    return {sid for sid, seen in pages.items()
+            if len(seen) > 1 and seen[-1][0] < _THIN_PAGE_CHARS and not seen[-1][1]}
+
+
+def _page_sections(page) -> dict[str, tuple[int, bool]]:
+    """The report sections on one laid-out page: id -> (characters of text, has an image)."""
+    from weasyprint.formatting_structure import boxes
+
+    found: dict[str, list] = {}
+
+    def walk(box, section):
+        if isinstance(box, boxes.MarginBox):  # running header and page number
+            return
+        element = getattr(box, "element", None)
+        if element is not None and box.element_tag == "section" and (element.get("id") or "").startswith("sec-"):
+            section = element.get("id")
+            found.setdefault(section, [0, False])
+        if section is not None:
+            if isinstance(box, boxes.TextBox):
+                found[section][0] += len(box.text.strip())
+            elif isinstance(box, boxes.ReplacedBox):
+                found[section][1] = True
+        for child in getattr(box, "children", []):
+            walk(child, section)
+
+    walk(page._page_box, None)
+    return {sid: (chars, image) for sid, (chars, image) in found.items()}
 
 
 def build_pdf(report_dir: str | Path, manifest: dict[str, Any] | None = None, lang: str = "id") -> Path:
@@ -482,7 +598,7 @@ def build_pdf(report_dir: str | Path, manifest: dict[str, Any] | None = None, la
     fd, tmp = tempfile.mkstemp(dir=report_dir, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        weasyprint.HTML(string=document, base_url=str(report_dir)).write_pdf(tmp)
+        _render(weasyprint, document, report_dir).write_pdf(tmp)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except BaseException:
