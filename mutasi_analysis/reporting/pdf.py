@@ -88,6 +88,9 @@ table { border-collapse: collapse; margin: 3mm 0 4mm 0; font-size: 8.5pt; max-wi
 /* A table of words (findings, element lists) uses the full width instead of tall rows. */
 table.prose { width: 100%%; }
 table.fixed { table-layout: fixed; }
+/* Repairs of a second layout (_render): a split table kept whole, a kept table split. */
+table[data-fix="whole"] { break-inside: avoid; }
+table[data-fix="split"] { break-inside: auto; }
 /* A section that would end on a nearly empty page is set again tighter (_render). */
 section.tight { font-size: 9.5pt; line-height: 1.3; }
 section.tight table { font-size: 7.8pt; margin: 2mm 0 3mm 0; }
@@ -172,7 +175,7 @@ def _section_body(name: str, path: Path) -> tuple[str, str, list[tuple[str, str]
         if not h.get("id"):
             h["id"] = f"{prefix}--{_slug(h.get_text(' ', strip=True))}"
         subs.append((h["id"], h.get_text(" ", strip=True)))
-    body = "".join(str(b) for b in _layout(soup, _blocks(root)))
+    body = "".join(str(b) for b in _layout(soup, _blocks(root), prefix))
     return title, body, subs
 
 
@@ -216,7 +219,7 @@ def _classes(tag, *names: str) -> None:
     tag["class"] = list(tag.get("class", [])) + [n for n in names if n not in tag.get("class", [])]
 
 
-def _layout(soup, blocks: list) -> list:
+def _layout(soup, blocks: list, prefix: str = "b") -> list:
     """Figures wrapped, tables sized, and the break rules of the print stylesheet marked.
 
     * a figure (``<img>``) goes in ``div.figure`` (kept whole, with space above its title);
@@ -278,7 +281,11 @@ def _layout(soup, blocks: list) -> list:
                 b.insert(0, out[j])
                 out[j] = None
                 j -= 1
-    return [b for b in out if b is not None]
+    out = [b for b in out if b is not None]
+    for i, b in enumerate(out):  # named, so that the page repairs of _render can find them
+        if isinstance(b, Tag):
+            b["data-block"] = f"{prefix}-{i}"
+    return out
 
 
 def _is_lead_in(tag) -> bool:
@@ -499,65 +506,109 @@ def report_html(report_dir: str | Path, manifest: dict[str, Any] | None = None, 
     return "\n".join(parts)
 
 
-# A section whose last page holds less text than this (characters) and no figure is set again
-# tighter (see _render): about three lines of text.
+# A page of a section holding less text than this (characters), and no figure of half a page,
+# is "thin": about three lines of text, or two rows of a table.
 _THIN_PAGE_CHARS = 400
+# A figure this tall (share of the page body) makes a page of its own worth printing.
+_FIGURE_PAGE = 0.5
 
 
 def _render(weasyprint, document: str, report_dir: Path):
-    """Lay the document out; a section that ends on a nearly empty page is set again tighter.
+    """Lay the document out, and once more with repairs when a page of a section is thin.
 
-    A section of one page and a few lines would put those lines alone on a page ("no page
-    holding a single sentence", issue 12). The print rules keep headings, introductions and a
-    section's last lines with their neighbours, but cannot know where a page ends; so the
-    layout is measured, and each section whose last page holds under ``_THIN_PAGE_CHARS``
-    characters and no figure gets the class ``tight`` (smaller type and spacing) and the
-    document is laid out once more. One retry: a section that still overflows keeps its
-    second layout.
+    The print rules keep headings, introductions and a section's last lines with their
+    neighbours, but cannot know where a page ends: the last rows of a table may fall alone on a
+    page, or a whole table may leave a page with a sentence and a figure. So the layout is
+    measured (:func:`_thin_pages`) and, for each thin page,
+
+    * a table split onto it is kept whole (``data-fix="whole"``: it moves, with its rows);
+    * else a table kept whole that was pushed to the next page may split (``data-fix="split"``:
+      its first rows fill this page);
+    * else, at a section's end, the section is set tighter (class ``tight``: smaller type).
+
+    One retry: the second layout is the result, repaired or not.
     """
     doc = weasyprint.HTML(string=document, base_url=str(report_dir)).render()
-    thin = _thin_endings(doc)
-    if not thin:
+    pages = _page_blocks(doc)
+    fixes = _repairs(pages)
+    if not fixes:
         return doc
-    for sid in sorted(thin):
-        document = document.replace(f'<section class="part" id="{sid}">', f'<section class="part tight" id="{sid}">', 1)
+    for key, fix in sorted(fixes.items()):
+        if fix == "tight":
+            document = document.replace(f'<section class="part" id="{key}">', f'<section class="part tight" id="{key}">', 1)
+        else:
+            document = document.replace(f'data-block="{key}"', f'data-block="{key}" data-fix="{fix}"', 1)
     return weasyprint.HTML(string=document, base_url=str(report_dir)).render()
 
 
+def _repairs(pages: list[dict]) -> dict[str, str]:
+    """Block or section -> repair (``whole``, ``split``, ``tight``) for the thin pages (see :func:`_render`)."""
+    fixes: dict[str, str] = {}
+    for n, page in enumerate(pages):
+        if not _thin(page):
+            continue
+        before = pages[n - 1] if n > 0 else None
+        after = pages[n + 1] if n + 1 < len(pages) else None
+        first = page["blocks"][0] if page["blocks"] else None
+        # The next page's first table, after the sentence or heading that introduces it.
+        pushed = next((b for b in after["blocks"][:3] if b[1] == "table"), None) if after else None
+        if first and before and first[0] in {b for b, _, _ in before["blocks"]} and first[1] == "table":
+            fixes[first[0]] = "whole"
+        elif pushed and pushed[2] and after["section"] == page["section"]:
+            fixes[pushed[0]] = "split"
+        elif page["section"] and (after is None or after["section"] != page["section"]) and before \
+                and before["section"] == page["section"]:
+            fixes[page["section"]] = "tight"
+    return fixes
+
+
+def _thin(page: dict) -> bool:
+    return bool(page["section"]) and page["chars"] < _THIN_PAGE_CHARS and page["figure"] < _FIGURE_PAGE
+
+
 def _thin_endings(doc) -> set[str]:
-    """Ids of the sections (``sec-*``) that span pages and whose last page holds little text
-    and no image."""
-    pages: dict[str, list[tuple[int, bool]]] = {}  # section -> [(characters, has an image)] per page
-    for page in doc.pages:
-        for sid, content in _page_sections(page).items():
-            pages.setdefault(sid, []).append(content)
-    return {sid for sid, seen in pages.items()
-            if len(seen) > 1 and seen[-1][0] < _THIN_PAGE_CHARS and not seen[-1][1]}
+    """Ids of the sections (``sec-*``) that span pages and end on a thin page."""
+    pages = _page_blocks(doc)
+    return {p["section"] for n, p in enumerate(pages) if _thin(p) and n > 0
+            and pages[n - 1]["section"] == p["section"]
+            and (n + 1 == len(pages) or pages[n + 1]["section"] != p["section"])}
 
 
-def _page_sections(page) -> dict[str, tuple[int, bool]]:
-    """The report sections on one laid-out page: id -> (characters of text, has an image)."""
+def _page_blocks(doc) -> list[dict]:
+    """:func:`_page_info` of every laid-out page."""
+    return [_page_info(page) for page in doc.pages]
+
+
+def _page_info(page) -> dict:
+    """One laid-out page: its report section (``sec-*``, or None), characters of text, the
+    tallest figure as a share of the page body, and its blocks in order as
+    ``(data-block, tag, kept whole)``."""
     from weasyprint.formatting_structure import boxes
 
-    found: dict[str, list] = {}
+    info = {"section": None, "chars": 0, "figure": 0.0, "blocks": []}
+    body = page._page_box.height  # the page area inside the margins
 
-    def walk(box, section):
+    def walk(box):
         if isinstance(box, boxes.MarginBox):  # running header and page number
             return
         element = getattr(box, "element", None)
-        if element is not None and box.element_tag == "section" and (element.get("id") or "").startswith("sec-"):
-            section = element.get("id")
-            found.setdefault(section, [0, False])
-        if section is not None:
-            if isinstance(box, boxes.TextBox):
-                found[section][0] += len(box.text.strip())
-            elif isinstance(box, boxes.ReplacedBox):
-                found[section][1] = True
+        if element is not None:
+            sid = element.get("id") or ""
+            if box.element_tag == "section" and sid.startswith("sec-") and info["section"] is None:
+                info["section"] = sid
+            block = element.get("data-block")
+            if block and all(b != block for b, _, _ in info["blocks"]):
+                kept = "keep" in (element.get("class") or "").split() and element.get("data-fix") != "split"
+                info["blocks"].append((block, box.element_tag, kept))
+        if isinstance(box, boxes.TextBox):
+            info["chars"] += len(box.text.strip())
+        elif isinstance(box, boxes.ReplacedBox):
+            info["figure"] = max(info["figure"], box.height / body)
         for child in getattr(box, "children", []):
-            walk(child, section)
+            walk(child)
 
-    walk(page._page_box, None)
-    return {sid: (chars, image) for sid, (chars, image) in found.items()}
+    walk(page._page_box)
+    return info
 
 
 def build_pdf(report_dir: str | Path, manifest: dict[str, Any] | None = None, lang: str = "id") -> Path:

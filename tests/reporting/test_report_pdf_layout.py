@@ -155,9 +155,58 @@ def test_a_section_ending_on_a_nearly_empty_page_is_set_again_tighter():
         first = weasyprint.HTML(string=document(n)).render()
         if len(first.pages) == 3:
             break
-    assert pdf._thin_endings(first) == {"sec-00_a"}, [pdf._page_sections(p) for p in first.pages]
+    assert pdf._thin_endings(first) == {"sec-00_a"}, pdf._page_blocks(first)
     again = pdf._render(weasyprint, document(n), "/nonexistent")
     assert len(again.pages) == 2 and pdf._thin_endings(again) == set()
     # A section that fills its last page well is left as it is.
     full = weasyprint.HTML(string=document(n + 8)).render()
     assert pdf._thin_endings(full) == set()
+
+
+def _page(section, chars, blocks, figure=0.0):
+    return {"section": section, "chars": chars, "figure": figure, "blocks": blocks}
+
+
+def test_repairs_of_thin_pages():
+    """The second layout's repairs, one per thin page (under 400 characters, no half-page figure)."""
+    s = "sec-01_kualitas_data"
+    # The last two rows of a split table and a small figure: keep the table whole instead.
+    pages = [_page(s, 2500, [("01-0", "p", False), ("01-1", "table", False)]),
+             _page(s, 160, [("01-1", "table", False), ("01-2", "div", False)], figure=0.38),
+             _page("sec-02_mutasi", 900, [("02-0", "p", False)])]
+    assert pdf._repairs(pages) == {"01-1": "whole"}
+    # A title, a sentence and a figure, with the next table kept whole on the next page: split it.
+    pages = [_page(s, 117, [("02-0", "p", False), ("02-1", "div", False)], figure=0.45),
+             _page(s, 1500, [("02-2", "p", False), ("02-3", "table", True), ("02-4", "p", False)])]
+    assert pdf._repairs(pages) == {"02-3": "split"}
+    # A section ending on a few lines: set it tighter.
+    pages = [_page(s, 4000, [("00-0", "table", False)]), _page(s, 250, [("00-1", "p", False)]),
+             _page("sec-01_b", 3000, [("01-0", "p", False)])]
+    assert pdf._repairs(pages) == {s: "tight"}
+    # A page given to a figure, the front matter and well-filled pages need nothing.
+    pages = [_page(None, 120, []), _page(s, 3000, [("01-0", "p", False)]),
+             _page(s, 90, [("01-1", "div", False)], figure=0.7)]
+    assert pdf._repairs(pages) == {}
+
+
+def test_a_table_whose_last_rows_fall_alone_is_kept_whole_in_the_second_layout():
+    weasyprint = pytest.importorskip("weasyprint")
+    css = pdf._CSS % {"page": "p", "of": "o"}
+    rows = "".join(f"<tr><td>Kantor Kelurahan {i}</td><td class='num'>{i}</td></tr>" for i in range(16))
+    line = "Kalimat laporan yang cukup panjang untuk mengisi satu baris. "
+
+    def document(n):
+        paragraphs = "".join(f'<p data-block="a-{i}">{line * 4}</p>' for i in range(n))
+        return (f"<html><head><style>{css}</style></head><body>"
+                f'<section class="part" id="sec-00_a"><h1>A</h1>{paragraphs}'
+                f'<table class="dataframe" data-block="a-t"><thead><tr><th>Unit</th><th class="num">N</th></tr>'
+                f'</thead><tbody>{rows}</tbody></table></section></body></html>')
+
+    for n in range(8, 30):  # the fewest paragraphs that push the table's last rows over the page
+        first = weasyprint.HTML(string=document(n)).render()
+        pages = pdf._page_blocks(first)
+        if len(pages) == 2 and pages[1]["blocks"] and pages[1]["blocks"][0][0] == "a-t":
+            break
+    assert pdf._repairs(pages) == {"a-t": "whole"}, pages
+    again = pdf._page_blocks(pdf._render(weasyprint, document(n), "/nonexistent"))
+    assert [b for b, _, _ in again[1]["blocks"]] == ["a-t"] and "a-t" not in {b for b, _, _ in again[0]["blocks"]}
