@@ -75,11 +75,14 @@ def export_html(notebook, html_path: str | Path, title: str | None = None, lang:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
         embed_images=True,
+        # The exporter writes its own trait into resources["language_code"] (the template's
+        # <html lang>), over any value passed in resources: it is set here.
+        language_code=lang,
     )
     # nbconvert warns about figures without alt text on every page: noise for report readers.
     exporter.log.addFilter(_quiet_alt_text)
     title = title or first_heading(notebook) or Path(html_path).stem
-    resources = {"metadata": {"name": title}, "csp": CSP, "language_code": lang}
+    resources = {"metadata": {"name": title}, "csp": CSP}
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     html_path = Path(html_path)
     html_path.write_text(body, encoding="utf-8")

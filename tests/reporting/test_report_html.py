@@ -109,3 +109,9 @@ def test_results_that_only_show_a_plot_objects_repr_are_left_off(tmp_path, text,
     shown = text.split("\n")[0].replace("<", "&lt;").replace("'", "&#x27;")[:20]
     assert (shown not in page) == machinery, page[page.find("jp-OutputArea-executeResult"):][:400]
     assert len(nb.cells[2].outputs) == 3  # the caller's notebook is not changed
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_page_declares_the_report_language(tmp_path, lang):
+    page = export_html(_executed_notebook(), tmp_path / "r.html", lang=lang).read_text(encoding="utf-8")
+    assert f'<html lang="{lang}">' in page
