@@ -27,12 +27,10 @@ from . import did
 from . import text as _text
 from .config import RegionConfig
 from .did._results import renamed_keyword  # the package-wide way of renaming a keyword
-from .rotation import LABELS as ROTATION_LABELS
 from .rotation import month_label, treatment_cohorts
-from .services import LABELS as SERVICE_LABELS
 from .services import monthly_panel
 
-__all__ = ["OUTCOMES", "LABELS", "METHODS", "NOTE_CODES", "Note", "ImpactResult", "build_panel", "treatment_timing",
+__all__ = ["OUTCOMES", "LABELS", "METHODS", "NOTE_CODES", "Note", "VERDICT_CODES", "VERDICT_REASONS", "Verdict", "ImpactResult", "build_panel", "treatment_timing",
            "raw_trends", "analyse", "sensitivity", "next_wave_power", "SENSITIVITY_MBAR"]
 
 #: Outcomes that can be analysed, with the direction that means better service.
@@ -96,6 +94,42 @@ class Note:
     def to_dict(self) -> dict:
         """``{"code": ..., **params}`` as plain JSON values."""
         return {"code": self.code, **_plain(dict(self.params))}
+
+
+#: Codes of :class:`Verdict` and the parameters each needs.
+VERDICT_CODES = {
+    "estimate": ("outcome", "definition", "threshold", "alpha", "better", "percent", "estimate", "conf_low",
+                 "conf_high", "baseline", "inference", "n_treated", "n_control", "control", "pretrend_p",
+                 "ri_p", "wcb_p", "analytic_p", "agrees"),
+    "not_enough_data": ("outcome", "definition", "threshold", "reason"),
+}
+#: Reasons of a ``not_enough_data`` verdict.
+VERDICT_REASONS = ("few_treated", "few_control", "no_post_cells")
+
+
+@dataclass(frozen=True)
+class Verdict(Note):
+    """The verdict of :func:`analyse` as numbers and codes: what the headline sentence says.
+
+    ``code`` is ``"estimate"`` (parameters: the estimate, its interval and inference method,
+    the baseline, the counts, the size-checked pre-trend p-value or None, the second opinions'
+    p-values and whether they agree) or ``"not_enough_data"`` (with a ``reason`` from
+    :data:`VERDICT_REASONS`). :func:`mutasi_analysis.text.verdict_text` words it; ``str()`` is
+    the English sentence.
+    """
+
+    def __post_init__(self):
+        if self.code not in VERDICT_CODES:
+            raise ValueError(f"unknown verdict code {self.code!r}; choose one of {sorted(VERDICT_CODES)}")
+        missing = [k for k in VERDICT_CODES[self.code] if k not in self.params]
+        if missing:
+            raise ValueError(f"verdict {self.code!r} needs parameter(s) {missing}")
+        if self.code == "not_enough_data" and self.params["reason"] not in VERDICT_REASONS:
+            raise ValueError(f"unknown reason {self.params['reason']!r}; choose one of {VERDICT_REASONS}")
+        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
+
+    def __str__(self) -> str:
+        return _text.verdict_text(self, "en")
 #: Method keys of :meth:`ImpactResult.methods_table`, in its row order.
 METHODS = ("twfe", "callaway_santanna", "sun_abraham")
 
@@ -307,10 +341,10 @@ class ImpactResult:
     n_units: int
     n_treated: int
     n_never: int
-    verdict: Mapping[str, str]
+    basis: Verdict
     n_control: int = 0
     control: str | None = None
-    control_reason: Mapping[str, str] | None = None
+    control_note: Note | None = None
     excluded_units: Mapping[str, str] = field(default_factory=dict)
     n_missing: int = 0
     att_gt: Any = None
@@ -330,7 +364,7 @@ class ImpactResult:
     notes: tuple[Note, ...] = ()
 
     def __post_init__(self):
-        for name in ("verdict", "control_reason", "excluded_units", "aggregates", "pretrend_size"):
+        for name in ("excluded_units", "aggregates", "pretrend_size"):
             v = getattr(self, name)
             if v is not None:
                 object.__setattr__(self, name, MappingProxyType(dict(v)))
@@ -340,6 +374,19 @@ class ImpactResult:
     def ok(self) -> bool:
         """True when an estimate was made."""
         return self.status == "ok"
+
+    @property
+    def verdict(self) -> Mapping[str, str]:
+        """The verdict in words, ``{"id": ..., "en": ...}`` (worded from :attr:`basis` by
+        :func:`mutasi_analysis.text.verdict_text`)."""
+        return MappingProxyType({lang: _text.verdict_text(self.basis, lang) for lang in _text.LANGS})
+
+    @property
+    def control_reason(self) -> Mapping[str, str] | None:
+        """Why the comparison group is the not-yet-rotated units, in words (None when chosen as asked)."""
+        if self.control_note is None:
+            return None
+        return MappingProxyType({lang: _text.note_text(self.control_note, lang) for lang in _text.LANGS})
 
     @property
     def event_study(self):
@@ -546,6 +593,7 @@ class ImpactResult:
             "inference": self.inference,
             "agrees": self.agrees,
             "verdict": dict(self.verdict),
+            "verdict_basis": self.basis.to_dict(),  # the numbers and codes the verdict is worded from
             "notes": [n.to_dict() for n in self.notes],
             "att_gt": sub(self.att_gt),
             "aggregates": {k: sub(v) for k, v in self.aggregates.items()},
@@ -564,119 +612,19 @@ class ImpactResult:
 # --------------------------------------------------------------------------------------
 # verdict text
 # --------------------------------------------------------------------------------------
-def _num(x: float, lang: str, digits: int = 2) -> str:
-    return _text.fmt_number(x, digits, lang)
-
-
-def _p(x: float, lang: str) -> str:
-    """``p < 0.001`` or ``p = 0.031`` (decimal comma in Indonesian)."""
-    return ("p < " + _num(0.001, lang, 3)) if x < 0.001 else "p = " + _num(x, lang, 3)
-
-
-def _definition_text(definition: str, threshold: float | None, lang: str) -> str:
-    base = ROTATION_LABELS[f"{definition}_def"][lang]
-    if definition == "share_rotated_in" and threshold is not None:
-        base += f" {_num(100 * threshold, lang, 0)}%"
-    return base
-
-
-def _outcome_text(outcome: str, lang: str) -> str:
-    return SERVICE_LABELS[outcome][lang]
-
-
-def _not_enough_verdict(outcome, definition, threshold, why: Mapping[str, str]) -> dict:
-    return {
-        lang: (
-            ("Data belum cukup untuk menilai dampak rotasi terhadap " if lang == "id"
-             else "Not enough data to judge the impact of rotation on ")
-            + _outcome_text(outcome, lang).lower()
-            + (" (definisi perlakuan: " if lang == "id" else " (treatment definition: ")
-            + _definition_text(definition, threshold, lang) + "). " + why[lang]
-        )
-        for lang in ("id", "en")
-    }
-
-
-def _verdict(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_control, control, wcb, ri, agrees,
-             pre=None, inference="analytic", analytic=None, baseline=None):
-    better = OUTCOMES[outcome]["better"]
-    clear = lo > 0 or hi < 0
-    improved = (est < 0) if better == "lower" else (est > 0)
-    conf = _num(100 * (1 - alpha), "en", 0)
-    pct = OUTCOMES[outcome].get("percent", False)
-    k = 100.0 if pct else 1.0
-    out = {}
-    for lang in ("id", "en"):
-        pp = (" poin persen" if lang == "id" else " percentage points") if pct else ""
-        o = _outcome_text(outcome, lang).lower()
-        d = _definition_text(definition, threshold, lang)
-        ctrl = LABELS[f"control_{control}"][lang]
-        how = ({"randomization": "inferensi randomisasi", "analytic": "galat baku analitik"} if lang == "id"
-               else {"randomization": "randomization inference", "analytic": "analytic standard error"})[inference]
-        rejected = pre is not None and not math.isnan(pre.pvalue) and pre.pvalue <= alpha
-        # The direction and the baseline in words (issue 12): "lowers ... from 4.13 before
-        # rotation to about 3.16", not only a signed difference.
-        base = "" if baseline is None or not math.isfinite(baseline) else (
-            (f", dari rata-rata {_num(k * baseline, lang)}{'%' if pct else ''} sebelum rotasi di unit yang dirotasi "
-             f"menjadi sekitar {_num(k * (baseline + est), lang)}{'%' if pct else ''}") if lang == "id" else
-            (f", from an average of {_num(k * baseline, lang)}{'%' if pct else ''} before rotation in the rotated "
-             f"units to about {_num(k * (baseline + est), lang)}{'%' if pct else ''}"))
-        if lang == "id":
-            verb = "menurunkan" if est < 0 else ("menaikkan" if est > 0 else "mengubah")
-            s = (f"Rotasi (definisi perlakuan: {d}) diperkirakan {verb} {o} sebesar {_num(k * abs(est), lang)}{pp}"
-                 f"{base} (SK {conf}% dengan {how} untuk perubahannya: {_num(k * lo, lang)} s.d. {_num(k * hi, lang)}; "
-                 f"{n_treated} unit dirotasi, {n_control} unit pembanding: {ctrl}). ")
-            if clear and rejected:
-                s += ("Belum dapat disimpulkan apakah layanan " + ("membaik" if improved else "memburuk")
-                      + " karena rotasi: uji tren sebelum rotasi menolak tren sejajar "
-                      f"({_p(pre.pvalue, lang)}), sehingga perbedaan ini bisa sudah ada sebelum rotasi. ")
-            elif clear:
-                s += "Artinya layanan " + ("membaik" if improved else "memburuk") + " setelah rotasi. "
-            else:
-                s += "Interval kepercayaan mencakup nol: tidak ada perubahan yang jelas. "
-        else:
-            verb = "lower" if est < 0 else ("raise" if est > 0 else "change")
-            s = (f"Rotation (treatment definition: {d}) is estimated to {verb} the {o} by {_num(k * abs(est), lang)}{pp}"
-                 f"{base} ({conf}% CI of the change by {how} {_num(k * lo, lang)} to {_num(k * hi, lang)}; "
-                 f"{n_treated} rotated units, {n_control} comparison units: {ctrl}). ")
-            if clear and rejected:
-                s += ("Whether rotation made service " + ("better" if improved else "worse")
-                      + " cannot be concluded: the pre-rotation trend test rejects parallel trends "
-                      f"({_p(pre.pvalue, lang)}), so the difference may predate rotation. ")
-            elif clear:
-                s += "Service got " + ("better" if improved else "worse") + " after rotation. "
-            else:
-                s += "The confidence interval includes zero: no clear change. "
-        checks = []
-        if ri is not None:
-            checks.append(("inferensi randomisasi" if lang == "id" else "randomization inference")
-                          + f" {_p(ri.pvalue, lang)}")
-        if wcb is not None:
-            checks.append(("bootstrap wild klaster (Sun-Abraham)" if lang == "id"
-                           else "wild cluster bootstrap (Sun-Abraham)") + f" {_p(wcb.pvalue, lang)}")
-        if analytic is not None:
-            checks.append(("galat baku analitik" if lang == "id" else "analytic standard error")
-                          + f" {_p(analytic, lang)}")
-        if agrees is None:
-            s += ("Pembanding kedua tidak dapat dijalankan." if lang == "id"
-                  else "The second opinions could not be run.")
-        elif agrees:
-            s += (("Metode lain sejalan: " if lang == "id" else "The other methods agree: ") + "; ".join(checks) + ".")
-        else:
-            s += (("Metode lain TIDAK sejalan (" if lang == "id" else "The other methods do NOT agree (")
-                  + "; ".join(checks) + "): "
-                  + ("perlakukan perkiraan ini dengan hati-hati." if lang == "id"
-                     else "treat this estimate with caution."))
-        # Only a rejection is reported: a non-rejection is weak evidence with few units and
-        # must not read as proof of parallel trends (see did.pretrend_randomization_test).
+def _verdict_basis(outcome, definition, threshold, alpha, est, lo, hi, n_treated, n_control, control, wcb, ri,
+                   agrees, pre=None, inference="analytic", analytic=None, baseline=None) -> Verdict:
+    return Verdict("estimate", {
+        "outcome": outcome, "definition": definition, "threshold": threshold, "alpha": alpha,
+        "better": OUTCOMES[outcome]["better"], "percent": bool(OUTCOMES[outcome].get("percent", False)),
+        "estimate": float(est), "conf_low": float(lo), "conf_high": float(hi),
+        "baseline": None if baseline is None or not math.isfinite(baseline) else float(baseline),
+        "inference": inference, "n_treated": int(n_treated), "n_control": int(n_control), "control": control,
         # ``pre`` is None unless the test's measured size is in range (did.pretrend_size).
-        if rejected and not clear:
-            s += (f" Uji tren sebelum rotasi menolak tren sejajar ({_p(pre.pvalue, lang)}): unit yang dirotasi "
-                  "sudah berubah berbeda sebelum rotasi, sehingga perkiraan ini bisa bias." if lang == "id" else
-                  f" The pre-rotation trend test rejects parallel trends ({_p(pre.pvalue, lang)}): rotated units "
-                  "already moved differently before rotation, so this estimate may be biased.")
-        out[lang] = s
-    return out
+        "pretrend_p": None if pre is None else float(pre.pvalue),
+        "ri_p": None if ri is None else float(ri.pvalue), "wcb_p": None if wcb is None else float(wcb.pvalue),
+        "analytic_p": None if analytic is None else float(analytic), "agrees": agrees,
+    })
 
 
 # --------------------------------------------------------------------------------------
@@ -929,39 +877,29 @@ def analyse(
     last_cohort = int(uc.max()) if n_treated else 0
     n_notyet = n_never + int(((uc > 0) & (uc < last_cohort)).sum())
 
-    def short(why, n_control):
+    def short(n_control, reason, **why):
+        basis = Verdict("not_enough_data", {"outcome": outcome, "definition": definition, "threshold": threshold,
+                                            "reason": reason, **why})
         return ImpactResult(
             status="not_enough_data", outcome=outcome, definition=definition, threshold=threshold, alpha=alpha,
             n_units=n_units, n_treated=n_treated, n_never=n_never, n_control=n_control, excluded_units=excluded,
-            n_missing=n_missing, verdict=_not_enough_verdict(outcome, definition, threshold, why), notes=tuple(notes),
+            n_missing=n_missing, basis=basis, notes=tuple(notes),
         )
 
     if n_treated < min_tr:
-        return short({
-            "id": f"Hanya {n_treated} unit yang dirotasi di dalam periode analisis dengan bulan sebelum rotasi "
-                  f"(minimal {min_tr}).",
-            "en": f"Only {n_treated} unit(s) were rotated inside the analysis window with a month before "
-                  f"rotation (at least {min_tr} needed).",
-        }, n_never if (control == "never" or (control == "auto" and n_never >= min_co)) else n_notyet)
-    reason = None
+        return short(n_never if (control == "never" or (control == "auto" and n_never >= min_co)) else n_notyet,
+                     "few_treated", n=n_treated, minimum=min_tr)
+    control_note = None
     if control == "auto":
         if n_never >= min_co:
             control = "never"
         else:
             control = "notyet"
-            reason = {
-                "id": f"Hanya {n_never} unit yang tidak pernah dirotasi (minimal {min_co}), sehingga pembanding "
-                      "adalah unit yang belum dirotasi pada bulan yang sama.",
-                "en": f"Only {n_never} never-rotated unit(s) (at least {min_co} needed), so the comparison uses "
-                      "units not yet rotated in the same month.",
-            }
-            notes.append(Note("control_notyet", {"n_never": n_never, "min_control": min_co}))
+            control_note = Note("control_notyet", {"n_never": n_never, "min_control": min_co})
+            notes.append(control_note)
     n_control = n_never if control == "never" else n_notyet
     if n_control < min_co:
-        return short({
-            "id": f"Hanya {n_control} unit pembanding ({LABELS['control_' + control]['id']}; minimal {min_co}).",
-            "en": f"Only {n_control} comparison unit(s) ({LABELS['control_' + control]['en']}; at least {min_co} needed).",
-        }, n_control)
+        return short(n_control, "few_control", n=n_control, minimum=min_co, control=control)
 
     common = dict(outcome=outcome, unit="kode_unit", time="t", cohort="cohort")
     # The headline estimator is not optional: a data problem here raises (a PanelDataError,
@@ -976,8 +914,7 @@ def analyse(
         if r is not None:
             aggregates[k] = r
     if "simple" not in aggregates:
-        return short({"id": "Tidak ada sel setelah perlakuan untuk dirata-ratakan.",
-                      "en": "No post-treatment cells to aggregate."}, n_control)
+        return short(n_control, "no_post_cells")
     tw = _run(notes, "twfe", did.twfe, data, outcome, "kode_unit", "t", "treated", alpha=alpha)  # clustered by unit
     # Bacon and randomization inference need a balanced panel: with missing unit-months they run
     # on the units observed in every month, and the notes say so.
@@ -1027,14 +964,14 @@ def analyse(
     agrees = None if not seconds else all((p <= alpha) == sig for p in seconds)
     rotated_before = data[(data["cohort"] > 0) & (data["t"] < data["cohort"])][outcome]
     baseline = float(rotated_before.mean()) if len(rotated_before) else None
-    verdict = _verdict(outcome, definition, threshold, alpha, simple.estimate, lo, hi, n_treated, n_control,
-                       control, wcb, ri if inference == "analytic" else None, agrees,
-                       pre if pre_size is not None and pre_size["usable"] else None, inference=inference,
-                       analytic=simple.pvalue if inference == "randomization" else None, baseline=baseline)
+    basis = _verdict_basis(outcome, definition, threshold, alpha, simple.estimate, lo, hi, n_treated, n_control,
+                           control, wcb, ri if inference == "analytic" else None, agrees,
+                           pre if pre_size is not None and pre_size["usable"] else None, inference=inference,
+                           analytic=simple.pvalue if inference == "randomization" else None, baseline=baseline)
     return ImpactResult(
         status="ok", outcome=outcome, definition=definition, threshold=threshold, alpha=alpha,
-        n_units=n_units, n_treated=n_treated, n_never=n_never, n_control=n_control, verdict=verdict, control=control,
-        control_reason=reason, excluded_units=excluded, n_missing=n_missing, att_gt=att, aggregates=aggregates,
+        n_units=n_units, n_treated=n_treated, n_never=n_never, n_control=n_control, basis=basis, control=control,
+        control_note=control_note, excluded_units=excluded, n_missing=n_missing, att_gt=att, aggregates=aggregates,
         pretrend=pre, pretrend_size=pre_size, sensitivity=sens, twfe=tw, bacon=bac, sun_abraham=sa, wild_bootstrap=wcb, randomization=ri, agrees=agrees,
         inference=inference, ci=(float(lo), float(hi)), pvalue=pval, notes=tuple(notes),
     )

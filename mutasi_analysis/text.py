@@ -18,7 +18,7 @@ import babel.numbers
 import pandas as pd
 
 __all__ = ["LANGS", "LABELS", "TEMPLATES", "NOTES", "label", "relabel", "template", "note_text", "sensitivity_text",
-           "pretrend_text", "power_text", "labels", "namespace", "both", "fmt_number", "fmt_count", "fmt_value", "fmt_pct", "fmt_p", "fmt_date", "fmt_datetime",
+           "pretrend_text", "power_text", "verdict_text", "labels", "namespace", "both", "fmt_number", "fmt_count", "fmt_value", "fmt_pct", "fmt_p", "fmt_date", "fmt_datetime",
            "fmt_month", "period_label", "LOCALES"]
 
 LANGS = ("id", "en")
@@ -403,6 +403,55 @@ LABELS: dict[str, dict[str, str]] = {
 
 #: Finding templates: key -> {"id": ..., "en": ...}, filled with :meth:`str.format`.
 TEMPLATES: dict[str, dict[str, str]] = {
+    # the verdict of the impact analysis (verdict_text; impact.Verdict holds the numbers)
+    "verdict.estimate": {
+        "id": "Rotasi (definisi perlakuan: {definition}) diperkirakan {verb} {outcome} sebesar {amount}{pp}{base} (SK {conf}% dengan {how} untuk perubahannya: {lo} s.d. {hi}; {n_treated} unit dirotasi, {n_control} unit pembanding: {control}). ",
+        "en": "Rotation (treatment definition: {definition}) is estimated to {verb} the {outcome} by {amount}{pp}{base} ({conf}% CI of the change by {how} {lo} to {hi}; {n_treated} rotated units, {n_control} comparison units: {control}). ",
+    },
+    "verdict.baseline": {
+        "id": ", dari rata-rata {before} sebelum rotasi di unit yang dirotasi menjadi sekitar {after}",
+        "en": ", from an average of {before} before rotation in the rotated units to about {after}",
+    },
+    "verdict.verb_down": {"id": "menurunkan", "en": "lower"},
+    "verdict.verb_up": {"id": "menaikkan", "en": "raise"},
+    "verdict.verb_flat": {"id": "mengubah", "en": "change"},
+    "verdict.points": {"id": " poin persen", "en": " percentage points"},
+    "verdict.how_randomization": {"id": "inferensi randomisasi", "en": "randomization inference"},
+    "verdict.how_analytic": {"id": "galat baku analitik", "en": "analytic standard error"},
+    "verdict.better": {"id": "membaik", "en": "better"},
+    "verdict.worse": {"id": "memburuk", "en": "worse"},
+    "verdict.inconclusive": {
+        "id": "Belum dapat disimpulkan apakah layanan {direction} karena rotasi: uji tren sebelum rotasi menolak tren sejajar ({p}), sehingga perbedaan ini bisa sudah ada sebelum rotasi. ",
+        "en": "Whether rotation made service {direction} cannot be concluded: the pre-rotation trend test rejects parallel trends ({p}), so the difference may predate rotation. ",
+    },
+    "verdict.clear": {"id": "Artinya layanan {direction} setelah rotasi. ", "en": "Service got {direction} after rotation. "},
+    "verdict.unclear": {"id": "Selang kepercayaan mencakup nol: tidak ada perubahan yang jelas. ", "en": "The confidence interval includes zero: no clear change. "},
+    "verdict.check_ri": {"id": "inferensi randomisasi {p}", "en": "randomization inference {p}"},
+    "verdict.check_wcb": {"id": "bootstrap wild klaster (Sun-Abraham) {p}", "en": "wild cluster bootstrap (Sun-Abraham) {p}"},
+    "verdict.check_analytic": {"id": "galat baku analitik {p}", "en": "analytic standard error {p}"},
+    "verdict.no_checks": {"id": "Pembanding kedua tidak dapat dijalankan.", "en": "The second opinions could not be run."},
+    "verdict.agree": {"id": "Metode lain sejalan: {checks}.", "en": "The other methods agree: {checks}."},
+    "verdict.disagree": {
+        "id": "Metode lain TIDAK sejalan ({checks}): perlakukan perkiraan ini dengan hati-hati.",
+        "en": "The other methods do NOT agree ({checks}): treat this estimate with caution.",
+    },
+    "verdict.pretrend_rejected": {
+        "id": " Uji tren sebelum rotasi menolak tren sejajar ({p}): unit yang dirotasi sudah berubah berbeda sebelum rotasi, sehingga perkiraan ini bisa bias.",
+        "en": " The pre-rotation trend test rejects parallel trends ({p}): rotated units already moved differently before rotation, so this estimate may be biased.",
+    },
+    "verdict.not_enough_data": {
+        "id": "Data belum cukup untuk menilai dampak rotasi terhadap {outcome} (definisi perlakuan: {definition}). {why}",
+        "en": "Not enough data to judge the impact of rotation on {outcome} (treatment definition: {definition}). {why}",
+    },
+    "verdict.few_treated": {
+        "id": "Hanya {n} unit yang dirotasi di dalam periode analisis dengan bulan sebelum rotasi (minimal {minimum}).",
+        "en": "Only {n} unit(s) were rotated inside the analysis window with a month before rotation (at least {minimum} needed).",
+    },
+    "verdict.few_control": {
+        "id": "Hanya {n} unit pembanding ({control}; minimal {minimum}).",
+        "en": "Only {n} comparison unit(s) ({control}; at least {minimum} needed).",
+    },
+    "verdict.no_post_cells": {"id": "Tidak ada sel setelah perlakuan untuk dirata-ratakan.", "en": "No post-treatment cells to aggregate."},
     "feedback_small": {"id": "Kurang dari {k} lembar: tidak ditampilkan.", "en": "Fewer than {k} sheets: not shown."},
     # periods and moments (numbers and month names inside them come from Babel)
     "period_semester": {"id": "Semester {roman} {year}", "en": "Semester {n}, {year}"},
@@ -772,6 +821,84 @@ def fmt_p(pvalue, lang: str = "id") -> str:
         return "p = " + label("not_available", lang)
     return ("p < " + fmt_number(0.001, 3, lang)) if pvalue < 0.001 else "p = " + fmt_number(pvalue, 3, lang)
 
+
+
+def _definition_text(definition: str, threshold, lang: str) -> str:
+    base = label(f"{definition}_def", lang)
+    if definition == "share_rotated_in" and threshold is not None:
+        base += " " + fmt_pct(threshold, 0, lang)
+    return base
+
+
+def verdict_text(verdict, lang: str = "id") -> str:
+    """Word the verdict of an impact analysis (:class:`mutasi_analysis.impact.Verdict`) in ``lang``.
+
+    The verdict holds numbers and codes only; this writes the sentence a reader sees: the
+    direction and size of the change with its baseline, its interval and inference method,
+    whether service got better, was unchanged or cannot be judged (a rejected pre-trend test),
+    and whether the second opinions agree.
+
+    Parameters
+    ----------
+    verdict : Verdict or Mapping
+        The verdict, or its ``to_dict()`` as read back from a record.
+    lang : {"id", "en"}
+
+    Returns
+    -------
+    str
+    """
+    _check_lang(lang)
+    v = dict(verdict) if isinstance(verdict, Mapping) else {"code": verdict.code, **verdict.params}
+    outcome = label(v["outcome"], lang).lower()
+    definition = _definition_text(v["definition"], v.get("threshold"), lang)
+    if v["code"] == "not_enough_data":
+        why = template(f"verdict.{v['reason']}", lang, n=fmt_count(v.get("n"), lang) if v.get("n") is not None else "",
+                       minimum=v.get("minimum", ""),
+                       control=label(f"control_{v['control']}", lang) if v.get("control") else "")
+        return template("verdict.not_enough_data", lang, outcome=outcome, definition=definition, why=why)
+    est, lo, hi = v["estimate"], v["conf_low"], v["conf_high"]
+    percent = bool(v.get("percent"))
+    k, sign = (100.0, "%") if percent else (1.0, "")
+    clear = lo > 0 or hi < 0
+    improved = (est < 0) if v["better"] == "lower" else (est > 0)
+    pre_p = v.get("pretrend_p")
+    rejected = pre_p is not None and not math.isnan(pre_p) and pre_p <= v["alpha"]
+    baseline = v.get("baseline")
+    base = "" if baseline is None or not math.isfinite(baseline) else template(
+        "verdict.baseline", lang, before=fmt_number(k * baseline, 2, lang) + sign,
+        after=fmt_number(k * (baseline + est), 2, lang) + sign)
+    verb = "verb_down" if est < 0 else ("verb_up" if est > 0 else "verb_flat")
+    s = template("verdict.estimate", lang, definition=definition, verb=label_t(f"verdict.{verb}", lang), outcome=outcome,
+                 amount=fmt_number(k * abs(est), 2, lang), pp=label_t("verdict.points", lang) if percent else "",
+                 base=base, conf=fmt_number(100 * (1 - v["alpha"]), 0, lang),
+                 how=label_t(f"verdict.how_{v['inference']}", lang), lo=fmt_number(k * lo, 2, lang),
+                 hi=fmt_number(k * hi, 2, lang), n_treated=fmt_count(v["n_treated"], lang),
+                 n_control=fmt_count(v["n_control"], lang), control=label(f"control_{v['control']}", lang))
+    direction = label_t("verdict.better" if improved else "verdict.worse", lang)
+    if clear and rejected:
+        s += template("verdict.inconclusive", lang, direction=direction, p=fmt_p(pre_p, lang))
+    elif clear:
+        s += template("verdict.clear", lang, direction=direction)
+    else:
+        s += label_t("verdict.unclear", lang)
+    checks = [template(f"verdict.check_{name}", lang, p=fmt_p(v[f"{name}_p"], lang))
+              for name in ("ri", "wcb", "analytic") if v.get(f"{name}_p") is not None]
+    agrees = v.get("agrees")
+    if agrees is None:
+        s += label_t("verdict.no_checks", lang)
+    else:
+        s += template("verdict.agree" if agrees else "verdict.disagree", lang, checks="; ".join(checks))
+    # Only a rejection is reported: with few units a non-rejection is weak evidence and must
+    # not read as proof of parallel trends (see did.pretrend_randomization_test).
+    if rejected and not clear:
+        s += template("verdict.pretrend_rejected", lang, p=fmt_p(pre_p, lang))
+    return s
+
+
+def label_t(key: str, lang: str) -> str:
+    """A catalogue phrase kept in TEMPLATES (a template without placeholders)."""
+    return template(key, lang)
 
 def pretrend_text(test, size: Mapping, lang: str = "id") -> str:
     """One sentence on the pre-trend test, worded from its size gate (``did.pretrend_size``)."""

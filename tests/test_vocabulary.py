@@ -16,7 +16,6 @@ PACKAGE = Path(text.__file__).parent
 # needs a reason a reviewer accepts; the list only shrinks.
 OUTSIDE_THE_CATALOGUE = {
     "did/_api.py": "the developer docs' API table (docs/*/api.md), not a report",
-    "impact.py": "the not-enough-data reasons of ImpactResult, worded with the verdict (to move with it)",
     "reporting/index.py": "LANG_ROOTS: the folder of each language's reports, not words",
 }
 # Entries whose languages number differently: Indonesian periods take Roman numerals.
