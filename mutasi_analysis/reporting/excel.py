@@ -217,6 +217,8 @@ def _formats(wb, lang: str = "id") -> dict[str, Any]:
         # [$-409] English: Excel's locale codes), e.g. "29 November 2026".
         "date": wb.add_format({"num_format": ("[$-421]" if lang == "id" else "[$-409]") + "d mmmm yyyy"}),
         "bold": wb.add_format({"bold": True}),
+        # Identifiers (version, commit) in a monospaced font: visibly code, not words.
+        "code": wb.add_format({"font_name": "Consolas"}),
     }
     for d in range(0, 11):
         frac = ("." + "0" * d) if d else ""
@@ -295,7 +297,7 @@ def _about_sheet(wb, fmt, tables, names, manifest, period, region, version, lang
     r = 2
     for key, value in info:
         ws.write_string(r, 0, _TEXT[key][lang], fmt["bold"])
-        ws.write_string(r, 1, str(value or MISSING_MARKER))
+        ws.write_string(r, 1, str(value or MISSING_MARKER), fmt["code"] if key in ("version", "commit") else None)
         r += 1
     r += 1
     ws.write_string(r, 0, _TEXT["sheet"][lang], fmt["header"])
