@@ -11,10 +11,12 @@ of the reports.
 from __future__ import annotations
 
 import math
+import numbers
 from typing import Iterable, Mapping
 
 import babel.dates
 import babel.numbers
+import numpy as np
 import pandas as pd
 
 __all__ = ["LANGS", "LABELS", "TEMPLATES", "NOTES", "label", "relabel", "template", "note_text", "sensitivity_text",
@@ -970,7 +972,8 @@ def fmt_number(value, decimals: int | None = 2, lang: str = "id") -> str:
     value = float(value)
     if value == 0:
         value = 0.0  # no "-0,00" from a negative zero
-    pattern = "#,##0.##" if decimals is None else _pattern(decimals)
+    # None: at most two decimals, more for a small number so that 0,004 is not written 0.
+    pattern = ("#,##0.##" if abs(value) >= 0.01 or value == 0 else "#,##0.####") if decimals is None else _pattern(decimals)
     text = babel.numbers.format_decimal(value, format=pattern, locale=LOCALES[lang])
     # A value that rounds to zero keeps no sign ("-0,00" reads as a negative result).
     return text.lstrip("-") if set(text) <= set("-0.,") else text
@@ -983,11 +986,11 @@ def fmt_value(value, lang: str = "id") -> str:
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "\u2013"
-    if isinstance(value, bool):
+    if isinstance(value, (bool, np.bool_)):
         return label("yes" if value else "no", lang)
-    if isinstance(value, int):
+    if isinstance(value, numbers.Integral):
         return fmt_count(value, lang)
-    if isinstance(value, float):
+    if isinstance(value, numbers.Real):
         return fmt_number(value, 2, lang)
     return str(value)
 
@@ -1002,7 +1005,8 @@ def fmt_pct(share, decimals: int = 1, lang: str = "id") -> str:
     _check_lang(lang)
     if _missing(share):
         return label("not_enough_data", lang)
-    return babel.numbers.format_percent(float(share), format=_pattern(decimals, "%"), locale=LOCALES[lang])
+    out = babel.numbers.format_percent(float(share), format=_pattern(decimals, "%"), locale=LOCALES[lang])
+    return out.lstrip("-") if set(out) <= set("-0.,%") else out  # no "-0,0%"
 
 
 def fmt_date(value, lang: str = "id") -> str:
@@ -1028,7 +1032,10 @@ def fmt_datetime(value, lang: str = "id") -> str:
     when = ts.to_pydatetime()
     day = babel.dates.format_date(when, format="long", locale=LOCALES[lang])
     clock = babel.dates.format_time(when, format="short", tzinfo=when.tzinfo, locale=LOCALES[lang])
-    zone = babel.dates.get_timezone_name(when.tzinfo, width="short", locale=LOCALES[lang]) if str(when.tzinfo) != "UTC" else "UTC"
+    # An offset is written as one ("UTC+07:00"): CLDR has no name for a bare offset.
+    offset = when.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    zone = "UTC" if minutes == 0 else f"UTC{'+' if minutes > 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
     return template("datetime", lang, day=day, clock=clock, zone=zone)
 
 
@@ -1044,7 +1051,7 @@ def fmt_month(value, lang: str = "id", width: str = "short") -> str:
     width : {"short", "long"}
     """
     _check_lang(lang)
-    if isinstance(value, (int,)) and not isinstance(value, bool) and value > 3000:
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_)) and value > 3000:
         value = pd.Timestamp(int(value) // 12, int(value) % 12 + 1, 1)
     day = pd.Timestamp(value).date()
     return babel.dates.format_date(day, format="MMM y" if width == "short" else "MMMM y", locale=LOCALES[lang])

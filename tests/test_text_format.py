@@ -33,6 +33,15 @@ def test_shares_p_values_and_values():
     assert [text.fmt_value(v, "id") for v in (True, 5270, 81.5, None, "x")] == ["ya", "5.270", "81,50", "\u2013", "x"]
 
 
+def test_numpy_values_negative_zero_shares_and_offsets():
+    import numpy as np
+
+    assert text.fmt_month(np.int64(2023 * 12 + 1), "id") == "Feb 2023"
+    assert text.fmt_value(np.int64(5270), "id") == "5.270" and text.fmt_value(np.bool_(True), "en") == "yes"
+    assert text.fmt_pct(-0.0004, 1, "id") == "0,0%"
+    assert text.fmt_datetime("2026-11-30T06:22:29+07:00", "id").endswith("06.22 UTC+07:00")
+
+
 def test_dates_and_moments_in_words():
     assert text.fmt_date(dt.date(2026, 11, 29), "id") == "29 November 2026"
     assert text.fmt_date("2026-11-29", "en") == "November 29, 2026"
@@ -90,4 +99,52 @@ def test_a_figure_is_written_in_the_report_language():
     assert [t.get_text() for t in a.get_legend().get_texts()] == ["Feb 2023"]
     cbar = [t.get_text() for t in fig.axes[-1].get_yticklabels() if t.get_text()]
     assert cbar and all("." not in t for t in cbar), cbar
+    plt.close(fig)
+
+
+def _draw(fig):
+    fig.canvas.draw()
+    return fig
+
+
+def test_the_tick_offset_and_positions_survive_localisation():
+    """Not a heatmap (which draws first): a plain line whose ticks need an offset."""
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [2023.1, 2023.9])
+    charts.localise_figure(fig, "id")  # before any draw, as the inline backend does
+    _draw(fig)
+    ticks = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+    # Either whole values with decimals ("2.023,2") or an offset that is still shown: never
+    # a bare 0..1 scale that hides the 2023.
+    offset = ax.yaxis.get_major_formatter().get_offset()
+    assert ticks and (any("2.023" in t for t in ticks) or "2" in offset), (ticks, offset)
+    big, bx = plt.subplots()
+    bx.plot([0, 1], [0, 5e6])
+    charts.localise_figure(big, "id")
+    _draw(big)
+    labels = [t.get_text() for t in bx.get_yticklabels() if t.get_text()]
+    assert labels and (bx.yaxis.get_major_formatter().get_offset() or any("." in t for t in labels)), labels
+    plt.close("all")
+
+
+def test_localising_twice_writes_once_and_years_stay_names():
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.bar(["2025", "2026"], [1200, 1000])
+    ax.text(0, 1200, "1200")
+    charts.localise_figure(fig, "id")
+    charts.localise_figure(fig, "id")
+    _draw(fig)
+    assert [t.get_text() for t in ax.texts] == ["1.200"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2025", "2026"]
+    assert charts.localise_label("0012", "id") == "0012" and charts.localise_label("2026", "id") == "2026"
     plt.close(fig)

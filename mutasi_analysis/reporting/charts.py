@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+import matplotlib.ticker as mticker
+
 from .. import text
 
 __all__ = ["localise_label", "localise_figure", "LocalisedFormatter", "install"]
@@ -21,6 +23,10 @@ _NUMBER = re.compile(r"^([\u2212-]?)(\d+)(?:\.(\d+))?(%?)$")
 _SEMESTER = re.compile(r"^(\d{4})-S([12])$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_YEAR = re.compile(r"^(19|20|21)\d\d$")
+# Set on a text once it is written in the report language, so that a second pass (the setup
+# cell run again) cannot read "1.234" (Indonesian) as 1,234 and write it again.
+_DONE = "_mutasi_localised"
 
 
 def localise_label(label: str, lang: str = "id") -> str:
@@ -32,6 +38,10 @@ def localise_label(label: str, lang: str = "id") -> str:
     label = str(label)
     s = label.strip()
     m = _NUMBER.match(s)
+    # A year ("2026" on a yearly axis) or a code with leading zeros ("0012") is a name, not a
+    # quantity: no thousands separator.
+    if m and not m.group(3) and not m.group(4) and (_YEAR.match(m.group(2)) or (len(m.group(2)) > 1 and m.group(2)[0] == "0")):
+        return label
     if m:
         sign, whole, frac, pct = m.groups()
         value = float(f"{'-' if sign else ''}{whole}.{frac or 0}")
@@ -48,21 +58,27 @@ def localise_label(label: str, lang: str = "id") -> str:
     return label
 
 
-class LocalisedFormatter:
-    """Wraps an axis' tick formatter; its labels pass through :func:`localise_label`.
+class LocalisedFormatter(mticker.Formatter):
+    """Wraps an axis' tick formatter; its labels (and its offset, e.g. ``1e6``) pass through
+    :func:`localise_label`.
 
-    The wrapped formatter still chooses which ticks and how many decimals (matplotlib's
-    ``ScalarFormatter`` picks them from the tick spacing); only the writing changes.
+    The wrapped formatter still chooses the decimals and the offset (matplotlib's
+    ``ScalarFormatter`` picks them from the tick positions, which it is given through
+    :meth:`set_locs`); only the writing changes. It is a :class:`matplotlib.ticker.Formatter`
+    so that matplotlib uses it as it is instead of wrapping it in a ``FuncFormatter``, which
+    would cut the inner formatter off from the tick positions and drop its offset.
     """
 
     def __init__(self, inner, lang: str):
         self.inner, self.lang = inner, lang
 
-    def __getattr__(self, name):  # set_locs, get_offset, axis, ... of the wrapped formatter
-        return getattr(self.inner, name)
-
     def set_axis(self, axis):
+        super().set_axis(axis)
         self.inner.set_axis(axis)
+
+    def set_locs(self, locs):
+        super().set_locs(locs)
+        self.inner.set_locs(locs)
 
     def __call__(self, x, pos=None):
         return localise_label(self.inner(x, pos), self.lang)
@@ -70,26 +86,43 @@ class LocalisedFormatter:
     def format_ticks(self, values):
         return [localise_label(s, self.lang) for s in self.inner.format_ticks(values)]
 
+    def get_offset(self):
+        offset = self.inner.get_offset()
+        return localise_label(offset, self.lang) if offset else offset
+
+    def format_data(self, value):
+        return localise_label(self.inner.format_data(value), self.lang)
+
     def format_data_short(self, value):
         return localise_label(self.inner.format_data_short(value), self.lang)
 
 
+def _localise_text(t, lang: str) -> None:
+    if getattr(t, _DONE, None) == t.get_text():
+        return
+    t.set_text(localise_label(t.get_text(), lang))
+    setattr(t, _DONE, t.get_text())
+
+
 def localise_figure(fig, lang: str = "id") -> None:
-    """Rewrite every tick label, annotation and legend entry of ``fig`` in ``lang`` (in place)."""
+    """Rewrite every tick label, annotation and legend entry of ``fig`` in ``lang`` (in place).
+
+    Idempotent: a figure localised twice is written once.
+    """
     for ax in fig.axes:
         for axis in (ax.xaxis, ax.yaxis):
             fmt = axis.get_major_formatter()
             if not isinstance(fmt, LocalisedFormatter):
                 axis.set_major_formatter(LocalisedFormatter(fmt, lang))
         for t in ax.texts:
-            t.set_text(localise_label(t.get_text(), lang))
+            _localise_text(t, lang)
         legend = ax.get_legend()
         if legend is not None:
             for t in legend.get_texts():
-                t.set_text(localise_label(t.get_text(), lang))
+                _localise_text(t, lang)
     for legend in getattr(fig, "legends", []):
         for t in legend.get_texts():
-            t.set_text(localise_label(t.get_text(), lang))
+            _localise_text(t, lang)
 
 
 def install(shell, lang: str) -> None:
@@ -110,6 +143,11 @@ def install(shell, lang: str) -> None:
     except ImportError:  # no inline backend: figures are not shown by IPython
         flush_figures = None
     callbacks = shell.events.callbacks["post_execute"]
+    # One callback per shell, in the last language asked for: the setup cell may run again.
+    previous = getattr(shell, "_mutasi_localise", None)
+    if previous is not None and previous in callbacks:
+        shell.events.unregister("post_execute", previous)
+    shell._mutasi_localise = localise_open_figures
     if flush_figures is not None and flush_figures in callbacks:
         shell.events.unregister("post_execute", flush_figures)
     shell.events.register("post_execute", localise_open_figures)

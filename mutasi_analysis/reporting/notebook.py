@@ -16,12 +16,15 @@ from JupyterLab, from ``papermill`` in the project or in ``notebooks/``, and fro
 from __future__ import annotations
 
 import html
+import numbers
 import os
 import re
+import string
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
+import numpy as np
 import pandas as pd
 
 from .. import text
@@ -60,6 +63,38 @@ RENDER_PATH_ENV = {"region": "MUTASI_REGION", "processed": "MUTASI_PROCESSED", "
 LABELS: dict[str, dict[str, str]] = text.labels('masuk', 'keluar', 'headcount_awal', 'headcount_akhir', 'headcount', 'rate_masuk', 'rate_keluar', 'pernah_unit_lain', 'share_pernah_unit_lain', 'diterima', 'diselesaikan', 'respon_hari_kerja_mean', 'respon_hari_kerja_median', 'penyelesaian_hari_kerja_mean', 'share_tepat_waktu', 'backlog', 'cohort', 'tabel', 'dibaca', 'diterima_baris', 'ditolak', 'alasan', 'jumlah', 'aturan', 'estimate', 'std_error', 'conf_low', 'conf_high', 'event_time', 'metode', 'p_value', 'bagian', 'ukuran', 'nilai', 'share_setuju', 'kelompok', 'twfe', 'callaway_santanna', 'sun_abraham', 'simple', 'event', 'group', 'calendar', 'treated_vs_never', 'earlier_vs_later', 'later_vs_earlier')
 
 
+def _is_number(v) -> bool:
+    return isinstance(v, numbers.Real) and not isinstance(v, (bool, np.bool_))
+
+
+_SPEC = re.compile(r"^,?(?:\.(\d+))?([fgd%])$")
+
+
+def _strip_number_specs(pattern: str) -> tuple[str, dict[str, str]]:
+    """``"{x:.1f} of {n:,d}"`` -> ``("{x} of {n}", {"x": ".1f", "n": ",d"})``: the number specs a
+    template asks for, taken out so that Babel writes the numbers (other specs are kept)."""
+    out, specs = [], {}
+    for literal, name, spec, conv in string.Formatter().parse(pattern):
+        out.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is None:
+            continue
+        if spec and _SPEC.match(spec) and not conv:
+            specs[name] = spec
+            spec = ""
+        out.append("{" + name + (f"!{conv}" if conv else "") + (f":{spec}" if spec else "") + "}")
+    return "".join(out), specs
+
+
+def _say_number(value, spec: str | None, lang: str) -> str:
+    m = _SPEC.match(spec) if spec else None
+    if m is None or m.group(2) == "g":
+        return text.fmt_number(value, None, lang)
+    decimals = int(m.group(1)) if m.group(1) is not None else (0 if m.group(2) == "d" else 2)
+    if m.group(2) == "%":
+        return text.fmt_pct(value, decimals, lang)
+    return text.fmt_number(value, decimals, lang)
+
+
 def _label(key: str, lang: str) -> str:
     # A researcher's own column without a catalogue entry keeps its name (the reader-text test
     # catches one in a built-in section: add the key to mutasi_analysis.text.LABELS).
@@ -95,11 +130,13 @@ class Narrator:
         """
         from IPython.display import Markdown, display
 
-        # Numbers are written the report language's way (Babel: "1.234", "2,5"); anything else
-        # is text from elsewhere and is escaped.
-        safe = {k: text.fmt_number(v, None, self.lang) if isinstance(v, (int, float)) and not isinstance(v, bool)
-                else escape_markdown(v) for k, v in values.items()}
-        display(Markdown(self.t(id_text, en_text).format(**safe)))
+        pattern, specs = _strip_number_specs(self.t(id_text, en_text))
+        # Numbers are written the report language's way (Babel: "1.234", "2,5"), keeping the
+        # decimals a placeholder asks for ("{x:.1f}"); anything else is text from elsewhere and
+        # is escaped.
+        safe = {k: _say_number(v, specs.get(k), self.lang) if _is_number(v) else escape_markdown(v)
+                for k, v in values.items()}
+        display(Markdown(pattern.format(**safe)))
 
     def num(self, value, decimals: int = 2) -> str:
         """A number written the report language's way (``88,31`` / ``88.31``)."""

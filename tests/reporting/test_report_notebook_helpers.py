@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 import re
 import pandas as pd
 import pytest
@@ -93,6 +95,9 @@ def test_say_escapes_text_values_and_writes_numbers_the_report_languages_way(mon
     assert shown == ["&lt;b&gt;Alak&lt;/b&gt; \\[x\\]\\(y\\): 2,5 tahun, 5.270 orang, True"]
     Narrator("en").say("id", "{n} years, {m} people", n=2.0, m=5270)
     assert shown[-1] == "2 years, 5,270 people"
+    # A placeholder's number format keeps its decimals, written the language's way.
+    Narrator("id").say("{x:.1f} tahun, {y:g}, {s:.0%}, {k:,d}, {z}", "en", x=1.234, y=2.5, s=0.333, k=np.int64(5270), z=0.004)
+    assert shown[-1] == "1,2 tahun, 2,5, 33%, 5.270, 0,004"
 
 
 def test_escaped_values_read_back_as_the_same_characters():
