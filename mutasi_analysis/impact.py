@@ -18,7 +18,7 @@ import math
 import warnings
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping, Sequence
+from typing import Any, ClassVar, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -74,13 +74,18 @@ class Note:
 
     code: str
     params: Mapping[str, Any] = field(default_factory=dict)
+    _KIND: ClassVar[str] = "note"
+
+    def _codes(self) -> Mapping[str, tuple]:
+        return NOTE_CODES
 
     def __post_init__(self):
-        if self.code not in NOTE_CODES:
-            raise ValueError(f"unknown note code {self.code!r}; choose one of {sorted(NOTE_CODES)}")
-        missing = [k for k in NOTE_CODES[self.code] if k not in self.params]
+        codes = self._codes()
+        if self.code not in codes:
+            raise ValueError(f"unknown {self._KIND} code {self.code!r}; choose one of {sorted(codes)}")
+        missing = [k for k in codes[self.code] if k not in self.params]
         if missing:
-            raise ValueError(f"note {self.code!r} needs parameter(s) {missing}")
+            raise ValueError(f"{self._KIND} {self.code!r} needs parameter(s) {missing}")
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
     def __getitem__(self, key: str) -> Any:
@@ -118,15 +123,15 @@ class Verdict(Note):
     the English sentence.
     """
 
+    _KIND: ClassVar[str] = "verdict"
+
+    def _codes(self) -> Mapping[str, tuple]:
+        return VERDICT_CODES
+
     def __post_init__(self):
-        if self.code not in VERDICT_CODES:
-            raise ValueError(f"unknown verdict code {self.code!r}; choose one of {sorted(VERDICT_CODES)}")
-        missing = [k for k in VERDICT_CODES[self.code] if k not in self.params]
-        if missing:
-            raise ValueError(f"verdict {self.code!r} needs parameter(s) {missing}")
+        super().__post_init__()
         if self.code == "not_enough_data" and self.params["reason"] not in VERDICT_REASONS:
             raise ValueError(f"unknown reason {self.params['reason']!r}; choose one of {VERDICT_REASONS}")
-        object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
 
     def __str__(self) -> str:
         return _text.verdict_text(self, "en")
@@ -288,8 +293,9 @@ class ImpactResult:
     threshold : float or None
     control : {"never", "notyet"} or None
         Control group used (None when not enough data).
-    control_reason : Mapping or None
-        Why not-yet-treated units were used (``{"id": ..., "en": ...}``), None otherwise.
+    control_note : Note or None
+        Why not-yet-treated units were used (code ``control_notyet``), None otherwise;
+        :attr:`control_reason` words it (``{"id": ..., "en": ...}``).
     n_units, n_treated, n_never, n_control : int
         Units in the estimation; units treated inside the window (with a pre-period);
         never-treated units; comparison units of the control group used (never-treated, or
@@ -325,8 +331,9 @@ class ImpactResult:
     agrees : bool or None
         Whether the second opinions (the wild cluster bootstrap of the Sun-Abraham ATT and the
         analytic interval) reach the same decision at ``alpha`` as the headline.
-    verdict : Mapping
-        ``{"id": ..., "en": ...}`` plain-language verdict.
+    basis : Verdict
+        The verdict as numbers and codes; :attr:`verdict` words it (``{"id": ..., "en": ...}``,
+        by :func:`mutasi_analysis.text.verdict_text`).
     notes : tuple of Note
         Language-free notes (codes with parameters, :class:`Note`): warnings from the
         estimators and every method that did not run, with the reason. Word them with

@@ -248,7 +248,7 @@ LABELS: dict[str, dict[str, str]] = {
     # impact analysis (mutasi_analysis.impact)
     'treated': {"id": 'Sudah diperlakukan (rotasi)', "en": 'Treated (rotated)'},
     'ok': {"id": 'Cukup data', "en": 'Enough data'},
-    'ci': {"id": 'Interval kepercayaan', "en": 'Confidence interval'},
+    'ci': {"id": 'Selang kepercayaan', "en": 'Confidence interval'},
     'control_never': {"id": 'unit yang tidak pernah dirotasi', "en": 'never-rotated units'},
     'control_notyet': {"id": 'unit yang belum dirotasi', "en": 'not-yet-rotated units'},
     'never': {"id": 'Tidak pernah dirotasi', "en": 'Never rotated'},
@@ -387,6 +387,7 @@ LABELS: dict[str, dict[str, str]] = {
     'pdf.inputs': {"id": 'Berkas masukan dan sidik SHA-256', "en": 'Input files and SHA-256 fingerprints'},
     'pdf.headline': {"id": 'Angka utama kualitas data', "en": 'Data-quality headline numbers'},
     # the index page (reporting.index)
+    'index.attempt_failed': {"id": "percobaan {when} gagal: {names}", "en": "attempt {when} failed: {names}"},
     'index.better_higher': {"id": "lebih tinggi lebih baik", "en": "higher is better"},
     'index.better_lower': {"id": "lebih rendah lebih baik", "en": "lower is better"},
     'index.status': {"id": "Status", "en": "Status"},
@@ -871,24 +872,24 @@ def verdict_text(verdict, lang: str = "id") -> str:
         "verdict.baseline", lang, before=fmt_number(k * baseline, 2, lang) + sign,
         after=fmt_number(k * (baseline + est), 2, lang) + sign)
     verb = "verb_down" if est < 0 else ("verb_up" if est > 0 else "verb_flat")
-    s = template("verdict.estimate", lang, definition=definition, verb=label_t(f"verdict.{verb}", lang), outcome=outcome,
-                 amount=fmt_number(k * abs(est), 2, lang), pp=label_t("verdict.points", lang) if percent else "",
+    s = template("verdict.estimate", lang, definition=definition, verb=template(f"verdict.{verb}", lang), outcome=outcome,
+                 amount=fmt_number(k * abs(est), 2, lang), pp=template("verdict.points", lang) if percent else "",
                  base=base, conf=fmt_number(100 * (1 - v["alpha"]), 0, lang),
-                 how=label_t(f"verdict.how_{v['inference']}", lang), lo=fmt_number(k * lo, 2, lang),
+                 how=template(f"verdict.how_{v['inference']}", lang), lo=fmt_number(k * lo, 2, lang),
                  hi=fmt_number(k * hi, 2, lang), n_treated=fmt_count(v["n_treated"], lang),
                  n_control=fmt_count(v["n_control"], lang), control=label(f"control_{v['control']}", lang))
-    direction = label_t("verdict.better" if improved else "verdict.worse", lang)
+    direction = template("verdict.better" if improved else "verdict.worse", lang)
     if clear and rejected:
         s += template("verdict.inconclusive", lang, direction=direction, p=fmt_p(pre_p, lang))
     elif clear:
         s += template("verdict.clear", lang, direction=direction)
     else:
-        s += label_t("verdict.unclear", lang)
+        s += template("verdict.unclear", lang)
     checks = [template(f"verdict.check_{name}", lang, p=fmt_p(v[f"{name}_p"], lang))
               for name in ("ri", "wcb", "analytic") if v.get(f"{name}_p") is not None]
     agrees = v.get("agrees")
     if agrees is None:
-        s += label_t("verdict.no_checks", lang)
+        s += template("verdict.no_checks", lang)
     else:
         s += template("verdict.agree" if agrees else "verdict.disagree", lang, checks="; ".join(checks))
     # Only a rejection is reported: with few units a non-rejection is weak evidence and must
@@ -896,11 +897,6 @@ def verdict_text(verdict, lang: str = "id") -> str:
     if rejected and not clear:
         s += template("verdict.pretrend_rejected", lang, p=fmt_p(pre_p, lang))
     return s
-
-
-def label_t(key: str, lang: str) -> str:
-    """A catalogue phrase kept in TEMPLATES (a template without placeholders)."""
-    return template(key, lang)
 
 def pretrend_text(test, size: Mapping, lang: str = "id") -> str:
     """One sentence on the pre-trend test, worded from its size gate (``did.pretrend_size``)."""

@@ -72,3 +72,15 @@ def test_the_scan_sees_a_bilingual_literal(tmp_path):
     bad = tmp_path / "m.py"
     bad.write_text('TITLE = {"id": "Judul", "en": "Title"}\nOK = {"id": x, "en": y}\n', encoding="utf-8")
     assert _bilingual_literals(bad) == [1]
+
+
+def test_one_name_for_a_confidence_interval_in_indonesian():
+    """"SK" (selang kepercayaan) everywhere: never "IK" or "interval kepercayaan" beside it."""
+    import re
+
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    sources = [p.read_text(encoding="utf-8") for p in sorted(notebooks.glob("*.ipynb"))]
+    sources += [p.read_text(encoding="utf-8") for p in sorted(PACKAGE.rglob("*.py"))]
+    for src in sources:
+        assert not re.search(r"\bIK\b", src), "write SK (selang kepercayaan), not IK"
+        assert "interval kepercayaan" not in src.lower(), "write selang kepercayaan"

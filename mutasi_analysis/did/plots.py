@@ -60,6 +60,7 @@ def plot_estimates(
     event: bool = False,
     estimate: str = "estimate",
     labels: Mapping[str, str] | None = None,
+    reference_label: str | None = None,
 ):
     """Point estimates with confidence intervals against ``x``.
 
@@ -87,6 +88,8 @@ def plot_estimates(
         Texts of the plot's elements, each drawn only when given: ``"reference"`` (written
         beside the reference line) and ``"band"`` (legend entry of the uniform band).
         Axis labels are the column names ``x`` and ``estimate``; set others on the axes.
+    reference_label : str, optional
+        Deprecated: use ``labels={"reference": ...}`` (warns; removed in a later release).
 
     Returns
     -------
@@ -95,6 +98,11 @@ def plot_estimates(
     import matplotlib.pyplot as plt
     import seaborn as sns
 
+    if reference_label is not None:  # the old keyword (one release): its text is the caller's own
+        from ._results import renamed_keyword
+
+        labels = {**(labels or {}), "reference": renamed_keyword(None, reference_label, "reference_label",
+                                                                 'labels={"reference": ...}')}
     labels = plot_labels(labels, ("reference", "band"), "plot_estimates")
     for c in (x, estimate, "conf_low", "conf_high"):
         if c not in table.columns:

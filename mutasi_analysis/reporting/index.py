@@ -140,7 +140,7 @@ def _lang_part(reports: Path, lang: str) -> list[str]:
     for period, folder, m in folders:
         base = f"{prefix}{folder.name}"
         status = m.get("status", "?")
-        failed = ", ".join(m.get("failed", []))
+        failed = ", ".join(display_title(n, (m.get("notebooks") or {}).get(n), lang) for n in m.get("failed", []))
         git = m.get("git") or {}
         commit = (git.get("commit") or "")[:10] + (" (dirty)" if git.get("dirty") else "")
         links = " &middot; ".join(
@@ -156,10 +156,11 @@ def _lang_part(reports: Path, lang: str) -> list[str]:
         attempt = read_manifest(root / "_failed" / folder.name)
         if attempt is not None and attempt.get("failed"):
             # A later run failed and the report above was kept: say so, with a link.
-            word = ("percobaan", "gagal") if lang == "id" else ("attempt", "failed")
+            when = fmt_datetime(attempt["ended"], lang) if attempt.get("ended") else ""
+            names = ", ".join(display_title(n, (attempt.get("notebooks") or {}).get(n), lang) for n in attempt["failed"])
             failed = (failed + "; " if failed else "") + (
                 f'<a href="{esc(prefix)}_failed/{esc(folder.name)}/manifest.json">'
-                f"{word[0]} {esc(fmt_datetime(attempt['ended'], lang) if attempt.get('ended') else '')} {word[1]}: {esc(', '.join(attempt['failed']))}</a>")
+                f"{esc(text_label('index.attempt_failed', lang).format(when=when, names=names))}</a>")
         else:
             failed = esc(failed)
         shown_status = text_label(f"render_{status}", lang) if status in ("ok", "failed") else status

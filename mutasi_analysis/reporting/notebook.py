@@ -162,6 +162,10 @@ class Narrator:
         """Display label of a column or key."""
         return _label(key, self.lang)
 
+    def section(self, notebook: str) -> str:
+        """A report section's title by its notebook name (the name itself when it has none)."""
+        return text.section_title(notebook, self.lang)
+
     def note(self, note) -> str:
         """A language-free analysis note (a code with parameters) in the report language."""
         return text.note_text(note, self.lang)

@@ -488,7 +488,8 @@ def report_html(report_dir: str | Path, manifest: dict[str, Any] | None = None, 
     ]
     failed = manifest.get("failed") or []
     if failed:
-        parts.append(f'<p class="warning">{e(t["failed_note"].format(names=", ".join(failed)))}</p>')
+        names = ", ".join(section_title(n, lang) for n in failed)  # the sections' titles, not file names
+        parts.append(f'<p class="warning">{e(t["failed_note"].format(names=names))}</p>')
     parts.append("</section>")
     parts.append(f'<nav class="toc"><h1>{e(t["toc"])}</h1><ol>')
     for name, title, _, subs in bodies:
@@ -564,14 +565,6 @@ def _repairs(pages: list[dict]) -> dict[str, str]:
 
 def _thin(page: dict) -> bool:
     return bool(page["section"]) and page["chars"] < _THIN_PAGE_CHARS and page["figure"] < _FIGURE_PAGE
-
-
-def _thin_endings(doc) -> set[str]:
-    """Ids of the sections (``sec-*``) that span pages and end on a thin page."""
-    pages = _page_blocks(doc)
-    return {p["section"] for n, p in enumerate(pages) if _thin(p) and n > 0
-            and pages[n - 1]["section"] == p["section"]
-            and (n + 1 == len(pages) or pages[n + 1]["section"] != p["section"])}
 
 
 def _page_blocks(doc) -> list[dict]:

@@ -15,6 +15,7 @@ from typing import Mapping
 import pandas as pd
 
 from .. import findings as fnd
+from ..text import fmt_value
 from ..sections import FeedbackRecord, IkmRecord, ImpactRecord, RotationRecord, SectionRecord
 from .index import display_title, headline_rows, report_folders
 
@@ -25,11 +26,9 @@ SUMMARY_PREFIX = "00_"
 
 
 def _shown(value, nar) -> str:
-    if value is None:
-        return nar.t("tidak cukup data", "not enough data")
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return str(value)
-    return nar.num(value, 0 if isinstance(value, int) else 2)
+    # The one rule for headline values (also the index and the PDF); a missing number is said
+    # in words on this page.
+    return nar.t("tidak cukup data", "not enough data") if value is None else fmt_value(value, nar.lang)
 
 
 def headline_table(records: Mapping[str, SectionRecord], nar) -> pd.DataFrame:

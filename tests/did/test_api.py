@@ -136,3 +136,19 @@ def test_errors_are_public_and_domain_free(panel):
     with pytest.raises(ValueError) as exc:
         did.randomization_inference(panel, **ARGS, n_perm=0)
     assert not isinstance(exc.value, did.PanelDataError)
+
+
+def test_plot_estimates_old_reference_label_still_draws_and_warns():
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from mutasi_analysis.did.plots import plot_estimates
+
+    t = pd.DataFrame({"e": [-2, 0, 1], "estimate": [0.1, 1.0, 2.0], "conf_low": [-1, 0, 1], "conf_high": [1, 2, 3]})
+    with pytest.warns(DeprecationWarning, match="reference_label"):
+        ax = plot_estimates(t, "e", reference=-1, reference_label="acuan")
+    assert "acuan" in [x.get_text() for x in ax.texts]
+    plt.close("all")

@@ -77,6 +77,8 @@ def test_index_flags_a_failed_later_attempt(tmp_path):
         "schema": 1, "period": "2026-S1", "status": "failed", "failed": ["03_dampak_layanan"],
         "ended": "2026-07-03T04:05:06", "notebooks": {}})
     page = write_index(reports).read_text(encoding="utf-8")
-    assert 'href="_failed/2026-S1/manifest.json"' in page and "gagal: 03_dampak_layanan" in page
+    assert 'href="_failed/2026-S1/manifest.json"' in page
+    # the failed section by its title and the attempt's time in words, not file names and ISO
+    assert "percobaan 3 Juli 2026 pukul 04.05 UTC gagal: Dampak" in page and "03_dampak_layanan" not in page
     row = re.search(r"<tr><td>Kepuasan masyarakat \(IKM\)</td><td>IKM kecamatan</td>(.*?)</tr>", page).group(1)
     assert re.findall(r'<td class="num">([^<]*)</td>', row) == ["82,41"]  # the kept report's numbers
