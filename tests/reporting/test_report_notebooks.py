@@ -424,12 +424,6 @@ def test_pdf_pages_carry_enough_text(rendered, lang, tmp_path):
     assert not problems, text
 
 
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    pw, context = visual.require_chromium(tmp_path_factory.mktemp("chromium-profile"))
-    yield context
-    context.close()
-    pw.stop()
 
 
 @pytest.mark.render

@@ -76,12 +76,6 @@ def test_a_page_ending_on_a_heading():
 
 
 # ------------------------------------------------------------------- Chromium, negative control
-@pytest.fixture(scope="module")
-def chromium(tmp_path_factory):
-    pw, context = visual.require_chromium(tmp_path_factory.mktemp("chromium-profile"))
-    yield context
-    context.close()
-    pw.stop()
 
 
 def _png(width: int, height: int, flat: bool) -> str:

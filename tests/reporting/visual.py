@@ -122,16 +122,10 @@ def require_chromium(profile: Path):
         require(False, f"a Chromium that starts under Playwright ({err})", INSTALL_SYSTEM_DEPS)
 
 
-def open_offline(context, path: Path):
-    """Open ``path`` with every request but local files and inline data aborted.
-
-    Returns
-    -------
-    (page, blocked)
-        The loaded page and the URLs it tried to fetch from elsewhere.
-    """
+def block_network(page) -> list[str]:
+    """Abort every request of ``page`` but local files and inline data; returns the list the
+    aborted URLs are appended to."""
     blocked: list[str] = []
-    page = context.new_page()
 
     def route(r):
         url = r.request.url
@@ -142,6 +136,19 @@ def open_offline(context, path: Path):
             r.abort()
 
     page.route("**/*", route)
+    return blocked
+
+
+def open_offline(context, path: Path):
+    """Open ``path`` with every request but local files and inline data aborted.
+
+    Returns
+    -------
+    (page, blocked)
+        The loaded page and the URLs it tried to fetch from elsewhere.
+    """
+    page = context.new_page()
+    blocked = block_network(page)
     page.goto(Path(path).resolve().as_uri(), wait_until="load")
     page.wait_for_load_state("networkidle")
     return page, blocked
