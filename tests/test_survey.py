@@ -194,7 +194,7 @@ def test_time_since_rotation_takes_the_latest_rotation_before_the_sheet():
     assert same["kelompok_sejak_mutasi"].tolist() == out["kelompok_sejak_mutasi"].tolist()
     # a Series pid -> date works as well
     series = pd.Series(pd.to_datetime(["2022-01-01"]), index=["b"])
-    assert survey.add_time_since_rotation(df, series, lang="en").loc[2, "kelompok_sejak_mutasi"] == ">= 24 months"
+    assert survey.add_time_since_rotation(df, series, lang="en").loc[2, "kelompok_sejak_mutasi"] == "≥ 24 months"
     by_band = survey.readiness(out, by=("kelompok_sejak_mutasi",)).set_index("kelompok_sejak_mutasi")
     assert by_band.loc["< 6 bulan", "n_belum_siap"] == 1 and by_band.loc["Tanpa data mutasi", "n_lembar"] == 1
 

@@ -18,6 +18,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 from mutasi_analysis.reporting import pdf
 from mutasi_analysis.reporting.html import export_html
 from mutasi_analysis.reporting.notebook import html_table
+from tests.conftest import require_module
 
 PNG = base64.b64encode(bytes.fromhex(
     "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
@@ -55,6 +56,15 @@ def _body(tmp_path, outputs):
 def _blocks(soup):
     return [b for b in soup.contents if getattr(b, "name", None)]
 
+
+
+def _thin_endings(doc) -> set[str]:
+    """Ids of the sections (``sec-*``) that span pages and end on a thin page (what the second
+    layout pass repairs)."""
+    pages = pdf._page_blocks(doc)
+    return {p["section"] for n, p in enumerate(pages) if pdf._thin(p) and n > 0
+            and pages[n - 1]["section"] == p["section"]
+            and (n + 1 == len(pages) or pages[n + 1]["section"] != p["section"])}
 
 def test_blocks_are_flat_and_kept_with_their_neighbours(tmp_path):
     soup = _body(tmp_path, [
@@ -112,7 +122,7 @@ def test_print_rules_right_align_numbers_and_never_break_a_header_word():
 
 
 def test_header_words_stay_whole_in_a_narrow_table():
-    weasyprint = pytest.importorskip("weasyprint")
+    weasyprint = require_module("weasyprint", "lays out the PDF", how_to_fix="pip install weasyprint")
     head = "<tr><th>Unit layanan</th><th class='num'>IKM periode sebelumnya</th><th>Mutu periode sebelumnya</th>" \
            "<th>Unsur yang turun mutu</th></tr>"
     row = "<tr><td>Kantor Kelurahan Nunbaun Delha</td><td class='num'>82,65</td><td>B</td><td>" + \
@@ -139,7 +149,7 @@ def _header_texts(box, inside=False):
 
 
 def test_a_section_ending_on_a_nearly_empty_page_is_set_again_tighter():
-    weasyprint = pytest.importorskip("weasyprint")
+    weasyprint = require_module("weasyprint", "lays out the PDF", how_to_fix="pip install weasyprint")
     css = pdf._CSS % {"page": "p", "of": "o"}
     line = "Kalimat laporan yang cukup panjang untuk mengisi satu baris. "
 
@@ -155,12 +165,12 @@ def test_a_section_ending_on_a_nearly_empty_page_is_set_again_tighter():
         first = weasyprint.HTML(string=document(n)).render()
         if len(first.pages) == 3:
             break
-    assert pdf._thin_endings(first) == {"sec-00_a"}, pdf._page_blocks(first)
+    assert _thin_endings(first) == {"sec-00_a"}, pdf._page_blocks(first)
     again = pdf._render(weasyprint, document(n), "/nonexistent")
-    assert len(again.pages) == 2 and pdf._thin_endings(again) == set()
+    assert len(again.pages) == 2 and _thin_endings(again) == set()
     # A section that fills its last page well is left as it is.
     full = weasyprint.HTML(string=document(n + 8)).render()
-    assert pdf._thin_endings(full) == set()
+    assert _thin_endings(full) == set()
 
 
 def _page(section, chars, blocks, figure=0.0):
@@ -190,7 +200,7 @@ def test_repairs_of_thin_pages():
 
 
 def test_a_table_whose_last_rows_fall_alone_is_kept_whole_in_the_second_layout():
-    weasyprint = pytest.importorskip("weasyprint")
+    weasyprint = require_module("weasyprint", "lays out the PDF", how_to_fix="pip install weasyprint")
     css = pdf._CSS % {"page": "p", "of": "o"}
     rows = "".join(f"<tr><td>Kantor Kelurahan {i}</td><td class='num'>{i}</td></tr>" for i in range(16))
     line = "Kalimat laporan yang cukup panjang untuk mengisi satu baris. "

@@ -194,7 +194,7 @@ def test_failing_notebook_keeps_previous_report_and_exits_nonzero(proj, capsys):
     assert m["notebooks"]["02_b"]["status"] == "ok"                 # the others still rendered
     assert read_record(failed / "02_b.json")["headline"]["y"]["value"] == 3.5
     index = (proj["reports"] / "index.html").read_text(encoding="utf-8")
-    assert 'href="_failed/2026-S1/manifest.json"' in index and "gagal: 00_sum, 01_a<" in index  # the summary came along
+    assert 'href="_failed/2026-S1/manifest.json"' in index and "gagal: 00_sum, Bagian A<" in index  # the summary came along; sections by title
 
 
 def test_after_a_failure_the_good_report_is_still_current(proj):
