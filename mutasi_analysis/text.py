@@ -406,6 +406,11 @@ LABELS: dict[str, dict[str, str]] = {
 
 #: Finding templates: key -> {"id": ..., "en": ...}, filled with :meth:`str.format`.
 TEMPLATES: dict[str, dict[str, str]] = {
+    # a figure's description for screen readers (reporting.charts.alt_text)
+    "alt_figure": {"id": "Grafik: {what}", "en": "Chart: {what}"},
+    "alt_figure_plain": {"id": "Grafik", "en": "Chart"},
+    "alt_x": {"id": "sumbu mendatar: {label}", "en": "horizontal axis: {label}"},
+    "alt_y": {"id": "sumbu tegak: {label}", "en": "vertical axis: {label}"},
     # the verdict of the impact analysis (verdict_text; impact.Verdict holds the numbers)
     "verdict.estimate": {
         "id": "Rotasi (definisi perlakuan: {definition}) diperkirakan {verb} {outcome} sebesar {amount}{pp}{base} (SK {conf}% dengan {how} untuk perubahannya: {lo} s.d. {hi}; {n_treated} unit dirotasi, {n_control} unit pembanding: {control}). ",

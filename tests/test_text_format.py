@@ -148,3 +148,16 @@ def test_localising_twice_writes_once_and_years_stay_names():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2025", "2026"]
     assert charts.localise_label("0012", "id") == "0012" and charts.localise_label("2026", "id") == "2026"
     plt.close(fig)
+
+
+def test_a_figure_is_described_by_its_title_and_axes():
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.set(title="IKM per unit", xlabel="Nilai IKM", ylabel="")
+    assert charts.alt_text(fig, "id") == "Grafik: IKM per unit (sumbu mendatar: Nilai IKM)"
+    assert charts.alt_text(plt.figure(), "en") == "Chart"
+    plt.close("all")

@@ -17,7 +17,7 @@ import matplotlib.ticker as mticker
 
 from .. import text
 
-__all__ = ["localise_label", "localise_figure", "LocalisedFormatter", "install"]
+__all__ = ["localise_label", "localise_figure", "LocalisedFormatter", "alt_text", "install"]
 
 _NUMBER = re.compile(r"^([\u2212-]?)(\d+)(?:\.(\d+))?(%?)$")
 _SEMESTER = re.compile(r"^(\d{4})-S([12])$")
@@ -125,6 +125,24 @@ def localise_figure(fig, lang: str = "id") -> None:
             _localise_text(t, lang)
 
 
+def alt_text(fig, lang: str = "id") -> str:
+    """A figure's description for a page's ``<img alt>``: its titles and axis names, in words.
+
+    ``Grafik: Tren mentah per kohort rotasi (sumbu mendatar: Bulan; sumbu tegak: Rata-rata ...)``.
+    """
+    parts = []
+    suptitle = getattr(fig, "_suptitle", None)
+    if suptitle is not None and suptitle.get_text().strip():
+        parts.append(suptitle.get_text().strip())
+    for ax in fig.axes:
+        title = ax.get_title().strip()
+        axes = [text.template(f"alt_{name}", lang, label=value) for name, value in
+                (("x", ax.get_xlabel().strip()), ("y", ax.get_ylabel().strip())) if value]
+        if title or axes:
+            parts.append(title + (f" ({'; '.join(axes)})" if axes else "") if title else "; ".join(axes))
+    return text.template("alt_figure", lang, what=". ".join(parts)) if parts else text.template("alt_figure_plain", lang)
+
+
 def install(shell, lang: str) -> None:
     """Localise every open figure after each cell, before the inline backend shows it.
 
@@ -135,8 +153,15 @@ def install(shell, lang: str) -> None:
     import matplotlib.pyplot as plt
 
     def localise_open_figures():
+        from IPython.display import display
+
         for num in plt.get_fignums():
-            localise_figure(plt.figure(num), lang)
+            fig = plt.figure(num)
+            localise_figure(fig, lang)
+            # Shown here, with its description for screen readers (the page's <img alt>), and
+            # closed, so that the inline backend's flush has nothing left to show twice.
+            display(fig, metadata={"image/png": {"alt": alt_text(fig, lang)}})
+            plt.close(fig)
 
     try:
         from matplotlib_inline.backend_inline import flush_figures

@@ -386,6 +386,21 @@ def test_reader_text_of_every_html_page(rendered, reader_rules, lang):
 
 @pytest.mark.render
 @pytest.mark.slow
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_every_figure_is_described_in_the_report_language(rendered, lang):
+    """Each <img alt> names the chart's title and axes in the report's language (screen readers),
+    never nbconvert's English placeholder."""
+    from bs4 import BeautifulSoup
+
+    word = {"id": "Grafik: ", "en": "Chart: "}[lang]
+    alts = [img.get("alt", "") for p in sorted(rendered[LANG_FOLDER[lang]].glob("*.html"))
+            for img in BeautifulSoup(p.read_text(encoding="utf-8"), "html.parser").select("img")]
+    assert len(alts) >= 8, alts  # sections 01-05 draw figures
+    assert all(a.startswith(word) and len(a) > len(word) + 10 for a in alts), [a for a in alts if not a.startswith(word)]
+
+
+@pytest.mark.render
+@pytest.mark.slow
 def test_reader_text_of_the_index(rendered, reader_rules):
     # One page, both languages: its sections carry lang="id" and lang="en".
     found = reader_text.check_html(rendered["reports"] / "index.html", "id", reader_rules)
