@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from typing import Iterable, Mapping
 
 import babel.dates
@@ -21,7 +22,7 @@ import pandas as pd
 
 __all__ = ["LANGS", "LABELS", "TEMPLATES", "NOTES", "label", "relabel", "template", "note_text", "sensitivity_text",
            "pretrend_text", "power_text", "verdict_text", "labels", "namespace", "both", "fmt_number", "fmt_count", "fmt_value", "fmt_pct", "fmt_p", "fmt_date", "fmt_datetime",
-           "fmt_month", "period_label", "LOCALES"]
+           "fmt_month", "fmt_id", "period_label", "LOCALES"]
 
 LANGS = ("id", "en")
 #: Babel (CLDR) locale of each report language: every number, date and month is written by it.
@@ -1056,6 +1057,26 @@ def fmt_month(value, lang: str = "id", width: str = "short") -> str:
         value = pd.Timestamp(int(value) // 12, int(value) % 12 + 1, 1)
     day = pd.Timestamp(value).date()
     return babel.dates.format_date(day, format="MMM y" if width == "short" else "MMMM y", locale=LOCALES[lang])
+
+
+_PERIOD_ID = re.compile(r"^\d{4}-(?:S[12]|Q[1-4])$")
+_MONTH_ID = re.compile(r"^\d{4}-(?:0[1-9]|1[0-2])$")
+
+
+def fmt_id(value, lang: str = "id"):
+    """A period or month id in words (``2025-S2`` -> ``Semester II 2025``, ``2023-09`` ->
+    ``Sep 2023``); any other value is returned as it is. For table cells and chart labels that
+    hold stored ids."""
+    if not isinstance(value, str):
+        return value
+    s = value.strip()
+    if _PERIOD_ID.match(s):
+        from .periods import parse_period  # periods words its labels here: import when used
+
+        return parse_period(s, "semester" if "-S" in s else "quarter").label(lang)
+    if _MONTH_ID.match(s):
+        return fmt_month(s, lang)
+    return value
 
 
 def period_label(period, lang: str = "id") -> str:

@@ -161,3 +161,21 @@ def test_a_figure_is_described_by_its_title_and_axes():
     assert charts.alt_text(fig, "id") == "Grafik: IKM per unit (sumbu mendatar: Nilai IKM)"
     assert charts.alt_text(plt.figure(), "en") == "Chart"
     plt.close("all")
+
+
+def test_stored_ids_in_words_and_other_values_untouched():
+    assert text.fmt_id("2025-S2", "id") == "Semester II 2025" and text.fmt_id("2026-Q1", "en") == "Quarter 1, 2026"
+    assert text.fmt_id("2023-09", "id") == "Sep 2023"
+    assert [text.fmt_id(v, "id") for v in ("KEL-ALAK", "2023-13", 5, None)] == ["KEL-ALAK", "2023-13", 5, None]
+
+
+def test_a_table_shows_cohort_months_in_words(monkeypatch):
+    import IPython.display
+    import pandas as pd
+
+    from mutasi_analysis.reporting.notebook import Narrator
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj: shown.append(obj.data))
+    Narrator("id").table(pd.DataFrame({"kode_unit": ["KEL-ALAK"], "cohort": ["2023-09"]}))
+    assert "Sep 2023" in shown[0] and "2023-09" not in shown[0]

@@ -20,9 +20,6 @@ from .. import text
 __all__ = ["localise_label", "localise_figure", "LocalisedFormatter", "alt_text", "install"]
 
 _NUMBER = re.compile(r"^([\u2212-]?)(\d+)(?:\.(\d+))?(%?)$")
-_SEMESTER = re.compile(r"^(\d{4})-S([12])$")
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _YEAR = re.compile(r"^(19|20|21)\d\d$")
 # Set on a text once it is written in the report language, so that a second pass (the setup
 # cell run again) cannot read "1.234" (Indonesian) as 1,234 and write it again.
@@ -47,15 +44,8 @@ def localise_label(label: str, lang: str = "id") -> str:
         value = float(f"{'-' if sign else ''}{whole}.{frac or 0}")
         decimals = len(frac or "")
         return (text.fmt_pct(value / 100, decimals, lang) if pct else text.fmt_number(value, decimals, lang))
-    from ..periods import parse_period
-
-    if _SEMESTER.match(s):
-        return parse_period(s, "semester").label(lang)
-    if _QUARTER.match(s):
-        return parse_period(s, "quarter").label(lang)
-    if _MONTH.match(s):
-        return text.fmt_month(s, lang)
-    return label
+    named = text.fmt_id(s, lang)
+    return label if named == s else named
 
 
 class LocalisedFormatter(mticker.Formatter):

@@ -202,6 +202,8 @@ class Narrator:
             elif pd.api.types.is_float_dtype(s):
                 d = decimals.get(col, 2) if isinstance(decimals, Mapping) else decimals
                 shown[col] = s.map(lambda v, d=d, b=blank: b if pd.isna(v) else self.num(v, d))
+            else:  # stored period and month ids in words ("2023-09" -> "Sep 2023")
+                shown[col] = s.map(lambda v: text.fmt_id(v, self.lang))
         # Numbers stand right-aligned, text left (CSS of the page and the PDF): a column is
         # numeric by its type, or when every shown cell reads as a number (pre-formatted cells).
         numeric = [n or _reads_as_numbers(shown[col]) for n, col in zip(numeric, shown.columns)]
