@@ -184,6 +184,9 @@ class ImpactRecord(_Builtin):
     n_units: int | None
     n_treated: int | None
     n_never: int | None
+    # comparison units of the group used (never-rotated, or not-yet-rotated as a fallback);
+    # None in records written before it was recorded
+    n_control: int | None = None
     control: str | None
     att_gt: list[GroupTimeEffect]
     event_study: Rows

@@ -68,8 +68,12 @@ def finding_inputs(records: Mapping[str, SectionRecord], period: str) -> fnd.Fin
             raise TypeError(f"record {name} is a {type(rec).__name__}, not {model.__name__}")
     n_treated = n_control = None
     if impact is not None and impact.status == "ok":
-        n_treated = impact.n_treated
-        n_control = impact.n_never if impact.control == "never" else impact.n_units - impact.n_treated
+        # The comparison count of the group the estimate used: under the not-yet-rotated
+        # fallback it is not n_units - n_treated (that is the never-rotated count, which is
+        # why the fallback was taken). An older record without it says nothing about units.
+        n_control = impact.n_control if impact.n_control is not None else (
+            impact.n_never if impact.control == "never" else None)
+        n_treated = impact.n_treated if n_control is not None else None
     c = rot.compliance if rot is not None else None
     return fnd.FindingInputs(
         period=period,
