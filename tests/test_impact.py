@@ -514,7 +514,7 @@ def test_record_fields_match_notebook_03(planted):
         "inference": res.inference,
         "analytic_conf_low": analytic[0], "analytic_conf_high": analytic[1],
         "facts": res.estimate_facts(),
-        "n_units": res.n_units, "n_treated": res.n_treated, "n_never": res.n_never, "control": res.control,
+        "n_units": res.n_units, "n_treated": res.n_treated, "n_never": res.n_never, "n_control": res.n_control, "control": res.control,
         "att_gt": [_gt(r) for r in res.att_gt.tidy().itertuples()],
         "event_study": res.aggregates["event"].tidy(),
         "twfe": res.twfe.estimate,
