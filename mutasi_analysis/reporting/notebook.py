@@ -196,7 +196,7 @@ class Narrator:
             if col in percent:
                 shown[col] = s.map(lambda v, b=blank: b if pd.isna(v) else self.pct(v))
             elif pd.api.types.is_bool_dtype(s):
-                shown[col] = s.map(lambda v: self.t("ya", "yes") if v is True else (self.t("tidak", "no") if v is False else ""))
+                shown[col] = s.map(lambda v: "" if v is None or v is pd.NA else text.fmt_value(bool(v), self.lang))
             elif pd.api.types.is_integer_dtype(s):
                 shown[col] = s.map(lambda v, b=blank: b if pd.isna(v) else self.num(v, 0))
             elif pd.api.types.is_float_dtype(s):

@@ -15,7 +15,7 @@ from typing import Mapping
 import pandas as pd
 
 from .. import findings as fnd
-from ..text import fmt_value
+from ..text import fmt_value, label
 from ..sections import FeedbackRecord, IkmRecord, ImpactRecord, RotationRecord, SectionRecord
 from .index import display_title, headline_rows, report_folders
 
@@ -28,7 +28,7 @@ SUMMARY_PREFIX = "00_"
 def _shown(value, nar) -> str:
     # The one rule for headline values (also the index and the PDF); a missing number is said
     # in words on this page.
-    return nar.t("tidak cukup data", "not enough data") if value is None else fmt_value(value, nar.lang)
+    return label("not_enough_data", nar.lang) if value is None else fmt_value(value, nar.lang)
 
 
 def headline_table(records: Mapping[str, SectionRecord], nar) -> pd.DataFrame:
