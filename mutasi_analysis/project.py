@@ -8,6 +8,7 @@ paths, relative to that folder::
     raw = "data/raw"                # raw exports (never committed)
     processed = "data/processed"    # validated, pseudonymised tables
     reports = "reports"             # rendered reports, one folder per period
+    restricted = "restricted"       # lists of people (by pseudonym) kept out of the reports
     notebooks = "notebooks"         # the report notebooks (NN_name.ipynb)
 
 That table is the only place these paths are written: the ``mutasi`` command, the report
@@ -30,7 +31,7 @@ __all__ = ["Project", "find_project", "resolve_path", "PROJECT_ENV", "PATH_KEYS"
 #: Environment variable naming the project folder when the working folder is outside it.
 PROJECT_ENV = "MUTASI_PROJECT"
 #: Keys of ``[tool.mutasi]``: every one is required, so that no path has a second default.
-PATH_KEYS = ("region", "raw", "processed", "reports", "notebooks")
+PATH_KEYS = ("region", "raw", "processed", "reports", "restricted", "notebooks")
 #: Folder under ``notebooks`` where hand runs record their results, per period and language.
 RUNS_DIR = "_runs"
 
@@ -43,7 +44,7 @@ class Project:
     ----------
     root : Path
         The folder holding ``pyproject.toml``.
-    region, raw, processed, reports, notebooks : Path
+    region, raw, processed, reports, restricted, notebooks : Path
         Absolute paths.
     """
 
@@ -52,6 +53,7 @@ class Project:
     raw: Path
     processed: Path
     reports: Path
+    restricted: Path
     notebooks: Path
 
     def runs(self, period: str, lang: str) -> Path:

@@ -519,8 +519,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "{count} staff have held the same post for more than {max_years} years at the period's end.",
     },
     "rotation_candidates.rec": {
-        "id": "Masukkan ASN tersebut sebagai kandidat mutasi (daftar per pseudonim dan unit terlampir), dengan memperhatikan kebutuhan unit.",
-        "en": "List these staff as rotation candidates (by pseudonym and unit), considering each unit's needs.",
+        "id": "Masukkan ASN tersebut sebagai kandidat mutasi (daftar per pseudonim dan unit ada di folder terbatas BKPSDM, bukan di laporan), dengan memperhatikan kebutuhan unit.",
+        "en": "List these staff as rotation candidates (by pseudonym and unit, in BKPSDM's restricted folder, not in the report), considering each unit's needs.",
     },
     "min_years_break.text": {
         "id": "{count} mutasi dilakukan sebelum pejabat menduduki jabatan sebelumnya selama {min_years} tahun.",

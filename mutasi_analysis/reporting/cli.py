@@ -49,6 +49,16 @@ def _exports(args: argparse.Namespace) -> dict:
 
     cfg = load_config(resolve_path(args.region, "region"))
     pdf = args.pdf if args.pdf is not None else bool(getattr(getattr(cfg, "report", None), "pdf", False))
+    if pdf:
+        from .pdf import pdf_engine_problem
+
+        problem = pdf_engine_problem()
+        if problem and args.pdf:  # asked for on the command line: say so before rendering
+            raise MutasiError(f"--pdf: {problem}")
+        if problem:  # the config's default: the report is still worth having without its PDF
+            print(f"mutasi report: no PDF this run: {problem} (or set [report] pdf = false in "
+                  f"{cfg.source or 'the region config'})", flush=True)
+            pdf = False
 
     def handover(folder: Path, lang: str) -> dict:
         from .handover import build_handover
@@ -66,7 +76,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         args.period, region=resolve_path(args.region, "region"), lang=args.lang, only=args.only,
         jobs=args.jobs, force=args.force, processed=resolve_path(args.processed, "processed"),
         reports=resolve_path(args.reports, "reports"), notebooks=resolve_path(args.notebooks, "notebooks"),
-        parameters=_params(args.param), today=_today(args.today),
+        restricted=resolve_path(args.restricted, "restricted"), parameters=_params(args.param), today=_today(args.today),
         wait=args.wait, exports=_exports(args),
     )
     if outcome.failures:
@@ -113,6 +123,9 @@ def add_report_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--processed", default=None, help="processed data (default: the project's, data/processed)")
     p.add_argument("--reports", default=None, help="reports root (default: the project's, reports)")
     p.add_argument("--notebooks", default=None, help="notebook folder (default: the project's, notebooks)")
+    p.add_argument("--restricted", default=None,
+                   help="where lists of people by pseudonym go, mode 0700, never inside the report "
+                        "(default: the project's, restricted)")
     p.add_argument("-p", "--param", action="append", metavar="NAME=VALUE",
                    help="extra notebook parameter, checked against its declared type (repeatable)")
     p.add_argument("--today", default=None, metavar="YYYY-MM-DD",

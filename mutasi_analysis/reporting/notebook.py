@@ -32,7 +32,7 @@ from . import charts
 
 __all__ = [
     "Narrator", "ReportContext", "report_context", "setup", "LABELS", "RESULTS_DIR_ENV", "SECTIONS_ENV",
-    "escape_markdown", "RENDER_PATH_ENV",
+    "escape_markdown", "RENDER_PATH_ENV", "RESTRICTED_STAGING",
 ]
 
 # Characters Markdown (CommonMark, as nbconvert renders it) gives a meaning to.
@@ -58,6 +58,9 @@ SECTIONS_ENV = "MUTASI_SECTIONS"
 #: reports root, used for a parameter the notebook leaves empty or does not declare, so that a
 #: researcher's notebook reads the same inputs as the rest of the report.
 RENDER_PATH_ENV = {"region": "MUTASI_REGION", "processed": "MUTASI_PROCESSED", "reports": "MUTASI_REPORTS"}
+#: Sub-folder of a run's results where :meth:`ReportContext.restricted_path` stages lists of
+#: people; ``mutasi report`` moves it out of the report before publishing.
+RESTRICTED_STAGING = ".restricted"
 
 # The columns report tables show, as a view of the one catalogue (mutasi_analysis.text.LABELS).
 LABELS: dict[str, dict[str, str]] = text.labels('masuk', 'keluar', 'headcount_awal', 'headcount_akhir', 'headcount', 'rate_masuk', 'rate_keluar', 'pernah_unit_lain', 'share_pernah_unit_lain', 'diterima', 'diselesaikan', 'respon_hari_kerja_mean', 'respon_hari_kerja_median', 'penyelesaian_hari_kerja_mean', 'share_tepat_waktu', 'backlog', 'cohort', 'tabel', 'dibaca', 'diterima_baris', 'ditolak', 'alasan', 'jumlah', 'aturan', 'estimate', 'std_error', 'conf_low', 'conf_high', 'event_time', 'metode', 'p_value', 'bagian', 'ukuran', 'nilai', 'share_setuju', 'kelompok', 'twfe', 'callaway_santanna', 'sun_abraham', 'simple', 'event', 'group', 'calendar', 'treated_vs_never', 'earlier_vs_later', 'later_vs_earlier')
@@ -384,6 +387,24 @@ class ReportContext(Narrator):
             raise ValueError(f"{name!r}: give a plain file name; it is written to {self.out_dir}")
         self.out_dir.mkdir(parents=True, exist_ok=True)
         return self.out_dir / name
+
+    def restricted_path(self, name: str) -> Path:
+        """A file for a list of people (by pseudonym), kept out of the published report.
+
+        It is written to :data:`RESTRICTED_STAGING` under :attr:`out_dir` (mode 0700, the file
+        created 0600); ``mutasi report`` moves it to ``<restricted>/<period>/`` when the report
+        is published, and drops it when the run fails. Nothing there is linked from a report.
+        """
+        if Path(name).name != name or name.startswith("."):
+            raise ValueError(f"{name!r}: give a plain file name")
+        folder = self.out_dir / RESTRICTED_STAGING
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask; this one must not be
+        path = folder / name
+        # Created private before anything is written, whatever the umask (a report job's is 022).
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        os.chmod(path, 0o600)
+        return path
 
     def record(self, notebook: str, results: Mapping[str, Any]) -> None:
         """Write the section's results to ``out_dir / f"{notebook}.json"`` (validated, see

@@ -37,7 +37,7 @@ from ..text import namespace as text_namespace
 from .manifest import period_name, read_manifest
 from .summary import SUMMARY_PREFIX
 
-__all__ = ["build_pdf", "pdf_name", "report_html"]
+__all__ = ["build_pdf", "pdf_name", "report_html", "pdf_engine_problem", "PDF_FIX"]
 
 _LANGS = ("id", "en")
 
@@ -514,6 +514,27 @@ _THIN_PAGE_CHARS = 400
 _FIGURE_PAGE = 0.5
 
 
+#: What to do when the PDF engine cannot start (one line; the README and deploy guide agree).
+PDF_FIX = ("as root run tools/install-system-deps.sh (Debian/Ubuntu: libpango-1.0-0 libpangoft2-1.0-0); "
+           "without root, use the conda environment of environment.yml, which brings Pango")
+
+
+def pdf_engine_problem() -> str | None:
+    """Why the PDF cannot be written on this machine (one line), or ``None`` when it can.
+
+    WeasyPrint loads the Pango system libraries when it is imported: an ``OSError`` then
+    means they are missing, an ``ImportError`` that WeasyPrint itself is.
+    """
+    try:
+        import weasyprint  # noqa: F401
+    except ImportError as err:
+        return f"the PDF needs WeasyPrint, which is not installed ({err}); run `make venv`"
+    except OSError as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        return f"the PDF needs the Pango libraries, which WeasyPrint cannot load ({first}); {PDF_FIX}"
+    return None
+
+
 def _render(weasyprint, document: str, report_dir: Path):
     """Lay the document out, and once more with repairs when a page of a section is thin.
 
@@ -630,13 +651,11 @@ def build_pdf(report_dir: str | Path, manifest: dict[str, Any] | None = None, la
     report_dir = Path(report_dir)
     manifest = manifest if manifest is not None else read_manifest(report_dir)
     document = report_html(report_dir, manifest, lang)
-    try:
-        import weasyprint
-    except (ImportError, OSError) as err:  # OSError: the Pango libraries are missing
-        raise MutasiError(
-            f"PDF export needs WeasyPrint and Debian's Pango libraries ({err}); run "
-            "tools/install-system-deps.sh and `pip install weasyprint`"
-        ) from None
+    problem = pdf_engine_problem()
+    if problem:
+        raise MutasiError(problem)
+    import weasyprint
+
     period = str(manifest.get("period", report_dir.name))
     target = report_dir / pdf_name(period)
     fd, tmp = tempfile.mkstemp(dir=report_dir, prefix=f".{target.name}.", suffix=".tmp")

@@ -48,7 +48,7 @@ from .manifest import (
     MANIFEST_NAME, code_digest, fingerprint, git_state, hash_inputs, notebook_digest,
     package_versions, read_manifest, sha256_file, write_json_atomic,
 )
-from .notebook import RENDER_PATH_ENV, RESULTS_DIR_ENV, SECTIONS_ENV
+from .notebook import RENDER_PATH_ENV, RESTRICTED_STAGING, RESULTS_DIR_ENV, SECTIONS_ENV
 from .snapshot import processed_snapshot
 from .summary import SUMMARY_PREFIX
 from .params import NotebookParameter, notebook_parameters, parse_cli_value, validate_parameters
@@ -56,7 +56,7 @@ from .render import ENVIRONMENT_ERRNOS, KERNEL_NAME, NotebookRun, render_noteboo
 
 __all__ = [
     "LANGS", "SUMMARY_PREFIX", "ReportOutcome", "resolve_period", "discover_notebooks",
-    "select_notebooks", "run_report", "FAILED_DIR", "data_span",
+    "select_notebooks", "run_report", "FAILED_DIR", "data_span", "waiting_for_data",
 ]
 
 LANGS = ("id", "en")
@@ -87,6 +87,8 @@ class ReportOutcome:
         Whole-report exports made in this run (named ``export:<name>``).
     later : list of ReportOutcome
         Later periods whose summary drew on this period and was rendered again after it.
+    restricted : list of Path
+        Lists of people this run published outside the report (mode 0600).
     """
 
     period: str
@@ -97,6 +99,7 @@ class ReportOutcome:
     failed_folder: Path | None = None
     exports: list[NotebookRun] = field(default_factory=list)
     later: list["ReportOutcome"] = field(default_factory=list)
+    restricted: list[Path] = field(default_factory=list)
 
     @property
     def failures(self) -> list[NotebookRun]:
@@ -164,6 +167,20 @@ def _check_coverage(p: Period, processed: Path, kind: str) -> None:
         f"covers {first} to {last}; report on --period {hint.id}, or ingest newer exports first"
         + (" (for the demo data, fix the clock with --today or MUTASI_TODAY)" if p.start > last else "")
     )
+
+
+def waiting_for_data(latest: Period, today: dt.date, data_end: dt.date | None) -> str | None:
+    """The line a scheduled run prints when a later period has ended but its data is not in.
+
+    ``latest`` stops at the data's last day, so a period is rendered once exports covering it
+    are ingested, not the day after it ends; without this line a daily job would be silent.
+    """
+    nxt = latest.next()
+    if data_end is None or nxt.end >= today or data_end >= nxt.end:
+        return None
+    return (f"{nxt.id}: waiting for data up to {nxt.end.isoformat()}: the period ended but the processed "
+            f"data ends {data_end.isoformat()}; it is rendered once exports covering it are ingested "
+            f"(`mutasi ingest`); until then {latest.id} is the latest")
 
 
 def resolve_period(text: str, kind: str, today: dt.date | None = None,
@@ -433,6 +450,28 @@ def _swap_in(tmp: Path, folder: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _publish_restricted(staged: Path, target: Path) -> list[Path]:
+    """Move the staged lists of people into ``target`` (0700), each file 0600, one at a time.
+
+    Each file replaces its namesake atomically (a copy next to it, then ``os.replace``), so a
+    reader never sees half a list; the folder may be on another file system than the reports.
+    """
+    target.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.chmod(target, 0o700)
+    moved = []
+    for f in sorted(staged.iterdir()):
+        if not f.is_file():
+            continue
+        part = target / f".{f.name}.part-{os.getpid()}"
+        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "wb") as dst, f.open("rb") as src:
+            shutil.copyfileobj(src, dst)
+        os.chmod(part, 0o600)
+        os.replace(part, target / f.name)
+        moved.append(target / f.name)
+    return moved
+
+
 def _table(outcome: ReportOutcome, selected: Sequence[str], reports: Path) -> str:
     runs = {r.name: r for r in outcome.runs}
     width = max([len(n) for n in selected] + [len(r.name) for r in outcome.exports] + [8])
@@ -466,6 +505,7 @@ def run_report(
     processed: str | Path | None = None,
     reports: str | Path | None = None,
     notebooks: str | Path | None = None,
+    restricted: str | Path | None = None,
     parameters: Mapping[str, Any] | None = None,
     today: dt.date | None = None,
     wait: float = 0.0,
@@ -495,6 +535,11 @@ def run_report(
     processed, reports, notebooks : path, optional
         Processed data folder, reports root, notebook folder; default the project's. The
         English report goes to ``<reports>/en/<period>``.
+    restricted : path, optional
+        Root for lists of people by pseudonym that a section writes with
+        :meth:`~mutasi_analysis.reporting.notebook.ReportContext.restricted_path`; default the
+        project's. They go to ``<restricted>/<region code>/<period>/`` (``en/<period>`` for English), mode
+        0700/0600, only when the report is published, and never into the report folder.
     parameters : mapping, optional
         Extra notebook parameters by name (strings are converted to the declared type).
     today : date, optional
@@ -534,13 +579,19 @@ def run_report(
     region_path = resolve_path(region, "region")
     processed, root = resolve_path(processed, "processed"), resolve_path(reports, "reports")
     notebooks = resolve_path(notebooks, "notebooks")
+    restricted = resolve_path(restricted, "restricted")
     cfg = load_config(region_path)
     if lang is None:
         lang = getattr(getattr(cfg, "report", None), "lang", "id")
     if lang not in LANGS:
         raise MutasiError(f"--lang {lang!r} is not supported; use one of {', '.join(LANGS)}")
     exports = dict(exports or {})
-    p = resolve_period(period, cfg.period.kind, today=today, data_end=_data_end(processed))
+    data_end = _data_end(processed)
+    p = resolve_period(period, cfg.period.kind, today=today, data_end=data_end)
+    if isinstance(period, str) and period.strip().lower() == "latest":
+        waiting = waiting_for_data(p, today or dt.date.today(), data_end)
+        if waiting:
+            out(waiting)
     if not processed.is_dir() or not any(processed.glob("*.parquet")):
         raise MutasiError(
             f"no processed data in {processed}; run `mutasi ingest --out {processed}` first "
@@ -623,6 +674,9 @@ def run_report(
         try:
             if folder.is_dir():
                 shutil.copytree(folder, tmp, dirs_exist_ok=True)
+            # Lists of people were written beside the report before they had their own folder.
+            for legacy in tmp.glob("kandidat-rotasi-*.csv"):
+                legacy.unlink()
             for stale in tmp.glob("*.json"):  # results of a notebook no longer in the project
                 if stale.name != MANIFEST_NAME and not (notebooks / f"{stale.stem}.ipynb").is_file():
                     stale.unlink()
@@ -692,11 +746,18 @@ def run_report(
                         manifest["failed"] = sorted({*manifest["failed"], f"export:{name}"})
                 write_json_atomic(tmp / MANIFEST_NAME, manifest)
             failed_dir = reports / FAILED_DIR / p.id
+            staged = tmp / RESTRICTED_STAGING
             if not outcome.failures:
+                if staged.is_dir():
+                    # Keyed by region too, so that two regions sharing a root never overwrite each other.
+                    target = lang_root(restricted / cfg.region.code, lang) / p.id
+                    outcome.restricted = _publish_restricted(staged, target)
+                    shutil.rmtree(staged)
                 _swap_in(tmp, folder)
                 outcome.installed = True
                 shutil.rmtree(failed_dir, ignore_errors=True)
             else:
+                shutil.rmtree(staged, ignore_errors=True)  # never kept under reports/
                 failed_dir.parent.mkdir(exist_ok=True)
                 shutil.rmtree(failed_dir, ignore_errors=True)
                 os.rename(tmp, failed_dir)
@@ -716,6 +777,9 @@ def run_report(
             f"manifest) is in {outcome.failed_folder}")
     else:
         out(f"\n{p.id}: report written to {folder}; overview: {reports / 'index.html'}")
+        if outcome.restricted:
+            out(f"{p.id}: restricted lists (not part of the report, mode 0600): "
+                + ", ".join(str(f) for f in outcome.restricted))
     if cascade and outcome.installed and outcome.runs:
         summaries = [nb.stem for nb in available if nb.stem.startswith(SUMMARY_PREFIX)]
         for later, _, m in report_folders(reports):
@@ -725,7 +789,7 @@ def run_report(
             try:
                 outcome.later.append(run_report(
                     later, region=region_path, lang=lang, only=summaries, processed=processed, reports=root,
-                    notebooks=notebooks, today=today, wait=max(wait, 60.0), kernel_name=kernel_name,
+                    notebooks=notebooks, restricted=restricted, today=today, wait=max(wait, 60.0), kernel_name=kernel_name,
                     cell_timeout=cell_timeout, exports=exports, out=out, cascade=False,
                 ))
             except MutasiError as exc:  # this period is published; say what is left stale

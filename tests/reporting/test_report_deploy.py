@@ -6,6 +6,8 @@ from __future__ import annotations
 import configparser
 import re
 import shlex
+import shutil
+import subprocess
 
 import pytest
 
@@ -17,6 +19,8 @@ from tests.conftest import require_module
 
 def _parse_mutasi(command: str):
     words = shlex.split(command)
+    if words[:2] == ["/bin/sh", "-c"]:  # systemd runs it through a shell, from WorkingDirectory
+        words = shlex.split(words[2])
     i = next(i for i, w in enumerate(words) if w.endswith("mutasi") and not w.endswith("/mutasi-analysis"))
     end = next((j for j in range(i + 1, len(words)) if words[j] in (">>", ">", "||", "&&", "|")), len(words))
     return build_parser().parse_args(words[i + 1:end])
@@ -28,7 +32,7 @@ def test_cron_line_runs_latest_daily():
     assert len(lines) == 1
     fields = lines[0].split(None, 5)
     assert fields[:5] == ["15", "2", "*", "*", "*"]
-    args = _parse_mutasi(fields[5].split("&&", 1)[1])
+    args = _parse_mutasi(fields[5].split("&&")[-1])
     assert (args.command, args.period, args.jobs) == ("report", "latest", 2)
 
 
@@ -38,6 +42,11 @@ def test_systemd_units():
     assert svc["Service"]["Type"] == "oneshot"
     args = _parse_mutasi(svc["Service"]["ExecStart"])
     assert (args.command, args.period) == ("report", "latest")
+    # deploy/README.md: setting WorkingDirectory= and User= is all a machine needs, so nothing
+    # else in the unit may name the checkout.
+    checkout = svc["Service"]["WorkingDirectory"]
+    text = (REPO / "deploy" / "systemd" / "mutasi-report.service").read_text()
+    assert text.count(checkout) == 1, "only WorkingDirectory= may name the checkout"
     timer = configparser.ConfigParser(strict=False, interpolation=None)
     timer.read(REPO / "deploy" / "systemd" / "mutasi-report.timer")
     assert re.fullmatch(r"\*-\*-\* \d\d:\d\d:\d\d", timer["Timer"]["OnCalendar"])
@@ -66,3 +75,58 @@ def test_ci_workflow_is_scheduled_renders_latest_and_keeps_the_report():
 def test_the_helper_would_catch_a_broken_command(cmd):
     with pytest.raises(SystemExit):
         _parse_mutasi(cmd)
+
+
+def test_region_template_unit_keeps_each_region_in_its_own_folders():
+    svc = configparser.ConfigParser(strict=False, interpolation=None)
+    svc.read(REPO / "deploy" / "systemd" / "mutasi-report@.service")
+    args = _parse_mutasi(svc["Service"]["ExecStart"].replace("%i", "kotaraja"))
+    assert (args.command, args.period) == ("report", "latest")
+    assert (args.region, args.processed, args.reports) == (
+        "config/kotaraja.toml", "data/processed/kotaraja", "reports/kotaraja")
+    text = (REPO / "deploy" / "systemd" / "mutasi-report@.service").read_text()
+    assert text.count(svc["Service"]["WorkingDirectory"]) == 1
+
+
+def _cron_command() -> str:
+    line = next(ln for ln in (REPO / "deploy" / "mutasi-report.cron").read_text().splitlines()
+                if ln.strip() and not ln.startswith("#"))
+    return line.split(None, 5)[5]
+
+
+@pytest.mark.parametrize("exit_code", [0, 1])
+def test_cron_line_runs_in_a_checkout_without_a_reports_folder(tmp_path, exit_code):
+    """The crontab line as cron runs it (``/bin/sh -c``), in a checkout with no ``reports/`` yet.
+
+    ``.venv/bin/mutasi`` is a stand-in that prints a line and exits as told: what is tested is
+    the shell around it (the folder, the log, the tail cron mails on failure); the arguments
+    are checked by test_cron_line_runs_latest_daily.
+    """
+    checkout = tmp_path / "srv" / "mutasi-analysis"
+    (checkout / ".venv" / "bin").mkdir(parents=True)
+    stub = checkout / ".venv" / "bin" / "mutasi"
+    stub.write_text(f"#!/bin/sh\necho \"ran: $*\"\necho 'to stderr' >&2\nexit {exit_code}\n")
+    stub.chmod(0o755)
+    command = _cron_command().replace("/srv/mutasi-analysis", str(checkout))
+    assert not (checkout / "reports").exists()
+    run = subprocess.run(["/bin/sh", "-c", command], capture_output=True, text=True, timeout=60)
+    log = (checkout / "reports" / "schedule.log").read_text()
+    assert "ran: report --period latest --jobs 2" in log and "to stderr" in log
+    assert run.returncode == 0
+    # Success is silent (cron mails nothing); a failure prints the log's tail, which cron mails.
+    assert (run.stdout == "") == (exit_code == 0)
+    if exit_code:
+        assert "ran: report" in run.stdout
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze not installed")
+def test_systemd_units_verify(tmp_path):
+    units = REPO / "deploy" / "systemd"
+    for name in ("mutasi-report.service", "mutasi-report.timer"):
+        shutil.copy(units / name, tmp_path / name)
+    for suffix in ("service", "timer"):  # a template is verified as one of its instances
+        shutil.copy(units / f"mutasi-report@.{suffix}", tmp_path / f"mutasi-report@kotaraja.{suffix}")
+    run = subprocess.run(["systemd-analyze", "verify", *sorted(str(p) for p in tmp_path.iterdir())],
+                         capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert "not executable" not in run.stderr, run.stderr

@@ -100,6 +100,7 @@ def rendered(demo_raw, tmp_path_factory):
     # checks below read every page, the PDF and the workbook of each.
     options = dict(
         region=region, processed=root / "processed", reports=root / "reports", notebooks=NOTEBOOK_DIR,
+        restricted=root / "restricted",
         today=TODAY, jobs=2, out=lines.append, parameters={"n_boot": 199, "n_perm": 99},
         exports={"handover+pdf": lambda folder, lang: build_handover(folder, lang=lang, pdf=True)},
     )
@@ -109,7 +110,8 @@ def rendered(demo_raw, tmp_path_factory):
     mp.undo()
     return {"outcome": outcome, "reports": root / "reports", "folder": root / "reports" / PERIOD,
             "results": read_records(root / "reports" / PERIOD), "lines": lines, "id_files": id_files,
-            "english": english, "english_folder": root / "reports" / "en" / PERIOD}
+            "english": english, "english_folder": root / "reports" / "en" / PERIOD,
+            "restricted": root / "restricted"}
 
 
 @pytest.mark.render
@@ -309,7 +311,11 @@ def test_rotation_candidates_listed_by_pseudonym_only(rendered, demo_truth):
     import pandas as pd
 
     r = rendered["results"]["02_mutasi"]
-    path = rendered["folder"] / r["candidates_file"]
+    # A list of people: out of the published report, private to the report's owner.
+    assert not list(rendered["reports"].rglob(r["candidates_file"]))
+    path = rendered["restricted"] / "alak" / PERIOD / r["candidates_file"]
+    assert rendered["outcome"].restricted == [path]
+    assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
     cand = pd.read_csv(path, dtype=str)
     assert list(cand.columns) == ["pid", "kode_unit", "tahun_menjabat"]
     cand_truth = {c["period"]: c["count"] for c in demo_truth["compliance"]["max_years_candidates"]}
