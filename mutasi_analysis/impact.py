@@ -105,7 +105,7 @@ class Note:
 VERDICT_CODES = {
     "estimate": ("outcome", "definition", "threshold", "alpha", "better", "percent", "estimate", "conf_low",
                  "conf_high", "baseline", "inference", "n_treated", "n_control", "control", "pretrend_p",
-                 "ri_p", "wcb_p", "analytic_p", "agrees"),
+                 "ri_p", "ri_term", "wcb_p", "analytic_p", "agrees"),
     "not_enough_data": ("outcome", "definition", "threshold", "reason"),
 }
 #: Reasons of a ``not_enough_data`` verdict.
@@ -630,7 +630,8 @@ def _verdict_basis(outcome, definition, threshold, alpha, est, lo, hi, n_treated
         "inference": inference, "n_treated": int(n_treated), "n_control": int(n_control), "control": control,
         # ``pre`` is None unless the test's measured size is in range (did.pretrend_size).
         "pretrend_p": None if pre is None else float(pre.pvalue),
-        "ri_p": None if ri is None else float(ri.pvalue), "wcb_p": None if wcb is None else float(wcb.pvalue),
+        "ri_p": None if ri is None else float(ri.pvalue), "ri_term": None if ri is None else str(ri.term),
+        "wcb_p": None if wcb is None else float(wcb.pvalue),
         "analytic_p": None if analytic is None else float(analytic), "agrees": agrees,
     })
 

@@ -298,6 +298,9 @@ LABELS: dict[str, dict[str, str]] = {
     'impact_row.analytic': {"id": 'analitik (klaster unit)', "en": 'analytic (unit clusters)'},
     'impact_row.wcb': {"id": 'wild cluster bootstrap', "en": 'wild cluster bootstrap'},
     'impact_row.ri': {"id": 'inferensi randomisasi', "en": 'randomization inference'},
+    # Under the not-yet-rotated comparison the permutation test recomputes the TWFE coefficient.
+    'impact_row.twfe': {"id": 'Koefisien TWFE (semua unit dan bulan setelah mutasi)', "en": 'TWFE coefficient (all units and months after rotation)'},
+    'impact_row.ri_twfe': {"id": 'inferensi randomisasi pada koefisien TWFE', "en": 'randomization inference on the TWFE coefficient'},
     # sheet names of the headline tables (at most 31 characters: Excel's limit)
     'sheet.dampak': {"id": 'Dampak layanan', "en": 'Service impact'},
     'sheet.ikm_unit': {"id": 'IKM per unit', "en": 'IKM by unit'},
@@ -436,6 +439,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "verdict.clear": {"id": "Artinya layanan {direction} setelah rotasi. ", "en": "Service got {direction} after rotation. "},
     "verdict.unclear": {"id": "Selang kepercayaan mencakup nol: tidak ada perubahan yang jelas. ", "en": "The confidence interval includes zero: no clear change. "},
     "verdict.check_ri": {"id": "inferensi randomisasi {p}", "en": "randomization inference {p}"},
+    "verdict.check_ri_twfe": {"id": "inferensi randomisasi pada koefisien TWFE {p}", "en": "randomization inference on the TWFE coefficient {p}"},
     "verdict.check_wcb": {"id": "bootstrap wild klaster (Sun-Abraham) {p}", "en": "wild cluster bootstrap (Sun-Abraham) {p}"},
     "verdict.check_analytic": {"id": "galat baku analitik {p}", "en": "analytic standard error {p}"},
     "verdict.no_checks": {"id": "Pembanding kedua tidak dapat dijalankan.", "en": "The second opinions could not be run."},
@@ -891,7 +895,10 @@ def verdict_text(verdict, lang: str = "id") -> str:
         s += template("verdict.clear", lang, direction=direction)
     else:
         s += template("verdict.unclear", lang)
-    checks = [template(f"verdict.check_{name}", lang, p=fmt_p(v[f"{name}_p"], lang))
+    # The permutation test's statistic is named when it is not the simple ATT (the TWFE
+    # coefficient, under the not-yet-rotated comparison); older records lack ``ri_term``.
+    ri_name = "ri_twfe" if v.get("ri_term") == "twfe" else "ri"
+    checks = [template(f"verdict.check_{ri_name if name == 'ri' else name}", lang, p=fmt_p(v[f"{name}_p"], lang))
               for name in ("ri", "wcb", "analytic") if v.get(f"{name}_p") is not None]
     agrees = v.get("agrees")
     if agrees is None:

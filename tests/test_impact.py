@@ -140,6 +140,15 @@ def test_fallback_to_not_yet_treated(cfg):
     assert r.randomization is not None and r.randomization.term == "twfe"
     lo, hi = r.conf_int()
     assert lo < -1.5 < hi
+    # The permutation test ran on the TWFE coefficient: the table and the verdict say so.
+    from mutasi_analysis.reporting.tables import impact_table
+    from mutasi_analysis.text import LABELS
+
+    rows = impact_table(r)["rows"]
+    ri_rows = [row for row in rows if row[1] == LABELS["impact_row.ri_twfe"]]
+    assert len(ri_rows) == 1 and ri_rows[0][0] == LABELS["impact_row.twfe"]
+    assert not [row for row in rows if row[1] == LABELS["impact_row.ri"]]
+    assert "randomization inference on the TWFE coefficient" in r.verdict["en"]
 
 
 def test_too_few_controls_even_not_yet(cfg):

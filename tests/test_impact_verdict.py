@@ -11,7 +11,7 @@ BASE = {
     "outcome": "respon_hari_kerja_mean", "definition": "share_rotated_in", "threshold": 0.25, "alpha": 0.05,
     "better": "lower", "percent": False, "estimate": -0.97, "conf_low": -1.42, "conf_high": -0.43,
     "baseline": 4.80, "inference": "randomization", "n_treated": 11, "n_control": 6, "control": "never",
-    "pretrend_p": 0.35, "ri_p": None, "wcb_p": 0.0004, "analytic_p": 0.0002, "agrees": True,
+    "pretrend_p": 0.35, "ri_p": None, "ri_term": None, "wcb_p": 0.0004, "analytic_p": 0.0002, "agrees": True,
 }
 
 
@@ -52,3 +52,17 @@ def test_an_unknown_code_or_reason_or_a_missing_number_is_refused():
         Verdict("estimate", {k: v for k, v in BASE.items() if k != "conf_low"})
     with pytest.raises(ValueError, match="unknown reason"):
         Verdict("not_enough_data", {"outcome": "backlog", "definition": "x", "threshold": None, "reason": "tired"})
+
+
+def test_randomization_on_the_twfe_coefficient_is_named_as_such():
+    # Under the not-yet-rotated comparison the permutation test recomputes the TWFE coefficient
+    # (impact.analyse); the verdict must not pass it off as the simple ATT's test.
+    v = Verdict("estimate", {**BASE, "inference": "analytic", "control": "notyet", "ri_p": 0.03,
+                             "ri_term": "twfe", "analytic_p": None})
+    assert "randomization inference on the TWFE coefficient p = 0.030" in verdict_text(v, "en")
+    assert "inferensi randomisasi pada koefisien TWFE p = 0,030" in verdict_text(v, "id")
+    plain = Verdict("estimate", {**BASE, "ri_p": 0.03, "ri_term": "att_simple"})
+    assert "TWFE" not in verdict_text(plain, "en") and "randomization inference p = 0.030" in verdict_text(plain, "en")
+    older = {"code": "estimate", **BASE, "ri_p": 0.03}
+    del older["ri_term"]  # a record written before ri_term: worded as before
+    assert "randomization inference p = 0.030" in verdict_text(older, "en")

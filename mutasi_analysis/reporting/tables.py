@@ -317,7 +317,10 @@ def impact_table(result) -> dict[str, Any]:
         }
         ri = d.get("randomization")
         if ri:
-            by_method["randomization"] = [_IMPACT_ROWS["overall"], _IMPACT_ROWS["ri"], ri.get("estimate"),
+            # Under the not-yet-rotated comparison its statistic is the TWFE coefficient: say so.
+            twfe = ri.get("term") == "twfe"
+            by_method["randomization"] = [_IMPACT_ROWS["twfe" if twfe else "overall"],
+                                          _IMPACT_ROWS["ri_twfe" if twfe else "ri"], ri.get("estimate"),
                                           ri.get("conf_low"), ri.get("conf_high"), ri.get("pvalue")]
         wcb = d.get("wild_bootstrap")
         if wcb:
