@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -53,6 +53,9 @@ class Unit(_Strict):
     kelurahan: str = ""
     # Service recipients per year: the population N of the Krejcie-Morgan SKM sample size.
     annual_service_volume: int | None = Field(None, gt=0)
+    # SIASN's unit ids (unorId) for this office: an export that names units by SIASN id is
+    # read as this code. SIASN ids are long opaque strings no one would use as a code.
+    siasn_ids: tuple[Annotated[str, Field(min_length=1, pattern=r"^\S+$")], ...] = ()
 
 
 class FreezeWindow(_Strict):
@@ -173,12 +176,26 @@ class RegionConfig(_Strict):
             seen.add(u.code)
         if dup:
             raise ValueError(f"duplicate unit codes: {', '.join(sorted(set(dup)))}")
+        # A SIASN id names one unit, and never another unit's code (codes match case-insensitively).
+        owner = {u.code.casefold(): u.code for u in units}
+        for u in units:
+            for sid in u.siasn_ids:
+                other = owner.setdefault(sid.casefold(), u.code)
+                if other != u.code:
+                    raise ValueError(f"siasn_ids {sid!r} of unit {u.code} is already "
+                                     f"{'the code' if other.casefold() == sid.casefold() else 'a SIASN id'} "
+                                     f"of unit {other}")
         return units
 
     @property
     def unit_codes(self) -> tuple[str, ...]:
         """Unit codes in configuration order."""
         return tuple(u.code for u in self.units)
+
+    @property
+    def unit_aliases(self) -> dict[str, str]:
+        """Other names of units in raw exports (SIASN unit ids, ``siasn_ids``) -> unit code."""
+        return {sid: u.code for u in self.units for sid in u.siasn_ids}
 
     def unit(self, code: str) -> Unit:
         """The unit with this code; :class:`ConfigError` naming the known codes otherwise."""

@@ -350,7 +350,7 @@ def _found_headers(rt: RawTable, spec: TableSpec) -> str:
 def _validate(rt: RawTable, spec: TableSpec, cfg: RegionConfig, today: dt.date,
               staff: pd.Index | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Accepted typed rows and reject records of one raw table."""
-    typed, fails = type_table(rt, spec, cfg.unit_codes, today)
+    typed, fails = type_table(rt, spec, cfg.unit_codes, today, unit_aliases=cfg.unit_aliases)
     data = rt.data
     schema, meta = rule_schema(spec)
     try:

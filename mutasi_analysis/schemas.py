@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Mapping
 
 import re
 
@@ -365,7 +366,8 @@ def _failure(rows, column, values, reason, detail) -> pd.DataFrame:
 
 
 def type_table(
-    raw: RawTable, spec: TableSpec, unit_codes: tuple[str, ...], today: dt.date
+    raw: RawTable, spec: TableSpec, unit_codes: tuple[str, ...], today: dt.date,
+    unit_aliases: Mapping[str, str] | None = None,
 ) -> tuple[pd.DataFrame, list[pd.DataFrame]]:
     """Read each cell of a raw table as its type.
 
@@ -379,6 +381,8 @@ def type_table(
         the config's spelling).
     today : datetime.date
         Run date (dates after it are implausible).
+    unit_aliases : mapping of str to str, optional
+        Other names of units -> unit code (the region's SIASN unit ids), matched the same way.
 
     Returns
     -------
@@ -444,9 +448,11 @@ def type_table(
             typed[c.name] = checked["nip"].where(checked["valid"])
             typed["_nip_kind"] = checked["kind"].where(checked["valid"])
         elif c.kind == "unit":
-            lookup = {u.casefold(): u for u in unit_codes}
+            lookup = {a.casefold(): code for a, code in (unit_aliases or {}).items()}
+            lookup.update({u.casefold(): u for u in unit_codes})
             mapped = _map_distinct(s, lambda v, lookup=lookup: lookup.get(v.casefold()))
-            fail(~blank & mapped.isna().to_numpy(), c.name, "unknown_unit", "kode_unit is not in the region config")
+            fail(~blank & mapped.isna().to_numpy(), c.name, "unknown_unit",
+                 "kode_unit is not in the region config (neither a unit code nor one of a unit's siasn_ids)")
             typed[c.name] = mapped
         elif c.kind == "code":
             canon = {str(v).casefold().replace(" ", "_"): v for v in c.codes}

@@ -251,6 +251,63 @@ def test_siasn_headers_are_mapped(tmp_path):
     pd.testing.assert_frame_equal(a.pegawai, b.pegawai)
 
 
+# SIASN names units by its own ids (unorId); a region maps them with siasn_ids (issue 17 item 14).
+SIASN_IDS = {"KEC-A": "8ae483a6-7d4a-11e9-a6b4-000000000001", "KEL-B": "A8ACA7E1B3F23912E040640A040269BB",
+             "PKM-C": "ff80808158c0a2f70158c0c1a2b30042"}
+
+
+def _siasn_rows():
+    rows = clean_rows()
+    by_code = {k.casefold(): v for k, v in SIASN_IDS.items()}
+    rows["riwayat_jabatan"] = [[r[0], by_code[r[1].casefold()], *r[2:]] for r in rows["riwayat_jabatan"]]
+    return rows
+
+
+def _region_with_siasn_ids(tmp_path, ids=SIASN_IDS):
+    from tests._raw_factory import REGION_TOML
+
+    text = REGION_TOML
+    for code, sid in ids.items():
+        text = text.replace(f'code = "{code}"\n', f'code = "{code}"\nsiasn_ids = ["{sid}"]\n')
+    return write_region(tmp_path, text)
+
+
+def test_siasn_unit_ids_are_read_as_the_region_s_unit_codes(tmp_path):
+    siasn = {"riwayat_jabatan": ["nipBaru", "unorId", "namaJabatan", "jenisJabatan", "eselonId", "tmtJabatan",
+                                 "nomorSk", "tanggalSk", "jenisMutasiId", "jenisPenugasanId", "nomorPersetujuan"]}
+    _run(tmp_path, name="canon", out="out_canon")
+    raw = write_raw(tmp_path / "siasn", _siasn_rows(), headers=siasn)
+    summary = ingest(raw, tmp_path / "out_siasn", _region_with_siasn_ids(tmp_path), today=TODAY)
+    assert summary.tables["riwayat_jabatan"].rejected == 0
+    a, b = load_processed(tmp_path / "out_canon"), load_processed(tmp_path / "out_siasn")
+    pd.testing.assert_frame_equal(a.riwayat_jabatan, b.riwayat_jabatan)
+
+
+def test_siasn_unit_ids_without_a_mapping_are_rejected_with_the_way_out(tmp_path):
+    rows = _siasn_rows()
+    rows["riwayat_jabatan"][0][1] = "KEC-A"        # one row by code, three by SIASN id
+    raw = write_raw(tmp_path / "siasn", rows)
+    summary = ingest(raw, tmp_path / "out", write_region(tmp_path), today=TODAY)
+    c = summary.tables["riwayat_jabatan"]
+    assert (c.read, c.accepted, c.rejected) == (4, 1, 3)       # rows in = accepted + rejected
+    rejects = pd.read_csv(tmp_path / "out" / "rejects.csv", dtype=str, keep_default_na=False)
+    mine = rejects[rejects["table"] == "riwayat_jabatan"]
+    assert set(mine["reason"]) == {"unknown_unit"} and set(mine["value"]) <= set(SIASN_IDS.values())
+    assert mine["detail"].str.contains("siasn_ids").all()
+
+
+@pytest.mark.parametrize("ids, says", [
+    ({"KEC-A": "X1", "KEL-B": "x1"}, "'x1' of unit KEL-B is already a SIASN id of unit KEC-A"),
+    ({"KEL-B": "kec-a"}, "'kec-a' of unit KEL-B is already the code of unit KEC-A"),
+])
+def test_a_siasn_id_names_one_unit(tmp_path, ids, says):
+    from mutasi_analysis.config import load_config
+    from mutasi_analysis.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=says):
+        load_config(_region_with_siasn_ids(tmp_path, ids))
+
+
 def test_optional_columns_may_be_absent(tmp_path):
     rows = clean_rows()
     rows["survei_asn"] = [r[:-1] for r in rows["survei_asn"]]
