@@ -113,6 +113,18 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
     return 1 if problems else 0
 
 
+def _cmd_cite(args) -> int:
+    from .reporting.citation import cite
+    from .reporting.index import lang_root
+
+    folder = lang_root(resolve_path(args.reports, "reports"), args.lang) / args.period
+    if not folder.is_dir():
+        raise MutasiError(f"{folder}: no rendered report of {args.period}; run `mutasi report --period "
+                          f"{args.period}{' --lang en' if args.lang == 'en' else ''}` first")
+    print(cite(folder, args.lang))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mutasi",
@@ -162,6 +174,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lock", default=None, help="lock file (default: requirements-lock.txt of the checkout)")
     p.add_argument("--kernel", default=KERNEL_NAME, help=f"Jupyter kernel name (default: {KERNEL_NAME})")
     p.set_defaults(func=_cmd_doctor)
+
+    p = sub.add_parser(
+        "cite", help="print the suggested methods paragraph and references of a rendered report",
+        description="Print a methods paragraph for a rendered period (toolkit version and commit, "
+        "comparison group, inference and draws, read from its manifest and results) and the works "
+        "it cites. The software itself is cited with CITATION.cff.",
+    )
+    p.add_argument("--period", required=True, help="a rendered period id (2026-S1)")
+    p.add_argument("--lang", choices=("id", "en"), default="id", help="language (default: id)")
+    p.add_argument("--reports", default=None, help="reports root (default: the project's, reports)")
+    p.set_defaults(func=_cmd_cite)
 
     try:
         from .reporting.cli import add_report_parser

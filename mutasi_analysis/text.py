@@ -439,6 +439,34 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "verdict.clear": {"id": "Artinya layanan {direction} setelah rotasi. ", "en": "Service got {direction} after rotation. "},
     "verdict.unclear": {"id": "Selang kepercayaan mencakup nol: tidak ada perubahan yang jelas. ", "en": "The confidence interval includes zero: no clear change. "},
     "verdict.check_ri": {"id": "inferensi randomisasi {p}", "en": "randomization inference {p}"},
+    # `mutasi cite`: the suggested methods paragraph of a rendered report (reporting/citation.py)
+    "cite.software": {
+        "id": "Laporan evaluasi {region} untuk {period} disusun dengan perangkat mutasi-analysis versi {version} (commit {commit}) dan dirender pada {date}.",
+        "en": "The evaluation report for {region}, {period}, was produced with the mutasi-analysis toolkit version {version} (commit {commit}) and rendered on {date}.",
+    },
+    "cite.no_commit": {"id": "tanpa commit git", "en": "no git commit"},
+    "cite.dirty": {"id": ", dengan perubahan yang belum di-commit", "en": ", with uncommitted changes"},
+    "cite.did": {
+        "id": "Dampak mutasi pada layanan diperkirakan dengan metode difference-in-differences untuk mutasi yang berlangsung bertahap ({cs}), dengan {control} sebagai kelompok pembanding; studi peristiwa ({sa}) dan dekomposisi estimasi TWFE ({gb}) dipakai sebagai pemeriksaan.",
+        "en": "The effect of rotation on services was estimated by difference-in-differences for staggered adoption ({cs}), with {control} as the comparison group; an event study ({sa}) and the decomposition of the TWFE estimate ({gb}) served as checks.",
+    },
+    "cite.inference_ri": {
+        "id": "Karena jumlah kantor sedikit, selang kepercayaan {level} dan nilai p utama berasal dari inferensi randomisasi atas tanggal mutasi ({n_perm} permutasi; {ri}), dengan bootstrap wild klaster ({n_boot} replikasi; {wcb}) sebagai pembanding.",
+        "en": "Because the offices are few, the headline {level} confidence interval and p-value come from randomization inference over the rotation dates ({n_perm} permutations; {ri}), with a wild cluster bootstrap ({n_boot} replications; {wcb}) as a second opinion.",
+    },
+    "cite.inference_analytic": {
+        "id": "Selang kepercayaan {level} utama memakai galat baku analitik yang diklaster per kantor; inferensi randomisasi atas tanggal mutasi ({n_perm} permutasi; {ri}) dan bootstrap wild klaster ({n_boot} replikasi; {wcb}) dipakai sebagai pembanding.",
+        "en": "The headline {level} confidence interval uses analytic standard errors clustered by office; randomization inference over the rotation dates ({n_perm} permutations; {ri}) and a wild cluster bootstrap ({n_boot} replications; {wcb}) served as second opinions.",
+    },
+    "cite.sensitivity": {
+        "id": "Kepekaan kesimpulan terhadap pelanggaran asumsi tren sejajar dinilai dengan metode {rr}.",
+        "en": "The sensitivity of the conclusion to violations of parallel trends was assessed with the method of {rr}.",
+    },
+    "cite.ikm": {
+        "id": "Indeks Kepuasan Masyarakat (IKM) dihitung menurut {reg}, dengan ukuran sampel minimum menurut {km}.",
+        "en": "The community satisfaction index (IKM) was computed as {reg} prescribes, with minimum sample sizes from {km}.",
+    },
+    "cite.references": {"id": "Rujukan:", "en": "References:"},
     "verdict.check_ri_twfe": {"id": "inferensi randomisasi pada koefisien TWFE {p}", "en": "randomization inference on the TWFE coefficient {p}"},
     "verdict.check_wcb": {"id": "bootstrap wild klaster (Sun-Abraham) {p}", "en": "wild cluster bootstrap (Sun-Abraham) {p}"},
     "verdict.check_analytic": {"id": "galat baku analitik {p}", "en": "analytic standard error {p}"},

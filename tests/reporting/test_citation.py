@@ -1,0 +1,98 @@
+"""``mutasi cite``: the methods paragraph says what the report used, and cites what the code implements."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+
+from mutasi_analysis.cli import main
+from mutasi_analysis.reporting.citation import REFERENCES, methods_paragraph
+
+from report_helpers import REPO
+from tests.conftest import require_module
+
+GOLDEN = REPO / "tests" / "golden" / "2026-S1"
+
+
+@pytest.fixture
+def report(tmp_path):
+    """A report folder: the golden records and a manifest as `mutasi report` writes it."""
+    folder = tmp_path / "reports" / "2026-S1"
+    shutil.copytree(GOLDEN, folder)
+    manifest = {
+        "schema": 1, "period": "2026-S1", "period_kind": "semester", "period_start": "2026-01-01",
+        "period_end": "2026-06-30", "region": {"code": "alak", "name": "Kecamatan Alak"}, "lang": "id",
+        "status": "ok", "ended": "2026-07-02T01:00:00.000+00:00",
+        "git": {"commit": "0123456789abcdef0123", "dirty": False},
+        "packages": {"mutasi-analysis": "9.8.7"},
+        "notebooks": {"03_dampak_layanan": {"parameters": {"period": "2026-S1", "n_perm": 499, "n_boot": 1999}}},
+    }
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def _impact(folder):
+    return json.loads((folder / "03_dampak_layanan.json").read_text(encoding="utf-8"))["results"]
+
+
+@pytest.mark.parametrize("lang", ["id", "en"])
+def test_paragraph_names_what_the_report_used(report, lang):
+    paragraph, cited = methods_paragraph(report, lang)
+    assert "9.8.7" in paragraph and "0123456789ab" in paragraph and "0123456789abc" not in paragraph
+    assert "499" in paragraph and "1999" in paragraph.replace(".", "").replace(",", "")
+    impact = _impact(report)
+    assert impact["control"] == "never" and impact["inference"] == "randomization"
+    assert ("tidak pernah" if lang == "id" else "never-rotated") in paragraph
+    assert ("95%" in paragraph)
+    # Every citation in the text is in the list and the other way round.
+    shorts = {r.short for r in cited}
+    assert shorts == {r.short for r in REFERENCES if r.short in paragraph}
+    assert {"callaway", "sun", "goodman", "fisher", "mackinnon", "cameron", "roodman", "permenpanrb",
+            "krejcie"} <= {r.key for r in cited}
+    assert ("rambachan" in {r.key for r in cited}) == bool(impact.get("sensitivity"))
+
+
+def test_paragraph_follows_the_report_not_the_toolkit(report):
+    """An analytic headline, a not-yet-rotated comparison, no sensitivity, no IKM section."""
+    path = report / "03_dampak_layanan.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["results"].update(inference="analytic", control="notyet", sensitivity=None, alpha=0.1)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    (report / "04_ikm.json").unlink()
+    paragraph, cited = methods_paragraph(report, "en")
+    assert "analytic standard errors" in paragraph and "not-yet-rotated" in paragraph and "90%" in paragraph
+    assert not {"rambachan", "permenpanrb", "krejcie"} & {r.key for r in cited}
+    assert "PermenPANRB" not in paragraph and "Rambachan" not in paragraph
+
+
+def test_without_a_dirty_tree_or_commit_it_says_so(report):
+    m = json.loads((report / "manifest.json").read_text())
+    m["git"] = {"commit": None, "dirty": True}
+    (report / "manifest.json").write_text(json.dumps(m))
+    paragraph, _ = methods_paragraph(report, "en")
+    assert "(commit no git commit, with uncommitted changes)" in paragraph
+
+
+def test_the_command_prints_paragraph_and_references(report, capsys):
+    code = main(["cite", "--period", "2026-S1", "--reports", str(report.parent)])
+    out = capsys.readouterr().out
+    assert code == 0 and out.startswith("Laporan evaluasi Kecamatan Alak untuk Semester I 2026")
+    refs = out.split("Rujukan:\n", 1)[1].strip().splitlines()
+    assert refs == sorted(refs, key=str.casefold) and all(re.match(r"- .+ \(\d{4}\)\. ", r) for r in refs)
+
+
+def test_the_command_names_a_missing_report(tmp_path, capsys):
+    code = main(["cite", "--period", "2026-S1", "--reports", str(tmp_path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2 and len(err) == 1 and "mutasi report --period 2026-S1" in err[0]
+
+
+def test_citation_cff_lists_every_work_the_paragraph_can_cite():
+    yaml = require_module("yaml", "reads CITATION.cff (PyYAML comes with jupyterlab's jupyter_events)")
+    cff = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
+    titles = {" ".join(str(r["title"]).split()).casefold() for r in cff.get("references", [])}
+    missing = [r.title for r in REFERENCES if r.title.casefold() not in titles]
+    assert not missing, f"CITATION.cff lacks: {missing}"
