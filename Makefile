@@ -1,6 +1,8 @@
 # Two commands for a fresh clone: `make report` and `make test`.
-# Only Python 3.11+ and make are needed; everything else is installed into .venv, at exactly the
+# Python 3.11+ and make are needed; everything else is installed into .venv, at exactly the
 # versions of requirements-lock.txt (tools/install-env.sh: uv when it can be had, pip otherwise).
+# The PDF also needs Pango (system-deps installs it as root on Debian; without it the report is
+# written without its PDF, with one line saying so).
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv

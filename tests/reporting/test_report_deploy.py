@@ -130,3 +130,32 @@ def test_systemd_units_verify(tmp_path):
                          capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert "not executable" not in run.stderr, run.stderr
+
+
+def _commands(markdown: str) -> list[str]:
+    """Every command of a page: fenced lines and inline code naming mutasi, comments dropped."""
+    found = []
+    for block in re.findall(r"```[a-z]*\n(.*?)```", markdown, flags=re.S):
+        found += [ln.split("#", 1)[0].strip() for ln in block.splitlines()]
+    found += re.findall(r"`([^`\n]*(?:mutasi|systemctl|ExecStart)[^`\n]*)`", markdown)
+    return sorted({c for c in found if c})
+
+
+def test_the_indonesian_deploy_guide_gives_the_same_commands():
+    en = (REPO / "deploy" / "README.md").read_text(encoding="utf-8")
+    id_ = (REPO / "deploy" / "README.id.md").read_text(encoding="utf-8")
+    assert "README.id.md" in en and "README.md" in id_
+    assert _commands(id_) == _commands(en)
+
+
+def test_deploy_guide_states_what_the_code_does():
+    from mutasi_analysis.reporting.pipeline import waiting_for_data
+    from mutasi_analysis.periods import parse_period
+    import datetime as dt
+
+    text = (REPO / "deploy" / "README.md").read_text(encoding="utf-8")
+    line = waiting_for_data(parse_period("2026-S1"), dt.date(2027, 1, 5), dt.date(2026, 10, 31))
+    quoted = re.search(r"`(2026-S2: waiting for data[^`]*?)(?:; \.\.\.)?`", text).group(1)
+    assert line.startswith(quoted)
+    assert "the day after it ends" not in text.replace("not the day after it ends", "")
+    assert "mutasi report: no PDF this run:" in text
