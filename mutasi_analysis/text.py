@@ -220,7 +220,7 @@ LABELS: dict[str, dict[str, str]] = {
     'mutasi_unor': {"id": 'Mutasi antar unit (rotasi)', "en": 'Unit move (rotation)'},
     'mutasi_jabatan': {"id": 'Mutasi jabatan dalam unit', "en": 'Post change within unit'},
     'min_years': {"id": 'Dimutasi sebelum masa minimal jabatan', "en": 'Moved before the minimum years in post'},
-    'max_years': {"id": 'Melewati masa maksimal jabatan (calon rotasi)', "en": 'Past the maximum years in post (rotation candidate)'},
+    'max_years': {"id": 'Melewati masa maksimal jabatan (kandidat rotasi)', "en": 'Past the maximum years in post (rotation candidate)'},
     'freeze': {"id": 'Mutasi dalam masa larangan tanpa persetujuan Mendagri', "en": "Move inside a freeze window without the Minister's approval"},
     'share_rotated_in_def': {"id": 'proporsi pegawai yang baru dimutasi masuk mencapai ambang', "en": 'share of staff newly rotated in reaches the threshold'},
     'first_rotation_def': {"id": 'mutasi masuk pertama', "en": 'first rotation into the unit'},
@@ -250,9 +250,9 @@ LABELS: dict[str, dict[str, str]] = {
     'treated': {"id": 'Sudah diperlakukan (rotasi)', "en": 'Treated (rotated)'},
     'ok': {"id": 'Cukup data', "en": 'Enough data'},
     'ci': {"id": 'Selang kepercayaan', "en": 'Confidence interval'},
-    'control_never': {"id": 'unit yang tidak pernah dirotasi', "en": 'never-rotated units'},
-    'control_notyet': {"id": 'unit yang belum dirotasi', "en": 'not-yet-rotated units'},
-    'never': {"id": 'Tidak pernah dirotasi', "en": 'Never rotated'},
+    'control_never': {"id": 'unit yang tidak pernah menerima mutasi', "en": 'never-rotated units'},
+    'control_notyet': {"id": 'unit yang belum menerima mutasi', "en": 'not-yet-rotated units'},
+    'never': {"id": 'Tidak pernah menerima mutasi', "en": 'Never rotated'},
     'n_unit': {"id": 'Jumlah unit', "en": 'Units'},
     # report sections: tables, methods, diagnostics
     'headcount': {"id": 'Jumlah pegawai', "en": 'Staff'},
@@ -282,9 +282,9 @@ LABELS: dict[str, dict[str, str]] = {
     'event': {"id": 'Studi peristiwa', "en": 'Event study'},
     'group': {"id": 'Per kohort', "en": 'By cohort'},
     'calendar': {"id": 'Per bulan kalender', "en": 'By calendar month'},
-    'treated_vs_never': {"id": 'dirotasi vs tidak pernah', "en": 'treated vs never'},
+    'treated_vs_never': {"id": 'perlakuan vs tidak pernah menerima mutasi', "en": 'treated vs never'},
     'earlier_vs_later': {"id": 'lebih awal vs lebih akhir', "en": 'earlier vs later'},
-    'later_vs_earlier': {"id": 'lebih akhir vs lebih awal (pembanding sudah dirotasi)', "en": 'later vs earlier (already-treated controls)'},
+    'later_vs_earlier': {"id": 'lebih akhir vs lebih awal (pembanding sudah menerima mutasi)', "en": 'later vs earlier (already-treated controls)'},
     # the impact table of the workbook and PDF (reporting.tables.impact_table)
     'impact_table.ukuran': {"id": 'Ukuran', "en": 'Measure'},
     'impact_table.metode': {"id": 'Metode inferensi', "en": 'Inference method'},
@@ -296,8 +296,10 @@ LABELS: dict[str, dict[str, str]] = {
     'impact_row.event': {"id": 'Bulan ke-{e} sejak mutasi', "en": 'Month {e} since rotation'},
     'impact_row.pre': {"id": '{e} bulan sebelum mutasi', "en": '{e} months before rotation'},
     'impact_row.analytic': {"id": 'analitik (klaster unit)', "en": 'analytic (unit clusters)'},
-    'impact_row.wcb': {"id": 'wild cluster bootstrap', "en": 'wild cluster bootstrap'},
+    'impact_row.wcb': {"id": 'bootstrap wild klaster', "en": 'wild cluster bootstrap'},
     'impact_row.ri': {"id": 'inferensi randomisasi', "en": 'randomization inference'},
+    # reference lists of `mutasi cite` (reporting/citation.py): "A and B" in the reader's language
+    'cite.and': {"id": 'dan', "en": 'and'},
     # Under the not-yet-rotated comparison the permutation test recomputes the TWFE coefficient.
     'impact_row.twfe': {"id": 'Koefisien TWFE (semua unit dan bulan setelah mutasi)', "en": 'TWFE coefficient (all units and months after rotation)'},
     'impact_row.ri_twfe': {"id": 'inferensi randomisasi pada koefisien TWFE', "en": 'randomization inference on the TWFE coefficient'},
@@ -417,11 +419,11 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "alt_y": {"id": "sumbu tegak: {label}", "en": "vertical axis: {label}"},
     # the verdict of the impact analysis (verdict_text; impact.Verdict holds the numbers)
     "verdict.estimate": {
-        "id": "Rotasi (definisi perlakuan: {definition}) diperkirakan {verb} {outcome} sebesar {amount}{pp}{base} (SK {conf}% dengan {how} untuk perubahannya: {lo} s.d. {hi}; {n_treated} unit dirotasi, {n_control} unit pembanding: {control}). ",
+        "id": "Rotasi (definisi perlakuan: {definition}) diperkirakan {verb} {outcome} sebesar {amount}{pp}{base} (SK {conf}% dengan {how} untuk perubahannya: {lo} s.d. {hi}; {n_treated} unit perlakuan, {n_control} unit pembanding: {control}). ",
         "en": "Rotation (treatment definition: {definition}) is estimated to {verb} the {outcome} by {amount}{pp}{base} ({conf}% CI of the change by {how} {lo} to {hi}; {n_treated} rotated units, {n_control} comparison units: {control}). ",
     },
     "verdict.baseline": {
-        "id": ", dari rata-rata {before} sebelum rotasi di unit yang dirotasi menjadi sekitar {after}",
+        "id": ", dari rata-rata {before} sebelum rotasi di unit perlakuan menjadi sekitar {after}",
         "en": ", from an average of {before} before rotation in the rotated units to about {after}",
     },
     "verdict.verb_down": {"id": "menurunkan", "en": "lower"},
@@ -447,7 +449,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "cite.no_commit": {"id": "tanpa commit git", "en": "no git commit"},
     "cite.dirty": {"id": ", dengan perubahan yang belum di-commit", "en": ", with uncommitted changes"},
     "cite.did": {
-        "id": "Dampak mutasi pada layanan diperkirakan dengan metode difference-in-differences untuk mutasi yang berlangsung bertahap ({cs}), dengan {control} sebagai kelompok pembanding; studi peristiwa ({sa}) dan dekomposisi estimasi TWFE ({gb}) dipakai sebagai pemeriksaan.",
+        "id": "Dampak mutasi pada layanan diperkirakan dengan metode selisih-dalam-selisih bertahap (difference-in-differences; {cs}), dengan {control} sebagai kelompok pembanding; studi peristiwa ({sa}) dan dekomposisi perkiraan TWFE ({gb}) dipakai sebagai pemeriksaan.",
         "en": "The effect of rotation on services was estimated by difference-in-differences for staggered adoption ({cs}), with {control} as the comparison group; an event study ({sa}) and the decomposition of the TWFE estimate ({gb}) served as checks.",
     },
     "cite.inference_ri": {
@@ -477,7 +479,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "The other methods do NOT agree ({checks}): treat this estimate with caution.",
     },
     "verdict.pretrend_rejected": {
-        "id": " Uji tren sebelum rotasi menolak tren sejajar ({p}): unit yang dirotasi sudah berubah berbeda sebelum rotasi, sehingga perkiraan ini bisa bias.",
+        "id": " Uji tren sebelum rotasi menolak tren sejajar ({p}): unit perlakuan sudah bergerak berbeda sebelum rotasi, sehingga perkiraan ini bisa bias.",
         "en": " The pre-rotation trend test rejects parallel trends ({p}): rotated units already moved differently before rotation, so this estimate may be biased.",
     },
     "verdict.not_enough_data": {
@@ -485,7 +487,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "Not enough data to judge the impact of rotation on {outcome} (treatment definition: {definition}). {why}",
     },
     "verdict.few_treated": {
-        "id": "Hanya {n} unit yang dirotasi di dalam periode analisis dengan bulan sebelum rotasi (minimal {minimum}).",
+        "id": "Hanya {n} unit perlakuan di dalam periode analisis dengan bulan sebelum rotasi (minimal {minimum}).",
         "en": "Only {n} unit(s) were rotated inside the analysis window with a month before rotation (at least {minimum} needed).",
     },
     "verdict.few_control": {
@@ -539,11 +541,11 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "Review the hand-over and mentoring in units receiving rotated staff before the next rotation.",
     },
     "impact_inconclusive.text": {
-        "id": "Belum dapat disimpulkan apakah mutasi mengubah {outcome}: perkiraan dampak {estimate} (selang kepercayaan {level}: {conf_low} s.d. {conf_high}), tetapi unit yang dirotasi sudah berubah berbeda sebelum rotasi (uji tren sebelum rotasi menolak tren sejajar).",
+        "id": "Belum dapat disimpulkan apakah mutasi mengubah {outcome}: perkiraan dampak {estimate} (selang kepercayaan {level}: {conf_low} s.d. {conf_high}), tetapi unit perlakuan sudah bergerak berbeda sebelum rotasi (uji tren sebelum rotasi menolak tren sejajar).",
         "en": "Whether rotation changed the {outcome} cannot be concluded: estimated impact {estimate} ({level} confidence interval {conf_low} to {conf_high}), but the rotated units already moved differently before rotation (the pre-rotation trend test rejects parallel trends).",
     },
     "impact_inconclusive.rec": {
-        "id": "Jangan mengubah atau mempertahankan pola mutasi atas dasar angka ini; periksa unit pembanding dan perubahan lain pada unit yang dirotasi sebelum rotasi, lalu ulangi analisis pada periode berikutnya.",
+        "id": "Jangan mengubah atau mempertahankan pola mutasi atas dasar angka ini; periksa unit pembanding dan perubahan lain pada unit perlakuan sebelum rotasi, lalu ulangi analisis pada periode berikutnya.",
         "en": "Do not change or keep the rotation pattern on the strength of this number; check the comparison units and other changes in the rotated units before rotation, and repeat the analysis next period.",
     },
     "rotation_candidates.text": {
@@ -551,7 +553,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "{count} staff have held the same post for more than {max_years} years at the period's end.",
     },
     "rotation_candidates.rec": {
-        "id": "Masukkan ASN tersebut sebagai kandidat mutasi (daftar per pseudonim dan unit ada di folder terbatas BKPSDM, bukan di laporan), dengan memperhatikan kebutuhan unit.",
+        "id": "Masukkan ASN tersebut sebagai kandidat rotasi (daftar per pseudonim dan unit ada di folder terbatas BKPSDM, bukan di laporan), dengan memperhatikan kebutuhan unit.",
         "en": "List these staff as rotation candidates (by pseudonym and unit, in BKPSDM's restricted folder, not in the report), considering each unit's needs.",
     },
     "min_years_break.text": {
@@ -611,12 +613,12 @@ NOTES: dict[str, dict[str, str]] = {
                                "panel seimbang).",
                         "en": "bacon, randomization inference, the pre-trend test and the power simulation use the "
                               "{n_kept} of {n_units} units observed in every month (they need a balanced panel)."},
-    "control_notyet": {"id": "Hanya {n_never} unit yang tidak pernah dirotasi (minimal {min_control}), sehingga "
-                              "pembanding adalah unit yang belum dirotasi pada bulan yang sama.",
+    "control_notyet": {"id": "Hanya {n_never} unit yang tidak pernah menerima mutasi (minimal {min_control}), sehingga "
+                              "pembanding adalah unit yang belum menerima mutasi pada bulan yang sama.",
                        "en": "Only {n_never} never-rotated unit(s) (at least {min_control} needed), so the comparison "
                              "uses units not yet rotated in the same month."},
     "ri_statistic_twfe": {"id": "Inferensi randomisasi memakai koefisien TWFE sebagai statistik (ATT sederhana "
-                                 "memerlukan unit yang tidak pernah dirotasi).",
+                                 "memerlukan unit yang tidak pernah menerima mutasi).",
                           "en": "randomization_inference: statistic 'twfe' (the simple ATT needs never-treated units)."},
     "headline_analytic": {"id": "Inferensi utama memakai galat baku analitik (inferensi randomisasi pada ATT "
                                  "sederhana tidak dapat dijalankan).",
@@ -839,7 +841,7 @@ PRETREND = {
 #: Words of the next wave's power sentence (:func:`power_text`).
 POWER = {
     "mde": {
-        "id": "Bila rotasi berikutnya mengulang pola yang teramati ({n} unit dirotasi pada bulan-bulan yang sama), "
+        "id": "Bila rotasi berikutnya mengulang pola yang teramati ({n} unit perlakuan pada bulan-bulan yang sama), "
               "perubahan terkecil yang dapat dideteksi dengan daya 80% adalah {m} pada {o} (galat Monte Carlo {se}; "
               "{k} simulasi); perubahan yang lebih kecil akan terlewat lebih dari satu kali dalam lima.",
         "en": "If the next rotation replays the observed rollout ({n} units rotated in the same months), the "

@@ -84,3 +84,33 @@ def test_one_name_for_a_confidence_interval_in_indonesian():
     for src in sources:
         assert not re.search(r"\bIK\b", src), "write SK (selang kepercayaan), not IK"
         assert "interval kepercayaan" not in src.lower(), "write selang kepercayaan"
+
+
+def test_the_report_writes_none_of_the_terms_the_glossary_says_to_avoid():
+    """The guide and the report share one glossary (docs/id/glossary.md): what the guide may
+    not write, the report's Indonesian (the catalogue and the notebooks' words) may not either."""
+    import json
+    import re
+
+    from tests.test_docs_language import glossary_rows
+
+    avoid = sorted({a for row in glossary_rows("id") for a in row["avoid"]})
+    assert "unit dirotasi" in avoid and "interval kepercayaan" in avoid  # the glossary was read
+    pattern = re.compile("|".join(rf"(?<![\w-]){re.escape(a)}(?![\w-])" for a in avoid), re.I)
+    found = {}
+    for key, entry in {**text.LABELS, **text.TEMPLATES}.items():
+        if m := pattern.search(entry["id"]):
+            found[key] = m.group(0)
+    tables = [v for v in vars(text).values() if isinstance(v, dict) and v
+              and all(isinstance(e, dict) and set(e) == set(text.LANGS) for e in v.values())]
+    for table in tables:
+        for key, entry in table.items():
+            if m := pattern.search(entry["id"]):
+                found[key] = m.group(0)
+    notebooks = Path(__file__).resolve().parents[1] / "notebooks"
+    for nb in sorted(notebooks.glob("*.ipynb")):
+        cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
+        for i, cell in enumerate(cells):
+            if m := pattern.search("".join(cell["source"])):
+                found[f"{nb.name} cell {i}"] = m.group(0)
+    assert not found, f"terms the glossary says to avoid, in the report: {found}"

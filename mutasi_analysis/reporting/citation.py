@@ -35,9 +35,10 @@ class Reference:
     title: str
     source: str
 
-    def format(self) -> str:
-        """Author-year form: ``Authors (year). Title. Source.``"""
-        return f"{self.authors} ({self.year}). {self.title}. {self.source}."
+    def format(self, lang: str = "en") -> str:
+        """Author-year form: ``Authors (year). Title. Source.`` (``and`` in the reader's language)."""
+        authors = self.authors.replace(" and ", f" {text.label('cite.and', lang)} ")
+        return f"{authors} ({self.year}). {self.title}. {self.source}."
 
 
 #: The works cited by the methods paragraph, in the order it cites them.
@@ -65,7 +66,7 @@ REFERENCES = (
     Reference("cameron", "Cameron et al., 2008", "Cameron, A. C., Gelbach, J. B. and Miller, D. L.", 2008,
               "Bootstrap-Based Improvements for Inference with Clustered Errors",
               "The Review of Economics and Statistics 90(3), 414-427"),
-    Reference("roodman", "Roodman et al., 2019", "Roodman, D., Nielsen, M. Ø., MacKinnon, J. G. and Webb, M. D.", 2019,
+    Reference("roodman", "Roodman et al., 2019", "Roodman, D., MacKinnon, J. G., Nielsen, M. Ø. and Webb, M. D.", 2019,
               "Fast and wild: Bootstrap inference in Stata using boottest",
               "The Stata Journal 19(1), 4-60"),
     Reference("rambachan", "Rambachan & Roth, 2023", "Rambachan, A. and Roth, J.", 2023,
@@ -166,13 +167,13 @@ def methods_paragraph(folder: str | Path, lang: str = "id") -> tuple[str, list[R
     return " ".join(parts), cited
 
 
-def references(cited: list[Reference]) -> list[str]:
+def references(cited: list[Reference], lang: str = "en") -> list[str]:
     """The cited works as reference-list lines, sorted by author as a reference list is."""
-    return [r.format() for r in sorted(cited, key=lambda r: (r.authors.casefold(), r.year))]
+    return [r.format(lang) for r in sorted(cited, key=lambda r: (r.authors.casefold(), r.year))]
 
 
 def cite(folder: str | Path, lang: str = "id") -> str:
     """The methods paragraph and its reference list, as ``mutasi cite`` prints them."""
     paragraph, cited = methods_paragraph(folder, lang)
-    lines = [paragraph, "", text.template("cite.references", lang), *(f"- {r}" for r in references(cited))]
+    lines = [paragraph, "", text.template("cite.references", lang), *(f"- {r}" for r in references(cited, lang))]
     return "\n".join(lines)

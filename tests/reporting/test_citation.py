@@ -82,6 +82,7 @@ def test_the_command_prints_paragraph_and_references(report, capsys):
     assert code == 0 and out.startswith("Laporan evaluasi Kecamatan Alak untuk Semester I 2026")
     refs = out.split("Rujukan:\n", 1)[1].strip().splitlines()
     assert refs == sorted(refs, key=str.casefold) and all(re.match(r"- .+ \(\d{4}\)\. ", r) for r in refs)
+    assert "Callaway, B. dan Sant'Anna" in out and "Callaway, B. and" not in out    # an Indonesian list
 
 
 def test_the_command_names_a_missing_report(tmp_path, capsys):
@@ -96,3 +97,15 @@ def test_citation_cff_lists_every_work_the_paragraph_can_cite():
     titles = {" ".join(str(r["title"]).split()).casefold() for r in cff.get("references", [])}
     missing = [r.title for r in REFERENCES if r.title.casefold() not in titles]
     assert not missing, f"CITATION.cff lacks: {missing}"
+
+
+def test_authors_are_listed_as_the_citation_file_lists_them():
+    yaml = require_module("yaml", "reads CITATION.cff (PyYAML comes with jupyterlab's jupyter_events)")
+    cff = yaml.safe_load((REPO / "CITATION.cff").read_text(encoding="utf-8"))
+    by_title = {" ".join(str(r["title"]).split()).casefold(): r for r in cff.get("references", [])}
+    for ref in REFERENCES:
+        entry = by_title[ref.title.casefold()]
+        families = [a.get("family-names") or a.get("name") for a in entry.get("authors", [])]
+        ours = [a.split(",")[0].strip() for a in ref.authors.replace(" and ", ", ").split("., ")]
+        if ref.key != "permenpanrb":
+            assert ours == families, ref.key
