@@ -433,3 +433,43 @@ def test_without_pango_the_config_pdf_is_skipped_with_one_line_and_pdf_flag_stop
     with pytest.raises(MutasiError) as stop:
         report_cli._exports(argparse.Namespace(pdf=True, region=region))
     assert stop.value.exit_code == 2
+
+
+# ------------------------------------------------------------- the citing page, mutasi cite
+def test_citing_page_outline_is_what_mutasi_cite_writes(tmp_path):
+    from mutasi_analysis import text
+    from mutasi_analysis.reporting.citation import methods_paragraph
+    from mutasi_analysis.reporting.manifest import MANIFEST_SCHEMA, period_name
+
+    draws = notebook_defaults("03_dampak_layanan")  # the report's own draws
+    manifest = {"schema": MANIFEST_SCHEMA, "period": "2026-S1", "period_start": "2026-01-01", "period_end": "2026-06-30", "lang": "en",
+                "ended": "2026-07-02T01:00:00+00:00", "packages": {"mutasi-analysis": "9.9.9"},
+                "git": {"commit": "abcdef123456", "dirty": False}, "region": {"name": "Kecamatan Contoh"},
+                "notebooks": {"03_dampak_layanan": {"parameters": {k: int(draws[k]) for k in ("n_perm", "n_boot")}}}}
+    (tmp_path / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    impact = {"status": "ok", "control": "never", "inference": "randomization", "alpha": Thresholds().alpha,
+              "sensitivity": {"breakdown": 0.5}}
+    (tmp_path / "03_dampak_layanan.json").write_text(json.dumps({"results": impact}), encoding="utf-8")
+    (tmp_path / "04_ikm.json").write_text(json.dumps({"results": {}}), encoding="utf-8")
+    paragraph, cited = methods_paragraph(tmp_path, "en")
+
+    page = read(EN / "citing.md")
+    outline = flat(" ".join(line[2:] for line in page.splitlines() if line.startswith("> ")))
+    for placeholder, value in {"*region*": "Kecamatan Contoh", "*period*": period_name(manifest, "en"),
+                               "*V*": "9.9.9", "*C*": "abcdef123456",
+                               "*date*": text.fmt_date("2026-07-02", "en")}.items():
+        outline = outline.replace(placeholder, value)
+    assert outline == flat(paragraph)
+    # Every work the command can cite is in CITATION.cff, by its title.
+    yaml = pytest.importorskip("yaml", reason="PyYAML is needed to read CITATION.cff")
+    titles = {flat(r["title"]).casefold() for r in yaml.safe_load(read(CITATION))["references"]}
+    from mutasi_analysis.reporting.citation import REFERENCES
+
+    assert {r.title.casefold() for r in REFERENCES} <= titles
+    assert {r.key for r in cited} == {r.key for r in REFERENCES}  # this outline cites them all
+    # The command and options the page shows exist.
+    from mutasi_analysis.cli import build_parser
+
+    for line in re.findall(r"^\.venv/bin/mutasi (cite [^#\n]+?)\s*(?:#|$)", page, re.M):
+        args = build_parser().parse_args(line.split())
+        assert args.command == "cite" and args.period == "2026-S1"
