@@ -9,7 +9,7 @@ The demo set is generated once into ``WORKDIR/raw-<scale>x-<format>`` (reused wh
 Generation and ingestion each run in a child process (``python -m mutasi_analysis.cli ...``);
 the ingestion child's wall time and peak resident memory (its own ``ru_maxrss``, from
 ``os.wait4``) are measured alone, without the generator's memory. Results are printed and written to ``WORKDIR/bench_ingest[-dirty].json``.
-Target (issue 2): under 60 s and under 4 GiB on a 2-core machine.
+Target: under 60 s and under 4 GiB on a 2-core machine.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Community satisfaction index (IKM) from SKM responses, per PermenPANRB 14/2017.
 
-The rule (``../shared/DOMAIN.md``): each of the nine elements (unsur) is answered 1..4; the
+The rule (PermenPANRB 14/2017, Lampiran): each of the nine elements (unsur) is answered 1..4; the
 element's mean score NRR is the mean of the answers given to it (blanks are not answered, not
 zero); IKM = sum over elements of NRR x 1/9, times 25, rounded to 2 decimals; the grade (mutu)
 follows from the rounded value: >= 88.31 A "Sangat Baik", >= 76.61 B "Baik", >= 65.00 C

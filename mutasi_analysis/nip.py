@@ -1,6 +1,6 @@
 """NIP (Nomor Induk Pegawai) layout checks for PNS and PPPK, vectorised.
 
-Layouts (see ``DOMAIN.md``), 18 digits:
+Layouts (as BKN assigns them), 18 digits:
 
 * PNS:  birth date ``YYYYMMDD`` + TMT CPNS ``YYYYMM`` + sex (1/2) + sequence 001-999,
   e.g. ``19660801 198803 1 001``;

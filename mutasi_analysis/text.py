@@ -300,6 +300,7 @@ LABELS: dict[str, dict[str, str]] = {
     'impact_row.ri': {"id": 'inferensi randomisasi', "en": 'randomization inference'},
     # reference lists of `mutasi cite` (reporting/citation.py): "A and B" in the reader's language
     'cite.and': {"id": 'dan', "en": 'and'},
+    'cite.et_al': {"id": 'dkk.', "en": 'et al.'},
     # Under the not-yet-rotated comparison the permutation test recomputes the TWFE coefficient.
     'impact_row.twfe': {"id": 'Koefisien TWFE (semua unit dan bulan setelah mutasi)', "en": 'TWFE coefficient (all units and months after rotation)'},
     'impact_row.ri_twfe': {"id": 'inferensi randomisasi pada koefisien TWFE', "en": 'randomization inference on the TWFE coefficient'},
@@ -404,7 +405,7 @@ LABELS: dict[str, dict[str, str]] = {
     'index.numbers': {"id": 'Angka utama', "en": 'Headline numbers'},
     'index.section': {"id": 'Bagian', "en": 'Section'},
     'index.measure': {"id": 'Ukuran', "en": 'Measure'},
-    # pages: figures and tables (issue 12)
+    # pages: figures and tables
     "unsur_turun_mutu": {"id": "Unsur yang turun mutu", "en": "Elements whose grade fell"},
     "pages.grade_border": {"id": "Batas mutu (PermenPANRB 14/2017)", "en": "Grade border (PermenPANRB 14/2017)"},
     "pages.element_grade": {"id": "Mutu unsur (dari NRR)", "en": "Element grade (from NRR)"},
@@ -460,13 +461,17 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "id": "Selang kepercayaan {level} utama memakai galat baku analitik yang diklaster per kantor; inferensi randomisasi atas tanggal mutasi ({n_perm} permutasi; {ri}) dan bootstrap wild klaster ({n_boot} replikasi; {wcb}) dipakai sebagai pembanding.",
         "en": "The headline {level} confidence interval uses analytic standard errors clustered by office; randomization inference over the rotation dates ({n_perm} permutations; {ri}) and a wild cluster bootstrap ({n_boot} replications; {wcb}) served as second opinions.",
     },
+    "cite.inference_analytic_twfe": {
+        "id": "Pembanding yang dipakai adalah unit yang belum menerima mutasi, sehingga selang kepercayaan {level} utama memakai galat baku analitik yang diklaster per kantor; inferensi randomisasi atas tanggal mutasi pada koefisien TWFE ({n_perm} permutasi; {ri}) dan bootstrap wild klaster ({n_boot} replikasi; {wcb}) dipakai sebagai pembanding.",
+        "en": "With not-yet-rotated offices as the comparison, the headline {level} confidence interval uses analytic standard errors clustered by office; randomization inference over the rotation dates on the TWFE coefficient ({n_perm} permutations; {ri}) and a wild cluster bootstrap ({n_boot} replications; {wcb}) served as second opinions.",
+    },
     "cite.sensitivity": {
-        "id": "Kepekaan kesimpulan terhadap pelanggaran asumsi tren sejajar dinilai dengan metode {rr}.",
-        "en": "The sensitivity of the conclusion to violations of parallel trends was assessed with the method of {rr}.",
+        "id": "Kepekaan kesimpulan terhadap pelanggaran asumsi tren sejajar dinilai dengan metode HonestDiD ({rr}).",
+        "en": "The sensitivity of the conclusion to violations of parallel trends was assessed with the HonestDiD method ({rr}).",
     },
     "cite.ikm": {
-        "id": "Indeks Kepuasan Masyarakat (IKM) dihitung menurut {reg}, dengan ukuran sampel minimum menurut {km}.",
-        "en": "The community satisfaction index (IKM) was computed as {reg} prescribes, with minimum sample sizes from {km}.",
+        "id": "Indeks Kepuasan Masyarakat (IKM) dihitung menurut {reg}, dengan ukuran sampel minimum per unit menurut rumus Krejcie-Morgan ({km}).",
+        "en": "The community satisfaction index (IKM) was computed as {reg} prescribes, with each office's minimum sample size from the Krejcie-Morgan formula ({km}).",
     },
     "cite.references": {"id": "Rujukan:", "en": "References:"},
     "verdict.check_ri_twfe": {"id": "inferensi randomisasi pada koefisien TWFE {p}", "en": "randomization inference on the TWFE coefficient {p}"},

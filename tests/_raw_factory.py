@@ -30,9 +30,9 @@ type = "puskesmas"
 kelurahan = "Dua"
 """
 
-NIP_A = "196608011988031001"        # DOMAIN.md example (PNS)
+NIP_A = "196608011988031001"        # a PNS NIP in the documented layout
 NIP_B = "198703152010011002"        # data/raw/README.md example (PNS)
-NIP_C = "200012312024211001"        # DOMAIN.md example (PPPK)
+NIP_C = "200012312024211001"        # a PPPK NIP in the documented layout
 NIP_B_SPACED = "19870315 201001 1 002"
 NAMES = ("Yohanes Ndun", "Maria Tefa", "Ruth Bani")
 

@@ -15,7 +15,7 @@ from .conftest import OTHER_REGION, ROOT
 
 def test_default_region_loads_with_domain_facts(region):
     types = [u.type for u in region.units]
-    assert types.count("kantor_kelurahan") == 12  # Alak's 12 kelurahan (DOMAIN.md)
+    assert types.count("kantor_kelurahan") == 12  # Alak's 12 kelurahan
     assert types.count("puskesmas") == 3
     assert types.count("kantor_camat") == 1 and types.count("pustu") == 1
     assert region.period.kind == "semester"

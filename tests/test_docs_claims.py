@@ -436,7 +436,8 @@ def test_without_pango_the_config_pdf_is_skipped_with_one_line_and_pdf_flag_stop
 
 
 # ------------------------------------------------------------- the citing page, mutasi cite
-def test_citing_page_outline_is_what_mutasi_cite_writes(tmp_path):
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_citing_page_outline_is_what_mutasi_cite_writes(tmp_path, lang):
     from mutasi_analysis import text
     from mutasi_analysis.reporting.citation import methods_paragraph
     from mutasi_analysis.reporting.manifest import MANIFEST_SCHEMA, period_name
@@ -451,13 +452,14 @@ def test_citing_page_outline_is_what_mutasi_cite_writes(tmp_path):
               "sensitivity": {"breakdown": 0.5}}
     (tmp_path / "03_dampak_layanan.json").write_text(json.dumps({"results": impact}), encoding="utf-8")
     (tmp_path / "04_ikm.json").write_text(json.dumps({"results": {}}), encoding="utf-8")
-    paragraph, cited = methods_paragraph(tmp_path, "en")
+    paragraph, cited = methods_paragraph(tmp_path, lang)
 
-    page = read(EN / "citing.md")
+    page = read((EN if lang == "en" else DOCS / "id") / "citing.md")
     outline = flat(" ".join(line[2:] for line in page.splitlines() if line.startswith("> ")))
-    for placeholder, value in {"*region*": "Kecamatan Contoh", "*period*": period_name(manifest, "en"),
+    words = {"en": ("*region*", "*period*", "*date*"), "id": ("*wilayah*", "*periode*", "*tanggal*")}[lang]
+    for placeholder, value in {words[0]: "Kecamatan Contoh", words[1]: period_name(manifest, lang),
                                "*V*": "9.9.9", "*C*": "abcdef123456",
-                               "*date*": text.fmt_date("2026-07-02", "en")}.items():
+                               words[2]: text.fmt_date("2026-07-02", lang)}.items():
         outline = outline.replace(placeholder, value)
     assert outline == flat(paragraph)
     # Every work the command can cite is in CITATION.cff, by its title.

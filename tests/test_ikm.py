@@ -107,7 +107,7 @@ def _domain_example():
 
 @pytest.mark.oracle
 def test_domain_example_exact_weight_is_A_and_rounded_weight_is_B():
-    # Self-built (../shared/DOMAIN.md), worked by hand: NRR 3.5324 on every element gives
+    # Self-built from the regulation's rule, worked by hand: NRR 3.5324 on every element gives
     # 3.5324 x 9 x 1/9 x 25 = 88.31, the lowest A; with weight 0.111, 88.2217 -> 88.22 (B).
     df = _domain_example()
     exact = ikm.compute(df)

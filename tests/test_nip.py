@@ -1,4 +1,4 @@
-"""NIP layout checks (PNS and PPPK, DOMAIN.md)."""
+"""NIP layout checks (PNS and PPPK)."""
 
 from __future__ import annotations
 

@@ -24,7 +24,7 @@ def _one(text: str, names=STAFF) -> str:
 
 
 @pytest.mark.parametrize("text, expected", [
-    # NIP: 18 digits, plain, grouped with spaces (as written in DOMAIN.md), dots or dashes
+    # NIP: 18 digits, plain, grouped with spaces (as BKN documents write it), dots or dashes
     ("NIP saya 196608011988031001 mohon dicek", "NIP saya [NIP] mohon dicek"),
     ("NIP 19660801 198803 1 001.", "NIP [NIP]."),
     ("nip: 19660801.198803.1.001", "nip: [NIP]"),

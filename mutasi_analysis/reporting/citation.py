@@ -76,8 +76,8 @@ REFERENCES = (
 _BY_KEY = {r.key: r for r in REFERENCES}
 
 
-def _cite(key: str) -> str:
-    return _BY_KEY[key].short
+def _cite(key: str, lang: str) -> str:
+    return _BY_KEY[key].short.replace("et al.", text.label("cite.et_al", lang))
 
 
 def _read_results(folder: Path, name: str) -> dict[str, Any] | None:
@@ -147,22 +147,27 @@ def methods_paragraph(folder: str | Path, lang: str = "id") -> tuple[str, list[R
     if impact and impact.get("status") == "ok":
         keys += ["callaway", "sun", "goodman"]
         parts.append(text.template("cite.did", lang, control=text.label(f"control_{impact.get('control')}", lang),
-                                   cs=_cite("callaway"), sa=_cite("sun"), gb=_cite("goodman")))
+                                   cs=_cite("callaway", lang), sa=_cite("sun", lang), gb=_cite("goodman", lang)))
         n_perm = _parameter(folder, manifest, IMPACT_SECTION, "n_perm")
         n_boot = _parameter(folder, manifest, IMPACT_SECTION, "n_boot")
         keys += ["fisher", "mackinnon", "cameron", "roodman"]
+        # Under the not-yet-rotated comparison the permutation test recomputes the TWFE
+        # coefficient (impact.analyse): the paragraph says so.
+        how = ("cite.inference_ri" if impact.get("inference") == "randomization"
+               else "cite.inference_analytic_twfe" if impact.get("control") == "notyet"
+               else "cite.inference_analytic")
         parts.append(text.template(
-            "cite.inference_ri" if impact.get("inference") == "randomization" else "cite.inference_analytic", lang,
+            how, lang,
             n_perm=text.fmt_count(n_perm, lang) if n_perm is not None else "?",
             n_boot=text.fmt_count(n_boot, lang) if n_boot is not None else "?",
             level=text.fmt_pct(1 - float(impact.get("alpha", 0.05)), 0, lang),
-            ri=f"{_cite('fisher')}; {_cite('mackinnon')}", wcb=f"{_cite('cameron')}; {_cite('roodman')}"))
+            ri=f"{_cite('fisher', lang)}; {_cite('mackinnon', lang)}", wcb=f"{_cite('cameron', lang)}; {_cite('roodman', lang)}"))
         if impact.get("sensitivity"):
             keys.append("rambachan")
-            parts.append(text.template("cite.sensitivity", lang, rr=_cite("rambachan")))
+            parts.append(text.template("cite.sensitivity", lang, rr=_cite("rambachan", lang)))
     if _read_results(folder, IKM_SECTION) is not None:
         keys = ["permenpanrb", "krejcie", *keys]
-        parts.append(text.template("cite.ikm", lang, reg=_cite("permenpanrb"), km=_cite("krejcie")))
+        parts.append(text.template("cite.ikm", lang, reg=_cite("permenpanrb", lang), km=_cite("krejcie", lang)))
     cited = [r for r in REFERENCES if r.key in keys]
     return " ".join(parts), cited
 
