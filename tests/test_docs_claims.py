@@ -26,6 +26,7 @@ from mutasi_analysis.ingest import EVENT_DATES, REJECT_COLUMNS
 from mutasi_analysis.readers import parse_datetime
 from mutasi_analysis.schemas import REASONS, SPECS
 from mutasi_analysis.text import LABELS
+from tests.conftest import require_module
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -331,7 +332,7 @@ def test_event_time_zero_is_the_first_rotated_month_as_the_page_says():
 
 # ------------------------------------------------------------------------- CITATION.cff
 def test_citation_file_parses_and_carries_the_package_version_and_licence():
-    yaml = pytest.importorskip("yaml", reason="PyYAML is needed to read CITATION.cff")
+    yaml = require_module("yaml", "reads CITATION.cff (PyYAML comes with jupyterlab's jupyter_events)")
     import mutasi_analysis
 
     cff = yaml.safe_load(read(CITATION))
@@ -350,7 +351,7 @@ def test_citation_file_parses_and_carries_the_package_version_and_licence():
 
 
 def test_citation_names_the_weights_the_report_uses():
-    yaml = pytest.importorskip("yaml", reason="PyYAML is needed to read CITATION.cff")
+    yaml = require_module("yaml", "reads CITATION.cff (PyYAML comes with jupyterlab's jupyter_events)")
     from mutasi_analysis.did import wild_cluster_bootstrap
     from mutasi_analysis.did.sunab import SunAbrahamResult
 
@@ -463,7 +464,7 @@ def test_citing_page_outline_is_what_mutasi_cite_writes(tmp_path, lang):
         outline = outline.replace(placeholder, value)
     assert outline == flat(paragraph)
     # Every work the command can cite is in CITATION.cff, by its title.
-    yaml = pytest.importorskip("yaml", reason="PyYAML is needed to read CITATION.cff")
+    yaml = require_module("yaml", "reads CITATION.cff (PyYAML comes with jupyterlab's jupyter_events)")
     titles = {flat(r["title"]).casefold() for r in yaml.safe_load(read(CITATION))["references"]}
     from mutasi_analysis.reporting.citation import REFERENCES
 

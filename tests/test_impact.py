@@ -136,7 +136,7 @@ def test_fallback_to_not_yet_treated(cfg):
     r = impact.analyse(simulate(cfg, cohorts=(14, 20, 45), sizes=(5, 5, 5)), cfg, n_boot=999, n_perm=199)
     assert r.status == "ok"
     assert r.control == "notyet" and r.n_never == 2
-    assert "2" in r.control_reason["en"] and "belum dirotasi" in r.control_reason["id"]
+    assert "2" in r.control_reason["en"] and "belum menerima mutasi" in r.control_reason["id"]
     assert r.randomization is not None and r.randomization.term == "twfe"
     lo, hi = r.conf_int()
     assert lo < -1.5 < hi
@@ -735,7 +735,7 @@ def test_verdict_gives_direction_and_baseline_in_words(cfg, planted):
     assert f"from an average of {before:.2f} before rotation in the rotated units to about {before + est:.2f}" in en
     assert f"diperkirakan menurunkan rata-rata waktu respons pertama (hari kerja) sebesar {abs(est):.2f}".replace(
         ".", ",") in id_
-    assert f"dari rata-rata {before:.2f} sebelum rotasi di unit yang dirotasi menjadi sekitar {before + est:.2f}".replace(
+    assert f"dari rata-rata {before:.2f} sebelum rotasi di unit perlakuan menjadi sekitar {before + est:.2f}".replace(
         ".", ",") in id_
     # a higher-is-better share is written in percent, direction "raise"
     share = simulate(cfg, outcome="share_tepat_waktu", effect=1.5)

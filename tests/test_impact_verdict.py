@@ -20,8 +20,8 @@ def test_the_verdict_sentence_in_both_languages():
     assert verdict_text(v, "id") == (
         "Rotasi (definisi perlakuan: proporsi pegawai yang baru dimutasi masuk mencapai ambang 25%) diperkirakan "
         "menurunkan rata-rata waktu respons pertama (hari kerja) sebesar 0,97, dari rata-rata 4,80 sebelum rotasi "
-        "di unit yang dirotasi menjadi sekitar 3,83 (SK 95% dengan inferensi randomisasi untuk perubahannya: "
-        "-1,42 s.d. -0,43; 11 unit dirotasi, 6 unit pembanding: unit yang tidak pernah dirotasi). Artinya layanan "
+        "di unit perlakuan menjadi sekitar 3,83 (SK 95% dengan inferensi randomisasi untuk perubahannya: "
+        "-1,42 s.d. -0,43; 11 unit perlakuan, 6 unit pembanding: unit yang tidak pernah menerima mutasi). Artinya layanan "
         "membaik setelah rotasi. Metode lain sejalan: bootstrap wild klaster (Sun-Abraham) p < 0,001; galat baku "
         "analitik p < 0,001.")
     en = str(v)
@@ -42,7 +42,7 @@ def test_not_enough_data_says_why():
                                     "reason": "few_control", "n": 2, "minimum": 3, "control": "notyet"})
     assert verdict_text(v, "id") == ("Data belum cukup untuk menilai dampak rotasi terhadap tunggakan pada akhir "
                                      "periode (definisi perlakuan: mutasi masuk pertama). Hanya 2 unit pembanding "
-                                     "(unit yang belum dirotasi; minimal 3).")
+                                     "(unit yang belum menerima mutasi; minimal 3).")
 
 
 def test_an_unknown_code_or_reason_or_a_missing_number_is_refused():

@@ -187,7 +187,7 @@ def test_impact_sheet_rows_carry_their_own_method(rendered, workbooks, lang):
     recorded = {
         ("inferensi randomisasi", "randomization inference"): impact["randomization"],
         ("analitik (klaster unit)", "analytic (unit clusters)"): impact["aggregates"]["simple"],
-        ("wild cluster bootstrap", "wild cluster bootstrap"): impact["wild_bootstrap"],
+        ("bootstrap wild klaster", "wild cluster bootstrap"): impact["wild_bootstrap"],
     }
     seen = 0
     for r in range(3, 6):
