@@ -117,10 +117,19 @@ def _cmd_cite(args) -> int:
     from .reporting.citation import cite
     from .reporting.index import lang_root
 
-    folder = lang_root(resolve_path(args.reports, "reports"), args.lang) / args.period
+    root = lang_root(resolve_path(args.reports, "reports"), args.lang)
+    period = args.period
+    if period.strip().lower() == "latest":  # the newest period with a rendered report
+        from .reporting.index import report_folders
+
+        found = [name for name, _, _ in report_folders(root)]
+        if not found:
+            raise MutasiError(f"{root}: no rendered report yet; run `mutasi report --period latest` first")
+        period = found[-1]  # report_folders lists them in period order
+    folder = root / period
     if not folder.is_dir():
-        raise MutasiError(f"{folder}: no rendered report of {args.period}; run `mutasi report --period "
-                          f"{args.period}{' --lang en' if args.lang == 'en' else ''}` first")
+        raise MutasiError(f"{folder}: no rendered report of {period}; run `mutasi report --period "
+                          f"{period}{' --lang en' if args.lang == 'en' else ''}` first")
     print(cite(folder, args.lang))
     return 0
 
@@ -181,7 +190,7 @@ def build_parser() -> argparse.ArgumentParser:
         "comparison group, inference and draws, read from its manifest and results) and the works "
         "it cites. The software itself is cited with CITATION.cff.",
     )
-    p.add_argument("--period", required=True, help="a rendered period id (2026-S1)")
+    p.add_argument("--period", required=True, help="a rendered period id (2026-S1), or 'latest' (the newest rendered)")
     p.add_argument("--lang", choices=("id", "en"), default="id", help="language (default: id)")
     p.add_argument("--reports", default=None, help="reports root (default: the project's, reports)")
     p.set_defaults(func=_cmd_cite)

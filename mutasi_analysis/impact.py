@@ -521,7 +521,7 @@ class ImpactResult:
             ``status, outcome, att, conf_low, conf_high, alpha, inference, analytic_conf_low,
             analytic_conf_high, facts, n_units, n_treated, n_never, control, att_gt,
             event_study, twfe, sun_abraham, bacon, wild_bootstrap_p, randomization_p, agrees,
-            verdict, pretrend_p, pretrend_usable, pretrend_size, sensitivity, mde, mde_se,
+            draws, verdict, pretrend_p, pretrend_usable, pretrend_size, sensitivity, mde, mde_se,
             power_curve``. ``sensitivity`` holds ``restriction``, ``window`` (months),
             ``breakdown`` and the ``table`` of robust intervals by ``M``. ``att_gt`` rows hold ``cohort`` (``YYYY-MM``), ``event_time`` (int),
             ``post`` (bool), ``estimate``, ``conf_low``, ``conf_high``; ``event_study`` and
@@ -559,6 +559,16 @@ class ImpactResult:
             "randomization_p": (self.randomization.tidy()["pvalue"].iloc[0]
                                 if ok and self.randomization is not None else None),
             "agrees": self.agrees,
+            # The draws the tests used: fewer than asked for when every assignment / sign
+            # pattern could be enumerated (then exact). None when the test did not run.
+            "draws": {
+                "randomization": ({"n": int(self.randomization.n_perm), "enumerated": bool(self.randomization.enumerated),
+                                   "term": str(self.randomization.term)}
+                                  if ok and self.randomization is not None else None),
+                "wild_bootstrap": ({"n": int(self.wild_bootstrap.n_boot),
+                                    "enumerated": bool(self.wild_bootstrap.enumerated)}
+                                   if ok and self.wild_bootstrap is not None else None),
+            },
             "verdict": dict(self.verdict),
             "pretrend_p": self.pretrend.pvalue if ok and self.pretrend is not None else None,
             "pretrend_usable": (bool(self.pretrend_size["usable"])

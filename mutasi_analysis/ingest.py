@@ -226,13 +226,15 @@ def ingest(raw: str | Path = "data/raw", out: str | Path = "data/processed",
         with the config; a pseudonym key problem or a key other than the one ``out`` was made
         with. Nothing in ``out`` changes then.
     """
-    raw, out = Path(raw), Path(out)
+    # normpath: "x/.." names x (a folder named ".." would make temporaries inside itself)
+    raw, out = Path(os.path.normpath(raw)), Path(os.path.normpath(out))
     today = today or dt.date.today()
     cfg = load_config(region)
     if not raw.is_dir():
         raise DataError(f"raw data folder {raw} does not exist; put the exports there or pass --raw")
     if out.resolve() == raw.resolve():
         raise DataError(f"--out {out} is the raw folder; write processed tables to another folder")
+    _refuse_nested(out)
     out.parent.mkdir(parents=True, exist_ok=True)  # an impossible --out is named before any work
     key = load_key_for(out) if new_key is None else new_key
     kid = key_id(key)
@@ -537,6 +539,25 @@ def _clean_stale(out: Path) -> None:
     for p in [*olds, *parent.glob(f".{out.name}.tmp-*")]:
         if p.is_dir() and not p.is_symlink():
             shutil.rmtree(p, ignore_errors=True)
+
+
+def _is_processed(folder: Path) -> bool:
+    return (folder / "ingest_summary.json").is_file()
+
+
+def _refuse_nested(out: Path) -> None:
+    """One processed folder never holds another: an ingestion replaces its whole folder
+    (carrying other entries over by copy), so a region nested in another's would be copied,
+    lock file and all, by every ingestion of the outer one."""
+    here = out.resolve()
+    outer = next((p for p in here.parents if _is_processed(p)), None)
+    if outer is not None:
+        raise DataError(f"--out {out} is inside {outer}, the processed folder of another ingestion; "
+                        "give each region a folder of its own beside it (e.g. data/<region>/processed)")
+    inner = next((p for p in here.iterdir() if p.is_dir() and _is_processed(p)), None) if here.is_dir() else None
+    if inner is not None:
+        raise DataError(f"--out {out} holds {inner}, the processed folder of another ingestion; move that "
+                        "one beside it (e.g. data/<region>/processed) first")
 
 
 def _swap(tmp: Path, out: Path) -> None:

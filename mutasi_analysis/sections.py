@@ -197,6 +197,9 @@ class ImpactRecord(_Builtin):
     randomization_p: float | None
     agrees: bool | None
     verdict: dict[str, str]
+    # {"randomization": {"n", "enumerated", "term"} | None, "wild_bootstrap": {"n", "enumerated"} | None}:
+    # the draws the tests used; None in records written before it was recorded
+    draws: dict[str, dict[str, Any] | None] | None = None
     pretrend_p: float | None = None
     pretrend_usable: bool | None = None
     pretrend_size: float | None = None

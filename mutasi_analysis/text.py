@@ -247,7 +247,7 @@ LABELS: dict[str, dict[str, str]] = {
     'penyelesaian_terbuka': {"id": 'Belum selesai pada akhir data', "en": 'Open at the end of the data'},
     'SEMUA': {"id": 'Semua unit', "en": 'All units'},
     # impact analysis (mutasi_analysis.impact)
-    'treated': {"id": 'Sudah diperlakukan (rotasi)', "en": 'Treated (rotated)'},
+    'treated': {"id": 'Unit perlakuan (sudah menerima mutasi)', "en": 'Treated (rotated)'},
     'ok': {"id": 'Cukup data', "en": 'Enough data'},
     'ci': {"id": 'Selang kepercayaan', "en": 'Confidence interval'},
     'control_never': {"id": 'unit yang tidak pernah menerima mutasi', "en": 'never-rotated units'},
@@ -282,7 +282,7 @@ LABELS: dict[str, dict[str, str]] = {
     'event': {"id": 'Studi peristiwa', "en": 'Event study'},
     'group': {"id": 'Per kohort', "en": 'By cohort'},
     'calendar': {"id": 'Per bulan kalender', "en": 'By calendar month'},
-    'treated_vs_never': {"id": 'perlakuan vs tidak pernah menerima mutasi', "en": 'treated vs never'},
+    'treated_vs_never': {"id": 'unit perlakuan vs unit yang tidak pernah menerima mutasi', "en": 'treated vs never'},
     'earlier_vs_later': {"id": 'lebih awal vs lebih akhir', "en": 'earlier vs later'},
     'later_vs_earlier': {"id": 'lebih akhir vs lebih awal (pembanding sudah menerima mutasi)', "en": 'later vs earlier (already-treated controls)'},
     # the impact table of the workbook and PDF (reporting.tables.impact_table)
@@ -444,8 +444,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "verdict.check_ri": {"id": "inferensi randomisasi {p}", "en": "randomization inference {p}"},
     # `mutasi cite`: the suggested methods paragraph of a rendered report (reporting/citation.py)
     "cite.software": {
-        "id": "Laporan evaluasi {region} untuk {period} disusun dengan perangkat mutasi-analysis versi {version} (commit {commit}) dan dirender pada {date}.",
-        "en": "The evaluation report for {region}, {period}, was produced with the mutasi-analysis toolkit version {version} (commit {commit}) and rendered on {date}.",
+        "id": "Laporan evaluasi {region} untuk {period} disusun dengan perangkat lunak mutasi-analysis versi {version} (commit {commit}) pada {date}.",
+        "en": "The evaluation report for {region}, {period}, was produced with the mutasi-analysis software, version {version} (commit {commit}), on {date}.",
     },
     "cite.no_commit": {"id": "tanpa commit git", "en": "no git commit"},
     "cite.dirty": {"id": ", dengan perubahan yang belum di-commit", "en": ", with uncommitted changes"},
@@ -454,17 +454,22 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "The effect of rotation on services was estimated by difference-in-differences for staggered adoption ({cs}), with {control} as the comparison group; an event study ({sa}) and the decomposition of the TWFE estimate ({gb}) served as checks.",
     },
     "cite.inference_ri": {
-        "id": "Karena jumlah kantor sedikit, selang kepercayaan {level} dan nilai p utama berasal dari inferensi randomisasi atas tanggal mutasi ({n_perm} permutasi; {ri}), dengan bootstrap wild klaster ({n_boot} replikasi; {wcb}) sebagai pembanding.",
-        "en": "Because the offices are few, the headline {level} confidence interval and p-value come from randomization inference over the rotation dates ({n_perm} permutations; {ri}), with a wild cluster bootstrap ({n_boot} replications; {wcb}) as a second opinion.",
+        "id": "Karena jumlah kantor sedikit, selang kepercayaan {level} dan nilai p utama berasal dari inferensi randomisasi atas tanggal mutasi ({perm}; {ri}), dengan bootstrap wild klaster ({boot}; {wcb}) sebagai pembanding kedua.",
+        "en": "Because the offices are few, the headline {level} confidence interval and p-value come from randomization inference over the rotation dates ({perm}; {ri}), with a wild cluster bootstrap ({boot}; {wcb}) as a second opinion.",
     },
     "cite.inference_analytic": {
-        "id": "Selang kepercayaan {level} utama memakai galat baku analitik yang diklaster per kantor; inferensi randomisasi atas tanggal mutasi ({n_perm} permutasi; {ri}) dan bootstrap wild klaster ({n_boot} replikasi; {wcb}) dipakai sebagai pembanding.",
-        "en": "The headline {level} confidence interval uses analytic standard errors clustered by office; randomization inference over the rotation dates ({n_perm} permutations; {ri}) and a wild cluster bootstrap ({n_boot} replications; {wcb}) served as second opinions.",
+        "id": "Selang kepercayaan {level} utama memakai galat baku analitik yang diklaster per kantor; inferensi randomisasi atas tanggal mutasi ({perm}; {ri}) dan bootstrap wild klaster ({boot}; {wcb}) dipakai sebagai pembanding kedua.",
+        "en": "The headline {level} confidence interval uses analytic standard errors clustered by office; randomization inference over the rotation dates ({perm}; {ri}) and a wild cluster bootstrap ({boot}; {wcb}) served as second opinions.",
     },
     "cite.inference_analytic_twfe": {
-        "id": "Pembanding yang dipakai adalah unit yang belum menerima mutasi, sehingga selang kepercayaan {level} utama memakai galat baku analitik yang diklaster per kantor; inferensi randomisasi atas tanggal mutasi pada koefisien TWFE ({n_perm} permutasi; {ri}) dan bootstrap wild klaster ({n_boot} replikasi; {wcb}) dipakai sebagai pembanding.",
-        "en": "With not-yet-rotated offices as the comparison, the headline {level} confidence interval uses analytic standard errors clustered by office; randomization inference over the rotation dates on the TWFE coefficient ({n_perm} permutations; {ri}) and a wild cluster bootstrap ({n_boot} replications; {wcb}) served as second opinions.",
+        "id": "Pembanding yang dipakai adalah unit yang belum menerima mutasi, sehingga selang kepercayaan {level} utama memakai galat baku analitik yang diklaster per kantor; inferensi randomisasi atas tanggal mutasi pada koefisien TWFE ({perm}; {ri}) dan bootstrap wild klaster ({boot}; {wcb}) dipakai sebagai pembanding kedua.",
+        "en": "With not-yet-rotated offices as the comparison, the headline {level} confidence interval uses analytic standard errors clustered by office; randomization inference over the rotation dates on the TWFE coefficient ({perm}; {ri}) and a wild cluster bootstrap ({boot}; {wcb}) served as second opinions.",
     },
+    # the draws behind those sentences: asked-for count, or every assignment when enumerated
+    "cite.perm_n": {"id": "{n} permutasi", "en": "{n} permutations"},
+    "cite.perm_all": {"id": "seluruh {n} kemungkinan penempatan tanggal mutasi", "en": "all {n} possible assignments of the rotation dates"},
+    "cite.boot_n": {"id": "{n} replikasi", "en": "{n} replications"},
+    "cite.boot_all": {"id": "seluruh {n} pola tanda", "en": "all {n} sign patterns"},
     "cite.sensitivity": {
         "id": "Kepekaan kesimpulan terhadap pelanggaran asumsi tren sejajar dinilai dengan metode HonestDiD ({rr}).",
         "en": "The sensitivity of the conclusion to violations of parallel trends was assessed with the HonestDiD method ({rr}).",
@@ -558,8 +563,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "en": "{count} staff have held the same post for more than {max_years} years at the period's end.",
     },
     "rotation_candidates.rec": {
-        "id": "Masukkan ASN tersebut sebagai kandidat rotasi (daftar per pseudonim dan unit ada di folder terbatas BKPSDM, bukan di laporan), dengan memperhatikan kebutuhan unit.",
-        "en": "List these staff as rotation candidates (by pseudonym and unit, in BKPSDM's restricted folder, not in the report), considering each unit's needs.",
+        "id": "Masukkan ASN tersebut sebagai kandidat rotasi (daftar per pseudonim dan unit disimpan terpisah dari laporan; mintalah kepada pengelola laporan), dengan memperhatikan kebutuhan unit.",
+        "en": "List these staff as rotation candidates (the list by pseudonym and unit is kept apart from the report; ask the report's administrator for it), considering each unit's needs.",
     },
     "min_years_break.text": {
         "id": "{count} mutasi dilakukan sebelum pejabat menduduki jabatan sebelumnya selama {min_years} tahun.",
@@ -846,7 +851,7 @@ PRETREND = {
 #: Words of the next wave's power sentence (:func:`power_text`).
 POWER = {
     "mde": {
-        "id": "Bila rotasi berikutnya mengulang pola yang teramati ({n} unit perlakuan pada bulan-bulan yang sama), "
+        "id": "Bila rotasi berikutnya mengulang pola yang teramati ({n} unit menerima pegawai mutasi pada bulan-bulan yang sama), "
               "perubahan terkecil yang dapat dideteksi dengan daya 80% adalah {m} pada {o} (galat Monte Carlo {se}; "
               "{k} simulasi); perubahan yang lebih kecil akan terlewat lebih dari satu kali dalam lima.",
         "en": "If the next rotation replays the observed rollout ({n} units rotated in the same months), the "

@@ -609,3 +609,21 @@ def test_limits_come_from_the_region_config(tmp_path):
     region = write_region(tmp_path, REGION_TOML + "\n[limits]\nmax_cell_kb = 1\n")
     with pytest.raises(DataError, match=r"survei_asn\.csv: row 1, column 'komentar'.*max_cell_kb = 1"):
         ingest(raw, tmp_path / "out", region, today=TODAY)
+
+
+def test_a_processed_folder_never_nests_another(tmp_path):
+    """A second region's processed data inside the first's would be copied (its lock file too)
+    by every ingestion of the first: refused both ways, before anything is written."""
+    raw = write_raw(tmp_path / "raw")
+    region = write_region(tmp_path)
+    ingest(raw, tmp_path / "processed", region, today=TODAY)
+    before = _hashes(tmp_path / "processed")
+    with pytest.raises(DataError, match=r"is inside .*processed, the processed folder of another ingestion"):
+        ingest(raw, tmp_path / "processed" / "kotaraja", region, today=TODAY)
+    assert not (tmp_path / "processed" / "kotaraja").exists() and _hashes(tmp_path / "processed") == before
+    ingest(raw, tmp_path / "kotaraja" / "processed", region, today=TODAY)          # beside it: fine
+    with pytest.raises(DataError, match=r"holds .*processed, the processed folder of another ingestion"):
+        ingest(raw, tmp_path / "kotaraja", region, today=TODAY)
+    # "x/.." is x: a path written with ".." names the folder it resolves to
+    with pytest.raises(DataError, match=r"holds .*processed, the processed folder of another ingestion"):
+        ingest(raw, tmp_path / "kotaraja" / "processed" / "..", region, today=TODAY)

@@ -80,6 +80,15 @@ def _cite(key: str, lang: str) -> str:
     return _BY_KEY[key].short.replace("et al.", text.label("cite.et_al", lang))
 
 
+def _draws(used: dict | None, asked: int | None, kind: str, lang: str) -> str:
+    """"999 permutations", or "all 35 possible assignments ..." when the test enumerated them
+    (the record's ``draws``); a record without them gives the parameter as the report ran it."""
+    if used:
+        key = f"cite.{kind}_all" if used.get("enumerated") else f"cite.{kind}_n"
+        return text.template(key, lang, n=text.fmt_count(used.get("n"), lang))
+    return text.template(f"cite.{kind}_n", lang, n=text.fmt_count(asked, lang) if asked is not None else "?")
+
+
 def _read_results(folder: Path, name: str) -> dict[str, Any] | None:
     try:
         data = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
@@ -148,8 +157,9 @@ def methods_paragraph(folder: str | Path, lang: str = "id") -> tuple[str, list[R
         keys += ["callaway", "sun", "goodman"]
         parts.append(text.template("cite.did", lang, control=text.label(f"control_{impact.get('control')}", lang),
                                    cs=_cite("callaway", lang), sa=_cite("sun", lang), gb=_cite("goodman", lang)))
-        n_perm = _parameter(folder, manifest, IMPACT_SECTION, "n_perm")
-        n_boot = _parameter(folder, manifest, IMPACT_SECTION, "n_boot")
+        draws = impact.get("draws") or {}
+        perm = _draws(draws.get("randomization"), _parameter(folder, manifest, IMPACT_SECTION, "n_perm"), "perm", lang)
+        boot = _draws(draws.get("wild_bootstrap"), _parameter(folder, manifest, IMPACT_SECTION, "n_boot"), "boot", lang)
         keys += ["fisher", "mackinnon", "cameron", "roodman"]
         # Under the not-yet-rotated comparison the permutation test recomputes the TWFE
         # coefficient (impact.analyse): the paragraph says so.
@@ -158,8 +168,7 @@ def methods_paragraph(folder: str | Path, lang: str = "id") -> tuple[str, list[R
                else "cite.inference_analytic")
         parts.append(text.template(
             how, lang,
-            n_perm=text.fmt_count(n_perm, lang) if n_perm is not None else "?",
-            n_boot=text.fmt_count(n_boot, lang) if n_boot is not None else "?",
+            perm=perm, boot=boot,
             level=text.fmt_pct(1 - float(impact.get("alpha", 0.05)), 0, lang),
             ri=f"{_cite('fisher', lang)}; {_cite('mackinnon', lang)}", wcb=f"{_cite('cameron', lang)}; {_cite('roodman', lang)}"))
         if impact.get("sensitivity"):

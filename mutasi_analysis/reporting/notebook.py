@@ -32,7 +32,7 @@ from . import charts
 
 __all__ = [
     "Narrator", "ReportContext", "report_context", "setup", "LABELS", "RESULTS_DIR_ENV", "SECTIONS_ENV",
-    "escape_markdown", "RENDER_PATH_ENV", "RESTRICTED_STAGING",
+    "escape_markdown", "RENDER_PATH_ENV", "RESTRICTED_STAGING", "private_folder",
 ]
 
 # Characters Markdown (CommonMark, as nbconvert renders it) gives a meaning to.
@@ -61,6 +61,19 @@ RENDER_PATH_ENV = {"region": "MUTASI_REGION", "processed": "MUTASI_PROCESSED", "
 #: Sub-folder of a run's results where :meth:`ReportContext.restricted_path` stages lists of
 #: people; ``mutasi report`` moves it out of the report before publishing.
 RESTRICTED_STAGING = ".restricted"
+
+
+def private_folder(folder: Path, root: Path) -> Path:
+    """``folder`` made (with its parents up to ``root``) and every level from ``root`` down set
+    to mode 0700, whatever the umask: the folders that hold lists of people are not listable."""
+    folder.mkdir(parents=True, exist_ok=True)
+    level = folder
+    while True:
+        os.chmod(level, 0o700)
+        if level == root or root not in level.parents:
+            break
+        level = level.parent
+    return folder
 
 # The columns report tables show, as a view of the one catalogue (mutasi_analysis.text.LABELS).
 LABELS: dict[str, dict[str, str]] = text.labels('masuk', 'keluar', 'headcount_awal', 'headcount_akhir', 'headcount', 'rate_masuk', 'rate_keluar', 'pernah_unit_lain', 'share_pernah_unit_lain', 'diterima', 'diselesaikan', 'respon_hari_kerja_mean', 'respon_hari_kerja_median', 'penyelesaian_hari_kerja_mean', 'share_tepat_waktu', 'backlog', 'cohort', 'tabel', 'dibaca', 'diterima_baris', 'ditolak', 'alasan', 'jumlah', 'aturan', 'estimate', 'std_error', 'conf_low', 'conf_high', 'event_time', 'metode', 'p_value', 'bagian', 'ukuran', 'nilai', 'share_setuju', 'kelompok', 'twfe', 'callaway_santanna', 'sun_abraham', 'simple', 'event', 'group', 'calendar', 'treated_vs_never', 'earlier_vs_later', 'later_vs_earlier')
@@ -336,14 +349,18 @@ class ReportContext(Narrator):
         Reports root of this language (for trends over past periods), when known.
     rendered : bool
         True when ``mutasi report`` runs the notebook.
+    restricted : Path or None
+        Where a hand run's lists of people go (:meth:`restricted_path`); None under
+        ``mutasi report``, which publishes them itself.
     """
 
     def __init__(self, *, period, lang, config, processed: Path | None, out_dir: Path, reports: Path | None,
-                 rendered: bool, notebooks: Path | None = None):
+                 rendered: bool, notebooks: Path | None = None, restricted: Path | None = None):
         super().__init__(lang)
         self.period, self.config, self.processed = period, config, processed
         self.out_dir, self.reports, self.rendered = out_dir, reports, rendered
         self.notebooks = notebooks
+        self.restricted = restricted
 
     def sections(self) -> list[str]:
         """The report's notebooks by name, in order (what a summary expects to find)."""
@@ -391,15 +408,19 @@ class ReportContext(Narrator):
     def restricted_path(self, name: str) -> Path:
         """A file for a list of people (by pseudonym), kept out of the published report.
 
-        It is written to :data:`RESTRICTED_STAGING` under :attr:`out_dir` (mode 0700, the file
-        created 0600); ``mutasi report`` moves it to ``<restricted>/<period>/`` when the report
-        is published, and drops it when the run fails. Nothing there is linked from a report.
+        Under ``mutasi report`` it is staged in :data:`RESTRICTED_STAGING` under :attr:`out_dir`
+        and moved to ``<restricted>/<region code>/<period>/`` when the report is published
+        (dropped when the run fails). A notebook run by hand writes it to the project's
+        ``<restricted>/<region code>/_runs/<period>/<lang>/`` (:attr:`restricted`). Folders are
+        mode 0700, the file is created 0600 whatever the umask; nothing there is linked from a
+        report.
         """
         if Path(name).name != name or name.startswith("."):
             raise ValueError(f"{name!r}: give a plain file name")
-        folder = self.out_dir / RESTRICTED_STAGING
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        os.chmod(folder, 0o700)  # mkdir's mode is masked by the umask; this one must not be
+        if self.rendered or self.restricted is None:
+            folder = private_folder(self.out_dir / RESTRICTED_STAGING, self.out_dir / RESTRICTED_STAGING)
+        else:
+            folder = private_folder(self.restricted, self.restricted.parents[3])
         path = folder / name
         # Created private before anything is written, whatever the umask (a report job's is 022).
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
@@ -509,8 +530,13 @@ def report_context(period: str, lang: str = "id", region: str = "", processed: s
 
         out_dir = Path.cwd() / RUNS_DIR / p.id / nar.lang
     root = path(reports, "reports")
+    # A hand run's lists of people go to the project's restricted folder, apart from the
+    # published ones (``mutasi report`` stages them in its own run instead).
+    restricted = (project.restricted / config.region.code / "_runs" / p.id / nar.lang
+                  if project is not None and not rendered_dir else None)
     return ReportContext(
         period=p, lang=nar.lang, config=config, processed=processed_dir,
         out_dir=out_dir, reports=lang_root(root, nar.lang) if root is not None else None,
         rendered=bool(rendered_dir), notebooks=project.notebooks if project is not None else None,
+        restricted=restricted,
     )

@@ -48,7 +48,7 @@ from .manifest import (
     MANIFEST_NAME, code_digest, fingerprint, git_state, hash_inputs, notebook_digest,
     package_versions, read_manifest, sha256_file, write_json_atomic,
 )
-from .notebook import RENDER_PATH_ENV, RESTRICTED_STAGING, RESULTS_DIR_ENV, SECTIONS_ENV
+from .notebook import RENDER_PATH_ENV, RESTRICTED_STAGING, RESULTS_DIR_ENV, SECTIONS_ENV, private_folder
 from .snapshot import processed_snapshot
 from .summary import SUMMARY_PREFIX
 from .params import NotebookParameter, notebook_parameters, parse_cli_value, validate_parameters
@@ -450,25 +450,41 @@ def _swap_in(tmp: Path, folder: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _publish_restricted(staged: Path, target: Path) -> list[Path]:
-    """Move the staged lists of people into ``target`` (0700), each file 0600, one at a time.
+def _publish_restricted(files: Sequence[Path], target: Path, root: Path) -> list[Path]:
+    """Copy lists of people into ``target``, each file 0600, every folder from ``root`` 0700.
 
     Each file replaces its namesake atomically (a copy next to it, then ``os.replace``), so a
     reader never sees half a list; the folder may be on another file system than the reports.
     """
-    target.mkdir(mode=0o700, parents=True, exist_ok=True)
-    os.chmod(target, 0o700)
+    private_folder(target, root)
     moved = []
-    for f in sorted(staged.iterdir()):
-        if not f.is_file():
-            continue
+    for f in sorted(files):
         part = target / f".{f.name}.part-{os.getpid()}"
-        fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as dst, f.open("rb") as src:
-            shutil.copyfileobj(src, dst)
-        os.chmod(part, 0o600)
-        os.replace(part, target / f.name)
+        try:
+            fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as dst, f.open("rb") as src:
+                shutil.copyfileobj(src, dst)
+            os.chmod(part, 0o600)
+            os.replace(part, target / f.name)
+        finally:
+            part.unlink(missing_ok=True)
         moved.append(target / f.name)
+    return moved
+
+
+# Lists of people were written into the report folder before they had their own (0700) one.
+_LEGACY_LISTS = "kandidat-rotasi-*.csv"
+
+
+def _evacuate_legacy_lists(folders: Sequence[Path], target: Path, root: Path) -> list[Path]:
+    """Move lists of people left in report folders by an older version to the restricted
+    folder (kept there unless a newer list of that name is already in place)."""
+    moved = []
+    for folder in folders:
+        for f in sorted(folder.glob(_LEGACY_LISTS)) if folder.is_dir() else []:
+            if not (target / f.name).exists():
+                moved += _publish_restricted([f], target, root)
+            f.unlink()
     return moved
 
 
@@ -618,6 +634,11 @@ def run_report(
     with period_lock(reports / LOCK_DIR / f"{p.id}.lock", f"report {p.id}", wait=wait), \
             processed_snapshot(processed, wait=wait) as snap:
         _recover(reports, p.id)
+        # Keyed by region too, so that two regions sharing a root never overwrite each other.
+        restricted_target = lang_root(restricted / cfg.region.code, lang) / p.id
+        legacy = _evacuate_legacy_lists([folder, reports / FAILED_DIR / p.id], restricted_target, restricted)
+        if legacy:
+            out(f"{p.id}: moved {len(legacy)} list(s) of people out of the report folder into {restricted_target}")
         _check_coverage(p, snap, cfg.period.kind)
         previous = read_manifest(folder) if folder.is_dir() else None
         prev_nbs = (previous or {}).get("notebooks", {})
@@ -674,9 +695,6 @@ def run_report(
         try:
             if folder.is_dir():
                 shutil.copytree(folder, tmp, dirs_exist_ok=True)
-            # Lists of people were written beside the report before they had their own folder.
-            for legacy in tmp.glob("kandidat-rotasi-*.csv"):
-                legacy.unlink()
             for stale in tmp.glob("*.json"):  # results of a notebook no longer in the project
                 if stale.name != MANIFEST_NAME and not (notebooks / f"{stale.stem}.ipynb").is_file():
                     stale.unlink()
@@ -749,9 +767,10 @@ def run_report(
             staged = tmp / RESTRICTED_STAGING
             if not outcome.failures:
                 if staged.is_dir():
-                    # Keyed by region too, so that two regions sharing a root never overwrite each other.
-                    target = lang_root(restricted / cfg.region.code, lang) / p.id
-                    outcome.restricted = _publish_restricted(staged, target)
+                    # Published just before the report they belong to (a list is never lost to
+                    # a crash between the two; at worst it is a moment ahead of its report).
+                    lists = sorted(f for f in staged.iterdir() if f.is_file())
+                    outcome.restricted = _publish_restricted(lists, restricted_target, restricted)
                     shutil.rmtree(staged)
                 _swap_in(tmp, folder)
                 outcome.installed = True

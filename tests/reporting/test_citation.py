@@ -112,3 +112,27 @@ def test_authors_are_listed_as_the_citation_file_lists_them():
         ours = [a.split(",")[0].strip() for a in ref.authors.replace(" and ", ", ").split("., ")]
         if ref.key != "permenpanrb":
             assert ours == families, ref.key
+
+
+def test_enumerated_draws_are_told_as_such(report):
+    """A small region's tests enumerate every assignment / sign pattern: the paragraph gives
+    what ran (the record's draws), not the draws asked for."""
+    path = report / "03_dampak_layanan.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["results"]["draws"] = {"randomization": {"n": 35, "enumerated": True, "term": "att_simple"},
+                                "wild_bootstrap": {"n": 4096, "enumerated": True}}
+    path.write_text(json.dumps(data), encoding="utf-8")
+    en, _ = methods_paragraph(report, "en")
+    assert "all 35 possible assignments of the rotation dates" in en and "all 4,096 sign patterns" in en
+    assert "499" not in en and "1999" not in en.replace(",", "")
+    assert "seluruh 4.096 pola tanda" in methods_paragraph(report, "id")[0]
+
+
+def test_latest_is_the_newest_rendered_period(report, capsys):
+    older = report.parent / "2025-S2"
+    shutil.copytree(report, older)
+    m = json.loads((older / "manifest.json").read_text())
+    m.update(period="2025-S2", period_start="2025-07-01", period_end="2025-12-31")
+    (older / "manifest.json").write_text(json.dumps(m))
+    assert main(["cite", "--period", "latest", "--reports", str(report.parent)]) == 0
+    assert "Semester I 2026" in capsys.readouterr().out

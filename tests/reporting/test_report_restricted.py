@@ -16,7 +16,7 @@ from nbformat.v4 import new_code_cell
 
 from mutasi_analysis.reporting.pipeline import run_report
 
-from report_helpers import PARAMS, make_notebook, write_project
+from report_helpers import PARAMS, REPO, make_notebook, write_project
 
 pytestmark = [pytest.mark.render, pytest.mark.slow]
 TODAY = dt.date(2026, 11, 28)
@@ -66,6 +66,8 @@ def test_list_goes_to_the_restricted_folder_private_and_unlinked(proj):
     assert outcome.restricted == [target]
     assert target.read_text() == "pseudonim,kode_unit\nP-1,KEC-ALAK\n"
     assert _mode(target) == 0o600 and _mode(target.parent) == 0o700
+    # No level above it is listable either: the root and the region's folder are 0700 too.
+    assert _mode(proj["restricted"]) == 0o700 and _mode(proj["restricted"] / "alak") == 0o700
     assert _mode(folder) & 0o005 == 0o005                          # the report itself stays readable
     published = [p.relative_to(folder).as_posix() for p in folder.rglob("*")]
     assert not [p for p in published if LIST in p or ".restricted" in p], published
@@ -90,3 +92,39 @@ def test_rendering_again_replaces_the_list_atomically(proj):
     target = proj["restricted"] / "alak" / "2026-S1" / LIST
     assert target.read_text().endswith("P-3,KEC-ALAK\n") and _mode(target) == 0o600
     assert sorted(p.name for p in target.parent.iterdir()) == [LIST]   # no part files left
+
+
+def test_lists_an_older_version_left_in_report_folders_are_moved_out_even_when_up_to_date(proj):
+    folder, failed = proj["reports"] / "2026-S1", proj["reports"] / "_failed" / "2026-S1"
+    target = proj["restricted"] / "alak" / "2026-S1"
+    old = "kandidat-rotasi-2025-S2.csv"                       # a name the current run does not write
+    (folder / old).write_text("pid\nlama\n")
+    failed.mkdir(parents=True, exist_ok=True)
+    (failed / LIST).write_text("stale copy\n")               # the published list stays the newer one
+    before = (target / LIST).read_bytes()
+    outcome = _run(proj, parameters={"x": 3}, only="03")
+    assert outcome.exit_code == 0 and outcome.runs == []     # nothing rendered ...
+    assert not (folder / old).exists() and not (failed / LIST).exists()   # ... and nothing left behind
+    assert (target / old).read_text() == "pid\nlama\n" and _mode(target / old) == 0o600
+    assert (target / LIST).read_bytes() == before
+
+
+def test_a_hand_run_writes_its_list_to_the_project_s_restricted_runs_folder(tmp_path):
+    from mutasi_analysis.config import load_config
+    from mutasi_analysis.periods import parse_period
+    from mutasi_analysis.reporting.notebook import ReportContext
+
+    root = tmp_path / "restricted"
+    runs = root / "alak" / "_runs" / "2026-S1" / "id"
+    ctx = ReportContext(period=parse_period("2026-S1"), lang="id", config=load_config(REPO / "config" / "alak.toml"),
+                        processed=None, out_dir=tmp_path / "notebooks" / "_runs" / "2026-S1" / "id",
+                        reports=None, rendered=False, restricted=runs)
+    old = os.umask(0o022)
+    try:
+        path = ctx.restricted_path(LIST)
+    finally:
+        os.umask(old)
+    path.write_text("pid\n")
+    assert path == runs / LIST and _mode(path) == 0o600
+    assert all(_mode(d) == 0o700 for d in (root, root / "alak", root / "alak" / "_runs", runs.parent, runs))
+    assert not (tmp_path / "notebooks").exists()              # nothing beside the hand run's results
