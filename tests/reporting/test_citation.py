@@ -42,8 +42,11 @@ def _impact(folder):
 def test_paragraph_names_what_the_report_used(report, lang):
     paragraph, cited = methods_paragraph(report, lang)
     assert "9.8.7" in paragraph and "0123456789ab" in paragraph and "0123456789abc" not in paragraph
-    assert "499" in paragraph and "1999" in paragraph.replace(".", "").replace(",", "")
     impact = _impact(report)
+    # The draws the tests used (the record's), not the parameters asked for (499 / 1999).
+    used = impact["draws"]
+    assert f"({used['randomization']['n']} " in paragraph and f"({used['wild_bootstrap']['n']} " in paragraph
+    assert "499" not in paragraph
     assert impact["control"] == "never" and impact["inference"] == "randomization"
     assert ("tidak pernah" if lang == "id" else "never-rotated") in paragraph
     assert ("95%" in paragraph)
@@ -136,3 +139,12 @@ def test_latest_is_the_newest_rendered_period(report, capsys):
     (older / "manifest.json").write_text(json.dumps(m))
     assert main(["cite", "--period", "latest", "--reports", str(report.parent)]) == 0
     assert "Semester I 2026" in capsys.readouterr().out
+
+
+def test_a_record_without_draws_gives_the_parameters_the_report_ran_with(report):
+    path = report / "03_dampak_layanan.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    del data["results"]["draws"]                        # written before draws were recorded
+    path.write_text(json.dumps(data), encoding="utf-8")
+    paragraph, _ = methods_paragraph(report, "en")
+    assert "(499 permutations" in paragraph and "(1,999 replications" in paragraph

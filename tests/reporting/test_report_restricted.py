@@ -86,7 +86,7 @@ def test_failed_run_keeps_the_published_list_and_stages_nothing_under_reports(pr
     assert not [p for p in proj["reports"].rglob("*") if ".restricted" in p.parts or p.name == LIST]
 
 
-def test_rendering_again_replaces_the_list_atomically(proj):
+def test_rendering_again_replaces_the_list_and_leaves_no_part_file(proj):
     outcome = _run(proj, parameters={"x": 3}, only="03")
     assert outcome.exit_code == 0
     target = proj["restricted"] / "alak" / "2026-S1" / LIST
