@@ -1,12 +1,14 @@
 """``tabel-<P>.xlsx``: sheets, headers, formats, suppression, and numbers equal to the recorded JSON.
 
 The workbook is read back with openpyxl (an independent reader of the file XlsxWriter wrote).
+Print settings, Excel tables and the details sheet: ``test_excel_print.py``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import openpyxl
 import pandas as pd
@@ -22,6 +24,9 @@ from mutasi_analysis.suppression import suppress
 from handover_project import PERIOD, PLANTED_EFFECT, REPO, ROTATION_COUNTS
 
 # Tests marked render read the fixture report rendered once per session (~20 s).
+
+# The impact table's event-time rows, spelled out: they are on the details sheet, not the impact sheet.
+EVENT_ROW = re.compile(r"^(\d+ bulan sebelum mutasi|Bulan ke-\d+ sejak mutasi)$")
 
 
 @pytest.fixture(scope="module")
@@ -47,9 +52,9 @@ def _tables(folder):
 def test_file_name_and_sheets_in_fixed_order(rendered, workbooks):
     assert workbooks["path"] == rendered["folder"] / f"tabel-{PERIOD}.xlsx"
     assert workbooks["id"].sheetnames == [
-        "Keterangan", "Dampak layanan", "IKM per unit", "IKM per unsur", "Mutasi per unit", "Temuan"]
+        "Keterangan", "Dampak layanan", "IKM per unit", "IKM per unsur", "Mutasi per unit", "Temuan", "Rincian"]
     assert workbooks["en"].sheetnames == [
-        "About", "Service impact", "IKM by unit", "IKM by element", "Rotations by unit", "Findings"]
+        "About", "Service impact", "IKM by unit", "IKM by element", "Rotations by unit", "Findings", "Details"]
 
 
 @pytest.mark.render
@@ -65,6 +70,8 @@ def test_about_sheet_names_region_period_version_and_missing_tables(rendered, wo
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     assert ["Kepatuhan mutasi", "tidak tersedia dalam laporan ini", None] in rows
     assert ["Umpan balik ASN", "tidak tersedia dalam laporan ini", None] in rows
+    # The details sheet is listed with its table and the section it comes from.
+    assert ["Rincian", "Rincian dampak: perkiraan per bulan sejak mutasi dan per kohort", "03_dampak"] in rows
 
 
 @pytest.mark.render
@@ -137,13 +144,23 @@ def test_suppressed_cells_stay_suppressed(rendered, workbooks):
 @pytest.mark.render
 @pytest.mark.slow
 def test_every_number_equals_the_recorded_json(rendered, workbooks):
+    details = workbooks["id"]["Rincian"]
+    detail_row = 3  # the details sheet's rows follow the impact table's event-time rows in order
     for tid, payload in _tables(rendered["folder"]).items():
         ws = workbooks["id"][HEADLINE_TABLES[tid]["id"]]
         hidden = {tuple(p) for p in payload["hidden"]}
         assert len(payload["rows"]) > 0
+        sheet_row = 3
         for r, row in enumerate(payload["rows"]):
+            if tid == "dampak" and EVENT_ROW.match(row[0]["id"]):
+                # on the details sheet, after two more columns (month, cohort)
+                where, at, shift = details, detail_row, {c: (0 if c == 0 else c + 2) for c in range(len(row))}
+                detail_row += 1
+            else:
+                where, at, shift = ws, sheet_row, {c: c for c in range(len(row))}
+                sheet_row += 1
             for c, value in enumerate(row):
-                cell = ws.cell(3 + r, 1 + c).value
+                cell = where.cell(at, 1 + shift[c]).value
                 if (r, c) in hidden:
                     assert cell == HIDDEN_MARKER
                 elif value is None:
@@ -157,6 +174,7 @@ def test_every_number_equals_the_recorded_json(rendered, workbooks):
                     assert cell == pytest.approx(value, rel=1e-15, abs=0), f"{tid} row {r} col {c}"
                 else:
                     assert cell == value, f"{tid} row {r} col {c}"
+    assert detail_row > 3, "the fixture's impact table must have event-time rows"
 
 
 @pytest.mark.render
@@ -173,6 +191,9 @@ def test_impact_sheet_recovers_the_planted_effect(rendered, workbooks):
     assert lo < PLANTED_EFFECT < hi
     assert (est, lo, hi) == pytest.approx((impact["estimate"], impact["ci"][0], impact["ci"][1]), rel=1e-15, abs=0)
     labels = [ws.cell(r, 1).value for r in range(3, ws.max_row + 1)]
+    assert "Month 0 since rotation" not in labels and "1 months before rotation" not in labels
+    details = workbooks["en"]["Details"]
+    labels = [details.cell(r, 1).value for r in range(3, details.max_row + 1)]
     assert "Month 0 since rotation" in labels and "1 months before rotation" in labels
 
 
