@@ -4,6 +4,8 @@
 #   poppler-utils pdftoppm / pdftotext for tests/handover/test_pdf.py
 #   libpango-1.0-0 libpangoft2-1.0-0  text layout for WeasyPrint (reports as PDF)
 #   fonts-dejavu-core  a font with full Latin coverage, so PDFs look the same on every machine
+#   libreoffice-calc-nogui  headless LibreOffice Calc: tests/handover/test_excel_print.py prints
+#                 the report's workbook to PDF (soffice --headless --convert-to pdf)
 #
 # Idempotent and quiet: nothing is done when everything is present; otherwise `apt-get update`
 # runs once and the missing packages are installed. Without apt-get, or when not root, it only
@@ -11,7 +13,7 @@
 # Usage: tools/install-system-deps.sh [--check]   (--check: report only, install nothing)
 set -euo pipefail
 
-PACKAGES=(chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
+PACKAGES=(chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core libreoffice-calc-nogui)
 check_only=0
 [[ "${1:-}" == "--check" ]] && check_only=1
 
