@@ -33,6 +33,21 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_template(args: argparse.Namespace) -> int:
+    from .templates import parse_tables, write_templates
+
+    tables = parse_tables(args.tables)  # an unknown name is refused before the config is read
+    out = Path(args.out)
+    paths = write_templates(out, region=resolve_path(args.region, "region"), tables=tables, lang=args.lang,
+                            force=args.force)
+    print(f"Input templates written to {out}:")
+    for path in paths:
+        print(f"  {path.name}")
+    print("Fill the first sheet of each (the sheet Petunjuk explains every column), put the files in "
+          "the raw folder and run `mutasi ingest`.")
+    return 0
+
+
 def _cmd_ingest(args: argparse.Namespace) -> int:
     from .ingest import ingest
 
@@ -145,11 +160,28 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo-data", help="write a realistic demo raw data set with a known truth")
     p.add_argument("--seed", type=int, default=1, help="random seed (same seed, same bytes)")
     p.add_argument("--out", default=None, help="output folder (default: the project's raw folder, data/raw)")
-    p.add_argument("--format", choices=("csv", "xlsx"), default="csv", help="file format")
+    p.add_argument("--format", choices=("csv", "xlsx", "template"), default="csv",
+                   help="file format; template: the XLSX input templates (mutasi template) filled with the demo rows")
     p.add_argument("--region", default=None, help=REGION_HELP)
     p.add_argument("--dirty", action="store_true", help="plant realistic faults and list them")
     p.add_argument("--scale", type=float, default=1.0, help="multiply staff and complaints (benchmarks)")
     p.set_defaults(func=_cmd_demo)
+
+    p = sub.add_parser(
+        "template", help="write XLSX input templates (one per raw table) that check entries as they are typed",
+        description="Write <table>.xlsx for each raw table of the contract (data/raw/README.md): the "
+        "contract's headers on the first sheet, data validation (unit codes from the region config, "
+        "codes, answer ranges, dates, NIPs as text) and a sheet Petunjuk explaining each column. "
+        "A filled template is read by `mutasi ingest` as it is.",
+    )
+    p.add_argument("--out", required=True, help="output folder (created if missing)")
+    p.add_argument("--tables", default=None,
+                   help="comma-separated raw tables, e.g. skm,pengaduan (default: every table of the contract)")
+    p.add_argument("--region", default=None, help=REGION_HELP)
+    p.add_argument("--lang", choices=("id", "en"), default="id",
+                   help="language of the guide sheet and the messages (default: id; headers stay the contract's)")
+    p.add_argument("--force", action="store_true", help="overwrite templates already in --out")
+    p.set_defaults(func=_cmd_template)
 
     p = sub.add_parser("ingest", help="validate and pseudonymise raw exports into data/processed")
     p.add_argument("--raw", default=None, help="folder of raw exports (default: the project's, data/raw)")
