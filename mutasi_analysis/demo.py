@@ -790,8 +790,28 @@ def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
     with pd.ExcelWriter(tmp, engine="xlsxwriter") as xw:
         xw.book.set_properties({"created": dt.datetime(2026, 7, 20)})
         df.to_excel(xw, index=False, sheet_name="data")
-    # Rewrite the archive with fixed entry times so that the same seed gives the same bytes.
-    src = zipfile.ZipFile(io.BytesIO(tmp.getvalue()))
+    path.write_bytes(_fixed_zip(tmp.getvalue()))
+
+
+def _write_template(table: str, df: pd.DataFrame, path: Path, cfg: RegionConfig) -> None:
+    """The table as a filled input template (``mutasi template``): what a data officer sends.
+
+    Dates are date cells, NIPs and codes text, numbers numbers (``templates.fill_template``);
+    the validation covers every row written.
+    """
+    from .templates import TEMPLATE_ROWS, build_template, fill_template
+
+    wb = build_template(table, cfg, rows=max(TEMPLATE_ROWS, len(df)))
+    wb.properties.created = wb.properties.modified = dt.datetime(2026, 7, 20)
+    fill_template(wb, table, df.astype(object).where(df.notna(), None).to_dict("records"))
+    tmp = io.BytesIO()
+    wb.save(tmp)
+    path.write_bytes(_fixed_zip(tmp.getvalue()))
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """Rewrite an XLSX archive with fixed entry times so that the same seed gives the same bytes."""
+    src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
@@ -802,7 +822,7 @@ def _write_xlsx(df: pd.DataFrame, path: Path) -> None:
             if info.filename == "docProps/core.xml":  # never the clock, whatever the writer
                 data = re.sub(rb"<dcterms:modified([^>]*)>[^<]*<", rb"<dcterms:modified\1>2026-07-20T00:00:00Z<", data)
             dst.writestr(fixed, data)
-    path.write_bytes(out.getvalue())
+    return out.getvalue()
 
 
 def _check_out(out: Path) -> None:
@@ -830,9 +850,11 @@ def write_demo_data(out: Path | str = "data/raw", seed: int = 1, region: Path | 
         Random seed: the same seed gives the same bytes.
     region : Path or RegionConfig
         Region configuration whose units, freeze windows and cuti bersama are used.
-    fmt : {"csv", "xlsx"}
+    fmt : {"csv", "xlsx", "template"}
         File format. ``skm`` and ``pelatihan`` CSVs are written as Excel does in an Indonesian
-        locale (``;``, decimal comma, byte-order mark); the others as plain CSV.
+        locale (``;``, decimal comma, byte-order mark); the others as plain CSV. ``template``
+        writes each table into its input template (:mod:`mutasi_analysis.templates`) as a data
+        officer would fill it: dates as date cells, NIPs as text, the validation kept.
     dirty : bool
         Add realistic faults (bad NIPs, swapped dates, unknown unit codes, out-of-range answers,
         duplicates, wrong types) and list each in ``faults.json``.
@@ -843,8 +865,8 @@ def write_demo_data(out: Path | str = "data/raw", seed: int = 1, region: Path | 
     -------
     DemoResult
     """
-    if fmt not in ("csv", "xlsx"):
-        raise MutasiError(f"--format must be csv or xlsx, not {fmt!r}")
+    if fmt not in ("csv", "xlsx", "template"):
+        raise MutasiError(f"--format must be csv or xlsx, or template (the filled input templates), not {fmt!r}")
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
         raise MutasiError(f"--seed must be an integer, not {seed!r}")
     if not scale > 0:
@@ -877,13 +899,16 @@ def write_demo_data(out: Path | str = "data/raw", seed: int = 1, region: Path | 
     out.mkdir(parents=True, exist_ok=True)
     files, rows = {}, {}
     for t in TABLES:
-        path = out / f"{t}.{fmt}"
+        suffix = "csv" if fmt == "csv" else "xlsx"
+        path = out / f"{t}.{suffix}"
         for other in ("csv", "xlsx"):
             stale = out / f"{t}.{other}"
-            if other != fmt and stale.exists():
+            if other != suffix and stale.exists():
                 stale.unlink()
         if fmt == "csv":
             _write_csv(tables[t], path, t in EXCEL_ID_LOCALE)
+        elif fmt == "template":
+            _write_template(t, tables[t], path, cfg)
         else:
             _write_xlsx(tables[t], path)
         files[t], rows[t] = path, len(tables[t])
