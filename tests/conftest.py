@@ -41,6 +41,7 @@ LONG_FILES = (
     "tests/reporting/test_report_notebooks.py",
     "tests/test_fuzz.py",
     "tests/handover/test_excel.py",
+    "tests/handover/test_excel_print.py",  # LibreOffice converts two workbooks (about 60 s)
     "tests/test_environment.py",
     "tests/test_services.py",
     "tests/test_recovery.py",  # 40 s since its replications run the headline only (2 processes)

@@ -8,7 +8,8 @@ import subprocess
 from pathlib import Path
 
 SCRIPT = Path(__file__).resolve().parents[2] / "tools" / "install-system-deps.sh"
-ALL = ["chromium", "poppler-utils", "libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core"]
+ALL = ["chromium", "poppler-utils", "libpango-1.0-0", "libpangoft2-1.0-0", "fonts-dejavu-core",
+       "libreoffice-calc-nogui"]
 
 
 def fake_system(tmp_path: Path, installed: set[str], uid: int = 0) -> tuple[dict, Path]:
@@ -41,8 +42,9 @@ def test_installs_only_what_is_missing_updating_once_then_does_nothing(tmp_path)
     assert r.returncode == 0, r.stderr
     calls = log.read_text().splitlines()
     assert calls[0] == "update -qq" and sum(c.startswith("update") for c in calls) == 1
-    assert calls[1].split()[0] == "install" and calls[1].split()[-2:] == ["chromium", "poppler-utils"]
-    assert "installed chromium poppler-utils" in r.stdout
+    assert calls[1].split()[0] == "install"
+    assert calls[1].split()[-3:] == ["chromium", "poppler-utils", "libreoffice-calc-nogui"]
+    assert "installed chromium poppler-utils libreoffice-calc-nogui" in r.stdout
     again = run(env)
     assert again.returncode == 0 and "all present" in again.stdout
     assert len(log.read_text().splitlines()) == 2  # no further apt-get call

@@ -703,7 +703,7 @@ def workbook_cell_violations(path: str | Path, name: str | None = None) -> list[
                 m = _NUMBER_AS_TEXT.fullmatch(v.strip()) if isinstance(v, str) else None
                 if m and not _is_code_cell(cell) and (_ID_NUMBER.fullmatch(m["n"]) or _EN_NUMBER.fullmatch(m["n"])):
                     out.append(Violation(name, place, "number stored as text", v))
-                elif cell.is_date and _ISO_FORMAT.search(cell.number_format or ""):
+                elif getattr(cell, "is_date", False) and _ISO_FORMAT.search(cell.number_format or ""):  # merged: none
                     out.append(Violation(name, place, "date cell shown in ISO form", str(v),
                                          f"number format {cell.number_format!r}"))
     return out
