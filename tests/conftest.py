@@ -42,6 +42,7 @@ LONG_FILES = (
     "tests/test_fuzz.py",
     "tests/handover/test_excel.py",
     "tests/handover/test_excel_print.py",  # LibreOffice converts two workbooks (about 60 s)
+    "tests/test_templates.py",  # fills and ingests two demo sets (about 45 s)
     "tests/test_environment.py",
     "tests/test_services.py",
     "tests/test_recovery.py",  # 40 s since its replications run the headline only (2 processes)
