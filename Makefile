@@ -1,7 +1,7 @@
 # Two commands for a fresh clone: `make report` and `make test`.
 # Python 3.11+ and make are needed; everything else is installed into .venv, at exactly the
 # versions of requirements-lock.txt (tools/install-env.sh: uv when it can be had, pip otherwise).
-# The PDF also needs Pango (system-deps installs it as root on Debian; without it the report is
+# The PDF also needs Pango (report-deps installs it as root on Debian; without it the report is
 # written without its PDF, with one line saying so).
 SHELL := /bin/bash
 PYTHON ?= python3
@@ -21,7 +21,7 @@ opt = $(if $(2),$(1) $(2),)
 DEMO_SEED ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: venv hooks lock doctor system-deps report demo ingest test lab bench golden api-docs clean-venv
+.PHONY: venv hooks lock doctor system-deps report-deps report demo ingest test lab bench golden api-docs clean-venv
 
 # The venv is synced to the lock only when the lock (or the project's metadata) changes.
 # tools/git-setup.sh then sets this checkout's git for the notebooks (nbstripout, nbdime, hook).
@@ -47,7 +47,12 @@ doctor:
 	@test -x $(BIN)/mutasi || { echo "no $(VENV): run \`make venv\`"; exit 1; }
 	$(BIN)/mutasi doctor
 
-# Chromium, poppler and Pango for the PDF and browser tests (apt-get, when root and missing).
+# Debian packages (apt-get, when root and missing; tools/install-system-deps.sh lists them).
+# report-deps: what the report needs, Pango and the DejaVu fonts for the PDF (make report, golden).
+# system-deps: those and the test tools, Chromium, poppler-utils and LibreOffice Calc (make test).
+report-deps:
+	@bash tools/install-system-deps.sh --report
+
 system-deps:
 	@bash tools/install-system-deps.sh
 
@@ -58,7 +63,7 @@ ingest: $(STAMP)
 	$(BIN)/mutasi ingest $(call opt,--raw,$(RAW)) $(call opt,--out,$(PROCESSED)) $(call opt,--region,$(REGION))
 
 # Demo data -> ingestion -> the report of the demo's last complete period.
-report: system-deps demo ingest
+report: report-deps demo ingest
 	$(BIN)/mutasi report --period $(PERIOD) $(call opt,--region,$(REGION)) $(call opt,--processed,$(PROCESSED)) --jobs 2
 	@echo "Open reports/index.html (all periods) or reports/<period>/ for this period's report."
 
@@ -79,7 +84,7 @@ bench: $(STAMP)
 
 # Rewrite tests/golden/ from a fresh render of the demo period, after an intended change to a
 # published number; commit the golden files with the reason in the message.
-golden: $(STAMP) system-deps
+golden: $(STAMP) report-deps
 	MUTASI_UPDATE_GOLDEN=1 $(BIN)/python -m pytest tests/reporting/test_report_notebooks.py -k golden -rs
 
 # Rewrite the API table of docs/*/api.md from the code (tests/test_docs.py fails while it is stale).

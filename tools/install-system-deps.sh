@@ -1,21 +1,37 @@
 #!/usr/bin/env bash
-# Install the Debian packages the hand-over tests and the PDF export need, when missing:
-#   chromium      headless browser for tests/handover/test_browser.py (/usr/bin/chromium)
-#   poppler-utils pdftoppm / pdftotext for tests/handover/test_pdf.py
+# Install the Debian packages the report and the hand-over tests need, when missing.
+# The report (`make report`, `make golden`; --report installs only these):
 #   libpango-1.0-0 libpangoft2-1.0-0  text layout for WeasyPrint (reports as PDF)
 #   fonts-dejavu-core  a font with full Latin coverage, so PDFs look the same on every machine
+# The tests (`make test`; the default installs these too):
+#   chromium      headless browser for tests/handover/test_browser.py (/usr/bin/chromium)
+#   poppler-utils pdftoppm / pdftotext for tests/handover/test_pdf.py
 #   libreoffice-calc-nogui  headless LibreOffice Calc: tests/handover/test_excel_print.py prints
-#                 the report's workbook to PDF (soffice --headless --convert-to pdf)
+#                 the report's workbook to PDF (soffice --headless --convert-to pdf); large, and
+#                 no report needs it, so a report server is set up with --report
 #
 # Idempotent and quiet: nothing is done when everything is present; otherwise `apt-get update`
 # runs once and the missing packages are installed. Without apt-get, or when not root, it only
 # says what is missing (the tests that need it skip with a clear reason) and exits 0.
-# Usage: tools/install-system-deps.sh [--check]   (--check: report only, install nothing)
+# Usage: tools/install-system-deps.sh [--report] [--check]
+#   --report: only the report's packages; --check: report what is missing, install nothing
 set -euo pipefail
 
-PACKAGES=(chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core libreoffice-calc-nogui)
+REPORT_PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
 check_only=0
-[[ "${1:-}" == "--check" ]] && check_only=1
+report_only=0
+for arg in "$@"; do
+    case "$arg" in
+        --check) check_only=1 ;;
+        --report) report_only=1 ;;
+        *) echo "install-system-deps: unknown option $arg (usage: $0 [--report] [--check])" >&2; exit 2 ;;
+    esac
+done
+if [[ $report_only -eq 1 ]]; then
+    PACKAGES=("${REPORT_PACKAGES[@]}")
+else
+    PACKAGES=(chromium poppler-utils "${REPORT_PACKAGES[@]}" libreoffice-calc-nogui)  # the tests: all
+fi
 
 installed() {
     # dpkg-query prints "install ok installed" only for a package that is fully installed.

@@ -4,8 +4,9 @@ Every table comes from the recorded results (``<notebook>.json``, key ``tables``
 :mod:`mutasi_analysis.reporting.tables`), never from HTML. The workbook has a first sheet
 describing the report (region, period, toolkit version, the suppression rule and where each
 sheet comes from), then one sheet per headline table in the fixed order of
-:data:`~mutasi_analysis.reporting.tables.HEADLINE_TABLES`, then the details sheet, then any
-other recorded tables.
+:data:`~mutasi_analysis.reporting.tables.HEADLINE_TABLES`, then the detail sheets (the details
+sheet, then the per-cell tables of :data:`DETAIL_TABLES`), then any other recorded tables. Each
+Excel table has a name unique in the workbook (``T_<key>``, a counter appended on a clash).
 
 Each sheet: the title, a header row in Indonesian (English with ``lang="en"``) with the unit
 in brackets, frozen below the header, the table as an Excel table (filter buttons in the
@@ -35,6 +36,7 @@ import datetime as dt
 import os
 import re
 import tempfile
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -45,12 +47,16 @@ from .manifest import period_name, read_manifest
 from .tables import HEADLINE_TABLES, TABLES_KEY, check_payload
 
 __all__ = ["build_excel", "collect_tables", "excel_name", "event_time", "split_details", "header_text",
-           "DETAILS_TABLE", "HIDDEN_MARKER", "MISSING_MARKER"]
+           "DETAILS_TABLE", "DETAIL_TABLES", "HIDDEN_MARKER", "MISSING_MARKER"]
 
 HIDDEN_MARKER = "*"
 MISSING_MARKER = "-"
 #: The headline table whose detail rows (and the recorded ``att_gt`` cells) go to the details sheet.
 DETAILS_TABLE = "dampak"
+#: Headline tables of per-cell estimates (IKM per unit and element: units x nine elements, about
+#: 150 rows, three printed pages): their sheets follow the details sheet, after the headline
+#: sheets an official reads first.
+DETAIL_TABLES = ("ikm_unsur",)
 _LANGS = ("id", "en")
 _TEXT = {**_text.namespace("excel"), **_text.labels("yes", "no")}
 _IMPACT_ROWS = _text.namespace("impact_row")
@@ -234,14 +240,20 @@ def split_details(payload: dict[str, Any], cells: list[dict[str, Any]] | None = 
 
 
 # ------------------------------------------------------------------ the workbook
-def _sheet_name(base: str, used: set[str], fallback: str) -> str:
-    base = _INVALID_SHEET.sub(" ", base).strip()[:31] or fallback[:31]
+def _dedupe(base: str, used: set[str], limit: int | None = None, sep: str = " ({})") -> str:
+    """``base``, or ``base`` with a counter (``sep``: " (2)", "_2", ...) not yet in ``used``
+    (compared regardless of case, as Excel does), at most ``limit`` characters; added to ``used``."""
+    base = base[:limit]
     name, i = base, 2
-    while name.lower() in used:  # Excel sheet names are unique regardless of case
-        suffix = f" ({i})"
-        name, i = base[: 31 - len(suffix)] + suffix, i + 1
+    while name.lower() in used:
+        suffix = sep.format(i)
+        name, i = base[: (limit - len(suffix)) if limit else None] + suffix, i + 1
     used.add(name.lower())
     return name
+
+
+def _sheet_name(base: str, used: set[str], fallback: str) -> str:
+    return _dedupe(_INVALID_SHEET.sub(" ", base).strip()[:31] or fallback[:31], used, 31)
 
 
 def _sheet_names(tables, lang: str, reserved: tuple[str, ...] = ()) -> list[str]:
@@ -283,11 +295,16 @@ def _footer(region: str, period: str, lang: str) -> str:
     return f"&L{left}&C&A&R{_TEXT['page'][lang]} &P / &N"
 
 
+def _pixels(widths: list[float]) -> int:
+    """Printed width of columns: Excel's width w (characters of the default font) is about
+    7w + 5 pixels at 96 dpi."""
+    return sum(int(w * 7 + 0.5) + 5 for w in widths)
+
+
 def _print_setup(ws, widths: list[float], footer: str, title_rows: int) -> None:
     """A4, one page wide, landscape when wider than a portrait page, title rows on every page."""
     ws.set_paper(_PAPER_A4)
-    # Excel's column width w (characters of the default font) is about 7w + 5 pixels at 96 dpi.
-    if sum(int(w * 7 + 0.5) + 5 for w in widths) * _PORTRAIT_SCALE > _PORTRAIT_PX:
+    if _pixels(widths) * _PORTRAIT_SCALE > _PORTRAIT_PX:
         ws.set_landscape()
     else:
         ws.set_portrait()
@@ -300,18 +317,8 @@ def _print_setup(ws, widths: list[float], footer: str, title_rows: int) -> None:
 def _lines(text: str, width: float) -> int:
     """Lines ``text`` takes when wrapped at word boundaries in a column of ``width`` characters."""
     room = max(int((width - 1) * _CHARS_PER_WIDTH), 1)
-    total = 0
-    for part in str(text).splitlines() or [""]:
-        lines, used = 1, 0
-        for word in part.split():
-            need = len(word) if used == 0 else used + 1 + len(word)
-            if need <= room:
-                used = need
-            else:  # the word opens a new line (several, when it is longer than a line)
-                lines += (1 if used else 0) + (len(word) - 1) // room
-                used = len(word) - (len(word) - 1) // room * room
-        total += lines
-    return total
+    # a word longer than a line is broken over several; an empty line still takes one
+    return sum(max(len(textwrap.wrap(part, room)), 1) for part in str(text).splitlines() or [""])
 
 
 def _wide_text(ws, row: int, text: str, widths: list[float], cell_format, line_pt: float = _LINE_PT) -> None:
@@ -332,18 +339,13 @@ def _wide_text(ws, row: int, text: str, widths: list[float], cell_format, line_p
 def _unique(headers: list[str]) -> list[str]:
     """Headers made unique regardless of case (an Excel table requires it): "X", "X (2)"."""
     used: set[str] = set()
-    out = []
-    for h in headers:
-        name, i = h, 2
-        while name.lower() in used:
-            name, i = f"{h} ({i})", i + 1
-        used.add(name.lower())
-        out.append(name)
-    return out
+    return [_dedupe(h, used) for h in headers]
 
 
-def _table_name(key: str) -> str:
-    return "T_" + re.sub(r"\W", "_", key, flags=re.ASCII)
+def _table_name(key: str, used: set[str]) -> str:
+    """An Excel table name from a table key, unique in the workbook (regardless of case):
+    ``ikm-unit`` and ``ikm_unit`` are ``T_ikm_unit`` and ``T_ikm_unit_2``; added to ``used``."""
+    return _dedupe("T_" + re.sub(r"\W", "_", key, flags=re.ASCII), used, 255, sep="_{}")
 
 
 def build_excel(report_dir: str | Path, lang: str = "id", manifest: dict[str, Any] | None = None) -> Path:
@@ -389,7 +391,7 @@ def build_excel(report_dir: str | Path, lang: str = "id", manifest: dict[str, An
     details_name = _TEXT["details"][lang]
     names = _sheet_names(tables, lang, reserved=(details_name,))
     # (sheet name, table key, payload, notebook, notes under the table)
-    headline, others, details = [], [], []
+    headline, others, details, cells = [], [], [], []
     for (tid, nb, payload), name in zip(tables, names):
         notes: list[str] = []
         if tid == DETAILS_TABLE:
@@ -397,8 +399,10 @@ def build_excel(report_dir: str | Path, lang: str = "id", manifest: dict[str, An
             if rest is not None:
                 details.append((details_name, "rincian", rest, nb, []))
                 notes.append(_TEXT["details_pointer"][lang].format(sheet=details_name))
-        (headline if tid in HEADLINE_TABLES else others).append((name, tid, payload, nb, notes))
-    sheets = headline + details + others
+        group = cells if tid in DETAIL_TABLES else headline if tid in HEADLINE_TABLES else others
+        group.append((name, tid, payload, nb, notes))
+    # the headline sheets, then the detail sheets (event-time and per-cell estimates), then the rest
+    sheets = headline + details + cells + others
     target = report_dir / excel_name(period)
     fd, tmp = tempfile.mkstemp(dir=report_dir, prefix=f".{target.name}.", suffix=".tmp")
     os.close(fd)
@@ -416,10 +420,13 @@ def build_excel(report_dir: str | Path, lang: str = "id", manifest: dict[str, An
             "created": _period_end(manifest),
         })
         fmt = _formats(wb, lang)
+        table_names: set[str] = set()
         footer = _footer(region, period_name(manifest, lang) if (manifest or {}).get("period") else period, lang)
-        _about_sheet(wb, fmt, tables, sheets, manifest, period, region, version, lang, footer)
+        _about_sheet(wb, fmt, tables, sheets, manifest, period, region, version, lang, footer,
+                     table_name=_table_name("sheets", table_names))
         for name, key, payload, nb, notes in sheets:
-            _table_sheet(wb.add_worksheet(name), fmt, payload, nb, lang, footer=footer, key=key, notes=notes)
+            _table_sheet(wb.add_worksheet(name), fmt, payload, nb, lang, footer=footer,
+                         table_name=_table_name(key, table_names), notes=notes)
         wb.close()
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
@@ -475,11 +482,7 @@ def _fit_text_columns(widths: list[float], floors: list[float]) -> list[float]:
     columns wrap into taller rows instead.
     """
     widths = list(widths)
-
-    def px():
-        return sum(int(w * 7 + 0.5) + 5 for w in widths)
-
-    while px() > _LANDSCAPE_PX:
+    while _pixels(widths) > _LANDSCAPE_PX:
         c = max((i for i, w in enumerate(widths) if w > floors[i]), key=lambda i: widths[i], default=None)
         if c is None:
             break
@@ -488,7 +491,7 @@ def _fit_text_columns(widths: list[float], floors: list[float]) -> list[float]:
 
 
 def _table_sheet(ws, fmt, payload: dict[str, Any], notebook: str, lang: str, *, footer: str = "",
-                 key: str = "table", notes: list[str] | tuple[str, ...] = ()) -> None:
+                 table_name: str = "T_table", notes: list[str] | tuple[str, ...] = ()) -> None:
     cols, rows = payload["columns"], payload["rows"]
     hidden = {tuple(p) for p in payload.get("hidden", [])}
     heads = _unique([header_text(col, lang) for col in cols])
@@ -530,7 +533,7 @@ def _table_sheet(ws, fmt, payload: dict[str, Any], notebook: str, lang: str, *, 
     if rows and cols:
         # An Excel table (filter buttons, banded rows) over the header and the rows written above.
         ws.add_table(1, 0, 1 + len(rows), len(cols) - 1, {
-            "name": _table_name(key), "style": "Table Style Light 1", "autofilter": True,
+            "name": table_name, "style": "Table Style Light 1", "autofilter": True,
             "columns": [{"header": h, "header_format": fmt["header"]} for h in heads],
         })
     else:  # an Excel table needs a data row: the header alone is written as cells
@@ -550,7 +553,8 @@ def _table_sheet(ws, fmt, payload: dict[str, Any], notebook: str, lang: str, *, 
     _print_setup(ws, widths, footer, _TITLE_ROWS)
 
 
-def _about_sheet(wb, fmt, tables, sheets, manifest, period, region, version, lang, footer="") -> None:
+def _about_sheet(wb, fmt, tables, sheets, manifest, period, region, version, lang, footer="",
+                 table_name: str = "T_sheets") -> None:
     ws = wb.add_worksheet(_TEXT["about"][lang])
     widths = [26, 70, 24]
     _wide_text(ws, 0, _TEXT["title"][lang], widths, fmt["title"], line_pt=_TITLE_PT)
@@ -579,7 +583,7 @@ def _about_sheet(wb, fmt, tables, sheets, manifest, period, region, version, lan
             ws.write_blank(r, 2, None)
             r += 1
     ws.add_table(first, 0, r - 1, 2, {
-        "name": _table_name("sheets"), "style": "Table Style Light 1", "autofilter": True,
+        "name": table_name, "style": "Table Style Light 1", "autofilter": True,
         "columns": [{"header": _TEXT[k][lang], "header_format": fmt["header"]} for k in ("sheet", "table", "source")],
     })
     r += 1

@@ -51,10 +51,11 @@ def _tables(folder):
 @pytest.mark.slow
 def test_file_name_and_sheets_in_fixed_order(rendered, workbooks):
     assert workbooks["path"] == rendered["folder"] / f"tabel-{PERIOD}.xlsx"
+    # the headline sheets, then the detail sheets: the impact details, the per-cell IKM table
     assert workbooks["id"].sheetnames == [
-        "Keterangan", "Dampak layanan", "IKM per unit", "IKM per unsur", "Mutasi per unit", "Temuan", "Rincian"]
+        "Keterangan", "Dampak layanan", "IKM per unit", "Mutasi per unit", "Temuan", "Rincian", "IKM per unsur"]
     assert workbooks["en"].sheetnames == [
-        "About", "Service impact", "IKM by unit", "IKM by element", "Rotations by unit", "Findings", "Details"]
+        "About", "Service impact", "IKM by unit", "Rotations by unit", "Findings", "Details", "IKM by element"]
 
 
 @pytest.mark.render
@@ -318,3 +319,25 @@ def test_impact_without_enough_data_keeps_the_verdict(tmp_path):
     ws = openpyxl.load_workbook(build_excel(tmp_path, lang="en"))["Service impact"]
     texts = [ws.cell(r, 1).value for r in range(1, ws.max_row + 1)]
     assert res.verdict["en"] in texts
+
+
+def test_excel_table_names_are_unique(tmp_path):
+    """Keys that map to the same Excel table name ("ikm-unit" and "ikm_unit"; "sheets" and
+    "rincian", the names of the first sheet's and the details sheet's tables) get a counter."""
+    frame = pd.DataFrame({"a": [1, 2]})
+    tables = {key: table_payload(frame, title=key, labels={"a": "A"}, formats={"a": "integer"})
+              for key in ("ikm-unit", "ikm_unit", "IKM_UNIT", "sheets", "rincian")}
+    result = {"status": "ok", "inference": "analytic",
+              "aggregates": {"simple": {"estimate": -1.0, "conf_low": -1.5, "conf_high": -0.5, "pvalue": 0.04},
+                             "event": {"table": [{"term": "event_time=0.0", "estimate": -0.9, "conf_low": -1.4,
+                                                  "conf_high": -0.4, "pvalue": 0.04}]}},
+              "verdict": {"id": "Putusan.", "en": "Verdict."}}
+    record("03_x", {"period": PERIOD, "tables": {"dampak": impact_table(result)}}, folder=tmp_path)
+    record("06_x", {"period": PERIOD, "tables": tables}, folder=tmp_path)
+    wb = openpyxl.load_workbook(build_excel(tmp_path))
+    names = [name for ws in wb.worksheets for name in ws.tables]
+    assert len(names) == len(wb.worksheets) == 8
+    assert len({n.lower() for n in names}) == len(names), names
+    assert all(re.fullmatch(r"T_\w+", n) for n in names), names
+    assert sorted(n.lower() for n in names) == sorted([
+        "t_sheets", "t_sheets_2", "t_dampak", "t_rincian", "t_rincian_2", "t_ikm_unit", "t_ikm_unit_2", "t_ikm_unit_3"])

@@ -63,3 +63,31 @@ def test_check_mode_installs_nothing(tmp_path):
     r = subprocess.run(["bash", str(SCRIPT), "--check"], env=env, capture_output=True, text=True, timeout=60)
     assert r.returncode == 0 and "missing: " + " ".join(ALL[1:]) in r.stdout
     assert not log.exists()
+
+
+def test_report_mode_installs_only_what_the_report_needs(tmp_path):
+    """--report (make report, make golden): Pango and the font, never the test tools
+    (LibreOffice Calc is large and no report needs it)."""
+    env, log = fake_system(tmp_path, {"fonts-dejavu-core"})
+    r = subprocess.run(["bash", str(SCRIPT), "--report"], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    calls = log.read_text().splitlines()
+    assert calls[0] == "update -qq" and len(calls) == 2
+    assert calls[1].split()[-2:] == ["libpango-1.0-0", "libpangoft2-1.0-0"]
+    assert not {"chromium", "poppler-utils", "libreoffice-calc-nogui"} & set(calls[1].split())
+    again = subprocess.run(["bash", str(SCRIPT), "--report"], env=env, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0 and "all present" in again.stdout
+    assert len(log.read_text().splitlines()) == 2
+    # the default (the tests) still wants the rest
+    check = subprocess.run(["bash", str(SCRIPT), "--check"], env=env, capture_output=True, text=True, timeout=60)
+    assert "missing: chromium poppler-utils libreoffice-calc-nogui" in check.stdout
+    both = subprocess.run(["bash", str(SCRIPT), "--report", "--check"], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert both.returncode == 0 and "all present" in both.stdout
+
+
+def test_unknown_option_is_an_error(tmp_path):
+    env, log = fake_system(tmp_path, set())
+    r = subprocess.run(["bash", str(SCRIPT), "--reports"], env=env, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 2 and "--reports" in r.stderr
+    assert not log.exists()
