@@ -6,7 +6,6 @@ import datetime as dt
 import json
 import re
 import shutil
-import time
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -116,15 +115,15 @@ def test_identifiers_in_controlled_text_columns_but_not_words():
     assert frames["survei_asn"]["komentar"].iloc[0] == "Yohanes Ndun, 0812-3456-7890"  # inputs untouched
 
 
-def test_fast_at_many_times_the_demo_scale():
+def test_every_planted_identifier_is_masked_at_many_times_the_demo_scale():
+    # No time limit here (tests never assert a time); the scale is what is checked.
     rng = pd.Series(range(20_000))
     staff = pd.Series([f"{g} {s}" for g in GIVEN_M + GIVEN_F for s in SURNAMES])  # 990 staff
     comments = (pd.Series(COMMENTS * 2500, dtype="str") + " " + rng.astype(str).str.zfill(5)).astype("str")
     comments.iloc[::7] = "Pak Yohanes Ndun telp 081234567890, NIP 196608011988031001, lahir 12 Maret 1985"
-    t0 = time.perf_counter()
     out, counts = redact.redact_text(comments, staff)
-    assert time.perf_counter() - t0 < 3.0
     assert counts["NIP"] == len(comments.iloc[::7]) and counts["NAMA"] == counts["NIP"]
+    assert not out.str.contains("196608011988031001|Yohanes|081234567890", regex=True).any()
 
 
 # -- through ingestion --------------------------------------------------------------------------
