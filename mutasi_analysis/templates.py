@@ -5,12 +5,17 @@ instead of typing a sheet from scratch. Each template holds:
 
 * the data sheet, first (ingestion reads the first sheet only): the contract's canonical
   headers in contract order (:data:`mutasi_analysis.schemas.SPECS`), the header row bold and
-  frozen, and data validation on rows 2 to ``rows + 1``: lists for codes (unit codes from the
+  frozen, and data validation on every data row of the sheet (one range per column, row 2
+  to Excel's last row 1,048,576): lists for codes (unit codes from the
   region config, every ``code``/``intcode`` vocabulary of the schema, golongan), whole numbers
   in the schema's range for the SKM elements (1-4) and Likert items (1-5), a number above the
   lower bound for ``jam_pelajaran``, dates from the schema's earliest date to today, and NIPs
-  typed as text (18 digits once spaces are removed, as ingestion reads them). Date columns
-  carry a date number format, NIP columns the text format ``@``;
+  typed as text (18 digits once spaces are removed, as ingestion reads them). A list whose
+  ingestion accepts more forms than it shows (golongan ``IIIa`` or ``31``, codes in another
+  case, a unit's ``siasn_ids``) and the date checks (a date typed as text is accepted by
+  ingestion) only warn; the SKM and Likert ranges refuse. Date columns carry a date number
+  format, NIP columns the text format ``@``. ``unit.xlsx`` comes filled with the region
+  config's units (ingestion requires the unit table to agree with the config);
 * the sheet "Petunjuk" (guide): one row per column with whether it is required, its type, its
   allowed values or range and an example, all read from the schema and the region config;
 * a hidden sheet "Daftar" holding the lists too long for a validation formula (Excel allows
@@ -25,7 +30,7 @@ stays the gate and rejects a bad row with its reason however it got into the fil
 from __future__ import annotations
 
 import datetime as dt
-import re
+import textwrap
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Mapping
@@ -34,11 +39,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+import pandas as pd
 
 from .config import RegionConfig, load_config
 from .contract import LIKERT_ITEMS, SKM_ELEMENTS
 from .errors import MutasiError
-from .schemas import GOLONGAN_CODES, PPPK_GOLONGAN, SPECS, TABLES, ColumnSpec, TableSpec
+from .readers import RAW_SUFFIXES, parse_datetime, parse_number
+from .schemas import GOLONGAN_CODES, PPPK_GOLONGAN, SPECS, TABLES, ColumnSpec, TableSpec, normalise_golongan
 from .text import LABELS, label
 
 __all__ = [
@@ -56,8 +63,11 @@ __all__ = [
     "write_templates",
 ]
 
-#: Data rows a template's validation covers (rows 2..5001): a semester of a large office.
-TEMPLATE_ROWS = 5000
+#: Excel's last row: a template's validation covers every data row (2..1,048,576), so a
+#: semester of SKM (often more than 5,000 respondents) is checked to its last row.
+EXCEL_MAX_ROW = 1_048_576
+#: Data rows a template's validation covers: the whole sheet below the header.
+TEMPLATE_ROWS = EXCEL_MAX_ROW - 1
 GUIDE_SHEET = "Petunjuk"
 LIST_SHEET = "Daftar"
 #: Excel's limit on a literal list ``"a,b,c"`` in a validation formula.
@@ -220,6 +230,10 @@ def _validation(table: str, rule: _Rule, ref: str, lists: "_Lists", lang: str) -
             dv.errorStyle = "information"
             dv.error = label("template.error.suggested", lang)
         else:
+            # Ingestion accepts more forms than the list shows (golongan IIIa, III a or SIASN 31;
+            # codes in another case or with spaces for underscores; a unit's siasn_ids): the
+            # list warns, and the data officer may keep what was typed.
+            dv.errorStyle = "warning"
             dv.error = LABELS["template.error.list"][lang].format(column=c.name)
     elif c.kind in ("int", "float") and c.lo is not None:
         kind = "whole" if c.kind == "int" else "decimal"
@@ -237,13 +251,12 @@ def _validation(table: str, rule: _Rule, ref: str, lists: "_Lists", lang: str) -
         # date-and-time of today is after TODAY(), hence the day's end for datetime columns).
         dv = DataValidation(type="date", operator="between", formula1=f"DATE({start.year},{start.month},{start.day})",
                             formula2="TODAY()" if c.kind == "date" else "TODAY()+0.99999", allow_blank=True)
+        # A date typed as text (15-06-2024) is accepted by ingestion but is not an Excel date:
+        # the check warns instead of refusing, so the data officer can keep it.
+        dv.errorStyle = "warning"
         dv.error = LABELS["template.error.date"][lang].format(start=start.strftime("%d-%m-%Y"))
     elif c.kind == "nip":
-        # Ingestion removes spaces (and other white space) and wants 18 digits, typed as text:
-        # a NIP written "19870315 201001 1 002" is accepted, so the rule removes spaces too.
-        bare = f'SUBSTITUTE(SUBSTITUTE({ref}," ",""),CHAR(160),"")'
-        dv = DataValidation(type="custom", formula1=f"AND(ISTEXT({ref}),LEN({bare})=18,ISNUMBER(-{bare}))",
-                            allow_blank=True)
+        dv = DataValidation(type="custom", formula1=nip_formula(ref), allow_blank=True)
         dv.error = label("template.error.nip", lang)
     else:  # free text: no check, only the input message
         dv = DataValidation(allow_blank=True)
@@ -252,9 +265,39 @@ def _validation(table: str, rule: _Rule, ref: str, lists: "_Lists", lang: str) -
     dv.showInputMessage = True
     dv.promptTitle = c.name[:32]
     need = label("template.prompt.required" if c.required else "template.prompt.blank", lang)
+    if c.kind in ("date", "datetime"):
+        need = f"{need} {label('template.prompt.date', lang)}"
     dv.prompt = _clip(f"{_column_text(table, c, lang)}. {need}")
     dv.error = _clip(dv.error or "")
     return dv
+
+
+def nip_formula(ref: str) -> str:
+    """The NIP check of cell ``ref``: text, 18 digits once spaces are removed.
+
+    Ingestion removes spaces (and other white space) and wants 18 digits, typed as text: a NIP
+    written "19870315 201001 1 002" is accepted, so the rule removes spaces and non-breaking
+    spaces (``UNICHAR(160)``: ``CHAR(160)`` is another character on a Mac and in LibreOffice)
+    too. Digits only: each half of 9 characters, read as a number and written back with 9
+    digits (``TEXT(ABS(..),"000000000")``), must give the half back, which only 9 digits do
+    (``198703152010011.02``, ``-1987...``, ``1.98E+17`` or a date fail). Under Excel's 255
+    characters for a formula.
+    """
+    bare = f'SUBSTITUTE(SUBSTITUTE({ref}," ",""),_xlfn.UNICHAR(160),"")'
+    half = 'TEXT(ABS(--{side}({bare},9)),"000000000")'
+    formula = (f"AND(ISTEXT({ref}),{half.format(side='LEFT', bare=bare)}&{half.format(side='RIGHT', bare=bare)}"
+               f"={bare})")
+    assert len(formula) <= 255, formula
+    return formula
+
+
+_LINE_POINTS = 15.0  # the height of one line of 11-point Calibri
+
+
+def _height(values, widths) -> float:
+    """Row height (points) holding each value wrapped at its column's width (characters)."""
+    lines = max(len(textwrap.wrap(str(v), max(int(w) - 2, 1))) or 1 for v, w in zip(values, widths))
+    return _LINE_POINTS * max(lines, 1)
 
 
 def _clip(text: str, limit: int = 255) -> str:
@@ -298,7 +341,8 @@ def build_template(table: str, cfg: RegionConfig, lang: str = "id", rows: int = 
         Language of the guide sheet and of the input and error messages (the headers are the
         contract's, whatever the language).
     rows : int
-        Data rows covered by the validation and the column formats (rows 2..rows+1).
+        Data rows covered by the validation (rows 2..rows+1, at most Excel's last row); by
+        default every row of the sheet.
 
     Returns
     -------
@@ -315,7 +359,7 @@ def build_template(table: str, cfg: RegionConfig, lang: str = "id", rows: int = 
     ws = wb.active
     ws.title = table
     lists = _Lists(wb)
-    last = rows + 1
+    last = min(rows + 1, EXCEL_MAX_ROW)
     rules = [_rule(c, cfg) for c in spec.columns]
     bold = Font(bold=True)
     for j, rule in enumerate(rules, start=1):
@@ -331,6 +375,13 @@ def build_template(table: str, cfg: RegionConfig, lang: str = "id", rows: int = 
         dv.add(f"{letter}2:{letter}{last}")
         ws.add_data_validation(dv)
     ws.freeze_panes = "A2"
+    if table == "unit":
+        # Ingestion requires the unit table to agree with the region config: the template comes
+        # filled with the config's units, exactly as the config has them.
+        for i, u in enumerate(cfg.units, start=2):
+            for j, value in enumerate((u.code, u.name, u.type, u.kelurahan), start=1):
+                if value:
+                    ws.cell(i, j, value).number_format = TEXT_FORMAT
 
     guide = wb.create_sheet(GUIDE_SHEET, 1)  # "Petunjuk" in either language: the README names it
     guide["A1"] = LABELS["template.guide_title"][lang].format(table=table)
@@ -344,21 +395,40 @@ def build_template(table: str, cfg: RegionConfig, lang: str = "id", rows: int = 
     ]
     if any(c.kind == "nip" for c in spec.columns):
         lines.append(label("template.guide_nip", lang))
+    if any(c.kind in ("date", "datetime") for c in spec.columns):
+        lines.append(label("template.guide_date", lang))
+    if table == "unit":
+        lines.append(LABELS["template.guide_unit"][lang].format(config=config))
+    widths = (24, 18, 22, 40, 26, 60)
+    total = sum(widths)
+    wrap = Alignment(wrap_text=True, vertical="top")
     for i, line in enumerate(lines, start=2):
-        guide.cell(i, 1, line)
+        # an introduction line spans the table's columns, its height set from its wrapped text
+        cell = guide.cell(i, 1, line)
+        cell.alignment = wrap
+        guide.merge_cells(start_row=i, start_column=1, end_row=i, end_column=len(widths))
+        guide.row_dimensions[i].height = _height([line], [total])
     head = len(lines) + 3
     keys = ("column", "required", "kind", "allowed", "example", "meaning")
     for j, key in enumerate(keys, start=1):
         guide.cell(head, j, label(f"template.head.{key}", lang)).font = bold
-    wrap = Alignment(wrap_text=True, vertical="top")
     for i, rule in enumerate(rules, start=head + 1):
-        for j, value in enumerate(_guide_row(table, rule, lang), start=1):
+        values = _guide_row(table, rule, lang)
+        for j, value in enumerate(values, start=1):
             cell = guide.cell(i, j, value)
             cell.alignment = wrap
             cell.number_format = TEXT_FORMAT
-    for letter, width in zip("ABCDEF", (24, 18, 22, 40, 26, 60)):
+        # LibreOffice does not grow a row to its wrapped text: the height is set from it
+        guide.row_dimensions[i].height = _height(values, widths)
+    for letter, width in zip("ABCDEF", widths):
         guide.column_dimensions[letter].width = width
     guide.freeze_panes = guide.cell(head + 1, 1).coordinate
+    # printed landscape, one page wide, the table's header row on every page
+    guide.page_setup.orientation = "landscape"
+    guide.page_setup.fitToWidth = 1
+    guide.page_setup.fitToHeight = 0
+    guide.sheet_properties.pageSetUpPr.fitToPage = True
+    guide.print_title_rows = f"{head}:{head}"
     if lists.sheet is not None:
         guide.cell(head + len(rules) + 2, 1,
                    LABELS["template.allowed.list_sheet"][lang].format(sheet=LIST_SHEET))
@@ -366,27 +436,37 @@ def build_template(table: str, cfg: RegionConfig, lang: str = "id", rows: int = 
     return wb
 
 
-_DMY = re.compile(r"(\d{1,2})-(\d{1,2})-(\d{4})(?: (\d{1,2}):(\d{2})(?::(\d{2}))?)?")
+# Far enough ahead that no date is "after today" when a template is filled (ingestion checks that).
+_FILL_TODAY = dt.date(9998, 12, 31)
 
 
-def _parse_date_text(text: str):
-    """``DD-MM-YYYY`` or ISO, with an optional time, as a datetime; None when it is not one."""
-    text = text.strip().replace("/", "-")
-    m = _DMY.fullmatch(text)
-    try:
-        if m:
-            d, mo, y, h, mi, se = (int(g) if g else 0 for g in m.groups())
-            return dt.datetime(y, mo, d, h, mi, se)
-        return dt.datetime.fromisoformat(text)
-    except ValueError:  # 31-02-2023, a word
-        return None
+def _parse_texts(column: ColumnSpec, texts) -> dict:
+    """Texts of a column as ingestion reads them, in one vectorised call of the readers'
+    parsers (:func:`readers.parse_datetime`, :func:`readers.parse_number`,
+    :func:`schemas.normalise_golongan`): text -> the datetime, float or ``III/a`` golongan,
+    or None when ingestion would not read it so (kept as typed; ingestion rejects its row)."""
+    texts = list(dict.fromkeys(texts))
+    if not texts or column.kind not in ("date", "datetime", "int", "intcode", "float", "golongan"):
+        return {}
+    series = pd.Series(texts, dtype=object)
+    if column.kind in ("date", "datetime"):
+        # 1900 and later, as ingestion (Excel has no earlier date either)
+        parsed, wrong, invalid = parse_datetime(series, today=_FILL_TODAY)
+        return {t: None if w or i or pd.isna(p) else p.to_pydatetime()
+                for t, p, w, i in zip(texts, parsed, wrong, invalid)}
+    if column.kind == "golongan":
+        gol, _, _ = normalise_golongan(series)
+        return {t: None if pd.isna(g) else str(g) for t, g in zip(texts, gol)}
+    numbers, bad = parse_number(series)
+    return {t: None if b else float(x) for t, x, b in zip(texts, numbers, bad)}
 
 
-def _cell_value(column: ColumnSpec, value):
+def _cell_value(column: ColumnSpec, value, parsed: Mapping | None = None):
     """A value as the cell a data officer would type: real dates, whole numbers, text NIPs.
 
     A value that cannot be one (a date that does not exist, a word in a number column) is kept
-    as it is: the template is filled with it, and ingestion rejects its row.
+    as it is: the template is filled with it, and ingestion rejects its row. ``parsed``: the
+    column's texts already read by :func:`_parse_texts` (else each text is read alone).
     """
     if value is None:
         return None
@@ -402,31 +482,34 @@ def _cell_value(column: ColumnSpec, value):
     if isinstance(value, str) and not value.strip():
         return None
     kind = column.kind
+    if isinstance(value, str):
+        text = value.strip()
+        if parsed is None or text not in parsed:
+            parsed = _parse_texts(column, [text])
+        reading = parsed.get(text)
     if kind in ("date", "datetime"):
         if isinstance(value, str):
-            parsed = _parse_date_text(value)
-            if parsed is None or parsed.tzinfo is not None or parsed.year < 1900:  # Excel has no such date
+            if reading is None:  # not a date ingestion reads (Excel has none before 1900 either)
                 return value
-            value = parsed
+            value = reading
         if isinstance(value, dt.datetime) and kind == "date" and value.time() == dt.time(0):
             return value.date()
         return value
     if kind in ("int", "intcode", "float"):
         if isinstance(value, str):
-            text = value.strip()
-            if re.fullmatch(r"-?\d+", text):
-                return int(text)
-            if re.fullmatch(r"-?\d+[.,]\d+", text):
-                value = float(text.replace(",", "."))
-            else:
+            if reading is None:
                 return value
+            value = reading
+            if value.is_integer():
+                return int(value)
         if isinstance(value, float) and kind != "float" and value.is_integer():
             return int(value)
         return value
     if kind == "golongan":
-        text = str(value).strip()
-        code = int(text) if re.fullmatch(r"\d{2}", text) else None
-        return GOLONGAN_CODES.get(code, text) if code is not None else text
+        if not isinstance(value, str):  # a SIASN code as a number (31)
+            text = str(value).strip()
+            reading = _parse_texts(column, [text]).get(text)
+        return text if reading is None else reading
     return str(value) if not isinstance(value, str) else value
 
 
@@ -454,18 +537,29 @@ def fill_template(wb: Workbook, table: str, rows: Iterable[Mapping]) -> int:
     header = [ws.cell(1, j).value for j in range(1, ws.max_column + 1)]
     columns = [(j, spec.column(name)) for j, name in enumerate(header, start=1) if name in spec.names]
     formats = {j: ws.column_dimensions[get_column_letter(j)].number_format for j, _ in columns}
-    # Values repeat (a few thousand days, four answers): each distinct value is converted once.
+    # Values repeat (a few thousand days, four answers): each distinct value is converted once,
+    # keyed by its type too (1, 1.0 and True are equal dict keys but not the same cell).
     seen: dict[int, dict] = {j: {} for j, _ in columns}
+    # rows already there (unit.xlsx comes filled with the config's units) are replaced
+    for r in range(2, ws.max_row + 1):
+        for j, _ in columns:
+            ws.cell(r, j).value = None
+    rows = list(rows)
+    # the texts of each column read at once (the readers' parsers are vectorised)
+    parsed = {j: _parse_texts(column, (v.strip() for row in rows
+                                       if isinstance(v := row.get(column.name), str)))
+              for j, column in columns}
     n = 0
     for i, row in enumerate(rows, start=2):
         for j, column in columns:
             raw = row.get(column.name)
             try:
-                value = seen[j][raw]
+                key = (type(raw), raw)
+                value = seen[j][key]
             except KeyError:
-                value = seen[j][raw] = _cell_value(column, raw)
+                value = seen[j][key] = _cell_value(column, raw, parsed[j])
             except TypeError:  # an unhashable value
-                value = _cell_value(column, raw)
+                value = _cell_value(column, raw, parsed[j])
             if value is None:
                 continue
             cell = ws.cell(i, j, value)
@@ -494,8 +588,10 @@ def write_templates(out: str | Path, region: str | Path | RegionConfig | None = 
     lang : {"id", "en"}
         Language of the guide sheet and the input and error messages.
     force : bool
-        Overwrite existing files; without it, an existing ``<table>.xlsx`` stops the run before
-        anything is written.
+        Overwrite existing templates; without it, an existing ``<table>.xlsx`` stops the run
+        before anything is written. Another file ingestion would read for the table (``<table>.csv``,
+        a name in another case) stops the run even with ``force``: ingestion refuses two files
+        for one table.
 
     Returns
     -------
@@ -505,8 +601,8 @@ def write_templates(out: str | Path, region: str | Path | RegionConfig | None = 
     Raises
     ------
     MutasiError
-        An unknown table (the message names the known ones), an unknown language, or a file
-        that exists already (without ``force``).
+        An unknown table (the message names the known ones), an unknown language, a template
+        that exists already (without ``force``), or another raw file of the same table.
     """
     names = parse_tables(tables)
     if lang not in ("id", "en"):
@@ -523,6 +619,15 @@ def write_templates(out: str | Path, region: str | Path | RegionConfig | None = 
     if out.exists() and not out.is_dir():
         raise MutasiError(f"{out} exists and is not a folder")
     paths = [out / f"{t}.xlsx" for t in names]
+    # the files ingestion would read for each table (readers.find_raw_file): any other than the
+    # template itself would make two files for one table, which ingestion refuses
+    present = [p for p in out.iterdir() if not p.name.startswith("~$") and p.suffix.lower() in RAW_SUFFIXES] \
+        if out.is_dir() else []
+    others = [p.name for t in names for p in present
+              if p.stem.casefold() == t.casefold() and p.name != f"{t}.xlsx"]
+    if others:
+        raise MutasiError(f"{out} already holds {', '.join(sorted(others))}; a template beside it would give "
+                          f"ingestion two files for one table: move it away or use another --out folder")
     existing = [p.name for p in paths if p.exists()]
     if existing and not force:
         raise MutasiError(f"{out} already holds {', '.join(existing)}; refusing to overwrite "

@@ -105,7 +105,7 @@ def _checks(wb, table: str) -> dict:
     out = {}
     for j, name in enumerate(SPECS[table].names, start=1):
         (dv, _, _), = rules[get_column_letter(j)]
-        if dv.type == "list" and dv.errorStyle in (None, "stop"):
+        if dv.type == "list" and dv.errorStyle != "information":  # stop or warning: Excel speaks up
             allowed = set(_list_values(wb, dv))
             out[name] = lambda v, allowed=allowed: str(v) not in allowed
         elif dv.type in ("whole", "decimal"):
@@ -245,16 +245,20 @@ def test_the_validation_read_back_is_the_contracts(written, table):
         fmt = ws.column_dimensions[letter].number_format
         codes = allowed_values(col, cfg)
         if codes:
-            assert dv.type == "list" and dv.errorStyle in (None, "stop"), where
+            # ingestion accepts more forms than the list shows (IIIa, 31, another case): a warning
+            assert dv.type == "list" and dv.errorStyle == "warning", where
             assert _list_values(wb, dv) == [str(v) for v in codes], where
         elif col.kind == "int":
             assert (dv.type, dv.operator) == ("whole", "between"), where
+            assert dv.errorStyle in (None, "stop"), where  # ingestion is exactly as strict
             assert (float(dv.formula1), float(dv.formula2)) == (col.lo, col.hi), where
         elif col.kind == "float":
             assert dv.type == "decimal" and float(dv.formula1) == col.lo, where
             assert dv.operator == ("greaterThan" if col.lo_open else "greaterThanOrEqual"), where
         elif col.kind in ("date", "datetime"):
             assert dv.type == "date" and dv.operator == "between", where
+            assert dv.errorStyle == "warning", where  # DD-MM-YYYY typed as text is kept
+            assert "2024-06-15" in dv.prompt, where
             assert _date_of(dv.formula1) == dt.date.fromisoformat(col.min_date or "1900-01-01"), where
             assert "TODAY()" in dv.formula2, where
             assert "yy" in fmt and ("hh" in fmt) == (col.kind == "datetime"), where
@@ -365,6 +369,18 @@ def test_a_nip_with_spaces_passes_the_template_and_ingestion(tmp_path):
     spaced = clean_rows()["pegawai"][1][0]
     assert " " in spaced and not _violates(wb, "pegawai", "nip", spaced)
     assert _violates(wb, "pegawai", "nip", 198703152010011002)  # a number, as Excel would store it
+    # and ingestion reads the spaced NIP from the filled template (the formula itself is
+    # evaluated by LibreOffice in test_the_nip_formula_evaluated_by_libreoffice)
+    paths = write_templates(tmp_path / "raw", region)
+    for path in paths:
+        t = path.stem
+        book = openpyxl.load_workbook(path)
+        fill_template(book, t, [dict(zip(HEADERS[t], r)) for r in clean_rows()[t]])
+        book.save(path)
+    assert openpyxl.load_workbook(tmp_path / "raw" / "pegawai.xlsx").worksheets[0]["A3"].value == spaced
+    summary = ingest(tmp_path / "raw", tmp_path / "out", region, today=TODAY)
+    assert summary.tables["pegawai"].rejected == 0
+    assert summary.tables["pegawai"].accepted == len(clean_rows()["pegawai"])
 
 
 # ------------------------------------------------------------------------------------- 4. CLI
@@ -395,3 +411,100 @@ def test_cli_unknown_table_is_one_line_naming_the_known_ones(tmp_path, capsys):
     lines = captured.err.strip().splitlines()
     assert len(lines) == 1 and "nope" in lines[0] and all(t in lines[0] for t in TABLES)
     assert captured.out == "" and not out.exists()
+
+
+# ------------------------------------------------------------------ 5. the NIP formula, evaluated
+NIP_SAMPLES = {  # value -> whether ingestion (and so the rule) accepts it
+    "198703152010011002": True,
+    "19870315 201001 1 002": True,
+    "19870315\xa0201001\xa01\xa0002": True,
+    "198703152010011.02": False,
+    "-19870315201001100": False,
+    "+19870315201001100": False,
+    "1.98703152010E+17": False,
+    "19870315201001100": False,
+    "1987031520100110022": False,
+    "19870315201001100a": False,
+    "-000000000123456789": False,
+}
+
+
+def test_the_nip_formula_evaluated_by_libreoffice(tmp_path):
+    """The template's own NIP formula, computed by LibreOffice on sample cells (not re-implemented)."""
+    import shutil
+    import subprocess
+
+    from .conftest import require
+
+    soffice = shutil.which("soffice")
+    require(soffice, "LibreOffice (soffice)", "install LibreOffice (apt-get install libreoffice-calc)")
+    wb = openpyxl.load_workbook(write_templates(tmp_path / "t", DEFAULT_REGION, tables="pegawai")[0])
+    letter = get_column_letter(SPECS["pegawai"].names.index("nip") + 1)
+    (dv, _, _), = _validations(wb.worksheets[0])[letter]
+    assert dv.formula1.count("UNICHAR(160)") and "CHAR(160)" not in dv.formula1.replace("UNICHAR", "")
+    assert len(dv.formula1) <= 255
+    out = openpyxl.Workbook()
+    ws = out.active
+    samples = list(NIP_SAMPLES.items()) + [(198703152010011002, False)]
+    for i, (value, _) in enumerate(samples, start=2):
+        ws.cell(i, 1, value)
+        ws.cell(i, 2, "=IF(" + re.sub(rf"\b{letter}2\b", f"A{i}", dv.formula1) + ',"ok","no")')
+    out.save(tmp_path / "nip.xlsx")
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "csv",
+                    "--outdir", str(tmp_path), str(tmp_path / "nip.xlsx")], check=True, timeout=180,
+                   capture_output=True)
+    lines = (tmp_path / "nip.csv").read_text(encoding="utf-8", errors="replace").splitlines()[1:]
+    got = [line.rsplit(",", 1)[1].strip('"') for line in lines]
+    # an error (#VALUE!) is a refusal too, as it is in a data validation
+    assert [g == "ok" for g in got] == [ok for _, ok in samples], list(zip([v for v, _ in samples], got))
+
+
+# ------------------------------------------------------------------ 6. unit, conflicts, guide, cache
+def test_unit_template_comes_filled_with_the_config_and_ingests(tmp_path):
+    region = write_region(tmp_path)
+    cfg = load_config(region)
+    wb = openpyxl.load_workbook(write_templates(tmp_path / "t", region, tables="unit")[0])
+    rows = [r for r in wb.worksheets[0].iter_rows(min_row=2, values_only=True) if any(r)]
+    assert rows == [(u.code, u.name, u.type, u.kelurahan or None) for u in cfg.units]
+    assert any("konfigurasi" in str(c.value) for c in wb[GUIDE_SHEET]["A"])
+
+
+def test_a_template_beside_another_file_of_its_table_is_refused_even_with_force(tmp_path, capsys):
+    out = tmp_path / "raw"
+    out.mkdir()
+    (out / "unit.csv").write_text("kode_unit\n", encoding="utf-8")
+    for extra in ([], ["--force"]):
+        assert main(["template", "--out", str(out), "--region", str(DEFAULT_REGION), *extra]) == 2
+        err = capsys.readouterr().err.strip().splitlines()
+        assert len(err) == 1 and "unit.csv" in err[0]
+    assert sorted(p.name for p in out.iterdir()) == ["unit.csv"]
+
+
+def test_the_guide_prints_landscape_one_page_wide_with_row_heights(tmp_path):
+    wb = openpyxl.load_workbook(write_templates(tmp_path / "t", DEFAULT_REGION, tables="riwayat_jabatan")[0])
+    g = wb[GUIDE_SHEET]
+    assert g.page_setup.orientation == "landscape" and g.page_setup.fitToWidth == 1
+    assert g.sheet_properties.pageSetUpPr.fitToPage and g.print_title_rows
+    assert any(str(r).startswith("A2:") for r in g.merged_cells.ranges)
+    rows = [r[0].row for r in g.iter_rows() if r[0].value in SPECS["riwayat_jabatan"].names]
+    heights = [g.row_dimensions[r].height for r in rows]
+    assert all(h and h >= 15 for h in heights) and max(heights) > 15
+
+
+def test_fill_template_keeps_1_1_0_and_true_apart(tmp_path):
+    wb = openpyxl.load_workbook(write_templates(tmp_path / "t", DEFAULT_REGION, tables="pelatihan")[0])
+    rows = [{"nip": NIP_X, "nama_pelatihan": v} for v in (1, 1.0, True)]
+    rows += [{"nip": NIP_X, "nama_pelatihan": "x", "tanggal_mulai": "15-06-2024", "jam_pelajaran": "1.234,5"}]
+    fill_template(wb, "pelatihan", rows)
+    ws = wb.worksheets[0]
+    col = SPECS["pelatihan"].names.index("nama_pelatihan") + 1
+    assert [ws.cell(i, col).value for i in (2, 3, 4)] == ["1", "1.0", "True"]
+    assert ws.cell(5, SPECS["pelatihan"].names.index("tanggal_mulai") + 1).value == dt.date(2024, 6, 15)
+
+
+def test_golongan_forms_ingestion_reads_become_the_lists_form(tmp_path):
+    wb = openpyxl.load_workbook(write_templates(tmp_path / "t", DEFAULT_REGION, tables="pegawai")[0])
+    fill_template(wb, "pegawai", [{"nip": NIP_X, "golongan": g} for g in ("IIIa", "III a", "31", 31, "V/a")])
+    col = SPECS["pegawai"].names.index("golongan") + 1
+    assert [wb.worksheets[0].cell(i, col).value for i in range(2, 7)] == ["III/a"] * 4 + ["V/a"]
