@@ -78,22 +78,23 @@ TEXT_FORMAT = "@"
 #: Channels offered in the kanal drop-down; kanal is free text in the contract, so any other
 #: channel is still accepted (the validation only informs).
 KANAL_SUGGESTIONS = ("lapor", "whatsapp", "langsung", "surat")
-#: One example row per table, the examples of data/raw/README.md (language-free values).
+#: One example row per table (language-free values); ``{kode_unit}`` and the other unit fields
+#: are the region config's first unit, so the package names no region.
 EXAMPLES: dict[str, dict[str, str]] = {
-    "unit": {"kode_unit": "PKM-ALAK", "nama_unit": "Puskesmas Alak", "jenis_unit": "puskesmas",
-             "kelurahan": "Nunbaun Sabu"},
+    "unit": {"kode_unit": "{kode_unit}", "nama_unit": "{nama_unit}", "jenis_unit": "{jenis_unit}",
+             "kelurahan": "{kelurahan}"},
     "pegawai": {"nip": "198703152010011002", "nama": "Yohanes Ndun", "golongan": "III/b", "jenis_jabatan": "4",
                 "status": "PNS", "tanggal_keluar": "31-12-2025"},
-    "riwayat_jabatan": {"nip": "198703152010011002", "kode_unit": "KEL-ALAK", "nama_jabatan": "Pengadministrasi Umum",
+    "riwayat_jabatan": {"nip": "198703152010011002", "kode_unit": "{kode_unit}", "nama_jabatan": "Pengadministrasi Umum",
                         "jenis_jabatan": "4", "eselon": "99", "tmt_jabatan": "01-02-2023",
                         "nomor_sk": "800/123/BKPSDM/2023", "tanggal_sk": "20-01-2023", "jenis_mutasi": "MU",
                         "jenis_penugasan": "D", "nomor_persetujuan": "100.2.2.6/1234/OTDA"},
-    "pengaduan": {"id_laporan": "LPR-2024-000123", "kode_unit": "PKM-ALAK", "kanal": "lapor", "kategori": "pengaduan",
+    "pengaduan": {"id_laporan": "LPR-2024-000123", "kode_unit": "{kode_unit}", "kanal": "lapor", "kategori": "pengaduan",
                   "waktu_diterima": "05-03-2024 09:15", "waktu_respon_pertama": "06-03-2024 10:02",
                   "waktu_selesai": "11-03-2024 14:30", "status": "selesai"},
-    "skm": {"id_responden": "SKM-2024S1-PKM-ALAK-0001", "kode_unit": "PKM-ALAK", "tanggal": "14-05-2024",
+    "skm": {"id_responden": "SKM-2024S1-0001", "kode_unit": "{kode_unit}", "tanggal": "14-05-2024",
             **dict(zip(SKM_ELEMENTS, "433433432"))},
-    "survei_asn": {"nip": "198703152010011002", "tanggal": "15-06-2024", "kode_unit": "KEL-ALAK",
+    "survei_asn": {"nip": "198703152010011002", "tanggal": "15-06-2024", "kode_unit": "{kode_unit}",
                    **dict(zip(LIKERT_ITEMS, "2343534")), "komentar": "Perlu pelatihan aplikasi"},
     "pelatihan": {"nip": "198703152010011002", "nama_pelatihan": "Pelatihan Pelayanan Prima",
                   "tanggal_mulai": "06-03-2023", "tanggal_selesai": "10-03-2023", "jam_pelajaran": "32"},
@@ -192,7 +193,7 @@ def _rule(column: ColumnSpec, cfg: RegionConfig) -> _Rule:
     return _Rule(column, values, fmt, float(min(width, 60)))
 
 
-def _guide_row(table: str, rule: _Rule, lang: str) -> list[str]:
+def _guide_row(table: str, rule: _Rule, lang: str, unit: dict[str, str]) -> list[str]:
     c = rule.column
     if c.required:
         required = label("template.required.yes", lang)
@@ -215,7 +216,7 @@ def _guide_row(table: str, rule: _Rule, lang: str) -> list[str]:
     else:
         allowed = label("template.allowed.any", lang)
     kind = label(f"template.kind.{c.kind}", lang)
-    example = EXAMPLES.get(table, {}).get(c.name, "")
+    example = EXAMPLES.get(table, {}).get(c.name, "").format(**unit)
     return [c.name, required, kind, allowed, example, _column_text(table, c, lang)]
 
 
@@ -409,11 +410,13 @@ def build_template(table: str, cfg: RegionConfig, lang: str = "id", rows: int = 
         guide.merge_cells(start_row=i, start_column=1, end_row=i, end_column=len(widths))
         guide.row_dimensions[i].height = _height([line], [total])
     head = len(lines) + 3
+    u = cfg.units[0]
+    first_unit = {"kode_unit": u.code, "nama_unit": u.name, "jenis_unit": u.type, "kelurahan": u.kelurahan}
     keys = ("column", "required", "kind", "allowed", "example", "meaning")
     for j, key in enumerate(keys, start=1):
         guide.cell(head, j, label(f"template.head.{key}", lang)).font = bold
     for i, rule in enumerate(rules, start=head + 1):
-        values = _guide_row(table, rule, lang)
+        values = _guide_row(table, rule, lang, first_unit)
         for j, value in enumerate(values, start=1):
             cell = guide.cell(i, j, value)
             cell.alignment = wrap
