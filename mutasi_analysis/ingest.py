@@ -444,7 +444,8 @@ def _count(rt: RawTable, ok: pd.DataFrame, rej: pd.DataFrame) -> TableCount:
 
 
 def _norm(s: pd.Series) -> pd.Series:
-    return s.astype("str").fillna("").str.casefold().str.replace(r"\s+", " ", regex=True).str.strip()
+    # blanks first: astype("str") would turn a missing cell into the text "nan"
+    return s.fillna("").astype("str").str.casefold().str.replace(r"\s+", " ", regex=True).str.strip()
 
 
 def _check_units_agree(rt: RawTable, ok: pd.DataFrame, cfg: RegionConfig) -> None:
@@ -453,9 +454,9 @@ def _check_units_agree(rt: RawTable, ok: pd.DataFrame, cfg: RegionConfig) -> Non
     for row, rec in ok.iterrows():  # at most a few dozen units: a loop is clear and fast enough
         code = rec["kode_unit"]
         for col in ("nama_unit", "jenis_unit", "kelurahan"):
-            mine = _norm(pd.Series([rec[col]])).iloc[0]
-            theirs = _norm(pd.Series([conf.at[code, col]])).iloc[0]
-            if mine != theirs:
+            mine = _norm(pd.Series([rec[col]], dtype="object")).iloc[0]
+            theirs = _norm(pd.Series([conf.at[code, col]], dtype="object")).iloc[0]
+            if mine != theirs and not (col == "kelurahan" and mine == ""):  # a blank kelurahan: not given
                 problems.append(f"row {row} {code}: {col} is {rec[col]!r} in the file but {conf.at[code, col]!r} in the config")
     if problems:
         raise DataError(

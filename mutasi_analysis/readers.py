@@ -53,6 +53,7 @@ from .config import Limits
 from .errors import DataError
 
 __all__ = [
+    "EARLIEST_DATE",
     "COLUMN_ALIASES",
     "RAW_SUFFIXES",
     "RawTable",
@@ -125,6 +126,9 @@ COLUMN_ALIASES: dict[str, str] = {
 
 _DELIMITERS = (";", ",", "\t", "|")
 _BOM = b"\xef\xbb\xbf"
+
+#: The earliest date a raw export may hold (an older one is implausible; Excel has none earlier).
+EARLIEST_DATE = dt.date(1900, 1, 1)
 
 
 def header_key(name: str) -> str:
@@ -876,7 +880,7 @@ def parse_datetime(values: pd.Series, today: dt.date | None = None) -> tuple[pd.
     present = ~values.isna().to_numpy() & (dstat != _NULL)
     wrong = present & ((dstat == _WRONG) | (tstat == _WRONG))
     stamp = days * 86400 + secs
-    lo = (dt.date(1900, 1, 1) - dt.date(1970, 1, 1)).days * 86400
+    lo = (EARLIEST_DATE - dt.date(1970, 1, 1)).days * 86400
     hi = (today + dt.timedelta(days=1) - dt.date(1970, 1, 1)).days * 86400
     ok = present & ~wrong & (dstat == _OK) & (tstat == _OK)
     invalid = present & ~wrong & ~(ok & (stamp >= lo) & (stamp < hi))

@@ -35,7 +35,7 @@ import pyarrow.compute as pc
 from .contract import LIKERT_ITEMS, SKM_ELEMENTS
 from .config import UNIT_TYPES
 from .nip import check_nips
-from .readers import RawTable, parse_datetime, parse_number
+from .readers import EARLIEST_DATE, RawTable, parse_datetime, parse_number
 
 __all__ = [
     "TABLES",
@@ -434,7 +434,7 @@ def type_table(
                 early = parsed.notna().to_numpy() & (parsed < pd.Timestamp(c.min_date)).to_numpy()
                 invalid = invalid | early
                 parsed = parsed.where(~early)
-            fail(invalid, c.name, "invalid_date", f"date does not exist or is implausible (before {c.min_date or '1900'} or after {today})")
+            fail(invalid, c.name, "invalid_date", f"date does not exist or is implausible (before {c.min_date or EARLIEST_DATE.year} or after {today})")
             if c.kind == "date":
                 parsed = parsed.dt.floor("D")
             typed[c.name] = parsed.astype("datetime64[us]")

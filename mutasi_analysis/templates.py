@@ -44,7 +44,7 @@ import pandas as pd
 from .config import RegionConfig, load_config
 from .contract import LIKERT_ITEMS, SKM_ELEMENTS
 from .errors import MutasiError
-from .readers import RAW_SUFFIXES, parse_datetime, parse_number
+from .readers import EARLIEST_DATE, RAW_SUFFIXES, parse_datetime, parse_number
 from .schemas import GOLONGAN_CODES, PPPK_GOLONGAN, SPECS, TABLES, ColumnSpec, TableSpec, normalise_golongan
 from .text import LABELS, label
 
@@ -102,7 +102,7 @@ EXAMPLES: dict[str, dict[str, str]] = {
 # Column widths (characters) by kind; a header longer than its kind's width widens its column.
 _WIDTHS = {"text": 24, "nip": 22, "unit": 18, "code": 14, "intcode": 10, "golongan": 10, "int": 8,
            "float": 10, "date": 12, "datetime": 17}
-_EARLIEST = "1900-01-01"  # the readers' earliest plausible date (readers.parse_datetime)
+_EARLIEST = EARLIEST_DATE.isoformat()  # the readers' earliest plausible date
 
 
 def allowed_values(column: ColumnSpec, cfg: RegionConfig) -> tuple:

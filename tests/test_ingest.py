@@ -350,6 +350,20 @@ def test_unit_file_disagreeing_with_config_stops(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+def test_a_blank_kelurahan_in_the_unit_file_is_not_a_disagreement(tmp_path):
+    # kelurahan may be blank (contract): the config's value stands, and no "nan" appears anywhere
+    rows = clean_rows()
+    rows["unit"][0][3] = ""
+    summary, rejects = _run(tmp_path, rows)
+    assert summary.tables["unit"].accepted == 3 and len(rejects) == 0
+    rows["unit"][0][1] = "Kantor Camat Lain"
+    with pytest.raises(DataError) as err:
+        _run(tmp_path, rows, out="out2")
+    problems = str(err.value).splitlines()[1:]  # the first line names the files
+    assert any("KEC-A: nama_unit" in ln for ln in problems)
+    assert not any("kelurahan" in ln or "nan" in ln for ln in problems)
+
+
 # -- whole-file problems: one clear error, previous output untouched ----------------------------
 
 def test_missing_files_are_listed(tmp_path):
