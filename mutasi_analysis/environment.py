@@ -29,6 +29,8 @@ from packaging.version import InvalidVersion, Version
 from .errors import MutasiError
 
 __all__ = [
+    "PDF_FIX",
+    "pdf_engine_problem",
     "LOCK_NAME",
     "KERNEL_NAME",
     "LockedPackage",
@@ -262,13 +264,30 @@ def check_kernel(name: str = KERNEL_NAME) -> list[Problem]:
     return []
 
 
-def _weasyprint_loads() -> bool:
-    """WeasyPrint finds Pango its own way (e.g. conda's, which find_library does not see)."""
+#: What to do when the PDF engine cannot start (one line; the README and deploy guide agree).
+PDF_FIX = ("as root run tools/install-system-deps.sh (Debian/Ubuntu: libpango-1.0-0 libpangoft2-1.0-0); "
+           "without root, use the conda environment of environment.yml, which brings Pango")
+
+
+def pdf_engine_problem() -> str | None:
+    """Why the PDF cannot be written on this machine (one line), or ``None`` when it can.
+
+    WeasyPrint loads the Pango system libraries when it is imported: an ``OSError`` then
+    means they are missing, an ``ImportError`` that WeasyPrint itself is.
+    """
     try:
         import weasyprint  # noqa: F401
-    except (ImportError, OSError):
-        return False
-    return True
+    except ImportError as err:
+        return f"the PDF needs WeasyPrint, which is not installed ({err}); run `make venv`"
+    except OSError as err:
+        first = str(err).splitlines()[0] if str(err) else type(err).__name__
+        return f"the PDF needs the Pango libraries, which WeasyPrint cannot load ({first}); {PDF_FIX}"
+    return None
+
+
+def _weasyprint_loads() -> bool:
+    """WeasyPrint finds Pango its own way (e.g. conda's, which find_library does not see)."""
+    return pdf_engine_problem() is None
 
 
 def check_system_libraries(find=ctypes.util.find_library) -> list[Problem]:

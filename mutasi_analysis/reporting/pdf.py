@@ -29,6 +29,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from ..environment import PDF_FIX, pdf_engine_problem
 from ..errors import MutasiError
 from ..record import read_records
 from ..text import fmt_date, fmt_datetime, section_title
@@ -512,27 +513,6 @@ def report_html(report_dir: str | Path, manifest: dict[str, Any] | None = None, 
 _THIN_PAGE_CHARS = 400
 # A figure this tall (share of the page body) makes a page of its own worth printing.
 _FIGURE_PAGE = 0.5
-
-
-#: What to do when the PDF engine cannot start (one line; the README and deploy guide agree).
-PDF_FIX = ("as root run tools/install-system-deps.sh (Debian/Ubuntu: libpango-1.0-0 libpangoft2-1.0-0); "
-           "without root, use the conda environment of environment.yml, which brings Pango")
-
-
-def pdf_engine_problem() -> str | None:
-    """Why the PDF cannot be written on this machine (one line), or ``None`` when it can.
-
-    WeasyPrint loads the Pango system libraries when it is imported: an ``OSError`` then
-    means they are missing, an ``ImportError`` that WeasyPrint itself is.
-    """
-    try:
-        import weasyprint  # noqa: F401
-    except ImportError as err:
-        return f"the PDF needs WeasyPrint, which is not installed ({err}); run `make venv`"
-    except OSError as err:
-        first = str(err).splitlines()[0] if str(err) else type(err).__name__
-        return f"the PDF needs the Pango libraries, which WeasyPrint cannot load ({first}); {PDF_FIX}"
-    return None
 
 
 def _render(weasyprint, document: str, report_dir: Path):
