@@ -118,6 +118,14 @@ def _cmd_key_rotate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_reidentify(args: argparse.Namespace) -> int:
+    from .reidentify import reidentify
+
+    reidentify(plan=Path(args.plan), raw=resolve_path(args.raw, "raw"), out=Path(args.out) if args.out else None,
+               region=resolve_path(args.region, "region"))
+    return 0
+
+
 def _cmd_doctor(args: argparse.Namespace) -> int:
     from .environment import describe, doctor
 
@@ -204,6 +212,21 @@ def build_parser() -> argparse.ArgumentParser:
     k.add_argument("--out", default=None, help="processed folder (default: the project's, data/processed)")
     k.add_argument("--region", default=None, help=REGION_HELP)
     k.set_defaults(func=_cmd_key_rotate)
+
+    p = sub.add_parser(
+        "reidentify", help="for the pseudonym key holder only: put NIP and name back into a rotation plan",
+        description="For the person who holds the pseudonym key and the raw export: read a plan workbook "
+        "written by `mutasi plan` (staff named by pseudonym), check that the key in use is the one the plan "
+        "was made with, and write a copy with each person's NIP and name (mode 0600) into the project's "
+        "restricted folder. The output names people: never share it with the report, never commit it.",
+    )
+    p.add_argument("--plan", required=True, help="plan workbook written by `mutasi plan` (rencana-mutasi-<period>.xlsx)")
+    p.add_argument("--raw", default=None, help="folder of raw exports the data were ingested from "
+                   "(default: the project's, data/raw)")
+    p.add_argument("--out", default=None, help="output xlsx (default: <restricted>/<region code>/reidentified/"
+                   "rencana-mutasi-<period>-nama.xlsx); never inside reports, processed data or a git work tree")
+    p.add_argument("--region", default=None, help=REGION_HELP)
+    p.set_defaults(func=_cmd_reidentify)
 
     p = sub.add_parser(
         "doctor", help="check that packages, the Jupyter kernel and PDF libraries match the lock",
