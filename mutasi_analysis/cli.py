@@ -215,7 +215,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "reidentify", help="for the pseudonym key holder only: put NIP and name back into a rotation plan",
-        description="For the person who holds the pseudonym key and the raw export: read a plan workbook "
+        description="For the pseudonym key holder only (who holds the key and the raw export): read a plan workbook "
         "written by `mutasi plan` (staff named by pseudonym), check that the key in use is the one the plan "
         "was made with, and write a copy with each person's NIP and name (mode 0600) into the project's "
         "restricted folder. The output names people: never share it with the report, never commit it.",
