@@ -22,6 +22,7 @@ __all__ = [
     "Unit",
     "FreezeWindow",
     "Limits",
+    "PlanningSettings",
     "RegionConfig",
     "load_config",
 ]
@@ -144,12 +145,71 @@ class Limits(_Strict):
         return value
 
 
+class RetirementAges(_Strict):
+    """Retirement age (batas usia pensiun) by position group (``schemas.POSITION_GROUPS``)."""
+
+    struktural: int = Field(58, ge=40, le=75)
+    fungsional: int = Field(58, ge=40, le=75)
+    pelaksana: int = Field(58, ge=40, le=75)
+
+
+class PlanningWeights(_Strict):
+    """Objective weights of the proposed assignment (``[planning.weights]``); see planning.py."""
+
+    gap: float = Field(10.0, ge=0)        # per staff short of the requirement, after the moves
+    surplus: float = Field(1.0, ge=0)     # per staff above the requirement, after the moves
+    new_unit: float = Field(2.0, ge=0)    # reward: a person goes to a unit they never served in
+    overdue: float = Field(3.0, ge=0)     # reward: a person past max_years_in_post moves
+    move: float = Field(1.0, ge=0)        # cost of any move (no move for its own sake)
+
+
+class TrainingCourse(_Strict):
+    """The course for an unready group: ``column`` (jenis_unit, golongan, kelompok_jabatan) = ``value``."""
+
+    column: Literal["jenis_unit", "golongan", "kelompok_jabatan"]
+    value: str = Field(min_length=1)
+    course: str = Field(min_length=1)
+
+
+class PlanningSettings(_Strict):
+    """The next rotation wave (``[planning]``): rules beyond ``[rotation]``, caps, rollout, weights."""
+
+    n_waves: int = Field(3, ge=1, le=12)
+    wave_spacing_months: int = Field(2, ge=1, le=12)
+    max_moves_per_wave: int = Field(12, ge=1)
+    max_moves_in_per_unit: int = Field(3, ge=0)
+    max_moves_out_per_unit: int = Field(3, ge=0)
+    # true: every eligible person past max_years_in_post must be proposed a move (the rule says
+    # "at most"); false: they are preferred by the weight `overdue`, within the caps.
+    overdue_must_move: bool = False
+    # Staff who leave or reach retirement age within this many months of the first wave stay put.
+    horizon_months: int = Field(12, ge=0, le=120)
+    retirement_age: RetirementAges = RetirementAges()
+    retirement_legal_basis: str = "UU 20/2023; PP 11/2017 jo. PP 17/2020 Pasal 239 (batas usia pensiun)"
+    # A person may not be sent back to a unit they left less than this many years before the move.
+    no_return_years: float = Field(2.0, ge=0)
+    no_return_basis: str = "kebijakan daerah (pola karier)"
+    pppk_may_move: bool = False
+    pppk_legal_basis: str = "PP 49/2018 (PPPK bekerja pada jabatan dan unit sesuai perjanjian kerja)"
+    acting_legal_basis: str = "SE Kepala BKN 1/2021 (Plt/Plh)"
+    # Training ends at least this many months before the move.
+    training_lead_months: int = Field(1, ge=0, le=12)
+    default_course: str = Field("Orientasi Tugas Jabatan Baru", min_length=1)
+    training: tuple[TrainingCourse, ...] = ()
+    # The evaluation window of the rollout's power: months observed before the first wave and
+    # after the last one.
+    baseline_months: int = Field(12, ge=2, le=120)
+    followup_months: int = Field(6, ge=1, le=120)
+    seed: int = Field(20260701, ge=0)
+    weights: PlanningWeights = PlanningWeights()
+
+
 class RegionConfig(_Strict):
     """A validated region configuration.
 
     Attributes
     ----------
-    region, period, units, rotation, services, treatment, thresholds, report, limits
+    region, period, units, rotation, services, treatment, thresholds, report, limits, planning
         Sections of the TOML file, validated and typed.
     source : Path or None
         The file it was loaded from.
@@ -164,6 +224,7 @@ class RegionConfig(_Strict):
     thresholds: Thresholds = Thresholds()
     report: ReportSettings = ReportSettings()
     limits: Limits = Limits()
+    planning: PlanningSettings = PlanningSettings()
     source: Path | None = None
 
     @field_validator("units")
