@@ -323,3 +323,18 @@ def test_round_trip_on_the_demo_data(demo_raw, tmp_path, monkeypatch, capsys, um
         assert row.nip == truth.at[row.pid, "nip"] and row.nama == truth.at[row.pid, "nama"]
         assert row.nip not in cap.out and row.nama not in cap.out
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_a_failed_write_leaves_no_partial_file(project, tmp_path, monkeypatch):
+    import xlsxwriter
+
+    plan = _write_plan(tmp_path / "plan.xlsx", _moves(_pids([NIP_A])))
+
+    def broken_close(self):
+        raise OSError(28, "No space left on device", self.filename)
+
+    monkeypatch.setattr(xlsxwriter.Workbook, "close", broken_close)
+    out = tmp_path / "private" / "nama.xlsx"
+    with pytest.raises(OSError):
+        reidentify(plan, project / "data" / "raw", out=out, echo=None)
+    assert list(out.parent.iterdir()) == []
