@@ -126,6 +126,16 @@ def _cmd_reidentify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from .planning import run_plan
+
+    out = run_plan(period=args.period, region=resolve_path(args.region, "region"),
+                   processed=resolve_path(args.processed, "processed"), out=Path(args.out) if args.out else None,
+                   lang=args.lang, seed=args.seed, n_sim=args.n_sim, n_perm=args.n_perm, power=not args.no_power)
+    print(out)
+    return 0
+
+
 def _cmd_doctor(args: argparse.Namespace) -> int:
     from .environment import describe, doctor
 
@@ -227,6 +237,29 @@ def build_parser() -> argparse.ArgumentParser:
                    "rencana-mutasi-<period>-nama.xlsx); never inside reports, processed data or a git work tree")
     p.add_argument("--region", default=None, help=REGION_HELP)
     p.set_defaults(func=_cmd_reidentify)
+
+    p = sub.add_parser(
+        "plan", help="propose the next rotation wave: needs, eligible staff, moves, training, a randomised rollout",
+        description="Plan a rotation wave from the processed data: staff needs against the formasi table, "
+        "who may move under the rotation rules (each exclusion with its legal basis), moves proposed by a small "
+        "integer program (caps and weights in [planning] of the region config), training before the move for "
+        "groups whose rotated staff were often unready, units assigned to waves at random (a stepped wedge) and "
+        "the power of that rollout. Writes rencana-mutasi-<period>.xlsx (staff by pseudonym only, mode 0600) "
+        "to the restricted folder; exit code 1 when no plan satisfies the rules, naming the binding one.",
+    )
+    p.add_argument("--period", default="next", help="the period the wave falls in: 'next' (after the latest "
+                   "complete period the data cover; default) or an id (2026-S2) whose previous period has ended")
+    p.add_argument("--region", default=None, help=REGION_HELP)
+    p.add_argument("--processed", default=None, help="processed data folder (default: the project's)")
+    p.add_argument("--out", default=None, help="plan workbook (default: <restricted>/<region code>/rencana/"
+                   "rencana-mutasi-<period>.xlsx); never inside reports, processed data or a git work tree")
+    p.add_argument("--lang", choices=("id", "en"), default=None, help="language (default: the config's [report] lang)")
+    p.add_argument("--seed", type=int, default=None, help="seed of the wave draw and the power simulation "
+                   "(default: [planning] seed)")
+    p.add_argument("--n-sim", type=int, default=500, help="power simulations (default: 500)")
+    p.add_argument("--n-perm", type=int, default=999, help="permutations per simulation (default: 999)")
+    p.add_argument("--no-power", action="store_true", help="skip the power of the rollout (faster)")
+    p.set_defaults(func=_cmd_plan)
 
     p = sub.add_parser(
         "doctor", help="check that packages, the Jupyter kernel and PDF libraries match the lock",

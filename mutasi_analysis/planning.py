@@ -38,6 +38,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -66,6 +67,15 @@ __all__ = [
     "training_schedule",
     "rollout_power",
     "make_plan",
+    "need_order",
+    "readiness_signal",
+    "unit_overview",
+    "wave_table",
+    "training_summary",
+    "power_curves",
+    "plan_record",
+    "plan_period",
+    "run_plan",
 ]
 
 #: Position groups of ``formasi.kelompok_jabatan``, from ``jenis_jabatan`` (1 and 3 struktural,
@@ -987,3 +997,176 @@ def make_plan(data, config: RegionConfig, period: Period, seed: int | None = Non
     return Plan(period=period, as_of=as_of, first_wave=first_wave, needs=needs, skill=skill, eligibility=elig,
                 rollout=rollout, groups=groups, moves=moves, after=after, training=training, objective=objective,
                 pairs_blocked=blocked, infeasible=infeasible, power=power_info, params=params)
+
+
+# --------------------------------------------------------------------------------------
+# what a report shows (aggregates: no person appears)
+# --------------------------------------------------------------------------------------
+def unit_overview(plan: Plan) -> pd.DataFrame:
+    """Per unit: requirement, staff present and gap (summed over position groups), the skill mix,
+    and the planned moves in and out.
+
+    Returns
+    -------
+    DataFrame
+        ``kode_unit, kebutuhan, ada, kekurangan`` (NA where the unit has no requirement),
+        ``masuk, keluar, kekurangan_sesudah`` (0 and the gap unchanged when the plan is
+        infeasible), one count per position group, ``pernah_unit_lain`` and
+        ``rata_unit_dijalani``; one row per config unit, in config order.
+    """
+    n = plan.after if plan.after is not None else plan.needs.assign(masuk=0, keluar=0, ada_sesudah=plan.needs["ada"],
+                                                                       kekurangan_sesudah=plan.needs["kekurangan"])
+    known = n.dropna(subset=["kebutuhan"])
+    units = list(plan.skill["kode_unit"])
+    req = known.groupby("kode_unit")["kebutuhan"].sum()
+    out = pd.DataFrame({"kode_unit": units})
+    out["kebutuhan"] = pd.array([req.get(u, pd.NA) for u in units], dtype="Int64")
+    out["ada"] = plan.skill["ada"].to_numpy()
+    gap = known.assign(k=known["kekurangan"].clip(lower=0)).groupby("kode_unit")["k"].sum()
+    gap_after = known.assign(k=known["kekurangan_sesudah"].clip(lower=0)).groupby("kode_unit")["k"].sum()
+    out["kekurangan"] = pd.array([gap.get(u, pd.NA) for u in units], dtype="Int64")
+    out["masuk"] = [int(n.loc[n["kode_unit"] == u, "masuk"].sum()) for u in units]
+    out["keluar"] = [int(n.loc[n["kode_unit"] == u, "keluar"].sum()) for u in units]
+    out["kekurangan_sesudah"] = pd.array([gap_after.get(u, pd.NA) for u in units], dtype="Int64")
+    for col in (*POSITION_GROUPS, "pernah_unit_lain", "rata_unit_dijalani"):
+        out[col] = plan.skill[col].to_numpy()
+    return out
+
+
+def wave_table(plan: Plan) -> pd.DataFrame:
+    """Per wave: its date, its units and the moves into them: ``gelombang, tanggal, unit, mutasi``."""
+    per = plan.moves.groupby("gelombang").size() if plan.moves is not None else pd.Series(dtype="int64")
+    rows = [(int(w), g["tanggal"].iloc[0], ", ".join(g["kode_unit"]), int(per.get(w, 0)))
+            for w, g in plan.rollout.groupby("gelombang", sort=True)]
+    return pd.DataFrame(rows, columns=["gelombang", "tanggal", "unit", "mutasi"])
+
+
+def training_summary(plan: Plan) -> pd.DataFrame:
+    """Per course: how many movers take it before their move, and whether it has been held before."""
+    t = plan.training if plan.training is not None else pd.DataFrame(columns=["pelatihan", "dalam_katalog"])
+    if not len(t):
+        return pd.DataFrame({"pelatihan": pd.Series(dtype="str"), "peserta": pd.Series(dtype="int64"),
+                             "dalam_katalog": pd.Series(dtype="bool")})
+    g = t.groupby("pelatihan", sort=True)
+    return pd.DataFrame({"pelatihan": list(g.groups), "peserta": g.size().to_numpy(),
+                         "dalam_katalog": g["dalam_katalog"].first().to_numpy()})
+
+
+def power_curves(plan: Plan) -> pd.DataFrame:
+    """The two rollouts' power curves, long: ``rancangan`` (``acak`` or ``kebutuhan``), ``effect,
+    power, mc_se``. Empty when the power was not computed."""
+    parts = [r.tidy().assign(rancangan=k) for k, r in ((k, (plan.power or {}).get(k)) for k in ("acak", "kebutuhan"))
+             if r is not None]
+    if not parts:
+        return pd.DataFrame(columns=["rancangan", "effect", "power", "mc_se"])
+    out = pd.concat(parts, ignore_index=True)
+    return out[["rancangan", "effect", "power", "mc_se"]]
+
+
+def plan_record(plan: Plan | None, period: Period) -> dict[str, Any]:
+    """The fields of section 06's record (:class:`mutasi_analysis.sections.PlanRecord`).
+
+    ``plan`` None means there was nothing to plan against (no formasi table).
+    """
+    if plan is None:
+        return {"available": False, "reason": "no_formasi", "plan_period": period.id}
+    f = plan.facts()
+    groups = plan.groups.assign(share_belum_siap=plan.groups["share_belum_siap"].astype(object).where(
+        plan.groups["share_belum_siap"].notna(), None))
+    return {"available": True, "reason": None if plan.ok else "infeasible", **f,
+            "unready_groups": groups.to_dict("records")}
+
+
+# --------------------------------------------------------------------------------------
+# `mutasi plan`
+# --------------------------------------------------------------------------------------
+PLAN_DIR = "rencana"  # <restricted>/<region code>/rencana/: plans written by `mutasi plan`
+
+
+def plan_period(text: str, kind: str, data_end: dt.date | None, today: dt.date | None = None) -> Period:
+    """The period a wave is planned for: ``next`` (after the latest complete period the data
+    cover) or an id whose previous period has ended and is covered by the data.
+
+    Raises
+    ------
+    MutasiError
+        For a malformed id, or a period whose previous period has not ended or is not covered.
+    """
+    from .periods import latest_complete, parse_period
+
+    today = today or dt.date.today()
+    if isinstance(text, str) and text.strip().lower() == "next":
+        return latest_complete(today=today, kind=kind, data_end=data_end).next()
+    p = parse_period(text, kind)
+    prev = p.previous()
+    if prev.end >= today or (data_end is not None and data_end < prev.end):
+        latest = latest_complete(today=today, kind=kind, data_end=data_end)
+        why = (f"it has not ended (today is {today})" if prev.end >= today
+               else f"the data end on {data_end}")
+        raise MutasiError(f"a plan for {p.id} uses the data up to the end of {prev.id} ({prev.end}), but {why}; "
+                          f"plan for --period {latest.next().id} (or --period next)")
+    return p
+
+
+def run_plan(period: str = "next", region=None, processed=None, out: Path | None = None, lang: str | None = None,
+             seed: int | None = None, n_sim: int = 500, n_perm: int = 999, power: bool = True,
+             today: dt.date | None = None) -> str:
+    """What ``mutasi plan`` does: plan the wave, write the workbook, return the lines to print.
+
+    Raises
+    ------
+    PlanInfeasible
+        When no plan satisfies the rules and caps (nothing is written).
+    MutasiError
+        For missing data (no formasi table), a period that cannot be planned yet, an output in a
+        published or shared place, or processed data without a recorded pseudonym key.
+    """
+    import json
+
+    from .config import load_config
+    from .processed import SUMMARY_FILE, load_processed
+    from .project import resolve_path
+    from .pseudonym import processed_key_id
+    from .reidentify import _check_output, _private_parents
+    from .reporting.plan_workbook import plan_file_name, write_plan_workbook
+
+    cfg = load_config(region)
+    folder = resolve_path(processed, "processed")
+    data = load_processed(folder)
+    lang = lang or cfg.report.lang
+    try:
+        end = json.loads((Path(folder) / SUMMARY_FILE).read_text(encoding="utf-8")).get("data_end")
+        data_end = dt.date.fromisoformat(str(end)[:10]) if end else None
+    except (OSError, ValueError):
+        data_end = None
+    p = plan_period(period, cfg.period.kind, data_end, today=today)
+    kid = processed_key_id(folder)
+    if kid is None:
+        raise MutasiError(f"{folder} records no pseudonym key fingerprint, which the plan must carry for "
+                          "`mutasi reidentify`; run `mutasi ingest` again")
+    plan = make_plan(data, cfg, p, seed=seed, n_sim=n_sim, n_perm=n_perm, with_power=power, lang=lang)
+    if not plan.ok:
+        raise PlanInfeasible(plan.infeasible)
+    if out is None:
+        root = resolve_path(None, "restricted")
+        target = root / cfg.region.code / PLAN_DIR / plan_file_name(p.id)
+        _private_parents(target.parent, root)
+    else:
+        target = Path(out).absolute()
+        _check_output(target, holds="pseudonyms")
+        _private_parents(target.parent, None)
+    write_plan_workbook(plan, target, region_code=cfg.region.code, region_name=cfg.region.name, key_id=kid, lang=lang)
+    f = plan.facts()
+    lines = [f"Plan for {p.id} ({cfg.region.name}), data up to {plan.as_of}, first wave {plan.first_wave}:",
+             f"  staff in post {f['staff']}, eligible {f['eligible']} "
+             f"(excluded: {', '.join(f'{r} {n}' for r, n in f['excluded'].items() if n) or 'none'})",
+             f"  moves proposed {f['moves']} in {len(f['waves'])} waves "
+             f"({', '.join(f'wave {w}: {n}' for w, n in f['moves_per_wave'].items()) or 'none'}); "
+             f"staff gap {f['gap_before']} -> {f['gap_after']}; training before the move {f['training']}"]
+    if f["power_random"] is not None and f["power_need_order"] is not None:
+        lines.append(f"  minimum detectable effect on {plan.power['outcome']}: random order "
+                     f"{f['power_random']['mde']:.3f}, order by need {f['power_need_order']['mde']:.3f}")
+    elif power:
+        lines.append(f"  no power figure: {f['power_reason']}")
+    lines.append(f"Written (staff by pseudonym, mode 0600): {target}")
+    return "\n".join(lines)

@@ -306,14 +306,15 @@ def _git_ignores(repo: Path, path: Path) -> bool | None:
     return {0: True, 1: False}.get(done.returncode)
 
 
-def _check_output(out: Path) -> None:
+def _check_output(out: Path, holds: str = "names") -> None:
+    """Refuse an output outside private places; ``holds`` says what the file holds (for the message)."""
     if out.suffix.lower() != ".xlsx":
-        raise UnsafeOutputError(f"--out {out}: the reidentified plan is an xlsx workbook; name it *.xlsx")
+        raise UnsafeOutputError(f"--out {out}: the plan is an xlsx workbook; name it *.xlsx")
     for what, folder in _project_folders(out):
         if out == folder or out.is_relative_to(folder.resolve()):
             raise UnsafeOutputError(
                 f"--out {out} is inside the {what} folder {folder}, which may be published or shared; a plan with "
-                "names belongs in the restricted folder (leave out --out) or another private place"
+                f"{holds} belongs in the restricted folder (leave out --out) or another private place"
             )
     repo = _inside_git(out)
     if repo is not None:
@@ -321,7 +322,7 @@ def _check_output(out: Path) -> None:
         if ignored is not True:
             why = "git does not ignore it" if ignored is False else "git could not tell whether it is ignored"
             raise UnsafeOutputError(
-                f"--out {out} is inside the git work tree {repo} and {why}: a plan with names must never be "
+                f"--out {out} is inside the git work tree {repo} and {why}: a plan with {holds} must never be "
                 "committed; write it to the restricted folder (leave out --out) or outside the work tree"
             )
 

@@ -13,6 +13,7 @@ notebook                  model                       read by
 ``03_dampak_layanan``     :class:`ImpactRecord`       summary (impact finding), Excel, tests
 ``04_ikm``                :class:`IkmRecord`          summary (IKM findings), Excel, index, tests
 ``05_umpan_balik_asn``    :class:`FeedbackRecord`     summary (readiness finding), Excel, tests
+``06_perencanaan``        :class:`PlanRecord`         Excel (its tables), index, tests
 any other ``NN_name``     :class:`SectionRecord`      index, Excel (its ``tables``), PDF
 ========================  ==========================  ===========================================
 
@@ -38,7 +39,7 @@ from .errors import MutasiError
 __all__ = [
     "RECORD_SCHEMA", "Headline", "SectionRecord", "QualityRecord", "RotationRecord", "Compliance",
     "ImpactRecord", "GroupTimeEffect", "IkmRecord", "IkmUnit", "IkmChangeRow", "FeedbackRecord",
-    "SummaryRecord", "MODELS", "model_for", "validate_record", "RecordError",
+    "PlanRecord", "PlanPower", "SummaryRecord", "MODELS", "model_for", "validate_record", "RecordError",
 ]
 
 #: Version of the results-file layout. Version 1 was the untyped dict of the first round.
@@ -261,6 +262,53 @@ class FeedbackRecord(_Builtin):
     training_link: dict[str, Any]
 
 
+# ------------------------------------------------------------------------------------ 06
+class PlanPower(_Model):
+    """Minimum detectable effect of a rollout (in the headline outcome's unit) and its Monte Carlo SE."""
+
+    mde: float | None
+    mde_se: float | None
+
+
+class PlanRecord(_Builtin):
+    """``06_perencanaan``: the proposed next wave (counts only; the list of moves is restricted).
+
+    ``available`` is False when there is nothing to plan against (no ``formasi`` table); then
+    ``reason`` says so and the counts are None. ``feasible`` is False when no plan satisfies the
+    rules and caps; ``infeasible`` then names the binding constraint and there are no moves.
+    """
+
+    available: bool
+    reason: str | None = None
+    plan_period: str = Field(pattern=_PERIOD)
+    as_of: str | None = None
+    first_wave: str | None = None
+    formasi_year: int | None = None
+    staff: int | None = Field(None, ge=0)
+    eligible: int | None = Field(None, ge=0)
+    overdue: int | None = Field(None, ge=0)
+    overdue_eligible: int | None = Field(None, ge=0)
+    excluded: dict[str, int] = Field(default_factory=dict)
+    gap_before: int | None = Field(None, ge=0)
+    feasible: bool | None = None
+    infeasible: str | None = None
+    pairs_blocked: dict[str, int] = Field(default_factory=dict)
+    waves: dict[str, list[str]] = Field(default_factory=dict)
+    seed: int | None = None
+    power_random: PlanPower | None = None
+    power_need_order: PlanPower | None = None
+    power_reason: str | None = None
+    moves: int | None = Field(None, ge=0)
+    moves_per_wave: dict[str, int] = Field(default_factory=dict)
+    moves_overdue: int | None = Field(None, ge=0)
+    moves_new_unit: int | None = Field(None, ge=0)
+    gap_after: int | None = Field(None, ge=0)
+    training: int | None = Field(None, ge=0)
+    objective: float | None = None
+    unready_groups: Rows = Field(default_factory=list)
+    plan_file: str | None = None
+
+
 # ------------------------------------------------------------------------------------ 00
 class SummaryRecord(_Builtin):
     """``00_ringkasan``: findings from the other sections of the same period, and the trend."""
@@ -281,6 +329,7 @@ MODELS: dict[str, type[SectionRecord]] = {
     "03_dampak_layanan": ImpactRecord,
     "04_ikm": IkmRecord,
     "05_umpan_balik_asn": FeedbackRecord,
+    "06_perencanaan": PlanRecord,
 }
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 

@@ -37,6 +37,7 @@ from .. import text
 __all__ = [
     "HEADLINE_TABLES", "FORMATS", "TABLES_KEY", "table_payload", "impact_table",
     "findings_table", "check_payload", "column_label", "rotation_tables", "ikm_tables", "feedback_table",
+    "plan_tables",
 ]
 
 #: Results key under which a notebook records its tables.
@@ -436,3 +437,26 @@ def feedback_table(feedback) -> dict[str, dict[str, Any]]:
         frame, title=text.both("table.umpan_balik"),
         formats={c: ("percent" if c.startswith("share") else "integer") for c in frame.columns},
         note={lang: text.template("feedback_small", lang, k=k) for lang in text.LANGS} if feedback.suppressed else None)}
+
+
+def plan_tables(plan) -> dict[str, dict[str, Any]]:
+    """Tables ``rencana_unit``, ``rencana_kelayakan`` and ``rencana_gelombang`` of section 06
+    from a :class:`~mutasi_analysis.planning.Plan` (aggregates only: no pseudonym)."""
+    from .. import planning
+
+    units = planning.unit_overview(plan)
+    excluded = plan.excluded()
+    excluded = excluded.assign(aturan=[text.both(f"plan.rule.{r}") for r in excluded["aturan"]])
+    waves = planning.wave_table(plan)
+    return {
+        "rencana_unit": table_payload(units, title=text.both("table.rencana_unit"),
+                                      labels=_labels(*[c for c in units.columns if c not in ("kode_unit",)]),
+                                      decimals={"rata_unit_dijalani": 1}),
+        "rencana_kelayakan": table_payload(excluded, title=text.both("table.rencana_kelayakan"),
+                                           labels=_labels("aturan", "dasar_hukum", "n"),
+                                           formats={"aturan": "text", "dasar_hukum": "text", "n": "integer"}),
+        "rencana_gelombang": table_payload(waves, title=text.both("table.rencana_gelombang"),
+                                           labels=_labels("gelombang", "tanggal", "unit", "mutasi"),
+                                           formats={"gelombang": "integer", "tanggal": "date", "unit": "text",
+                                                    "mutasi": "integer"}),
+    }
