@@ -4,13 +4,17 @@
 units of a region config, January 2022 to June 2026: staff with real-format NIPs (PNS and
 PPPK), position histories with staggered rotation waves, the 2021 equalisation and acting
 assignments, public complaints on the working-day clock, SKM surveys sized by Krejcie-Morgan,
-feedback sheets from rotated staff and training records.
+feedback sheets from rotated staff, training records and the staffing requirements of the
+last year (``formasi``, from the workload analysis).
 
 It plants effects on the time to first response that differ by rotation wave and grow with
 time since rotation, and writes what is true of the data to ``truth.json`` (the planted
 effects, and counts computed from the generated records by the rules in
-``docs/definitions.md``) so that tests can check that the analyses recover them. The same seed
-gives the same bytes. ``dirty=True`` adds realistic faults and lists each in ``faults.json``.
+``docs/definitions.md``) so that tests can check that the analyses recover them. It also plants
+what next-wave planning should find: per unit and position group, the staff present at
+``DEMO_END`` and a requirement that differs from it by a known gap (``truth["formasi"]``), and
+an unready group (untrained staff rotated into a puskesmas answer ``kesiapan_tugas`` lower:
+``truth["unready_groups"]``). The same seed gives the same bytes. ``dirty=True`` adds realistic faults and lists each in ``faults.json``.
 
 This module (with ingestion) is the only one that handles NIPs and names: it invents them.
 """
@@ -41,7 +45,7 @@ DEMO_START = dt.date(2022, 1, 1)
 DEMO_END = dt.date(2026, 6, 30)
 # Complaints received up to DEMO_END are exported on this day: replies after it are unknown.
 EXPORT_DATE = dt.date(2026, 7, 20)
-TABLES = ("unit", "pegawai", "riwayat_jabatan", "pengaduan", "skm", "survei_asn", "pelatihan")
+TABLES = ("unit", "pegawai", "riwayat_jabatan", "pengaduan", "skm", "survei_asn", "pelatihan", "formasi")
 MARKER = ".mutasi-demo"
 
 COLUMNS = {
@@ -54,6 +58,7 @@ COLUMNS = {
     "skm": ["id_responden", "kode_unit", "tanggal", *SKM_ELEMENTS],
     "survei_asn": ["nip", "tanggal", "kode_unit", *LIKERT_ITEMS, "komentar"],
     "pelatihan": ["nip", "nama_pelatihan", "tanggal_mulai", "tanggal_selesai", "jam_pelajaran"],
+    "formasi": ["kode_unit", "kelompok_jabatan", "nama_jabatan", "kebutuhan", "tahun"],
 }
 # Tables written as CSV from Excel in an Indonesian locale (";" separator, decimal comma, BOM).
 EXCEL_ID_LOCALE = ("skm", "pelatihan")
@@ -66,6 +71,18 @@ WAVE_EFFECT = (-2.0, -1.2, -0.8)
 # Share of a wave's movers trained in the 6 months before their move (the third wave's
 # training budget fell: the programme document's "train before rotating" case).
 WAVE_TRAINED = (0.2, 0.6, 0.3)
+# kesiapan_tugas answer probabilities (1..5): trained before the move, untrained, and the planted
+# unready group, untrained staff rotated into a puskesmas (clinical work: least ready untrained).
+READY_TRAINED = [0.03, 0.12, 0.25, 0.40, 0.20]
+READY_UNTRAINED = [0.15, 0.30, 0.25, 0.20, 0.10]
+READY_UNTRAINED_PUSKESMAS = [0.30, 0.35, 0.15, 0.12, 0.08]
+UNREADY_GROUPS = [{"column": "jenis_unit", "value": "puskesmas"}]
+# Position group of each jenis_jabatan: the contract's mapping (schemas.POSITION_GROUP_OF_JENIS),
+# written again on purpose so that the planted staffing truth does not depend on the code it tests.
+GROUP_OF_JENIS = {1: "struktural", 3: "struktural", 2: "fungsional", 4: "pelaksana"}
+GROUPS = ("struktural", "fungsional", "pelaksana")
+# Planted gap between the requirement (kebutuhan) and the staff present, per unit and group.
+FORMASI_DELTAS = (-2, -1, 0, 0, 0, 1, 2, 3)
 
 GIVEN_M = ["Yohanes", "Agustinus", "Fransiskus", "Daniel", "Yosef", "Petrus", "Stefanus", "Markus",
            "Yakobus", "Melkianus", "Simon", "Paulus", "Aleksander", "Robert", "Jefri", "Obed", "Yunus"]
@@ -174,6 +191,11 @@ class DemoResult:
             lines.append(f"  {self.files[t].name:<24} {n:>9,} rows")
         lines.append(f"  truth.json: {len(self.truth['effects'])} planted effects, "
                      f"{sum(1 for c in self.truth['cohorts'].values() if c)} treated units")
+        if "formasi" in self.truth:
+            f = self.truth["formasi"]
+            gaps = [r["kekurangan"] for r in f["rows"]]
+            lines.append(f"  truth.json: formasi {f['year']} ({len(gaps)} unit-group rows, staff as of {f['as_of']}): "
+                         f"shortfall {sum(g for g in gaps if g > 0)}, surplus {-sum(g for g in gaps if g < 0)}")
         if self.faults:
             lines.append(f"  faults.json: {len(self.faults)} planted faults")
             for f in self.faults:
@@ -547,7 +569,13 @@ class _Generator:
                     when = tmt + dt.timedelta(days=int(rng.integers(60, 150)))
                     if when > DEMO_END:
                         continue
-                    probs = [0.03, 0.12, 0.25, 0.40, 0.20] if trained else [0.15, 0.30, 0.25, 0.20, 0.10]
+                    # one draw whatever the probabilities: the planted group leaves the stream as it was
+                    if trained:
+                        probs = READY_TRAINED
+                    elif self.units[r["kode_unit"]].type == "puskesmas":
+                        probs = READY_UNTRAINED_PUSKESMAS
+                    else:
+                        probs = READY_UNTRAINED
                     need = [0.15, 0.25, 0.25, 0.20, 0.15] if trained else [0.03, 0.07, 0.20, 0.35, 0.35]
                     items = {
                         "kesiapan_tugas": int(rng.choice(5, p=probs)) + 1,
@@ -579,6 +607,35 @@ class _Generator:
             truth.append({"period": s, "sheets": int(len(g)), "answered": int(k.notna().sum()),
                           "unready": int((k <= 2).sum()), "share": float((k <= 2).sum() / k.notna().sum())})
         return train, fb, truth
+
+    def formasi(self, seed: int) -> tuple[pd.DataFrame, dict]:
+        """Staffing requirements for DEMO_END's year: the staff present plus a planted gap.
+
+        Drawn from a generator of its own, so the other tables keep their bytes.
+        """
+        rng = np.random.default_rng([seed, 13])
+        present: dict[tuple[str, str], list[str]] = {}
+        for p in self.people:
+            cur = self._current(p, DEMO_END)
+            if cur is not None:
+                present.setdefault((cur["kode_unit"], GROUP_OF_JENIS[cur["jenis_jabatan"]]), []).append(
+                    cur["nama_jabatan"])
+        rows, truth = [], []
+        for u in self.cfg.units:
+            for g in GROUPS:
+                posts = present.get((u.code, g))
+                if not posts:
+                    continue
+                ada = len(posts)
+                kebutuhan = max(0, ada + int(rng.choice(FORMASI_DELTAS)))
+                # the group's most frequent post stands for it (ties: alphabetical); sometimes blank
+                name = sorted(set(posts), key=lambda n: (-posts.count(n), n))[0] if rng.random() < 0.7 else ""
+                rows.append({"kode_unit": u.code, "kelompok_jabatan": g, "nama_jabatan": name,
+                             "kebutuhan": kebutuhan, "tahun": DEMO_END.year})
+                truth.append({"kode_unit": u.code, "kelompok_jabatan": g, "kebutuhan": kebutuhan, "ada": ada,
+                              "kekurangan": kebutuhan - ada})
+        return (pd.DataFrame(rows, columns=COLUMNS["formasi"]),
+                {"year": DEMO_END.year, "as_of": DEMO_END.isoformat(), "rows": truth})
 
 
 # -- truth computed from the records by the rules of docs/definitions.md --------------------
@@ -673,13 +730,22 @@ def _truth_cohorts(riw: pd.DataFrame, cfg: RegionConfig) -> dict[str, str | None
 
 
 # -- faults ---------------------------------------------------------------------------------
-def _plant_faults(tables: dict[str, pd.DataFrame], rng: np.random.Generator, gen: _Generator) -> list[dict]:
-    """Insert faulty copies of real rows; every fault is one of docs/definitions.md's reasons."""
+def _plant_faults(tables: dict[str, pd.DataFrame], rng: np.random.Generator, gen: _Generator,
+                  formasi_rng: np.random.Generator | None = None) -> list[dict]:
+    """Insert faulty copies of real rows; every fault is one of docs/definitions.md's reasons.
+
+    ``formasi`` faults draw from ``formasi_rng``, so the other tables' faults stay where they were
+    before formasi existed.
+    """
     faults: list[dict] = []
     planned: dict[str, list] = {t: [] for t in tables}
+    formasi_rng = formasi_rng if formasi_rng is not None else rng
+
+    def rng_of(table):
+        return formasi_rng if table == "formasi" else rng
 
     def plant(table, column, reason, what, mutate):
-        i = int(rng.integers(len(tables[table])))
+        i = int(rng_of(table).integers(len(tables[table])))
         row = mutate(tables[table].iloc[i].copy())
         planned[table].append((i, row, column, reason, what))
 
@@ -734,6 +800,14 @@ def _plant_faults(tables: dict[str, pd.DataFrame], rng: np.random.Generator, gen
                                                    + pd.Timedelta(days=3)))(r))
     plant("pelatihan", "jam_pelajaran", "out_of_range", "negative hours", set_("jam_pelajaran", -4.0))
     plant("pelatihan", "jam_pelajaran", "wrong_type", "hours written as text", set_("jam_pelajaran", "empat"))
+    if "formasi" in tables and len(tables["formasi"]):
+        plant("formasi", "kode_unit", "unknown_unit", "unit code not in the region config",
+              set_("kode_unit", "KEL-TIDAKADA"))
+        plant("formasi", "kebutuhan", "out_of_range", "negative requirement",
+              lambda r: set_("tahun", DEMO_END.year - 1)(set_("kebutuhan", -1)(r)))
+        plant("formasi", "kebutuhan", "wrong_type", "requirement of 2.5 staff",
+              lambda r: set_("tahun", DEMO_END.year - 2)(set_("kebutuhan", 2.5)(r)))
+        plant("formasi", "tahun", "out_of_range", "a year outside the data", set_("tahun", DEMO_END.year + 9))
 
     for table, items in planned.items():
         if not items:
@@ -743,7 +817,7 @@ def _plant_faults(tables: dict[str, pd.DataFrame], rng: np.random.Generator, gen
         for k, (orig, row, column, reason, what) in enumerate(items):
             at = next(j for j, x in enumerate(rows) if x[0] == "orig" and x[1] == orig)
             # A faulty copy goes somewhere after its original, so a duplicate is the later row.
-            pos = int(rng.integers(at + 1, len(rows) + 1))
+            pos = int(rng_of(table).integers(at + 1, len(rows) + 1))
             rows.insert(pos, ("fault", k, row.to_dict()))
         tables[table] = pd.DataFrame([x[2] for x in rows], columns=df.columns)
         for j, x in enumerate(rows):
@@ -885,6 +959,7 @@ def write_demo_data(out: Path | str = "data/raw", seed: int = 1, region: Path | 
     complaints, effects = gen.complaints(cohorts_planted)
     skm, ikm_truth = gen.skm()
     train, feedback, readiness = gen.training_and_feedback()
+    formasi, formasi_truth = gen.formasi(int(seed))
     cohorts = _truth_cohorts(riw, cfg)
     planted = {c: f"{d.year}-{d.month:02d}" for c, d in cohorts_planted.items()}
     if any(cohorts[c] != planted.get(c) for c in cfg.unit_codes):  # pragma: no cover - generator bug guard
@@ -892,9 +967,10 @@ def write_demo_data(out: Path | str = "data/raw", seed: int = 1, region: Path | 
     rot = _truth_rotation(riw, cfg)
 
     tables = {"unit": cfg.units_frame(), "pegawai": peg, "riwayat_jabatan": riw, "pengaduan": complaints,
-              "skm": skm, "survei_asn": feedback, "pelatihan": train}
+              "skm": skm, "survei_asn": feedback, "pelatihan": train, "formasi": formasi}
     tables = {t: _to_text_frame(t, df[COLUMNS[t]]) for t, df in tables.items()}
-    faults = _plant_faults(tables, np.random.default_rng([int(seed), 7]), gen) if dirty else []
+    faults = _plant_faults(tables, np.random.default_rng([int(seed), 7]), gen,
+                           np.random.default_rng([int(seed), 7, 13])) if dirty else []
 
     out.mkdir(parents=True, exist_ok=True)
     files, rows = {}, {}
@@ -926,6 +1002,7 @@ def write_demo_data(out: Path | str = "data/raw", seed: int = 1, region: Path | 
         "cohorts": cohorts, "treated_units": len(treated), "never_treated_units": len(cohorts) - len(treated),
         **rot,
         "ikm": ikm_truth, "readiness": readiness,
+        "formasi": formasi_truth, "unready_groups": UNREADY_GROUPS,
         "counts": {t: int(len(df)) - sum(1 for f in faults if f["table"] == t) for t, df in tables.items()},
     }
     (out / "truth.json").write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -23,6 +23,12 @@ Rejection order within a row: ``missing_value``, ``wrong_type``, ``invalid_date`
 ``date_order``, then ``duplicate`` among the rows that passed everything else (the first
 occurrence is kept).
 
+The ``formasi`` file (staffing requirements) is optional too: without it no ``formasi.parquet``
+is written. Its ``tahun`` must lie within the data (:func:`data_years`), checked once the other
+tables are accepted, as ``unknown_staff`` is: a year outside is ``out_of_range``.
+``pegawai.parquet`` keeps the birth year of the NIP (``tahun_lahir``, for planning's retirement
+rule), never the birth date.
+
 The ``unit`` file is optional: the region config is the source of truth for units and
 ``unit.parquet`` is always written from it. A unit file is checked against the config: a code
 the config does not know is rejected (``unknown_unit``); a known code whose name, type or
@@ -54,13 +60,14 @@ import pandera.pandas as pa
 from .config import Limits, RegionConfig, load_config
 from .errors import DataError
 from .locking import ingest_lock_path, period_lock
+from .nip import birth_years
 from .processed import PROCESSED_COLUMNS, REJECTS_FILE, SUMMARY_FILE
 from .pseudonym import KEY_ID_ATTR, KEY_ID_FILE, check_same_key, key_id, load_key_for, pseudonymise, write_key_id
 from .readers import RawTable, find_raw_file, read_raw
 from .redact import KINDS as REDACTED_KINDS, redact_tables
-from .schemas import REASONS, REQUIRED_TABLES, SPECS, TABLES, TableSpec, rule_schema, type_table
+from .schemas import OPTIONAL_TABLES, REASONS, REQUIRED_TABLES, SPECS, TABLES, TableSpec, rule_schema, type_table
 
-__all__ = ["TableCount", "IngestSummary", "ingest", "REJECT_COLUMNS", "EVENT_DATES"]
+__all__ = ["TableCount", "IngestSummary", "ingest", "REJECT_COLUMNS", "EVENT_DATES", "data_years"]
 
 REJECT_COLUMNS = ("table", "file", "row", "column", "value", "reason", "detail")
 _OUTPUT_FILES = {f"{t}.parquet" for t in TABLES} | {REJECTS_FILE, SUMMARY_FILE, KEY_ID_FILE}
@@ -104,7 +111,8 @@ class IngestSummary:
     Attributes
     ----------
     tables : dict of str to TableCount
-        In the order of :data:`mutasi_analysis.schemas.TABLES`.
+        In the order of :data:`mutasi_analysis.schemas.TABLES`; an optional table whose file
+        was absent (``formasi``) is not listed.
     rejects_by_reason : dict of str to int
         Rejected data rows per reason (every reason listed, zeros included).
     region : str
@@ -274,6 +282,18 @@ def _ingest(raw: Path, out: Path, cfg, key: bytes, kid: str, today: dt.date) -> 
         rejects.append(rej)
         accepted[table] = ok
 
+    # Optional tables checked against the data (formasi.tahun): after the others are accepted,
+    # as the staff foreign key is applied after pegawai.
+    years = data_years(accepted)
+    for table in TABLES:
+        if table not in OPTIONAL_TABLES or table == "unit" or table not in raws:
+            continue
+        ok, rej = _validate(raws[table], SPECS[table], cfg, today, staff, years)
+        counts[table] = _count(raws[table], ok, rej)
+        _refuse_all_rejected(raws[table], counts[table], rej)
+        rejects.append(rej)
+        accepted[table] = ok
+
     pid_frames = _pseudonymise(accepted, key)
     pid_frames, redacted = redact_tables(pid_frames, raws["pegawai"].data.get("nama"))
     all_rejects = pd.concat(rejects, ignore_index=True) if rejects else pd.DataFrame(columns=REJECT_COLUMNS)
@@ -293,6 +313,29 @@ def _ingest(raw: Path, out: Path, cfg, key: bytes, kid: str, today: dt.date) -> 
     return summary
 
 
+def data_years(accepted: dict[str, pd.DataFrame]) -> tuple[int, int] | None:
+    """The years a ``formasi`` row may apply to, from the accepted rows of the other tables.
+
+    Parameters
+    ----------
+    accepted : dict of str to DataFrame
+        Accepted (typed) rows per table, with the event columns of :data:`EVENT_DATES`.
+
+    Returns
+    -------
+    (int, int) or None
+        From the year of the earliest ``riwayat_jabatan.tmt_jabatan`` to the year after the
+        latest event date of any table (planning next year's requirement is normal); None
+        when no position history was accepted.
+    """
+    tmt = accepted["riwayat_jabatan"]["tmt_jabatan"].dropna() if "riwayat_jabatan" in accepted else pd.Series()
+    if tmt.empty:
+        return None
+    last = max(accepted[t][c].dropna().max() for t, c in EVENT_DATES.items()
+               if t in accepted and accepted[t][c].notna().any())
+    return int(tmt.min().year), int(last.year) + 1
+
+
 # --------------------------------------------------------------------------------------------
 
 def _read_all(raw: Path, limits: Limits) -> dict[str, RawTable]:
@@ -300,7 +343,7 @@ def _read_all(raw: Path, limits: Limits) -> dict[str, RawTable]:
     for table in TABLES:
         path = find_raw_file(raw, table)
         if path is None:
-            if table != "unit":
+            if table in REQUIRED_TABLES:
                 missing.append(f"{table}.csv (or .xlsx)")
         else:
             found[table] = path
@@ -350,8 +393,10 @@ def _found_headers(rt: RawTable, spec: TableSpec) -> str:
 
 
 def _validate(rt: RawTable, spec: TableSpec, cfg: RegionConfig, today: dt.date,
-              staff: pd.Index | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Accepted typed rows and reject records of one raw table."""
+              staff: pd.Index | None = None,
+              years: tuple[int, int] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Accepted typed rows and reject records of one raw table (``staff``: the accepted NIPs
+    for ``staff_fk``; ``years``: the data's years for ``year_in_data``, :func:`data_years`)."""
     typed, fails = type_table(rt, spec, cfg.unit_codes, today, unit_aliases=cfg.unit_aliases)
     data = rt.data
     schema, meta = rule_schema(spec)
@@ -371,6 +416,16 @@ def _validate(rt: RawTable, spec: TableSpec, cfg: RegionConfig, today: dt.date,
             rows = typed.index[unknown]
             fails.append(pd.DataFrame({"row": rows, "column": "nip", "value": data["nip"][unknown].to_numpy(dtype=object),
                                        "reason": "unknown_staff", "detail": "nip is not an accepted pegawai row"}))
+    if spec.year_in_data and years is not None:
+        col = spec.year_in_data
+        lo, hi = years
+        outside = (typed[col].notna() & ((typed[col] < lo) | (typed[col] > hi))).to_numpy(dtype=bool)
+        if outside.any():
+            fails.append(pd.DataFrame({
+                "row": typed.index[outside], "column": col, "value": data[col][outside].to_numpy(dtype=object),
+                "reason": "out_of_range",
+                "detail": f"{col} must be {lo}..{hi}: from the year of the earliest tmt_jabatan to the year "
+                          "after the latest event date of the data"}))
     rej = pd.concat(fails, ignore_index=True) if fails else pd.DataFrame(
         {"row": pd.Series(dtype=np.int64), "column": pd.Series(dtype="str"), "value": pd.Series(dtype=object),
          "reason": pd.Series(dtype="str"), "detail": pd.Series(dtype=object)})
@@ -468,7 +523,12 @@ def _check_units_agree(rt: RawTable, ok: pd.DataFrame, cfg: RegionConfig) -> Non
 def _pseudonymise(accepted: dict[str, pd.DataFrame], key: bytes) -> dict[str, pd.DataFrame]:
     out = {}
     for table, cols in PROCESSED_COLUMNS.items():
+        if table not in accepted:  # an optional table without a raw file
+            continue
         df = accepted[table]
+        if table == "pegawai":
+            # the birth year only (planning's retirement rule); the birth date never leaves ingestion
+            df = df.assign(tahun_lahir=birth_years(df["nip"]))
         if "nip" in df.columns:
             df = df.assign(pid=pseudonymise(df["nip"], key))
         if table == "riwayat_jabatan":

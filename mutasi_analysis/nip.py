@@ -11,7 +11,8 @@ A PNS NIP has a month (``01``..``12``) at digits 13-14, so its 13th digit is 0 o
 has ``2`` there. That digit tells the layouts apart before the layout's own checks run.
 
 No library validates Indonesian NIPs, hence this module. Nothing here keeps the birth date:
-:func:`check_nips` returns only the cleaned NIP, its kind and the problem found.
+:func:`check_nips` returns only the cleaned NIP, its kind and the problem found, and
+:func:`birth_years` only the year (the retirement rule of planning needs no more).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-__all__ = ["MIN_AGE_AT_APPOINTMENT", "MAX_AGE_AT_APPOINTMENT", "clean_nip", "check_nips"]
+__all__ = ["MIN_AGE_AT_APPOINTMENT", "MAX_AGE_AT_APPOINTMENT", "clean_nip", "check_nips", "birth_years"]
 
 #: Plausible age range at appointment (PNS enter at 18..35, PPPK up to a year before
 #: retirement); ages outside it point to a typing error in the birth date or TMT.
@@ -32,6 +33,27 @@ MAX_AGE_AT_APPOINTMENT = 60
 def clean_nip(values: pd.Series) -> pd.Series:
     """Remove spaces (``19660801 198803 1 001``) and surrounding blanks; NA stays NA."""
     return values.astype("str").str.replace(r"\s+", "", regex=True)
+
+
+def birth_years(values: pd.Series) -> pd.Series:
+    """The birth year of each NIP (digits 1-4 of both the PNS and the PPPK layout).
+
+    Only the year leaves this function: the full birth date is a direct identifier together
+    with the other columns, the year a coarse one (planning's retirement rule needs the year).
+
+    Parameters
+    ----------
+    values : pandas.Series
+        NIPs as text (spaces allowed), normally already checked by :func:`check_nips`.
+
+    Returns
+    -------
+    pandas.Series of Int64
+        Same index; NA where the value is not 18 digits.
+    """
+    nip = clean_nip(values)
+    year = nip.where(nip.str.fullmatch(r"\d{18}").fillna(False)).str[:4]
+    return pd.to_numeric(year, errors="coerce").astype("Int64")
 
 
 def check_nips(values: pd.Series, today: dt.date | None = None) -> pd.DataFrame:

@@ -1,8 +1,13 @@
 """The processed tables written by :func:`mutasi_analysis.ingest.ingest`, and how to load them.
 
 Every analysis starts from :func:`load_processed`. Nothing here holds a NIP, a name or a birth
-date: staff are keyed on ``pid``. ``rejects.csv`` (raw values, possibly personal data) is never
-read here.
+date: staff are keyed on ``pid``; ``pegawai.tahun_lahir`` keeps the birth year only, for the
+retirement rule of planning. ``rejects.csv`` (raw values, possibly personal data) is never read
+here.
+
+``formasi`` (staffing requirements) is an optional table (:data:`OPTIONAL_PROCESSED_TABLES`):
+ingestion writes ``formasi.parquet`` only when the raw folder had a formasi file, and
+:attr:`Processed.formasi` is None when it did not.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import pandas as pd
 from .contract import LIKERT_ITEMS, SKM_ELEMENTS
 from .errors import DataError
 
-__all__ = ["PROCESSED_COLUMNS", "PROCESSED_TABLES", "SUMMARY_FILE", "REJECTS_FILE", "Processed", "load_processed", "as_datetime"]
+__all__ = ["PROCESSED_COLUMNS", "PROCESSED_TABLES", "OPTIONAL_PROCESSED_TABLES", "SUMMARY_FILE", "REJECTS_FILE", "Processed", "load_processed", "as_datetime"]
 
 SUMMARY_FILE = "ingest_summary.json"
 REJECTS_FILE = "rejects.csv"
@@ -27,7 +32,7 @@ _TS = "datetime64[us]"
 PROCESSED_COLUMNS: dict[str, dict[str, str]] = {
     "unit": {"kode_unit": "str", "nama_unit": "str", "jenis_unit": "str", "kelurahan": "str"},
     "pegawai": {"pid": "str", "golongan": "str", "kode_golongan": "Int64", "jenis_jabatan": "Int64",
-                "status": "str", "tanggal_keluar": _TS},
+                "status": "str", "tanggal_keluar": _TS, "tahun_lahir": "Int64"},
     "riwayat_jabatan": {"pid": "str", "kode_unit": "str", "nama_jabatan": "str", "jenis_jabatan": "Int64",
                         "eselon": "Int64", "tmt_jabatan": _TS, "nomor_sk": "str", "tanggal_sk": _TS,
                         "jenis_mutasi": "str", "jenis_penugasan": "str", "nomor_persetujuan": "str"},
@@ -38,8 +43,12 @@ PROCESSED_COLUMNS: dict[str, dict[str, str]] = {
                    "komentar": "str"},
     "pelatihan": {"pid": "str", "nama_pelatihan": "str", "tanggal_mulai": _TS, "tanggal_selesai": _TS,
                   "jam_pelajaran": "float64"},
+    "formasi": {"kode_unit": "str", "kelompok_jabatan": "str", "nama_jabatan": "str", "kebutuhan": "Int64",
+                "tahun": "Int64"},
 }
 PROCESSED_TABLES = tuple(PROCESSED_COLUMNS)
+#: Tables whose file exists only when their raw file did (None in :class:`Processed` otherwise).
+OPTIONAL_PROCESSED_TABLES = ("formasi",)
 
 
 @dataclass(frozen=True)
@@ -54,6 +63,9 @@ class Processed:
         The content of ``ingest_summary.json``.
     folder : Path
         Where they were loaded from.
+    formasi : pandas.DataFrame or None
+        Staffing requirements per unit, position group and year; None when the ingestion had
+        no formasi file (an optional table: :data:`OPTIONAL_PROCESSED_TABLES`).
     """
 
     unit: pd.DataFrame
@@ -65,12 +77,18 @@ class Processed:
     pelatihan: pd.DataFrame
     summary: dict
     folder: Path
+    formasi: pd.DataFrame | None = None
 
-    def table(self, name: str) -> pd.DataFrame:
-        """The table called ``name`` (ValueError for an unknown name)."""
+    def table(self, name: str) -> pd.DataFrame | None:
+        """The table called ``name`` (ValueError for an unknown name; None for an optional
+        table the ingestion did not have, see :meth:`has`)."""
         if name not in PROCESSED_COLUMNS:
             raise ValueError(f"unknown table {name!r}; known: {', '.join(PROCESSED_TABLES)}")
         return getattr(self, name)
+
+    def has(self, name: str) -> bool:
+        """Whether the table ``name`` was ingested (False only for an absent optional table)."""
+        return self.table(name) is not None
 
 
 def load_processed(folder: str | Path = "data/processed") -> Processed:
@@ -89,7 +107,7 @@ def load_processed(folder: str | Path = "data/processed") -> Processed:
     ------
     DataError
         When the folder was never ingested (no ``ingest_summary.json``), a table file is
-        missing or unreadable, or its columns are not the expected ones (written by another
+        missing (an optional table's file may be absent: its frame is then None) or unreadable, or its columns are not the expected ones (written by another
         version: ingest again).
     """
     folder = Path(folder)
@@ -106,6 +124,8 @@ def load_processed(folder: str | Path = "data/processed") -> Processed:
     frames = {}
     for table, cols in PROCESSED_COLUMNS.items():
         path = folder / f"{table}.parquet"
+        if not path.is_file() and table in OPTIONAL_PROCESSED_TABLES:
+            continue  # no raw file of it was ingested: the frame stays None
         if not path.is_file():
             raise DataError(f"{path} is missing: the ingestion in {folder} is incomplete; run `mutasi ingest` again")
         try:

@@ -40,6 +40,9 @@ from .readers import EARLIEST_DATE, RawTable, parse_datetime, parse_number
 __all__ = [
     "TABLES",
     "REQUIRED_TABLES",
+    "OPTIONAL_TABLES",
+    "POSITION_GROUPS",
+    "POSITION_GROUP_OF_JENIS",
     "REASONS",
     "SKM_ELEMENTS",
     "LIKERT_ITEMS",
@@ -52,8 +55,16 @@ __all__ = [
     "rule_schema",
 ]
 
-TABLES = ("unit", "pegawai", "riwayat_jabatan", "pengaduan", "skm", "survei_asn", "pelatihan")
-REQUIRED_TABLES = TABLES[1:]
+TABLES = ("unit", "pegawai", "riwayat_jabatan", "pengaduan", "skm", "survei_asn", "pelatihan", "formasi")
+#: Tables whose file may be absent: ``unit`` (the region config holds the units) and ``formasi``
+#: (staffing requirements, needed only to plan the next rotation wave).
+OPTIONAL_TABLES = ("unit", "formasi")
+REQUIRED_TABLES = tuple(t for t in TABLES if t not in OPTIONAL_TABLES)
+
+#: Position groups of ``formasi.kelompok_jabatan``, and the group of each ``jenis_jabatan`` code
+#: (1 struktural and 3 rangkap are struktural, 2 fungsional tertentu, 4 fungsional umum).
+POSITION_GROUPS = ("struktural", "fungsional", "pelaksana")
+POSITION_GROUP_OF_JENIS = {1: "struktural", 3: "struktural", 2: "fungsional", 4: "pelaksana"}
 
 #: Rejection reasons in the order checks apply (docs/definitions.md): a row is rejected with its
 #: first failing reason.
@@ -140,6 +151,10 @@ class TableSpec:
         Columns whose repeated values make a ``duplicate`` (empty: identical rows only).
     staff_fk : bool
         ``nip`` must be an accepted ``pegawai`` row.
+    year_in_data : str, optional
+        Column holding a year that must lie within the data's years (``out_of_range``
+        otherwise): from the year of the earliest accepted ``tmt_jabatan`` to the year after
+        the latest accepted event date. Applied by ingestion once the other tables are in.
     sort : tuple of str
         Sort order of the processed table (after ``nip`` became ``pid``).
     date_order : tuple
@@ -150,6 +165,7 @@ class TableSpec:
     columns: tuple[ColumnSpec, ...]
     key: tuple[str, ...] = ()
     staff_fk: bool = False
+    year_in_data: str | None = None
     sort: tuple[str, ...] = ()
     date_order: tuple = field(default=())
 
@@ -312,6 +328,20 @@ SPECS: dict[str, TableSpec] = {
                 _before("tanggal_selesai", "tanggal_mulai"),
             ),
         ),
+    ),
+    # Staffing requirements from the workload analysis (ABK/anjab): optional, for planning.
+    "formasi": TableSpec(
+        "formasi",
+        (
+            ColumnSpec("kode_unit", "unit"),
+            ColumnSpec("kelompok_jabatan", "code", codes=POSITION_GROUPS),
+            ColumnSpec("nama_jabatan", required=False, optional_column=True),
+            ColumnSpec("kebutuhan", "int", lo=0, dtype="Int64"),
+            ColumnSpec("tahun", "int", dtype="Int64"),
+        ),
+        key=("kode_unit", "kelompok_jabatan", "nama_jabatan", "tahun"),
+        year_in_data="tahun",
+        sort=("tahun", "kode_unit", "kelompok_jabatan", "nama_jabatan"),
     ),
 }
 
@@ -500,7 +530,8 @@ def rule_schema(spec: TableSpec) -> tuple[pa.DataFrameSchema, dict[str, tuple[st
                 meta[name] = ("out_of_range", c.name, f"must be > {lo:g}")
             else:
                 checks.append(pa.Check(lambda s, lo=lo, hi=hi: (s >= lo) & (s <= hi), name=name))
-                meta[name] = ("out_of_range", c.name, f"must be {lo:g}..{hi:g}")
+                meta[name] = ("out_of_range", c.name,
+                              f"must be >= {lo:g}" if c.hi is None else f"must be {lo:g}..{hi:g}")
         if c.kind == "intcode":
             name = f"invalid_code:{c.name}"
             checks.append(pa.Check(lambda s, codes=c.codes: s.isin(codes), name=name))

@@ -8,8 +8,9 @@ instead of typing a sheet from scratch. Each template holds:
   frozen, and data validation on every data row of the sheet (one range per column, row 2
   to Excel's last row 1,048,576): lists for codes (unit codes from the
   region config, every ``code``/``intcode`` vocabulary of the schema, golongan), whole numbers
-  in the schema's range for the SKM elements (1-4) and Likert items (1-5), a number above the
-  lower bound for ``jam_pelajaran``, dates from the schema's earliest date to today, and NIPs
+  in the schema's range for the SKM elements (1-4) and Likert items (1-5), a whole number of 0
+  or more for ``formasi.kebutuhan`` and a year for ``formasi.tahun`` (ingestion checks it
+  against the data's years), a number above the lower bound for ``jam_pelajaran``, dates from the schema's earliest date to today, and NIPs
   typed as text (18 digits once spaces are removed, as ingestion reads them). A list whose
   ingestion accepts more forms than it shows (golongan ``IIIa`` or ``31``, codes in another
   case, a unit's ``siasn_ids``) and the date checks (a date typed as text is accepted by
@@ -70,6 +71,8 @@ EXCEL_MAX_ROW = 1_048_576
 TEMPLATE_ROWS = EXCEL_MAX_ROW - 1
 GUIDE_SHEET = "Petunjuk"
 LIST_SHEET = "Daftar"
+#: The largest year a template's year column takes (ingestion checks the data's own years).
+_LAST_YEAR = 9999
 #: Excel's limit on a literal list ``"a,b,c"`` in a validation formula.
 _INLINE_LIST_MAX = 255
 DATE_FORMAT = "dd-mm-yyyy"
@@ -98,6 +101,8 @@ EXAMPLES: dict[str, dict[str, str]] = {
                    **dict(zip(LIKERT_ITEMS, "2343534")), "komentar": "Perlu pelatihan aplikasi"},
     "pelatihan": {"nip": "198703152010011002", "nama_pelatihan": "Pelatihan Pelayanan Prima",
                   "tanggal_mulai": "06-03-2023", "tanggal_selesai": "10-03-2023", "jam_pelajaran": "32"},
+    "formasi": {"kode_unit": "{kode_unit}", "kelompok_jabatan": "pelaksana", "nama_jabatan": "Pengadministrasi Umum",
+                "kebutuhan": "4", "tahun": "2026"},
 }
 # Column widths (characters) by kind; a header longer than its kind's width widens its column.
 _WIDTHS = {"text": 24, "nip": 22, "unit": 18, "code": 14, "intcode": 10, "golongan": 10, "int": 8,
@@ -210,7 +215,10 @@ def _guide_row(table: str, rule: _Rule, lang: str, unit: dict[str, str]) -> list
     elif c.kind in ("int", "float") and c.lo is not None and c.hi is not None:
         allowed = LABELS["template.allowed.range"][lang].format(lo=_num(c.lo), hi=_num(c.hi))
     elif c.kind in ("int", "float") and c.lo is not None:
-        allowed = LABELS["template.allowed.above"][lang].format(lo=_num(c.lo))
+        key = "template.allowed.above" if c.lo_open else "template.allowed.at_least"
+        allowed = LABELS[key][lang].format(lo=_num(c.lo))
+    elif c.name == SPECS[table].year_in_data:
+        allowed = label("template.allowed.year_in_data", lang)
     elif c.kind in ("date", "datetime"):
         allowed = LABELS["template.allowed.dates"][lang].format(start=_dmy(c.min_date or _EARLIEST))
     else:
@@ -245,7 +253,14 @@ def _validation(table: str, rule: _Rule, ref: str, lists: "_Lists", lang: str) -
         else:
             dv = DataValidation(type=kind, operator="greaterThan" if c.lo_open else "greaterThanOrEqual",
                                 formula1=_num(c.lo), allow_blank=True)
-            dv.error = LABELS["template.error.above"][lang].format(lo=_num(c.lo))
+            key = "template.error.above" if c.lo_open else (
+                "template.error.at_least_whole" if c.kind == "int" else "template.error.at_least")
+            dv.error = LABELS[key][lang].format(lo=_num(c.lo))
+    elif c.kind == "int" and c.name == SPECS[table].year_in_data:
+        # The allowed years depend on the data (ingestion checks them); Excel checks a year.
+        dv = DataValidation(type="whole", operator="between", formula1=str(EARLIEST_DATE.year),
+                            formula2=str(_LAST_YEAR), allow_blank=True)
+        dv.error = label("template.error.year", lang)
     elif c.kind in ("date", "datetime"):
         start = dt.date.fromisoformat(c.min_date or _EARLIEST)
         # Ingestion refuses a date after the day it runs: TODAY() is as close as Excel gets (a
