@@ -49,7 +49,13 @@ HEADERS = {
     "survei_asn": ["nip", "tanggal", "kode_unit", "kesiapan_tugas", "kejelasan_informasi", "dukungan_atasan",
                    "adaptasi_budaya_kerja", "kebutuhan_pelatihan", "kepuasan_mutasi", "niat_bertahan", "komentar"],
     "pelatihan": ["nip", "nama_pelatihan", "tanggal_mulai", "tanggal_selesai", "jam_pelajaran"],
+    "formasi": ["kode_unit", "kelompok_jabatan", "nama_jabatan", "kebutuhan", "tahun"],
 }
+#: Valid rows of the optional table formasi (not in :func:`clean_rows`: a run without it is the usual one).
+FORMASI_ROWS = [
+    ["KEC-A", "struktural", "Camat", "1", "2024"],
+    ["KEL-B", "pelaksana", "", "2", "2025"],
+]
 
 
 def clean_rows() -> dict[str, list[list[str]]]:

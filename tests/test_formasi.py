@@ -24,7 +24,6 @@ from .conftest import DEFAULT_REGION
 
 TODAY = dt.date(2026, 11, 28)
 KEY = "f" * 40
-FORMASI_HEADERS = {"formasi": ["kode_unit", "kelompok_jabatan", "nama_jabatan", "kebutuhan", "tahun"]}
 # The contract's groups, written here so that a wrong mapping in the code fails the test.
 GROUP = {1: "struktural", 2: "fungsional", 3: "struktural", 4: "pelaksana"}
 
@@ -42,7 +41,7 @@ def _run(tmp_path, formasi=None, name="raw", out="out"):
     rows = clean_rows()
     if formasi is not None:
         rows["formasi"] = formasi
-    raw = write_raw(tmp_path / name, rows, headers=FORMASI_HEADERS)
+    raw = write_raw(tmp_path / name, rows)
     summary = ingest(raw, tmp_path / out, write_region(tmp_path), today=TODAY)
     rejects = pd.read_csv(tmp_path / out / "rejects.csv", dtype=str, keep_default_na=False)
     return summary, rejects
@@ -196,7 +195,7 @@ def test_the_formasi_template_filled_in_ingests(tmp_path, capsys):
     assert [p.name for p in out.iterdir()] == ["formasi.xlsx"]
     wb = openpyxl.load_workbook(out / "formasi.xlsx")
     ws = wb.worksheets[0]
-    assert [c.value for c in ws[1]] == HEADERS.get("formasi", FORMASI_HEADERS["formasi"])
+    assert [c.value for c in ws[1]] == HEADERS["formasi"]
     guide = {r[0]: r for r in wb[GUIDE_SHEET].iter_rows(values_only=True) if r and r[0] in SPECS["formasi"].names}
     assert "struktural, fungsional, pelaksana" in guide["kelompok_jabatan"][3]
     assert guide["kebutuhan"][3] == "0 atau lebih"

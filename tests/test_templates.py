@@ -31,7 +31,7 @@ from mutasi_analysis.processed import PROCESSED_TABLES, load_processed
 from mutasi_analysis.schemas import SPECS, TABLES, normalise_golongan
 from mutasi_analysis.templates import (GUIDE_SHEET, KANAL_SUGGESTIONS, LIST_SHEET, TEMPLATE_ROWS, allowed_values,
                                        fill_template, write_templates)
-from tests._raw_factory import HEADERS, REGION_TOML, clean_rows, write_region
+from tests._raw_factory import FORMASI_ROWS, HEADERS, REGION_TOML, clean_rows, write_region
 
 from .conftest import DEFAULT_REGION, DEMO_SEED, OTHER_REGION
 
@@ -248,6 +248,12 @@ def test_the_validation_read_back_is_the_contracts(written, table):
             # ingestion accepts more forms than the list shows (IIIa, 31, another case): a warning
             assert dv.type == "list" and dv.errorStyle == "warning", where
             assert _list_values(wb, dv) == [str(v) for v in codes], where
+        elif col.kind == "int" and col.hi is None and col.lo is not None:  # formasi.kebutuhan >= 0
+            assert (dv.type, dv.operator, float(dv.formula1)) == ("whole", "greaterThanOrEqual", col.lo), where
+            assert dv.errorStyle in (None, "stop"), where
+        elif col.kind == "int" and col.lo is None:  # a year, checked against the data at ingestion
+            assert col.name == spec.year_in_data, where
+            assert (dv.type, dv.operator, int(dv.formula1), int(dv.formula2)) == ("whole", "between", 1900, 9999), where
         elif col.kind == "int":
             assert (dv.type, dv.operator) == ("whole", "between"), where
             assert dv.errorStyle in (None, "stop"), where  # ingestion is exactly as strict
@@ -334,13 +340,15 @@ def _bad_rows() -> dict[str, list[tuple[dict, str, str]]]:
             ({"jam_pelajaran": 0, "nama_pelatihan": "Bimtek"}, "jam_pelajaran", "out_of_range"),
             ({"tanggal_mulai": "kemarin", "nama_pelatihan": "Orientasi"}, "tanggal_mulai", "wrong_type"),
         ],
+        "formasi": [({"kebutuhan": -1}, "kebutuhan", "out_of_range")],
     }
 
 
 def test_a_value_outside_its_validation_is_still_rejected_at_ingestion(tmp_path):
     region = _many_units_region(tmp_path)  # the kode_unit list on the hidden sheet, ingested too
     paths = write_templates(tmp_path / "raw", region)
-    clean = {t: [dict(zip(HEADERS[t], r)) for r in rows] for t, rows in clean_rows().items()}
+    clean = {t: [dict(zip(HEADERS[t], r)) for r in rows]
+             for t, rows in {**clean_rows(), "formasi": FORMASI_ROWS}.items()}
     expected = set()
     for path in paths:
         table = path.stem
@@ -375,7 +383,7 @@ def test_a_nip_with_spaces_passes_the_template_and_ingestion(tmp_path):
     for path in paths:
         t = path.stem
         book = openpyxl.load_workbook(path)
-        fill_template(book, t, [dict(zip(HEADERS[t], r)) for r in clean_rows()[t]])
+        fill_template(book, t, [dict(zip(HEADERS[t], r)) for r in {**clean_rows(), "formasi": FORMASI_ROWS}[t]])
         book.save(path)
     assert openpyxl.load_workbook(tmp_path / "raw" / "pegawai.xlsx").worksheets[0]["A3"].value == spaced
     summary = ingest(tmp_path / "raw", tmp_path / "out", region, today=TODAY)
