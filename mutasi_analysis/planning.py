@@ -76,6 +76,7 @@ __all__ = [
     "plan_record",
     "plan_period",
     "run_plan",
+    "group_value_labels",
 ]
 
 #: Position groups of ``formasi.kelompok_jabatan``, from ``jenis_jabatan`` (1 and 3 struktural,
@@ -88,7 +89,13 @@ _ACTING = ("PLT", "PLH", "PJ")
 
 
 class PlanInfeasible(MutasiError):
-    """No assignment satisfies the rules and caps; the message names the binding constraint."""
+    """No assignment satisfies the rules and caps; the message names the binding constraint.
+
+    Exit code 1 (``mutasi plan``): the inputs are valid, the rules leave no plan; 2 stays for bad input.
+    """
+
+    def __init__(self, message: str):
+        super().__init__(message, exit_code=1)
 
 
 def position_group(jenis_jabatan) -> pd.Series:
@@ -993,7 +1000,12 @@ def make_plan(data, config: RegionConfig, period: Period, seed: int | None = Non
               "planning": pl.model_dump(mode="json"),
               "rotation": {"min_years_in_post": config.rotation.min_years_in_post,
                            "max_years_in_post": config.rotation.max_years_in_post},
-              "unready_share_training": config.thresholds.unready_share_training}
+              "unready_share_training": config.thresholds.unready_share_training,
+              # the legal basis of each pair rule, for whoever reads the plan
+              "pair_basis": {"tidak_kembali": pl.no_return_basis,
+                             "pembekuan": "; ".join(sorted({w.legal_basis for d in rollout["tanggal"]
+                                                            if (w := config.freeze_window_at(d)) is not None}))
+                             or None}}
     return Plan(period=period, as_of=as_of, first_wave=first_wave, needs=needs, skill=skill, eligibility=elig,
                 rollout=rollout, groups=groups, moves=moves, after=after, training=training, objective=objective,
                 pairs_blocked=blocked, infeasible=infeasible, power=power_info, params=params)
@@ -1038,7 +1050,9 @@ def wave_table(plan: Plan) -> pd.DataFrame:
     per = plan.moves.groupby("gelombang").size() if plan.moves is not None else pd.Series(dtype="int64")
     rows = [(int(w), g["tanggal"].iloc[0], ", ".join(g["kode_unit"]), int(per.get(w, 0)))
             for w, g in plan.rollout.groupby("gelombang", sort=True)]
-    return pd.DataFrame(rows, columns=["gelombang", "tanggal", "unit", "mutasi"])
+    out = pd.DataFrame(rows, columns=["gelombang", "tanggal", "unit", "mutasi"])
+    out["tanggal"] = pd.to_datetime(out["tanggal"])
+    return out
 
 
 def training_summary(plan: Plan) -> pd.DataFrame:
@@ -1164,9 +1178,19 @@ def run_plan(period: str = "next", region=None, processed=None, out: Path | None
              f"({', '.join(f'wave {w}: {n}' for w, n in f['moves_per_wave'].items()) or 'none'}); "
              f"staff gap {f['gap_before']} -> {f['gap_after']}; training before the move {f['training']}"]
     if f["power_random"] is not None and f["power_need_order"] is not None:
-        lines.append(f"  minimum detectable effect on {plan.power['outcome']}: random order "
+        from .text import label
+
+        lines.append(f"  smallest change detectable (80% power) in {label(plan.power['outcome'], 'en').lower()}: random order "
                      f"{f['power_random']['mde']:.3f}, order by need {f['power_need_order']['mde']:.3f}")
     elif power:
         lines.append(f"  no power figure: {f['power_reason']}")
     lines.append(f"Written (staff by pseudonym, mode 0600): {target}")
     return "\n".join(lines)
+
+
+def group_value_labels(config: RegionConfig) -> dict[str, str]:
+    """Label key of each group value :func:`unready_groups` can show (unit types, position
+    groups), for the presentation layer: ``{label key: value}``."""
+    from .config import UNIT_TYPES
+
+    return {**{t: t for t in UNIT_TYPES}, **{f"plan.group.{g}": g for g in POSITION_GROUPS}}

@@ -9,7 +9,8 @@ import golden
 import pytest
 
 PERIOD = "2026-S1"
-NAMES = ["00_ringkasan", "01_kualitas_data", "02_mutasi", "03_dampak_layanan", "04_ikm", "05_umpan_balik_asn"]
+NAMES = ["00_ringkasan", "01_kualitas_data", "02_mutasi", "03_dampak_layanan", "04_ikm", "05_umpan_balik_asn",
+         "06_perencanaan"]
 
 
 @pytest.fixture

@@ -33,7 +33,8 @@ from report_helpers import REPO
 from tests.conftest import INSTALL_SYSTEM_DEPS, require
 
 NOTEBOOK_DIR = REPO / "notebooks"
-EXPECTED = ["00_ringkasan", "01_kualitas_data", "02_mutasi", "03_dampak_layanan", "04_ikm", "05_umpan_balik_asn"]
+EXPECTED = ["00_ringkasan", "01_kualitas_data", "02_mutasi", "03_dampak_layanan", "04_ikm", "05_umpan_balik_asn",
+            "06_perencanaan"]
 PERIOD = "2026-S1"
 TODAY = dt.date(2026, 11, 28)
 
@@ -284,6 +285,26 @@ def test_no_personal_data_anywhere_under_reports(rendered, demo_raw):
             text = path.read_bytes().decode("utf-8", errors="replace")
         hit = pattern.search(text)
         assert hit is None, f"{path.relative_to(rendered['reports'])} contains personal data: {hit.group(0)!r}"
+
+
+@pytest.mark.render
+def test_planning_section_records_the_plan_and_keeps_its_list_apart(rendered, demo_raw):
+    import os
+    import stat
+
+    r = rendered["results"]["06_perencanaan"]
+    assert r["available"] and r["feasible"] and r["plan_period"] == "2026-S2" and r["as_of"] == "2026-06-30"
+    truth = json.loads((demo_raw / "truth.json").read_text(encoding="utf-8"))["formasi"]
+    assert r["formasi_year"] == truth["year"]
+    assert r["gap_before"] == sum(max(row["kekurangan"], 0) for row in truth["rows"])
+    assert 0 < r["moves"] <= 3 * 12 and r["gap_after"] <= r["gap_before"]
+    assert sum(r["excluded"].values()) + r["eligible"] == r["staff"]
+    assert r["power_random"]["mde"] > 0 and r["power_need_order"]["mde"] > 0
+    # the plan by pseudonym is a restricted file, never under reports/
+    plan = rendered["restricted"] / "alak" / PERIOD / r["plan_file"]
+    assert r["plan_file"] == "rencana-mutasi-2026-S2.xlsx" and plan.is_file()
+    assert stat.S_IMODE(os.stat(plan).st_mode) == 0o600
+    assert not [p for p in rendered["reports"].rglob("rencana-mutasi*")]
 
 
 @pytest.mark.render
