@@ -258,20 +258,19 @@ def test_build_panel(cfg):
 
 # ----------------------------------------------------------------------------- demo data
 @pytest.mark.slow
-def test_demo_cohorts_and_counts_match_truth(cfg, tmp_path):
+def test_demo_cohorts_and_counts_match_truth(cfg, demo_raw):
     """The panel built from the raw demo files has the planted cohorts, treated and never-treated units.
 
     Exact, so one seed suffices; whether one draw's interval covers the planted ATT is a matter
     of chance (checked over many seeds in tests/test_recovery.py), so it is not asserted here.
+    The demo files are the session's ``demo_raw`` (seed 1, config/alak.toml: the same files this
+    test generated itself before), read only.
     """
-    from mutasi_analysis import demo as demo_mod
-
-    demo_mod.write_demo_data(tmp_path, seed=1, region=ROOT / "config" / "alak.toml")
-    truth = json.loads((tmp_path / "truth.json").read_text(encoding="utf-8"))
-    riw = pd.read_csv(tmp_path / "riwayat_jabatan.csv", dtype=str, keep_default_na=False).rename(columns={"nip": "pid"})
+    truth = json.loads((demo_raw / "truth.json").read_text(encoding="utf-8"))
+    riw = pd.read_csv(demo_raw / "riwayat_jabatan.csv", dtype=str, keep_default_na=False).rename(columns={"nip": "pid"})
     riw["tmt_jabatan"] = pd.to_datetime(riw["tmt_jabatan"], format="%d-%m-%Y")
     riw["jenis_jabatan"] = riw["jenis_jabatan"].astype("Int64")
-    pg = pd.read_csv(tmp_path / "pengaduan.csv", dtype=str, keep_default_na=False)
+    pg = pd.read_csv(demo_raw / "pengaduan.csv", dtype=str, keep_default_na=False)
     for c in ("waktu_diterima", "waktu_respon_pertama", "waktu_selesai"):
         pg[c] = pd.to_datetime(pg[c].replace("", None))
     pan = impact.build_panel(pg, riw, cfg, outcome=truth["outcome"], start=truth["start"], end=truth["end"],
@@ -290,19 +289,20 @@ def rot_label(t):
 
 
 @pytest.mark.slow
-def test_demo_end_to_end_through_ingestion(cfg, tmp_path, monkeypatch):
-    """demo -> ingest -> processed tables (pid, never NIP) -> rotation and impact, against truth."""
+def test_demo_end_to_end_through_ingestion(cfg, demo_raw, tmp_path, monkeypatch):
+    """demo -> ingest -> processed tables (pid, never NIP) -> rotation and impact, against truth.
+
+    The demo is the session's ``demo_raw`` (seed 1, config/alak.toml), read only; ingested here.
+    """
     import collections
     import datetime as dt
 
-    from mutasi_analysis import demo as demo_mod
     from mutasi_analysis import ingest as ingest_mod
     from mutasi_analysis import processed as processed_mod
     from mutasi_analysis import rotation
 
     monkeypatch.setenv("MUTASI_PSEUDONYM_KEY", "test-key-" + "0" * 40)
-    raw, proc = tmp_path / "raw", tmp_path / "processed"
-    demo_mod.write_demo_data(raw, seed=1, region=ROOT / "config" / "alak.toml")
+    raw, proc = demo_raw, tmp_path / "processed"
     truth = json.loads((raw / "truth.json").read_text(encoding="utf-8"))
     ingest_mod.ingest(raw, proc, ROOT / "config" / "alak.toml", today=dt.date.fromisoformat(truth["export_date"]))
     P = processed_mod.load_processed(proc)
@@ -356,14 +356,16 @@ def _pre_trended(cfg, slope):
 
 
 @pytest.mark.simulation
-def test_pretrend_rejection_is_flagged_in_the_verdict(cfg, monkeypatch):
+def test_pretrend_rejection_is_flagged_in_the_verdict(cfg, planted, monkeypatch):
     """The verdict warns when the (size-checked) pre-trend test rejects, and stays silent
     otherwise, or when the test's measured size is out of range.
 
     A planted pre-trend of 0.3 noise SDs a month: the randomization pre-test rejected it in
     100% of the study's replications at 16 offices (benchmarks/README.md, pre-trend section).
     """
-    clean = impact.analyse(simulate(cfg), cfg, n_boot=999, n_perm=199)
+    # The clean panel's analysis is the module's ``planted`` (the same call, simulate(cfg) with
+    # n_boot=999, n_perm=199; test_result_is_immutable_and_reproducible holds it reproducible).
+    clean = planted
     assert clean.pretrend.method == "pretrend_randomization_test" and clean.pretrend_size["usable"]
     assert clean.pretrend.pvalue >= 0.05 and "parallel trends" not in clean.verdict["en"]
     trended = _pre_trended(cfg, slope=0.3 * 0.7)
