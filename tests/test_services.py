@@ -14,7 +14,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mutasi_analysis import demo as demo_mod
 from mutasi_analysis import services as sv
 from mutasi_analysis.config import load_config
 from mutasi_analysis.errors import DataError, NotEnoughData
@@ -178,9 +177,10 @@ def test_method_text_names_target(cfg):
 
 # ----------------------------------------------------------------------------- demo data
 @pytest.fixture(scope="module")
-def demo_complaints(tmp_path_factory):
-    out = tmp_path_factory.mktemp("demo")
-    demo_mod.write_demo_data(out, seed=1, region=ROOT / "config" / "alak.toml")
+def demo_complaints(demo_raw):
+    # The session's demo (tests/conftest.py: seed 1, config/alak.toml, the files this fixture
+    # generated itself before), read only: one demo generation fewer per worker.
+    out = demo_raw
     import json
 
     truth = json.loads((out / "truth.json").read_text(encoding="utf-8"))
