@@ -174,13 +174,12 @@ def test_a_read_only_reports_folder_keeps_the_report(reported, capsys, tmpfs):
     assert _tree(disk / "reports") == before
 
 
-def test_a_full_disk_during_ingest_leaves_the_processed_data(capsys, tmp_path, tmpfs):
-    from mutasi_analysis.demo import write_demo_data
-
+def test_a_full_disk_during_ingest_leaves_the_processed_data(capsys, demo_raw, tmpfs):
+    # The raw files are the session's demo_raw (seed 1, config/alak.toml: what this test
+    # generated itself before), read only: one demo generation fewer.
     region = Path(__file__).resolve().parents[1] / "config" / "alak.toml"
-    write_demo_data(out=tmp_path / "raw", seed=1, region=region)
     disk = tmpfs(512)  # smaller than the demo's processed tables
-    code = main(["ingest", "--raw", str(tmp_path / "raw"), "--out", str(disk / "processed"), "--region", str(region)])
+    code = main(["ingest", "--raw", str(demo_raw), "--out", str(disk / "processed"), "--region", str(region)])
     assert code == 3 and f"{disk / 'processed'}: no space left" in _one_line(capsys.readouterr().err)
     assert [p.name for p in disk.iterdir() if not p.name.endswith(".lock")] == []  # nothing partial
 
