@@ -376,7 +376,8 @@ class Assignment:
     ----------
     moves : DataFrame
         ``pid, asal, tujuan, kelompok_jabatan, gelombang, tanggal_pindah, lewat_batas,
-        unit_baru, mengisi_kekurangan, mengurangi_kelebihan``.
+        unit_baru, n_unit_dijalani`` (units the person has served in: the experience they bring),
+        ``mengisi_kekurangan, mengurangi_kelebihan``.
     after : DataFrame
         The needs table with ``masuk``, ``keluar``, ``ada_sesudah`` and ``kekurangan_sesudah``.
     objective : float
@@ -611,11 +612,12 @@ def _moves_frame(chosen, cands, req, rollout) -> pd.DataFrame:
             "pid": c["pid"], "asal": c["kode_unit"], "tujuan": u, "kelompok_jabatan": g,
             "gelombang": int(wave.at[u, "gelombang"]), "tanggal_pindah": wave.at[u, "tanggal"],
             "lewat_batas": bool(c["lewat_batas"]), "unit_baru": u not in c["unit_dijalani"],
+            "n_unit_dijalani": len(c["unit_dijalani"]),
             "mengisi_kekurangan": level.get((u, g), 0) < 0,
             "mengurangi_kelebihan": level.get((c["kode_unit"], g), 0) > 0,
         })
     cols = ["pid", "asal", "tujuan", "kelompok_jabatan", "gelombang", "tanggal_pindah", "lewat_batas", "unit_baru",
-            "mengisi_kekurangan", "mengurangi_kelebihan"]
+            "n_unit_dijalani", "mengisi_kekurangan", "mengurangi_kelebihan"]
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values(["gelombang", "tujuan", "pid"], kind="stable").reset_index(drop=True)
 

@@ -541,6 +541,7 @@ LABELS.update({
     "pelaksana": {"id": "Pelaksana", "en": "Administrative"},
     "rata_unit_dijalani": {"id": "Rata-rata unit yang pernah dijalani", "en": "Mean units served in"},
     "unit_dijalani": {"id": "Unit yang pernah dijalani", "en": "Units served in"},
+    "n_unit_dijalani": {"id": "Pengalaman (jumlah unit yang pernah dijalani)", "en": "Experience (units served in)"},
     "dasar_hukum": {"id": "Dasar hukum", "en": "Legal basis"},
     "keterangan": {"id": "Keterangan", "en": "Detail"},
     "n": {"id": "Jumlah pegawai", "en": "Staff"},

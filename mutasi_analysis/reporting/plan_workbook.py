@@ -194,7 +194,8 @@ def write_plan_workbook(plan: Plan, path: str | Path, *, region_code: str, regio
         "pid": moves["pid"], "asal": moves["asal"], "tujuan": moves["tujuan"],
         "kelompok_jabatan": moves["kelompok_jabatan"].map(lambda g: _w("group." + g, lang)),
         "gelombang": moves["gelombang"], "tanggal_pindah": pd.to_datetime(moves["tanggal_pindah"]).dt.date,
-        "alasan": reasons(moves, lang), "sinyal_kesiapan": moves["sinyal_kesiapan"],
+        "alasan": reasons(moves, lang), "n_unit_dijalani": moves["n_unit_dijalani"],
+        "sinyal_kesiapan": moves["sinyal_kesiapan"],
         "pelatihan": moves["pid"].map(lambda p: tr.at[p, "pelatihan"] if tr is not None and p in tr.index else None),
         "selesai_sebelum": moves["pid"].map(lambda p: tr.at[p, "selesai_sebelum"]
                                             if tr is not None and p in tr.index else None),
