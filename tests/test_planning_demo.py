@@ -124,7 +124,7 @@ def test_mutasi_plan_and_reidentify_round_trip(demo, tmp_path, monkeypatch, caps
     assert code == 0, printed.err
     assert stat.S_IMODE(os.stat(plan_file).st_mode) == 0o600
     assert f"moves proposed {len(demo['plan'].moves)}" in printed.out
-    assert "minimum detectable effect" in printed.out
+    assert "smallest change detectable (80% power) in mean working days to first response" in printed.out.lower()
     # back to names with the right key; the output names people and is private
     named = tmp_path / "private" / "named.xlsx"
     assert main(["reidentify", "--plan", str(plan_file), "--raw", str(demo["raw"]), "--region", str(REGION),
