@@ -128,10 +128,12 @@ def _cmd_reidentify(args: argparse.Namespace) -> int:
 
 def _cmd_plan(args: argparse.Namespace) -> int:
     from .planning import run_plan
+    from .reporting.cli import _today
 
     out = run_plan(period=args.period, region=resolve_path(args.region, "region"),
                    processed=resolve_path(args.processed, "processed"), out=Path(args.out) if args.out else None,
-                   lang=args.lang, seed=args.seed, n_sim=args.n_sim, n_perm=args.n_perm, power=not args.no_power)
+                   lang=args.lang, seed=args.seed, n_sim=args.n_sim, n_perm=args.n_perm, power=not args.no_power,
+                   today=_today(args.today))
     print(out)
     return 0
 
@@ -245,10 +247,14 @@ def build_parser() -> argparse.ArgumentParser:
         "integer program (caps and weights in [planning] of the region config), training before the move for "
         "groups whose rotated staff were often unready, units assigned to waves at random (a stepped wedge) and "
         "the power of that rollout. Writes rencana-mutasi-<period>.xlsx (staff by pseudonym only, mode 0600) "
-        "to the restricted folder; exit code 1 when no plan satisfies the rules, naming the binding one.",
+        "to the restricted folder; exit code 1 when no plan satisfies the rules (naming the binding one), 2 for "
+        "bad input.",
     )
-    p.add_argument("--period", default="next", help="the period the wave falls in: 'next' (after the latest "
-                   "complete period the data cover; default) or an id (2026-S2) whose previous period has ended")
+    p.add_argument("--period", default="next", help="the period the wave falls in: 'next' (default: after the "
+                   "latest complete period the data cover, or later, so that the first wave is in the future) or an "
+                   "id (2027-S1) whose first wave is after today")
+    p.add_argument("--today", default=None, metavar="YYYY-MM-DD", help="the date the plan is made on "
+                   "(default: today, or $MUTASI_TODAY)")
     p.add_argument("--region", default=None, help=REGION_HELP)
     p.add_argument("--processed", default=None, help="processed data folder (default: the project's)")
     p.add_argument("--out", default=None, help="plan workbook (default: <restricted>/<region code>/rencana/"

@@ -154,13 +154,25 @@ class RetirementAges(_Strict):
 
 
 class PlanningWeights(_Strict):
-    """Objective weights of the proposed assignment (``[planning.weights]``); see planning.py."""
+    """Objective weights of the proposed assignment (``[planning.weights]``); see planning.py.
+
+    ``new_unit`` must be below ``move``: going somewhere new never justifies a move on its own
+    (it breaks ties towards knowledge spread), while a move of someone past the maximum years
+    may pay for itself (``overdue``), since the rule says they should rotate.
+    """
 
     gap: float = Field(10.0, ge=0)        # per staff short of the requirement, after the moves
     surplus: float = Field(1.0, ge=0)     # per staff above the requirement, after the moves
-    new_unit: float = Field(2.0, ge=0)    # reward: a person goes to a unit they never served in
+    new_unit: float = Field(0.5, ge=0)    # reward: a person goes to a unit they never served in
     overdue: float = Field(3.0, ge=0)     # reward: a person past max_years_in_post moves
-    move: float = Field(1.0, ge=0)        # cost of any move (no move for its own sake)
+    move: float = Field(1.0, gt=0)        # cost of any move (no move for its own sake)
+
+    @model_validator(mode="after")
+    def _no_move_for_novelty(self):
+        if self.new_unit >= self.move:
+            raise ValueError(f"new_unit ({self.new_unit:g}) must be below move ({self.move:g}): otherwise staff "
+                             "would be moved only because the unit is new to them")
+        return self
 
 
 class TrainingCourse(_Strict):
@@ -192,6 +204,9 @@ class PlanningSettings(_Strict):
     pppk_may_move: bool = False
     pppk_legal_basis: str = "PP 49/2018 (PPPK bekerja pada jabatan dan unit sesuai perjanjian kerja)"
     acting_legal_basis: str = "SE Kepala BKN 1/2021 (Plt/Plh)"
+    # An acting assignment (PLT/PLH/PJ) counts as still held for this many months after its start
+    # (the data hold no end date; SE BKN 1/2021: three months, extendable by three).
+    acting_months: int = Field(6, ge=1, le=60)
     # Training ends at least this many months before the move.
     training_lead_months: int = Field(1, ge=0, le=12)
     default_course: str = Field("Orientasi Tugas Jabatan Baru", min_length=1)

@@ -75,6 +75,7 @@ __all__ = [
     "power_curves",
     "plan_record",
     "plan_period",
+    "first_wave_of",
     "run_plan",
     "group_value_labels",
 ]
@@ -229,7 +230,8 @@ def eligibility(riwayat: pd.DataFrame, pegawai: pd.DataFrame, config: RegionConf
       (``planning.retirement_age``) in or before the horizon's last year. Only the birth year
       leaves ingestion, so a person turning that age in that year counts as retiring
       (conservative: they stay put);
-    - ``plt``: holds an open acting assignment (PLT, PLH, PJ) at ``as_of``;
+    - ``plt``: holds an acting assignment (PLT, PLH, PJ) at ``as_of``: their latest record is one,
+      begun less than ``planning.acting_months`` before ``as_of``;
     - ``pppk``: a PPPK contract, unless ``planning.pppk_may_move``;
     - ``masa_minimal``: fewer than ``rotation.min_years_in_post`` years in the post at
       ``move_date`` (the first wave: conservative for later waves).
@@ -272,8 +274,13 @@ def eligibility(riwayat: pd.DataFrame, pegawai: pd.DataFrame, config: RegionConf
             if "tanggal_keluar" in peg.columns else np.full(len(cur), np.datetime64("NaT")))
     status = peg["status"].astype(str).reindex(cur["pid"]).to_numpy()
     # An acting assignment is open at as_of when it is the person's latest record of any kind.
-    latest_any = cls.groupby("pid", sort=False).tail(1).set_index("pid")["jenis_penugasan"]
-    acting = cur["pid"].map(latest_any).isin(_ACTING).to_numpy()
+    # An acting assignment is open at as_of when it is the person's latest record of any kind and
+    # began less than planning.acting_months before as_of (the data hold no end date).
+    last = cls.groupby("pid", sort=False).tail(1).set_index("pid")
+    since = pd.Timestamp(_add_months(as_of.date().replace(day=1), -pl.acting_months)) + pd.Timedelta(
+        days=as_of.day - 1)
+    open_acting = last["jenis_penugasan"].isin(_ACTING) & (last["tmt_jabatan"] > since)
+    acting = cur["pid"].map(open_acting).fillna(False).astype(bool).to_numpy()
     checks = {
         "keluar": (pd.notna(left) & (pd.to_datetime(left) <= horizon),
                    "data kepegawaian (tanggal_keluar)",
@@ -282,7 +289,8 @@ def eligibility(riwayat: pd.DataFrame, pegawai: pd.DataFrame, config: RegionConf
                     pl.retirement_legal_basis,
                     lambda i: f"reaches retirement age {int(age_limit[i])} in {int(birth[i] + age_limit[i])} "
                               f"(horizon ends {horizon.date()})"),
-        "plt": (acting, pl.acting_legal_basis, lambda i: "holds an open acting assignment (PLT/PLH/PJ)"),
+        "plt": (acting, pl.acting_legal_basis,
+                lambda i: f"holds an acting assignment (PLT/PLH/PJ) begun within {pl.acting_months} months"),
         "pppk": ((status == "PPPK") & (not pl.pppk_may_move), pl.pppk_legal_basis,
                  lambda i: "PPPK contract ([planning] pppk_may_move = false)"),
         "masa_minimal": ((years < rules.min_years_in_post).to_numpy(), rules.legal_basis,
@@ -383,7 +391,9 @@ class Assignment:
     objective : float
         The minimised objective (see the module docstring), constant terms included.
     pairs_blocked : dict
-        Rule -> number of (person, unit) pairs it ruled out (``tidak_kembali``, ``pembekuan``).
+        Rule -> number of (person, unit) pairs it ruled out (``tidak_kembali``, ``pembekuan``),
+        and ``tanpa_formasi``: eligible persons kept in place because formasi has no requirement
+        for their own unit and group (a departure's gap could not be weighed).
     """
 
     moves: pd.DataFrame
@@ -398,6 +408,7 @@ def _pairs(cands: pd.DataFrame, needs: pd.DataFrame, rollout: pd.DataFrame, conf
     pl = config.planning
     req = needs.dropna(subset=["kebutuhan"])
     has_post = set(zip(req.loc[req["kebutuhan"] > 0, "kode_unit"], req.loc[req["kebutuhan"] > 0, "kelompok_jabatan"]))
+    known = set(zip(req["kode_unit"], req["kelompok_jabatan"]))
     wave_day = dict(zip(rollout["kode_unit"], pd.to_datetime(rollout["tanggal"])))
     frozen = {u for u, d in wave_day.items() if config.freeze_window_at(d.date()) is not None}
     left_at: dict[tuple[str, str], pd.Timestamp] = {}
@@ -407,9 +418,14 @@ def _pairs(cands: pd.DataFrame, needs: pd.DataFrame, rollout: pd.DataFrame, conf
             key = (pid, unit)
             if key not in left_at or day > left_at[key]:
                 left_at[key] = day
-    blocked = {"tidak_kembali": 0, "pembekuan": 0}
+    blocked = {"tidak_kembali": 0, "pembekuan": 0, "tanpa_formasi": 0}
     pairs = []
     for i, c in enumerate(cands.itertuples(index=False)):
+        # Without a requirement for the person's own unit and group, the program could not see
+        # the gap a departure leaves: such a person stays (counted once, as a person).
+        if (c.kode_unit, c.kelompok_jabatan) not in known:
+            blocked["tanpa_formasi"] += 1
+            continue
         for u in wave_day:
             if u == c.kode_unit or (u, c.kelompok_jabatan) not in has_post:
                 continue
@@ -541,13 +557,24 @@ def assign(needs: pd.DataFrame, candidates: pd.DataFrame, rollout: pd.DataFrame,
         add(coefs, rhs, rhs, "balance")
 
     # A mandatory person with nowhere to go is infeasible whatever the caps: say so first.
-    stuck = [cands.at[i, "pid"] for i in mandatory if not by_person.get(i)]
+    stuck = [i for i in mandatory if not by_person.get(i)]
     if stuck:
+        per_unit = pd.Series([c_unit[i] for i in stuck]).value_counts()
+        causes = [k for k, n in (("an election freeze window covers the waves", blocked["pembekuan"]),
+                                 ("a return ban", blocked["tidak_kembali"]),
+                                 ("no formasi requirement for their own post", blocked["tanpa_formasi"])) if n]
         raise PlanInfeasible(
             f"{len(stuck)} staff past {config.rotation.max_years_in_post:g} years must move "
-            f"([planning] overdue_must_move = true) but have no unit to go to (no post of their group elsewhere, "
-            f"a return ban or a freeze window): e.g. {', '.join(stuck[:3])}; set overdue_must_move = false or "
-            "add the posts to formasi")
+            f"([planning] overdue_must_move = true) but have no unit to go to "
+            f"({', '.join(f'{u}: {n}' for u, n in per_unit.items())}); "
+            f"{'; '.join(causes) or 'no other unit has a post of their group in formasi'}; "
+            "set overdue_must_move = false, or add the posts to formasi")
+    # Every pair ruled out by the election freeze: no plan can be made in these waves.
+    if not pairs and blocked["pembekuan"]:
+        raise PlanInfeasible(
+            f"every wave ({', '.join(str(d) for d in sorted(set(rollout['tanggal'])))}) falls in an election freeze "
+            "window ([rotation.freeze_windows]): no move is allowed without the Home Affairs Minister's written "
+            "approval; plan for a later period or change [planning] n_waves / wave_spacing_months")
 
     def solve(skip: set[str]):
         keep = [k for k, f in enumerate(family) if f not in skip]
@@ -601,25 +628,41 @@ def _binding(solve, cands, mandatory, config, frozen) -> str:
 
 
 def _moves_frame(chosen, cands, req, rollout) -> pd.DataFrame:
-    level = {(u, g): int(a - k) for u, g, a, k in zip(req["kode_unit"], req["kelompok_jabatan"], req["ada"],
-                                                        req["kebutuhan"])}
     wave = rollout.set_index("kode_unit")
     rows = []
     for i, u in chosen:
         c = cands.iloc[i]
-        g = c["kelompok_jabatan"]
         rows.append({
-            "pid": c["pid"], "asal": c["kode_unit"], "tujuan": u, "kelompok_jabatan": g,
+            "pid": c["pid"], "asal": c["kode_unit"], "tujuan": u, "kelompok_jabatan": c["kelompok_jabatan"],
             "gelombang": int(wave.at[u, "gelombang"]), "tanggal_pindah": wave.at[u, "tanggal"],
             "lewat_batas": bool(c["lewat_batas"]), "unit_baru": u not in c["unit_dijalani"],
             "n_unit_dijalani": len(c["unit_dijalani"]),
-            "mengisi_kekurangan": level.get((u, g), 0) < 0,
-            "mengurangi_kelebihan": level.get((c["kode_unit"], g), 0) > 0,
         })
     cols = ["pid", "asal", "tujuan", "kelompok_jabatan", "gelombang", "tanggal_pindah", "lewat_batas", "unit_baru",
-            "n_unit_dijalani", "mengisi_kekurangan", "mengurangi_kelebihan"]
-    out = pd.DataFrame(rows, columns=cols)
-    return out.sort_values(["gelombang", "tujuan", "pid"], kind="stable").reset_index(drop=True)
+            "n_unit_dijalani"]
+    out = pd.DataFrame(rows, columns=cols).sort_values(["gelombang", "tujuan", "pid"], kind="stable")
+    out = out.reset_index(drop=True)
+    # A move fills a gap (relieves a surplus) only as far as the plan as a whole closes that gap
+    # (surplus): of k moves into a unit whose gap shrinks by g, the first min(k, g) fill it.
+    ada = {(u, g): int(a) for u, g, a in zip(req["kode_unit"], req["kelompok_jabatan"], req["ada"])}
+    need = {(u, g): int(k) for u, g, k in zip(req["kode_unit"], req["kelompok_jabatan"], req["kebutuhan"])}
+    ins = out.groupby(["tujuan", "kelompok_jabatan"]).size().to_dict()
+    outs = out.groupby(["asal", "kelompok_jabatan"]).size().to_dict()
+    after = {k: ada[k] - outs.get(k, 0) + ins.get(k, 0) for k in ada}
+    closed = {k: max(need[k] - ada[k], 0) - max(need[k] - after[k], 0) for k in ada}
+    relieved = {k: max(ada[k] - need[k], 0) - max(after[k] - need[k], 0) for k in ada}
+    fill, ease = [], []
+    for m in out.itertuples(index=False):
+        to, frm = (m.tujuan, m.kelompok_jabatan), (m.asal, m.kelompok_jabatan)
+        fill.append(closed.get(to, 0) > 0)
+        if fill[-1]:
+            closed[to] -= 1
+        ease.append(relieved.get(frm, 0) > 0)
+        if ease[-1]:
+            relieved[frm] -= 1
+    out["mengisi_kekurangan"] = fill
+    out["mengurangi_kelebihan"] = ease
+    return out
 
 
 def _after(needs: pd.DataFrame, moves: pd.DataFrame) -> pd.DataFrame:
@@ -699,8 +742,9 @@ def training_schedule(moves: pd.DataFrame, candidates: pd.DataFrame, groups: pd.
 
     A mover is in a group by the destination's unit type, their golongan group and their
     position group (:data:`READINESS_COLUMNS`). The course is the first ``[[planning.training]]``
-    entry that names one of the mover's flagged groups, else ``planning.default_course``; it
-    ends ``planning.training_lead_months`` months before the move.
+    entry that names one of the mover's flagged groups; else a course of the ``pelatihan``
+    catalogue whose name names the group (``puskesmas``, ``kelurahan``, ``fungsional``...);
+    else ``planning.default_course``. It ends ``planning.training_lead_months`` months before the move.
 
     Parameters
     ----------
@@ -726,6 +770,10 @@ def training_schedule(moves: pd.DataFrame, candidates: pd.DataFrame, groups: pd.
     flagged = {(r.kolom, r.nilai) for r in groups.itertuples() if r.perlu_pelatihan}
     catalogue = (pelatihan["nama_pelatihan"].astype(str).str.strip().str.casefold().value_counts()
                  if pelatihan is not None and len(pelatihan) else pd.Series(dtype="int64"))
+    catalogue_names = {}
+    if pelatihan is not None and len(pelatihan):
+        names = pelatihan["nama_pelatihan"].astype(str).str.strip()
+        catalogue_names = {k: names[names.str.casefold() == k].iloc[0] for k in catalogue.index}
     cand = candidates.set_index("pid")
     rows = []
     for m in moves.to_dict("records"):
@@ -733,7 +781,8 @@ def training_schedule(moves: pd.DataFrame, candidates: pd.DataFrame, groups: pd.
         hit = [(c, v) for c, v in g.items() if (c, v) in flagged]
         if not hit:
             continue
-        course = next((t.course for t in pl.training if (t.column, t.value) in hit), pl.default_course)
+        course = next((t.course for t in pl.training if (t.column, t.value) in hit), None) \
+            or _catalogue_match(catalogue_names, catalogue, hit) or pl.default_course
         held = int(catalogue.get(course.strip().casefold(), 0))
         move_day = pd.Timestamp(m["tanggal_pindah"]).date()
         rows.append({"pid": m["pid"], "tujuan": m["tujuan"], "gelombang": m["gelombang"],
@@ -744,6 +793,25 @@ def training_schedule(moves: pd.DataFrame, candidates: pd.DataFrame, groups: pd.
     cols = ["pid", "tujuan", "gelombang", "tanggal_pindah", "kelompok", "pelatihan", "dalam_katalog",
             "peserta_sebelumnya", "selesai_sebelum"]
     return pd.DataFrame(rows, columns=cols)
+
+
+_GENERIC_WORDS = {"kantor", "unit", "dan", "the"}
+
+
+def _catalogue_match(catalogue_names: dict, attended: pd.Series, hit) -> str | None:
+    """A course held before whose name names one of the groups (``puskesmas`` in "Pelatihan
+    Manajemen Puskesmas"); the most attended one when several do (ties by name). Roman golongan
+    never match."""
+    found = set()
+    for column, value in hit:
+        if column == "golongan":
+            continue
+        words = [w for w in str(value).casefold().replace("_", " ").split() if w not in _GENERIC_WORDS and len(w) > 3]
+        found |= {key for key in catalogue_names if any(w in key for w in words)}
+    if not found:
+        return None
+    best = sorted(found, key=lambda k: (-int(attended.get(k, 0)), k))[0]
+    return catalogue_names[best]
 
 
 def readiness_signal(moves: pd.DataFrame, candidates: pd.DataFrame, groups: pd.DataFrame,
@@ -814,10 +882,14 @@ def rollout_power(panel: pd.DataFrame, rollout: pd.DataFrame, needs: pd.DataFram
                             "alpha": config.thresholds.alpha, "reason": None}
     common = dict(cohort="cohort", periods=periods, alpha=config.thresholds.alpha, power=power, n_sim=n_sim,
                   n_perm=n_perm, seed=seed)
+    if not all(sizes):
+        # Evenly spaced waves are what did.power simulates: a wave without a testable office breaks them.
+        info["reason"] = (f"wave(s) {', '.join(str(w + 1) for w, n in enumerate(sizes) if not n)} hold no office "
+                          f"whose {outcome} is observed in every month")
+        return info
     try:
-        info["acak"] = did.power(data, outcome, "kode_unit", "t", units_per_wave=[s for s in sizes if s],
-                                 n_waves=sum(1 for s in sizes if s), first_wave=t_first,
-                                 spacing=pl.wave_spacing_months, **common)
+        info["acak"] = did.power(data, outcome, "kode_unit", "t", units_per_wave=sizes, n_waves=len(sizes),
+                                 first_wave=t_first, spacing=pl.wave_spacing_months, **common)
         order = need_order(needs, sorted(units))
         wave_t = {int(w): int(t) for w, t in rollout.groupby("gelombang")["t"].first().items()}
         design, k = {}, 0
@@ -929,6 +1001,7 @@ class Plan:
                 "moves": int(len(self.moves)),
                 "moves_per_wave": {str(k): int(v) for k, v in self.moves.groupby("gelombang").size().items()},
                 "moves_overdue": int(self.moves["lewat_batas"].sum()),
+                "units_without_moves": sorted(set(self.rollout["kode_unit"]) - set(self.moves["tujuan"])),
                 "moves_new_unit": int(self.moves["unit_baru"].sum()),
                 "gap_after": int(self.after["kekurangan_sesudah"].fillna(0).clip(lower=0).sum()),
                 "training": int(len(self.training)),
@@ -938,7 +1011,7 @@ class Plan:
 
 
 def make_plan(data, config: RegionConfig, period: Period, seed: int | None = None, panel: pd.DataFrame | None = None,
-              n_sim: int = 500, n_perm: int = 999, with_power: bool = True, lang: str = "id") -> Plan:
+              n_sim: int = 500, n_perm: int = 999, with_power: bool = True, lang: str = "id", as_of=None) -> Plan:
     """Plan the wave of ``period`` from processed data.
 
     Parameters
@@ -956,6 +1029,9 @@ def make_plan(data, config: RegionConfig, period: Period, seed: int | None = Non
     n_sim, n_perm : int
         Power simulation (see :func:`rollout_power`).
     with_power : bool, default True
+    as_of : date-like, optional
+        The data's end the plan uses (staff, tenure, answers); default the end of the period
+        before ``period``.
 
     Returns
     -------
@@ -973,8 +1049,8 @@ def make_plan(data, config: RegionConfig, period: Period, seed: int | None = Non
                         "`mutasi ingest`")
     pl = config.planning
     seed = pl.seed if seed is None else int(seed)
-    as_of = period.previous().end
-    first_wave = _add_months(period.start, pl.training_lead_months)
+    as_of = period.previous().end if as_of is None else pd.Timestamp(as_of).date()
+    first_wave = first_wave_of(period, config)
     needs = staffing_needs(data.formasi, data.riwayat_jabatan, config, as_of, year=first_wave.year,
                            pegawai=data.pegawai)
     skill = skill_mix(data.riwayat_jabatan, config, as_of, pegawai=data.pegawai)
@@ -1099,28 +1175,37 @@ def plan_record(plan: Plan | None, period: Period) -> dict[str, Any]:
 PLAN_DIR = "rencana"  # <restricted>/<region code>/rencana/: plans written by `mutasi plan`
 
 
-def plan_period(text: str, kind: str, data_end: dt.date | None, today: dt.date | None = None) -> Period:
-    """The period a wave is planned for: ``next`` (after the latest complete period the data
-    cover) or an id whose previous period has ended and is covered by the data.
+def first_wave_of(period: Period, config: RegionConfig) -> dt.date:
+    """The first wave's date: ``planning.training_lead_months`` after the period starts (time to train)."""
+    return _add_months(period.start, config.planning.training_lead_months)
+
+
+def plan_period(text: str, config: RegionConfig, data_end: dt.date | None, today: dt.date | None = None) -> Period:
+    """The period a wave is planned for.
+
+    ``next``: the period after the latest complete period the data cover, or a later one, the
+    first whose first wave (:func:`first_wave_of`) is after ``today``. An id: that period, if its
+    first wave is after ``today``. A plan never proposes a wave in the past.
 
     Raises
     ------
     MutasiError
-        For a malformed id, or a period whose previous period has not ended or is not covered.
+        For a malformed id, or a period whose first wave is not after ``today``.
     """
     from .periods import latest_complete, parse_period
 
     today = today or dt.date.today()
+    kind = config.period.kind
     if isinstance(text, str) and text.strip().lower() == "next":
-        return latest_complete(today=today, kind=kind, data_end=data_end).next()
+        p = latest_complete(today=today, kind=kind, data_end=data_end).next()
+        while first_wave_of(p, config) <= today:
+            p = p.next()
+        return p
     p = parse_period(text, kind)
-    prev = p.previous()
-    if prev.end >= today or (data_end is not None and data_end < prev.end):
-        latest = latest_complete(today=today, kind=kind, data_end=data_end)
-        why = (f"it has not ended (today is {today})" if prev.end >= today
-               else f"the data end on {data_end}")
-        raise MutasiError(f"a plan for {p.id} uses the data up to the end of {prev.id} ({prev.end}), but {why}; "
-                          f"plan for --period {latest.next().id} (or --period next)")
+    if first_wave_of(p, config) <= today:
+        nxt = plan_period("next", config, data_end, today)
+        raise MutasiError(f"the first wave of {p.id} would be on {first_wave_of(p, config)}, which is not after today "
+                          f"({today}); a plan proposes future moves: plan for --period {nxt.id} (or --period next)")
     return p
 
 
@@ -1147,6 +1232,17 @@ def run_plan(period: str = "next", region=None, processed=None, out: Path | None
     from .reporting.plan_workbook import plan_file_name, write_plan_workbook
 
     cfg = load_config(region)
+    # Checked before any work, so that a typo costs a second, not a plan's worth of simulation.
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise MutasiError(f"--seed must be a whole number of 0 or more, got {seed!r}")
+    if power:
+        if not isinstance(n_sim, int) or n_sim < 100:
+            raise MutasiError(f"--n-sim must be at least 100 (the minimum detectable effect needs a power curve), "
+                              f"got {n_sim!r}")
+        least = math.ceil(1 / cfg.thresholds.alpha) - 1
+        if not isinstance(n_perm, int) or n_perm < least:
+            raise MutasiError(f"--n-perm must be at least {least}: with fewer permutations no p-value can reach "
+                              f"alpha = {cfg.thresholds.alpha:g}; got {n_perm!r}")
     folder = resolve_path(processed, "processed")
     data = load_processed(folder)
     lang = lang or cfg.report.lang
@@ -1155,20 +1251,24 @@ def run_plan(period: str = "next", region=None, processed=None, out: Path | None
         data_end = dt.date.fromisoformat(str(end)[:10]) if end else None
     except (OSError, ValueError):
         data_end = None
-    p = plan_period(period, cfg.period.kind, data_end, today=today)
+    p = plan_period(period, cfg, data_end, today=today)
+    as_of = min(p.previous().end, data_end) if data_end is not None else p.previous().end
     kid = processed_key_id(folder)
     if kid is None:
         raise MutasiError(f"{folder} records no pseudonym key fingerprint, which the plan must carry for "
                           "`mutasi reidentify`; run `mutasi ingest` again")
-    plan = make_plan(data, cfg, p, seed=seed, n_sim=n_sim, n_perm=n_perm, with_power=power, lang=lang)
+    plan = make_plan(data, cfg, p, seed=seed, n_sim=n_sim, n_perm=n_perm, with_power=power, lang=lang, as_of=as_of)
     if not plan.ok:
         raise PlanInfeasible(plan.infeasible)
+    if plan.moves.empty:  # a valid answer, not a plan: say so and write nothing
+        return (f"Plan for {p.id} ({cfg.region.name}), data up to {plan.as_of}: no move improves the staffing under "
+                f"the rules and weights of {cfg.source}; nothing to propose, no workbook written.")
     if out is None:
         root = resolve_path(None, "restricted")
         target = root / cfg.region.code / PLAN_DIR / plan_file_name(p.id)
         _private_parents(target.parent, root)
     else:
-        target = Path(out).absolute()
+        target = Path(out).resolve()  # a link into reports/ is judged by where it leads
         _check_output(target, holds="pseudonyms")
         _private_parents(target.parent, None)
     write_plan_workbook(plan, target, region_code=cfg.region.code, region_name=cfg.region.name, key_id=kid, lang=lang)

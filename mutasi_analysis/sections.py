@@ -301,6 +301,7 @@ class PlanRecord(_Builtin):
     moves: int | None = Field(None, ge=0)
     moves_per_wave: dict[str, int] = Field(default_factory=dict)
     moves_overdue: int | None = Field(None, ge=0)
+    units_without_moves: list[str] = Field(default_factory=list)
     moves_new_unit: int | None = Field(None, ge=0)
     gap_after: int | None = Field(None, ge=0)
     training: int | None = Field(None, ge=0)

@@ -616,6 +616,8 @@ LABELS.update({
     "plan.row.blocked": {"id": "Pasangan pegawai-unit yang tidak dibolehkan", "en": "Staff-unit pairs ruled out"},
     "plan.pair.tidak_kembali": {"id": "kembali ke unit yang baru ditinggalkan", "en": "return to a unit left recently"},
     "plan.pair.pembekuan": {"id": "gelombang dalam masa larangan pilkada", "en": "wave inside an election freeze"},
+    "plan.pair.tanpa_formasi": {"id": "pegawai tetap di tempat: formasi tidak memuat kebutuhan jabatannya",
+                                "en": "staff kept in place: formasi has no requirement for their post"},
     "plan.row.seed": {"id": "Benih acak (gelombang dan simulasi)", "en": "Random seed (waves and simulation)"},
     "plan.row.key_id": {"id": "Sidik kunci pseudonim", "en": "Pseudonym key fingerprint"},
     "plan.row.version": {"id": "Versi mutasi-analysis", "en": "mutasi-analysis version"},

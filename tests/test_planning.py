@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 import tomllib
 from pathlib import Path
 
@@ -86,6 +87,9 @@ HAND_RIWAYAT = [
     ("p7", "KEC-D", 4, "2010-01-01", "D"),
     # p8: pelaksana in KEL-B since 2022-09 (3.9 years): eligible, not overdue
     ("p8", "KEL-B", 4, "2022-09-01", "D"),
+    # p9: an acting post begun 2025-12-15, more than 6 months (acting_months) before as_of: over
+    ("p9", "KEC-D", 4, "2015-01-01", "D"),
+    ("p9", "KEL-A", 4, "2025-12-15", "PLT"),
 ]
 HAND_PEGAWAI = [
     ("p1", "II/c", 4, "PNS", 1980, None),
@@ -96,6 +100,7 @@ HAND_PEGAWAI = [
     ("p6", "II/a", 4, "PNS", 1990, "2027-01-31"),
     ("p7", "II/b", 4, "PNS", 1970, "2026-05-31"),
     ("p8", "II/b", 4, "PNS", 1988, None),
+    ("p9", "II/b", 4, "PNS", 1988, None),
 ]
 
 
@@ -114,7 +119,7 @@ def test_staffing_needs_by_hand():
         ("KEL-B", "struktural"): (1, 1),     # p3
         ("KEL-B", "pelaksana"): (0, 1),      # p8
         ("PKM-C", "fungsional"): (2, 2),     # p4, p5 (p5's definitive post is still PKM-C)
-        ("KEC-D", "pelaksana"): (None, 1),   # p6; p7 left on 2026-05-31
+        ("KEC-D", "pelaksana"): (None, 2),   # p6, p9 (an acting post elsewhere); p7 left on 2026-05-31
     }
     gap = dict(zip(zip(n["kode_unit"], n["kelompok_jabatan"]), n["kekurangan"]))
     assert gap[("KEL-A", "pelaksana")] == 1 and gap[("KEL-B", "pelaksana")] == -1
@@ -128,7 +133,7 @@ def test_eligibility_rules_by_hand():
     e = planning.eligibility(riwayat(HAND_RIWAYAT), pegawai(HAND_PEGAWAI), cfg, MOVE, as_of=AS_OF).set_index("pid")
     assert "p7" not in e.index  # left before as_of
     expected = {"p1": None, "p2": "masa_minimal", "p3": "pensiun", "p4": "pppk", "p5": "plt", "p6": "keluar",
-                "p8": None}
+                "p8": None, "p9": None}
     assert {p: (None if pd.isna(a) else a) for p, a in e["aturan"].items()} == expected
     assert e.at["p6", "semua_aturan"] == "keluar;masa_minimal"
     assert e.at["p1", "lewat_batas"] and not e.at["p8", "lewat_batas"]
@@ -249,6 +254,8 @@ def allowed_pairs(needs, cands, rollout, cfg, r) -> dict:
     """Allowed destinations, written from the rules (not from planning._pairs)."""
     has_post = {(u, g) for u, g, k in zip(needs["kode_unit"], needs["kelompok_jabatan"], needs["kebutuhan"])
                 if not pd.isna(k) and k > 0}
+    known = {(u, g) for u, g, k in zip(needs["kode_unit"], needs["kelompok_jabatan"], needs["kebutuhan"])
+             if not pd.isna(k)}
     day = dict(zip(rollout["kode_unit"], pd.to_datetime(rollout["tanggal"])))
     r = r.sort_values(["pid", "tmt_jabatan"], kind="stable")
     out = {}
@@ -260,6 +267,9 @@ def allowed_pairs(needs, cands, rollout, cfg, r) -> dict:
             if prev != nxt:
                 left[prev] = when
         ok = set()
+        if (p["kode_unit"], p["kelompok_jabatan"]) not in known:  # no requirement known for their own post
+            out[p["pid"]] = ok
+            continue
         for u in day:
             if u == p["kode_unit"] or (u, p["kelompok_jabatan"]) not in has_post:
                 continue
@@ -347,9 +357,9 @@ def test_infeasible_plan_names_the_binding_cap():
     ro = planning.draw_rollout(cfg.unit_codes, cfg, MOVE, seed=1)
     with pytest.raises(planning.PlanInfeasible, match="no unit to go to"):
         planning.assign(needs, el, ro, cfg, riwayat=r)
-    # without the mandate the same world has a plan (an empty plan is not "infeasible")
-    a = planning.assign(needs, el, ro, config(rotation=cfg.rotation.model_dump(mode="json")), riwayat=r)
-    assert a.pairs_blocked["pembekuan"] > 0 and a.moves.empty
+    # without the mandate the freeze still leaves no move at all: said so, never an empty plan
+    with pytest.raises(planning.PlanInfeasible, match="every wave"):
+        planning.assign(needs, el, ro, config(rotation=cfg.rotation.model_dump(mode="json")), riwayat=r)
 
 
 def test_no_return_to_a_unit_left_recently():
@@ -422,6 +432,14 @@ def test_training_for_unready_groups_only():
     assert t.at["b", "pelatihan"] == cfg.planning.default_course and not t.at["b", "dalam_katalog"]
     assert t.at["b", "kelompok"] == "golongan=II"
     assert t.at["a", "selesai_sebelum"] == dt.date(2026, 7, 1) < t.at["a", "tanggal_pindah"]
+    # without a configured course, a course of the catalogue that names the group is chosen (the
+    # most attended when several do); golongan never match a course name
+    bare = config(training=[])
+    catalogue2 = pd.DataFrame({"nama_pelatihan": ["Pelatihan Manajemen Puskesmas", "Bimtek Puskesmas Ramah Anak",
+                                                  "Bimtek Puskesmas Ramah Anak", "Pelatihan Komunikasi Publik"]})
+    t2 = planning.training_schedule(moves, cands, groups, bare, pelatihan=catalogue2).set_index("pid")
+    assert t2.at["a", "pelatihan"] == "Bimtek Puskesmas Ramah Anak" and t2.at["a", "peserta_sebelumnya"] == 2
+    assert t2.at["b", "pelatihan"] == bare.planning.default_course
     sig = planning.readiness_signal(moves, cands, groups, cfg)
     assert sig.tolist()[:2] == [0.45, 0.33] and sig.iloc[2] == pytest.approx(0.20)  # the highest shown share
 
@@ -460,3 +478,70 @@ def test_rollout_power_is_the_power_routines():
     # reproducible from the seed
     again = planning.rollout_power(panel, ro, needs, cfg, outcome="y", n_sim=60, n_perm=99, seed=11)
     assert again["acak"].mde == info["acak"].mde
+
+
+def test_no_move_without_a_reason():
+    """Staff at the requirement, none past the maximum years: a new unit alone never pays for a move."""
+    rows = [("s1", "KEL-A", 4, "2022-01-03", "D"), ("s2", "KEL-B", 4, "2022-01-03", "D")]
+    peg = [("s1", "III/a", 4, "PNS", 1985, None), ("s2", "III/a", 4, "PNS", 1985, None)]
+    f = formasi([("KEL-A", "pelaksana", 1, 2026), ("KEL-B", "pelaksana", 1, 2026)])
+    r, p = riwayat(rows), pegawai(peg)
+    cfg = config()
+    needs = planning.staffing_needs(f, r, cfg, AS_OF, pegawai=p)
+    el = planning.eligibility(r, p, cfg, MOVE, as_of=AS_OF)
+    assert el["layak"].all() and not el["lewat_batas"].any()
+    ro = planning.draw_rollout(cfg.unit_codes, cfg, MOVE, seed=1)
+    assert planning.assign(needs, el, ro, cfg, riwayat=r).moves.empty
+    # the config refuses weights under which novelty alone would move people
+    with pytest.raises(Exception, match="new_unit"):
+        config(weights={"new_unit": 1.5, "move": 1.0})
+
+
+def test_staff_of_a_post_without_a_requirement_stay():
+    # KEC-D has no formasi row: its staff are not moved out (the gap they leave could not be weighed)
+    rows = [(f"d{k}", "KEC-D", 4, "2015-01-01", "D") for k in range(4)]
+    peg = [(f"d{k}", "III/a", 4, "PNS", 1985, None) for k in range(4)]
+    f = formasi([("KEL-A", "pelaksana", 2, 2026), ("KEL-B", "pelaksana", 1, 2026)])
+    r, p = riwayat(rows), pegawai(peg)
+    cfg = config()
+    needs = planning.staffing_needs(f, r, cfg, AS_OF, pegawai=p)
+    el = planning.eligibility(r, p, cfg, MOVE, as_of=AS_OF)
+    ro = planning.draw_rollout(cfg.unit_codes, cfg, MOVE, seed=1)
+    a = planning.assign(needs, el, ro, cfg, riwayat=r)
+    assert a.moves.empty and a.pairs_blocked["tanpa_formasi"] == 4
+
+
+def test_reasons_follow_the_plan_as_a_whole():
+    # KEL-B needs one more; two overdue staff of KEL-A (surplus 1) both move there (their overdue
+    # reward pays for it): one fills the gap, the other does not; one relieves the surplus
+    rows = [(f"a{k}", "KEL-A", 4, "2015-01-01", "D") for k in range(3)] + [("b0", "KEL-B", 4, "2015-01-01", "D")]
+    peg = [(f"a{k}", "III/a", 4, "PNS", 1985, None) for k in range(3)] + [("b0", "III/a", 4, "PNS", 1985, None)]
+    f = formasi([("KEL-A", "pelaksana", 2, 2026), ("KEL-B", "pelaksana", 2, 2026)])
+    r, p = riwayat(rows), pegawai(peg)
+    cfg = config(max_moves_in_per_unit=2, max_moves_out_per_unit=2)
+    needs = planning.staffing_needs(f, r, cfg, AS_OF, pegawai=p)
+    el = planning.eligibility(r, p, cfg, MOVE, as_of=AS_OF)
+    ro = planning.draw_rollout(cfg.unit_codes, cfg, MOVE, seed=1)
+    m = planning.assign(needs, el, ro, cfg, riwayat=r).moves
+    into_b = m[m["tujuan"] == "KEL-B"]
+    assert len(into_b) >= 1
+    assert int(into_b["mengisi_kekurangan"].sum()) == 1  # one gap, filled once however many arrive
+    assert int(m["mengurangi_kelebihan"].sum()) <= 1  # one surplus
+
+
+def test_a_freeze_over_every_wave_is_stated_not_an_empty_plan():
+    r, p, f = infeasible_world()
+    cfg = config(rotation={"freeze_windows": [{"start": "2026-07-01", "end": "2027-06-30", "legal_basis": "UU 10/2016"}]})
+    needs = planning.staffing_needs(f, r, cfg, AS_OF, pegawai=p)
+    el = planning.eligibility(r, p, cfg, MOVE, as_of=AS_OF)
+    ro = planning.draw_rollout(cfg.unit_codes, cfg, MOVE, seed=1)
+    with pytest.raises(planning.PlanInfeasible, match="every wave .* election freeze") as e:
+        planning.assign(needs, el, ro, cfg, riwayat=r)
+    assert e.value.exit_code == 1
+    # a mandatory move with nowhere to go names units and causes, never a pseudonym
+    must = config(overdue_must_move=True, rotation={"freeze_windows": [{"start": "2026-07-01", "end": "2027-06-30",
+                                                                         "legal_basis": "UU 10/2016"}]})
+    with pytest.raises(planning.PlanInfeasible) as e:
+        planning.assign(needs, el, ro, must, riwayat=r)
+    assert "KEL-A: 3" in str(e.value) and "freeze" in str(e.value)
+    assert not any(re.search(rf"\b{re.escape(pid)}\b", str(e.value)) for pid in el["pid"])  # o0, o1, o2, z

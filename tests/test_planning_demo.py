@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 REGION = ROOT / "config" / "alak.toml"
 KEY = "test-key-for-planning-0123456789abcdefghij"
 PLAN_PERIOD = "2026-S2"
+TODAY = "2026-07-15"  # the plan is made before its first wave (2026-08-01)
 
 
 def _ingested(raw: Path, out: Path, monkeypatch) -> Path:
@@ -119,7 +120,7 @@ def test_mutasi_plan_and_reidentify_round_trip(demo, tmp_path, monkeypatch, caps
     monkeypatch.chdir(tmp_path)
     plan_file = tmp_path / "private" / f"rencana-mutasi-{PLAN_PERIOD}.xlsx"
     code = main(["plan", "--period", PLAN_PERIOD, "--region", str(REGION), "--processed", str(demo["processed"]),
-                 "--out", str(plan_file), "--n-sim", "100", "--n-perm", "99"])
+                 "--out", str(plan_file), "--n-sim", "100", "--n-perm", "99", "--today", TODAY])
     printed = capsys.readouterr()
     assert code == 0, printed.err
     assert stat.S_IMODE(os.stat(plan_file).st_mode) == 0o600
@@ -151,7 +152,7 @@ def test_mutasi_plan_states_the_binding_constraint(demo, tmp_path, monkeypatch, 
     monkeypatch.setenv("MUTASI_PSEUDONYM_KEY", KEY)
     out = tmp_path / "plan.xlsx"
     code = main(["plan", "--period", PLAN_PERIOD, "--region", str(tight), "--processed", str(demo["processed"]),
-                 "--out", str(out), "--no-power"])
+                 "--out", str(out), "--no-power", "--today", TODAY])
     err = capsys.readouterr().err
     assert code != 0 and not out.exists()
     assert "overdue_must_move" in err and "binds" in err and err.count("\n") == 1 and "Traceback" not in err
@@ -165,18 +166,31 @@ def test_mutasi_plan_without_formasi_says_what_to_do(demo, tmp_path, monkeypatch
     (folder / "formasi.parquet").unlink()
     monkeypatch.setenv("MUTASI_PSEUDONYM_KEY", KEY)
     code = main(["plan", "--period", PLAN_PERIOD, "--region", str(REGION), "--processed", str(folder),
-                 "--out", str(tmp_path / "p.xlsx"), "--no-power"])
+                 "--out", str(tmp_path / "p.xlsx"), "--no-power", "--today", TODAY])
     err = capsys.readouterr().err
     assert code != 0 and "formasi" in err and "mutasi template --tables formasi" in err
 
 
-def test_plan_period_rules():
-    assert planning.plan_period("next", "semester", data_end=pd.Timestamp("2026-06-30").date(),
-                                today=pd.Timestamp("2026-11-29").date()).id == "2026-S2"
+def test_plan_period_rules(capsys, demo, tmp_path, monkeypatch):
+    cfg, end = demo["cfg"], pd.Timestamp("2026-06-30").date()
+    day = pd.Timestamp
+    # next: after the data's last complete period, unless its first wave (August) has passed
+    assert planning.plan_period("next", cfg, end, today=day("2026-07-15").date()).id == "2026-S2"
+    assert planning.plan_period("next", cfg, end, today=day("2026-11-29").date()).id == "2027-S1"
+    assert planning.first_wave_of(parse_period("2027-S1"), cfg).isoformat() == "2027-02-01"
     from mutasi_analysis.errors import MutasiError
 
-    with pytest.raises(MutasiError, match="2026-S2"):  # its previous period has not ended
-        planning.plan_period("2027-S1", "semester", data_end=None, today=pd.Timestamp("2026-11-29").date())
-    with pytest.raises(MutasiError, match="data end on 2025-12-31"):
-        planning.plan_period("2026-S2", "semester", data_end=pd.Timestamp("2025-12-31").date(),
-                             today=pd.Timestamp("2026-11-29").date())
+    with pytest.raises(MutasiError, match="2026-08-01.*--period 2027-S1"):  # a wave in the past
+        planning.plan_period("2026-S2", cfg, end, today=day("2026-11-29").date())
+    # planned in November for 2027-S1, from the data up to June: said in the first line
+    monkeypatch.setenv("MUTASI_PSEUDONYM_KEY", KEY)
+    code = main(["plan", "--region", str(REGION), "--processed", str(demo["processed"]),
+                 "--out", str(tmp_path / "p.xlsx"), "--no-power", "--today", "2026-11-29"])
+    out = capsys.readouterr().out
+    assert code == 0 and out.startswith("Plan for 2027-S1 (Kecamatan Alak), data up to 2026-06-30, first wave 2027-02-01")
+    # bad numbers are one line each, before any work
+    for args, what in ((["--seed", "-1"], "--seed"), (["--n-perm", "5"], "--n-perm must be at least 19"),
+                       (["--n-sim", "1"], "--n-sim must be at least 100")):
+        assert main(["plan", "--region", str(REGION), "--processed", str(demo["processed"]), *args]) == 2
+        err = capsys.readouterr().err
+        assert what in err and err.count("\n") == 1

@@ -119,7 +119,8 @@ def _summary_rows(plan: Plan, region: str, key_id: str, version: str, lang: str)
                      + (f" ({basis.iloc[0]})" if len(basis) else ""), f["excluded"][r]))
     pair_basis = plan.params.get("pair_basis", {})
     for k, n in f["pairs_blocked"].items():
-        rows.append((f"{_w('row.blocked', lang)}: {_w('pair.' + k, lang)} ({pair_basis.get(k) or '-'})", n))
+        basis = pair_basis.get(k)
+        rows.append((f"{_w('row.blocked', lang)}: {_w('pair.' + k, lang)}" + (f" ({basis})" if basis else ""), n))
     rows += [(_w("row.overdue", lang), f["overdue"]), (_w("row.gap_before", lang), f["gap_before"])]
     if plan.ok:
         rows += [(_w("row.moves", lang), f["moves"]), (_w("row.gap_after", lang), f["gap_after"]),
