@@ -48,7 +48,7 @@ from .config import RegionConfig
 from .errors import DataError, MutasiError
 from .periods import Period
 from .processed import as_datetime as _as_datetime
-from .rotation import _YEAR, classify_moves, month_index, month_label
+from .rotation import _YEAR, classify_moves, month_index
 
 __all__ = [
     "POSITION_GROUPS",
