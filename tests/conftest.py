@@ -29,20 +29,21 @@ DEMO_SEED = 1
 #: changes, never what runs; files not listed follow in their usual order.
 LONG_FILES = (
     "tests/test_researcher_workflow.py",
-    "tests/test_faults.py",
-    "tests/test_demo.py",
+    "tests/test_impact.py",  # 2.5 min since the demo recovery runs the headline only
+    "tests/reporting/test_report_notebooks.py",  # every notebook (now 7), both languages
     "tests/reporting/test_report_pipeline.py",
-    "tests/test_impact.py",
+    "tests/test_faults.py",
+    "tests/reporting/test_report_sections.py",
+    "tests/test_demo.py",
+    "tests/test_templates.py",  # fills and ingests two demo sets (about 45 s)
+    "tests/test_fuzz.py",
+    "tests/test_planning_demo.py",  # the plan on the demo, three more demo seeds
     "tests/test_notebook_tooling.py",
     "tests/handover/test_pdf.py",
-    "tests/reporting/test_report_sections.py",
     "tests/test_ingest.py",
     "tests/reporting/test_report_snapshot.py",
-    "tests/reporting/test_report_notebooks.py",
-    "tests/test_fuzz.py",
     "tests/handover/test_excel.py",
     "tests/handover/test_excel_print.py",  # LibreOffice converts two workbooks (about 60 s)
-    "tests/test_templates.py",  # fills and ingests two demo sets (about 45 s)
     "tests/test_environment.py",
     "tests/test_services.py",
     "tests/test_recovery.py",  # 40 s since its replications run the headline only (2 processes)
