@@ -70,6 +70,8 @@ __all__ = [
     "need_order",
     "readiness_signal",
     "unit_overview",
+    "NEEDS_COLUMNS",
+    "SKILL_COLUMNS",
     "wave_table",
     "training_summary",
     "power_curves",
@@ -1092,6 +1094,11 @@ def make_plan(data, config: RegionConfig, period: Period, seed: int | None = Non
 # --------------------------------------------------------------------------------------
 # what a report shows (aggregates: no person appears)
 # --------------------------------------------------------------------------------------
+#: Columns of :func:`unit_overview` shown as the needs table and as the skill-mix table.
+NEEDS_COLUMNS = ("kode_unit", "kebutuhan", "ada", "kekurangan", "masuk", "keluar", "kekurangan_sesudah")
+SKILL_COLUMNS = ("kode_unit", *POSITION_GROUPS, "pernah_unit_lain", "rata_unit_dijalani")
+
+
 def unit_overview(plan: Plan) -> pd.DataFrame:
     """Per unit: requirement, staff present and gap (summed over position groups), the skill mix,
     and the planned moves in and out.

@@ -335,7 +335,9 @@ def test_rotation_candidates_listed_by_pseudonym_only(rendered, demo_truth):
     # A list of people: out of the published report, private to the report's owner.
     assert not list(rendered["reports"].rglob(r["candidates_file"]))
     path = rendered["restricted"] / "alak" / PERIOD / r["candidates_file"]
-    assert rendered["outcome"].restricted == [path]
+    # the rotation candidates and section 06's plan are the report's two lists of people
+    plan = rendered["restricted"] / "alak" / PERIOD / rendered["results"]["06_perencanaan"]["plan_file"]
+    assert sorted(rendered["outcome"].restricted) == sorted([path, plan])
     assert path.stat().st_mode & 0o777 == 0o600 and path.parent.stat().st_mode & 0o777 == 0o700
     cand = pd.read_csv(path, dtype=str)
     assert list(cand.columns) == ["pid", "kode_unit", "tahun_menjabat"]
@@ -387,6 +389,11 @@ def reader_rules():
     cfg = load_config(REPO / "config" / "alak.toml")
     names = [cfg.region.name, cfg.region.parent, cfg.region.province, "mutasi-analysis"]
     names += [u.name for u in cfg.units] + [u.kelurahan for u in cfg.units]
+    # Course names are names too (section 06 names the course each group takes): the config's and
+    # the demo catalogue's.
+    from mutasi_analysis.demo import COURSES
+
+    names += [t.course for t in cfg.planning.training] + [cfg.planning.default_course] + list(COURSES)
     return reader_text.ReaderRules(proper_nouns=[n for n in names if n])
 
 
