@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests._raw_factory import (
+    FORMASI_ROWS,
     HEADERS, NAMES, NIP_A, NIP_B, NIP_B_SPACED, NIP_C, REGION_TOML, clean_rows, write_raw, write_region,
 )
 from mutasi_analysis.errors import MutasiError
@@ -83,7 +84,7 @@ def _ingest_and_check(tmp, rows):
 @SETTINGS
 @given(table=st.sampled_from(sorted(HEADERS)), row=st.integers(0, 3), col=st.integers(0, 11), value=CELL)
 def test_any_raw_cell_is_accepted_or_rejected_never_a_crash(tmp_path_factory, table, row, col, value):
-    rows = clean_rows()
+    rows = {**clean_rows(), "formasi": [list(r) for r in FORMASI_ROWS]}  # the optional table is fuzzed too
     body = rows[table]
     r, c = row % len(body), col % len(body[0])
     body[r][c] = value
