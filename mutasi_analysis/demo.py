@@ -13,7 +13,7 @@ effects, and counts computed from the generated records by the rules in
 ``docs/definitions.md``) so that tests can check that the analyses recover them. It also plants
 what next-wave planning should find: per unit and position group, the staff present at
 ``DEMO_END`` and a requirement that differs from it by a known gap (``truth["formasi"]``), and
-an unready group (untrained staff rotated into a puskesmas answer ``kesiapan_tugas`` lower:
+an unready group (staff rotated into a puskesmas answer ``kesiapan_tugas`` lower:
 ``truth["unready_groups"]``). The same seed gives the same bytes. ``dirty=True`` adds realistic faults and lists each in ``faults.json``.
 
 This module (with ingestion) is the only one that handles NIPs and names: it invents them.
@@ -72,10 +72,13 @@ WAVE_EFFECT = (-2.0, -1.2, -0.8)
 # training budget fell: the programme document's "train before rotating" case).
 WAVE_TRAINED = (0.2, 0.6, 0.3)
 # kesiapan_tugas answer probabilities (1..5): trained before the move, untrained, and the planted
-# unready group, untrained staff rotated into a puskesmas (clinical work: least ready untrained).
+# unready group, staff rotated into a puskesmas (clinical work: the least ready, trained or not;
+# unready share 0.35 trained and 0.80 untrained, against 0.15 and 0.45 elsewhere), so that the
+# group stands out from the others in the survey and not only in truth.json.
 READY_TRAINED = [0.03, 0.12, 0.25, 0.40, 0.20]
 READY_UNTRAINED = [0.15, 0.30, 0.25, 0.20, 0.10]
-READY_UNTRAINED_PUSKESMAS = [0.30, 0.35, 0.15, 0.12, 0.08]
+READY_TRAINED_PUSKESMAS = [0.10, 0.25, 0.30, 0.25, 0.10]
+READY_UNTRAINED_PUSKESMAS = [0.45, 0.35, 0.10, 0.07, 0.03]
 UNREADY_GROUPS = [{"column": "jenis_unit", "value": "puskesmas"}]
 # Position group of each jenis_jabatan: the contract's mapping (schemas.POSITION_GROUP_OF_JENIS),
 # written again on purpose so that the planted staffing truth does not depend on the code it tests.
@@ -570,12 +573,11 @@ class _Generator:
                     if when > DEMO_END:
                         continue
                     # one draw whatever the probabilities: the planted group leaves the stream as it was
+                    puskesmas = self.units[r["kode_unit"]].type == "puskesmas"
                     if trained:
-                        probs = READY_TRAINED
-                    elif self.units[r["kode_unit"]].type == "puskesmas":
-                        probs = READY_UNTRAINED_PUSKESMAS
+                        probs = READY_TRAINED_PUSKESMAS if puskesmas else READY_TRAINED
                     else:
-                        probs = READY_UNTRAINED
+                        probs = READY_UNTRAINED_PUSKESMAS if puskesmas else READY_UNTRAINED
                     need = [0.15, 0.25, 0.25, 0.20, 0.15] if trained else [0.03, 0.07, 0.20, 0.35, 0.35]
                     items = {
                         "kesiapan_tugas": int(rng.choice(5, p=probs)) + 1,

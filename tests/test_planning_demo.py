@@ -85,6 +85,9 @@ def test_every_planted_unready_group_is_trained_before_its_move(demo):
     flagged = {(r.kolom, r.nilai) for r in plan.groups.itertuples() if r.perlu_pelatihan}
     for g in demo["truth"]["unready_groups"]:
         assert (g["column"], g["value"]) in flagged, g
+        # planted, so it stands out: more unready than every other group of its kind
+        same = plan.groups[plan.groups["kolom"] == g["column"]].set_index("nilai")["share_belum_siap"].dropna()
+        assert same[g["value"]] == same.max() and (same.drop(g["value"]) < same[g["value"]]).all(), same
         types = {u.code: u.type for u in cfg.units}
         movers = plan.moves[[types[u] == g["value"] for u in plan.moves["tujuan"]]] if g["column"] == "jenis_unit" \
             else plan.moves.iloc[0:0]
@@ -130,7 +133,7 @@ def test_mutasi_plan_and_reidentify_round_trip(demo, tmp_path, monkeypatch, caps
     named = tmp_path / "private" / "named.xlsx"
     assert main(["reidentify", "--plan", str(plan_file), "--raw", str(demo["raw"]), "--region", str(REGION),
                  "--out", str(named)]) == 0
-    got = pd.read_excel(named, dtype=str)
+    got = pd.read_excel(named, dtype=str, engine="openpyxl")
     raw = pd.read_csv(demo["raw"] / "pegawai.csv", dtype=str)
     nips = set(raw["nip"].str.replace(" ", "", regex=False))
     assert len(got) == len(demo["plan"].moves) and set(got["nip"]) <= nips
