@@ -20,11 +20,11 @@ import json
 import math
 import os
 import re
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from .files import replaced_atomically
 from .sections import RECORD_SCHEMA, RecordError, SectionRecord, validate_record
 
 __all__ = [
@@ -36,12 +36,6 @@ RESULTS_SUFFIX = ".json"
 #: Set by ``mutasi report`` in each kernel: the notebook being rendered (its record must say so).
 NOTEBOOK_ENV = "MUTASI_NOTEBOOK"
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def to_jsonable(value: Any, where: str = "results") -> Any:
@@ -145,16 +139,9 @@ def record(notebook: str, results: Mapping[str, Any], folder: str | Path | None 
     folder = Path(folder) if folder is not None else Path.cwd()
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / f"{notebook}{RESULTS_SUFFIX}"
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{notebook}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(payload, fh, ensure_ascii=False, indent=1, sort_keys=True, allow_nan=False)
-            fh.write("\n")
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; results are meant to be read
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replaced_atomically(target) as tmp, open(tmp, "w", encoding="utf-8") as fh:  # results are meant to be read
+        json.dump(payload, fh, ensure_ascii=False, indent=1, sort_keys=True, allow_nan=False)
+        fh.write("\n")
     return target
 
 

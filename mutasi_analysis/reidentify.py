@@ -34,13 +34,13 @@ import datetime as dt
 import os
 import re
 import subprocess
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Callable
 
 import pandas as pd
 
+from .files import replaced_atomically
 from .errors import DataError, MutasiError
 from .pseudonym import KEY_FILE_ENV, PseudonymKeyError, _inside_git, key_id, key_source, load_key, pseudonymise
 
@@ -376,10 +376,8 @@ def _raw_staff(raw: Path, limits) -> tuple[pd.DataFrame, Path]:
 def _write_xlsx(target: Path, frame: pd.DataFrame, meta: dict) -> None:
     import xlsxwriter
 
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
-    os.close(fd)
-    try:
-        wb = xlsxwriter.Workbook(tmp, {"strings_to_numbers": False, "strings_to_formulas": False,
+    with replaced_atomically(target, 0o600, suffix=".part") as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
                                        "strings_to_urls": False})
         bold = wb.add_format({"bold": True})
         text = wb.add_format({"num_format": "@"})
@@ -412,11 +410,6 @@ def _write_xlsx(target: Path, frame: pd.DataFrame, meta: dict) -> None:
             info.write_string(i, 0, str(k))
             info.write_string(i, 1, "" if v is None else str(v))
         wb.close()
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def reidentify(plan: str | Path, raw: str | Path, out: str | Path | None = None, region: str | Path | None = None,

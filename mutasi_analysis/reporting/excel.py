@@ -33,13 +33,12 @@ written with 16 significant digits (XlsxWriter's choice; Excel itself shows 15).
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
 
+from ..files import replaced_atomically
 from .. import text as _text
 from ..errors import MutasiError
 from ..record import read_records
@@ -404,10 +403,8 @@ def build_excel(report_dir: str | Path, lang: str = "id", manifest: dict[str, An
     # the headline sheets, then the detail sheets (event-time and per-cell estimates), then the rest
     sheets = headline + details + cells + others
     target = report_dir / excel_name(period)
-    fd, tmp = tempfile.mkstemp(dir=report_dir, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        wb = xlsxwriter.Workbook(tmp, {"strings_to_numbers": False, "strings_to_formulas": False,
+    with replaced_atomically(target, 0o644) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), {"strings_to_numbers": False, "strings_to_formulas": False,
                                        "strings_to_urls": False})
         region = ((manifest or {}).get("region") or {}).get("name") or ""
         version = ((manifest or {}).get("packages") or {}).get("mutasi-analysis") or ""
@@ -428,11 +425,6 @@ def build_excel(report_dir: str | Path, lang: str = "id", manifest: dict[str, An
             _table_sheet(wb.add_worksheet(name), fmt, payload, nb, lang, footer=footer,
                          table_name=_table_name(key, table_names), notes=notes)
         wb.close()
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return target
 
 

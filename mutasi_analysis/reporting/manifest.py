@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import platform
 import subprocess
-import tempfile
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
+
+from ..files import replaced_atomically
 
 __all__ = [
     "MANIFEST_NAME",
@@ -40,12 +40,6 @@ _PACKAGES = (
     "mutasi-analysis", "pandas", "numpy", "scipy", "statsmodels", "matplotlib", "seaborn",
     "pyarrow", "papermill", "nbconvert", "nbclient", "ipykernel", "jupyter_client",
 )
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def sha256_file(path: str | Path, chunk: int = 1 << 20) -> str:
@@ -194,15 +188,8 @@ def read_manifest(folder: str | Path) -> dict[str, Any] | None:
 def write_text_atomic(path: str | Path, text: str) -> Path:
     """Write text through a temporary file and an atomic rename (readers never see half)."""
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; reports are meant to be read
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replaced_atomically(path) as tmp:  # reports are meant to be read
+        tmp.write_text(text, encoding="utf-8")
     return path
 
 

@@ -23,13 +23,12 @@ SVG print crisply.
 from __future__ import annotations
 
 import html
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from ..environment import PDF_FIX, pdf_engine_problem
+from ..files import replaced_atomically
 from ..errors import MutasiError
 from ..record import read_records
 from ..text import fmt_date, fmt_datetime, section_title
@@ -638,13 +637,6 @@ def build_pdf(report_dir: str | Path, manifest: dict[str, Any] | None = None, la
 
     period = str(manifest.get("period", report_dir.name))
     target = report_dir / pdf_name(period)
-    fd, tmp = tempfile.mkstemp(dir=report_dir, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    with replaced_atomically(target, 0o644) as tmp:
         _render(weasyprint, document, report_dir).write_pdf(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return target

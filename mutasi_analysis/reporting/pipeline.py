@@ -37,6 +37,7 @@ from typing import Any, Callable, Mapping, Sequence
 from ..config import load_config
 from ..environment import lock_provenance
 from ..errors import MutasiError
+from ..files import umask as _umask
 from ..periods import Period, latest_complete, parse_period
 from ..project import resolve_path
 from ..pseudonym import processed_key_id
@@ -432,12 +433,6 @@ def _recover(reports: Path, period: str) -> None:
         os.rename(olds.pop(), folder)  # crash between the two renames of a swap
     for p in olds + list(reports.glob(f".tmp-{period}-*")):
         shutil.rmtree(p, ignore_errors=True)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
 
 
 def _swap_in(tmp: Path, folder: Path) -> None:

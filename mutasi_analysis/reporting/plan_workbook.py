@@ -15,14 +15,13 @@ plan's data end so that the same plan gives the same workbook content.
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
 from .. import text as _text
+from ..files import replaced_atomically
 from ..planning import RULES, Plan
 
 __all__ = ["write_plan_workbook", "plan_file_name", "reasons"]
@@ -225,14 +224,6 @@ def write_plan_workbook(plan: Plan, path: str | Path, *, region_code: str, regio
     })
     stamp = dt.datetime.combine(plan.as_of, dt.time())
     wb.properties.created = wb.properties.modified = stamp
-    fd, tmp = tempfile.mkstemp(prefix=".plan-", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        os.chmod(tmp, 0o600)
+    with replaced_atomically(path, 0o600) as tmp:  # it names people by pseudonym
         wb.save(tmp)
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
     return path
