@@ -901,12 +901,16 @@ def _fixed_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
+_DOC_FILE = re.compile(r"README(\.[a-z]{2})?\.md")
+
+
 def _check_out(out: Path) -> None:
     """Refuse to write into a folder that holds anything but a previous demo set."""
     if out.exists() and not out.is_dir():
         raise MutasiError(f"{out} exists and is not a folder")
     if out.is_dir():
-        others = [p.name for p in out.iterdir() if p.name not in ("README.md", ".gitkeep")]
+        # The folder's own documentation (README.md and its translations, README.id.md) is not data.
+        others = [p.name for p in out.iterdir() if p.name != ".gitkeep" and not _DOC_FILE.fullmatch(p.name)]
         if others and not (out / MARKER).exists():
             raise MutasiError(
                 f"{out} already holds files ({', '.join(sorted(others)[:5])}) that are not demo "

@@ -212,6 +212,30 @@ def test_refuses_to_overwrite_real_exports(tmp_path):
     assert (real / "pegawai.csv").read_text() == "nip,nama\n"
 
 
+def test_writes_into_the_checkouts_raw_folder_beside_its_readmes(tmp_path):
+    """`make report` on a fresh clone: data/raw holds only the contract's READMEs (in both
+    languages), which are documentation, not exports."""
+    import shutil
+
+    from .conftest import ROOT
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    readmes = sorted((ROOT / "data" / "raw").glob("README*.md"))
+    assert {p.name for p in readmes} >= {"README.md", "README.id.md"}
+    for p in readmes:
+        shutil.copy(p, raw / p.name)
+    write_demo_data(out=raw, seed=1, region=DEFAULT_REGION, scale=0.2)
+    assert (raw / "pegawai.csv").is_file()
+    assert all((raw / p.name).read_bytes() == p.read_bytes() for p in readmes)  # left as they were
+    # anything else that is not demo data is still refused
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "README.id.md.bak").write_text("x")
+    with pytest.raises(MutasiError, match="refusing to overwrite"):
+        write_demo_data(out=other, seed=1, region=DEFAULT_REGION)
+
+
 @pytest.mark.parametrize("kw,msg", [({"fmt": "parquet"}, "csv or xlsx"), ({"scale": 0}, "positive"),
                                     ({"seed": "x"}, "integer")])
 def test_bad_arguments(tmp_path, kw, msg):
