@@ -48,7 +48,9 @@ from .config import RegionConfig
 from .errors import DataError, MutasiError
 from .periods import Period
 from .processed import as_datetime as _as_datetime
-from .rotation import _YEAR, classify_moves, month_index
+from .rotation import _YEAR, _current_posts, classify_moves, month_index
+# The formasi contract's groups (the schema validates kelompok_jabatan against them).
+from .schemas import POSITION_GROUP_OF_JENIS, POSITION_GROUPS
 
 __all__ = [
     "POSITION_GROUPS",
@@ -82,10 +84,6 @@ __all__ = [
     "group_value_labels",
 ]
 
-#: Position groups of ``formasi.kelompok_jabatan``, from ``jenis_jabatan`` (1 and 3 struktural,
-#: 2 fungsional tertentu, 4 pelaksana / fungsional umum).
-POSITION_GROUPS = ("struktural", "fungsional", "pelaksana")
-_GROUP_OF = {1: "struktural", 3: "struktural", 2: "fungsional", 4: "pelaksana"}
 #: Exclusion rules, in the order they are checked (the first that applies is ``aturan``).
 RULES = ("keluar", "pensiun", "plt", "pppk", "masa_minimal")
 _ACTING = ("PLT", "PLH", "PJ")
@@ -104,7 +102,7 @@ class PlanInfeasible(MutasiError):
 def position_group(jenis_jabatan) -> pd.Series:
     """Position group (:data:`POSITION_GROUPS`) of ``jenis_jabatan`` codes (NA when unknown)."""
     s = pd.Series(jenis_jabatan)
-    return pd.to_numeric(s, errors="coerce").map(_GROUP_OF).astype("string")
+    return pd.to_numeric(s, errors="coerce").map(POSITION_GROUP_OF_JENIS).astype("string")
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
@@ -118,7 +116,7 @@ def _posts(riwayat: pd.DataFrame, config: RegionConfig, as_of, pegawai: pd.DataF
     day = pd.Timestamp(as_of)
     cls = cls[cls["tmt_jabatan"] <= day]
     d = cls[cls["jenis_penugasan"].eq("D")]
-    cur = d.groupby("pid", sort=False).tail(1).copy()
+    cur = _current_posts(cls, day).copy()
     if pegawai is not None and "tanggal_keluar" in pegawai.columns:
         out = _as_datetime(pegawai["tanggal_keluar"], "pegawai", "tanggal_keluar")
         gone = set(pegawai["pid"].astype(str)[out.notna() & (out <= day)])
@@ -1229,10 +1227,9 @@ def run_plan(period: str = "next", region=None, processed=None, out: Path | None
         For missing data (no formasi table), a period that cannot be planned yet, an output in a
         published or shared place, or processed data without a recorded pseudonym key.
     """
-    import json
-
     from .config import load_config
-    from .processed import SUMMARY_FILE, load_processed
+    from .processed import data_end as ingested_data_end
+    from .processed import load_processed
     from .project import resolve_path
     from .pseudonym import processed_key_id
     from .reidentify import _check_output, _private_parents
@@ -1253,11 +1250,7 @@ def run_plan(period: str = "next", region=None, processed=None, out: Path | None
     folder = resolve_path(processed, "processed")
     data = load_processed(folder)
     lang = lang or cfg.report.lang
-    try:
-        end = json.loads((Path(folder) / SUMMARY_FILE).read_text(encoding="utf-8")).get("data_end")
-        data_end = dt.date.fromisoformat(str(end)[:10]) if end else None
-    except (OSError, ValueError):
-        data_end = None
+    data_end = ingested_data_end(folder)
     p = plan_period(period, cfg, data_end, today=today)
     as_of = min(p.previous().end, data_end) if data_end is not None else p.previous().end
     kid = processed_key_id(folder)

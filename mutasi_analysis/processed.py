@@ -12,6 +12,7 @@ ingestion writes ``formasi.parquet`` only when the raw folder had a formasi file
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +22,7 @@ import pandas as pd
 from .contract import LIKERT_ITEMS, SKM_ELEMENTS
 from .errors import DataError
 
-__all__ = ["PROCESSED_COLUMNS", "PROCESSED_TABLES", "OPTIONAL_PROCESSED_TABLES", "SUMMARY_FILE", "REJECTS_FILE", "Processed", "load_processed", "as_datetime"]
+__all__ = ["PROCESSED_COLUMNS", "PROCESSED_TABLES", "OPTIONAL_PROCESSED_TABLES", "SUMMARY_FILE", "REJECTS_FILE", "Processed", "load_processed", "as_datetime", "data_end"]
 
 SUMMARY_FILE = "ingest_summary.json"
 REJECTS_FILE = "rejects.csv"
@@ -167,3 +168,20 @@ def as_datetime(values: pd.Series, table: str, column: str) -> pd.Series:
             f"{table}.{column} holds text that is not an ISO date (e.g. {values.dropna().astype(str).iloc[0]!r}); "
             "pass the processed table from `mutasi ingest` (datetime columns) rather than raw text"
         ) from None
+
+
+def data_end(processed: str | Path) -> dt.date | None:
+    """Last day covered by the processed data in ``processed``, when ``ingest_summary.json``
+    states it (None otherwise: an unreadable summary, or one without the date)."""
+    try:
+        summary = json.loads((Path(processed) / SUMMARY_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    for key in ("data_end", "coverage_end"):
+        value = summary.get(key) if isinstance(summary, dict) else None
+        if value:
+            try:
+                return dt.date.fromisoformat(str(value)[:10])
+            except ValueError:
+                return None
+    return None

@@ -23,7 +23,6 @@ later summary stale; a successful run then renders those summaries again (``casc
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import shutil
 import tempfile
@@ -38,6 +37,7 @@ from ..config import load_config
 from ..environment import lock_provenance
 from ..errors import MutasiError
 from ..files import umask as _umask
+from ..processed import data_end as _data_end
 from ..periods import Period, latest_complete, parse_period
 from ..project import resolve_path
 from ..pseudonym import processed_key_id
@@ -115,22 +115,6 @@ class ReportOutcome:
 
 
 # ---------------------------------------------------------------------------------- period
-def _data_end(processed: Path) -> dt.date | None:
-    """Last day covered by the processed data, when ``ingest_summary.json`` states it."""
-    try:
-        summary = json.loads((processed / "ingest_summary.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    for key in ("data_end", "coverage_end"):
-        value = summary.get(key) if isinstance(summary, dict) else None
-        if value:
-            try:
-                return dt.date.fromisoformat(str(value)[:10])
-            except ValueError:
-                return None
-    return None
-
-
 # Dated columns that show whether a period is covered by the data at all.
 _COVERAGE_COLUMNS = {"pengaduan.parquet": "waktu_diterima", "skm.parquet": "tanggal", "survei_asn.parquet": "tanggal"}
 
