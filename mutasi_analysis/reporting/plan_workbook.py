@@ -50,7 +50,7 @@ def _sheet(wb, title: str, frame: pd.DataFrame, lang: str, percent=(), dates=(),
     from openpyxl.utils import get_column_letter
 
     ws = wb.create_sheet(title)
-    headers = [_label(c, lang) for c in frame.columns]
+    headers = [_text.label(c, lang) for c in frame.columns]  # KeyError names a missing label
     ws.append(headers)
     for cell in ws[1]:
         cell.font = Font(bold=True)
@@ -75,15 +75,6 @@ def _sheet(wb, title: str, frame: pd.DataFrame, lang: str, percent=(), dates=(),
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_title_rows = "1:1"
-
-
-def _label(col: str, lang: str) -> str:
-    for key in (f"plan.col.{col}", col):
-        try:
-            return _text.label(key, lang)
-        except KeyError:
-            continue
-    raise KeyError(f"no label for plan column {col!r}; add plan.col.{col} to mutasi_analysis.text.LABELS")
 
 
 def _value(v, lang: str) -> Any:
