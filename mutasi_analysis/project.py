@@ -15,6 +15,20 @@ That table is the only place these paths are written: the ``mutasi`` command, th
 notebooks and the Makefile all resolve them here, so the same command or notebook works from
 the project folder, from ``notebooks/``, from a sub-folder of ``data/`` or from JupyterLab.
 Outside a project, ``MUTASI_PROJECT=/path/to/project`` points at one.
+
+**Many regions.** A project may also hold several regions (a kota's kecamatan, a province's),
+run together by ``mutasi batch``. Their configs are the files matching ``regions`` and each
+region's data and reports live under its own code; these optional keys say where (``{code}``
+is the region's ``[region] code``; shown with their defaults)::
+
+    regions = "config/regions/*.toml"          # one config per region
+    region_raw = "data/{code}/raw"             # each region's raw exports
+    region_processed = "data/{code}/processed" # ... its processed tables
+    region_reports = "reports/{code}"          # ... its reports, one folder per period
+
+The single-region keys above are untouched by them: a one-region project needs none, and its
+layout is the same as before. Restricted lists are already kept per region code
+(``restricted/<code>/...``). The pooled analysis across regions is :data:`POOLED_CODE`.
 """
 
 from __future__ import annotations
@@ -26,7 +40,8 @@ from pathlib import Path
 
 from .errors import MutasiError
 
-__all__ = ["Project", "find_project", "resolve_path", "PROJECT_ENV", "PATH_KEYS", "RUNS_DIR"]
+__all__ = ["Project", "RegionPaths", "find_project", "resolve_path", "PROJECT_ENV", "PATH_KEYS", "RUNS_DIR",
+           "REGION_KEYS", "POOLED_CODE"]
 
 #: Environment variable naming the project folder when the working folder is outside it.
 PROJECT_ENV = "MUTASI_PROJECT"
@@ -34,6 +49,35 @@ PROJECT_ENV = "MUTASI_PROJECT"
 PATH_KEYS = ("region", "raw", "processed", "reports", "restricted", "notebooks")
 #: Folder under ``notebooks`` where hand runs record their results, per period and language.
 RUNS_DIR = "_runs"
+#: Optional keys of ``[tool.mutasi]`` for a project of many regions, with their defaults.
+REGION_KEYS = {
+    "regions": "config/regions/*.toml",
+    "region_raw": "data/{code}/raw",
+    "region_processed": "data/{code}/processed",
+    "region_reports": "reports/{code}",
+}
+#: The key of the pooled analysis across regions, in place of a region code: its inputs go to
+#: ``region_processed`` and its report to ``region_reports`` with this code. A region code never
+#: starts with ``_`` in a batch, so no region can take it.
+POOLED_CODE = "_gabungan"
+
+
+@dataclass(frozen=True)
+class RegionPaths:
+    """One region's files in a project of many regions (see :meth:`Project.region_paths`).
+
+    Attributes
+    ----------
+    code : str
+        The region's code (``[region] code`` of its config), or :data:`POOLED_CODE`.
+    raw, processed, reports : Path
+        Absolute paths of its raw exports, processed tables and reports root.
+    """
+
+    code: str
+    raw: Path
+    processed: Path
+    reports: Path
 
 
 @dataclass(frozen=True)
@@ -55,6 +99,7 @@ class Project:
     reports: Path
     restricted: Path
     notebooks: Path
+    layout: tuple = ()
 
     def runs(self, period: str, lang: str) -> Path:
         """Folder for the results of notebooks run by hand (JupyterLab, papermill) for one period.
@@ -63,6 +108,32 @@ class Project:
         period's numbers; ``mutasi report`` renders into ``reports/`` instead.
         """
         return self.notebooks / RUNS_DIR / period / lang
+
+    def _template(self, key: str) -> str:
+        return dict(self.layout).get(key, REGION_KEYS[key])
+
+    @property
+    def regions_glob(self) -> str:
+        """The glob of the region configs of a many-region project, relative to :attr:`root`."""
+        return self._template("regions")
+
+    def region_paths(self, code: str) -> RegionPaths:
+        """Where region ``code`` keeps its raw exports, processed tables and reports.
+
+        Parameters
+        ----------
+        code : str
+            A region code (``[region] code``) or :data:`POOLED_CODE`.
+
+        Returns
+        -------
+        RegionPaths
+        """
+        if not isinstance(code, str) or not code or "/" in code or code in (".", ".."):
+            raise MutasiError(f"region code {code!r} cannot name a folder")
+        paths = {k: (self.root / self._template(f"region_{k}").format(code=code)).resolve()
+                 for k in ("raw", "processed", "reports")}
+        return RegionPaths(code=code, **paths)
 
 
 def _read_table(pyproject: Path) -> dict | None:
@@ -79,7 +150,18 @@ def _load(root: Path, table: dict) -> Project:
     missing = [k for k in PATH_KEYS if not isinstance(table.get(k), str) or not table[k].strip()]
     if missing:
         raise MutasiError(f"{where} [tool.mutasi]: missing {', '.join(missing)} (a path relative to {root})")
-    return Project(root=root, **{k: (root / table[k]).resolve() for k in PATH_KEYS})
+    layout = {}
+    for key in REGION_KEYS:
+        if key not in table:
+            continue
+        value = table[key]
+        if not isinstance(value, str) or not value.strip() or (key != "regions" and "{code}" not in value):
+            need = "a glob of region configs" if key == "regions" else "a path holding {code}"
+            raise MutasiError(f"{where} [tool.mutasi] {key} = {value!r}: write {need} relative to {root}, "
+                              f"e.g. {REGION_KEYS[key]!r}")
+        layout[key] = value
+    return Project(root=root, **{k: (root / table[k]).resolve() for k in PATH_KEYS},
+                   layout=tuple(sorted(layout.items())))
 
 
 def find_project(start: str | Path | None = None) -> Project:
