@@ -23,8 +23,20 @@ REGION_HELP = "region config, TOML (default: the project's, [tool.mutasi] region
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from .demo import write_demo_data
+    from .demo import write_demo_data, write_demo_regions
 
+    if args.regions is not None:  # many regions: into the project's layout (issue 14)
+        from .project import find_project
+
+        n = args.regions.strip()
+        if not n.isdigit() or int(n) < 1:
+            raise MutasiError(f"--regions must be a whole number of at least 1, not {args.regions!r}")
+        if args.out is not None or args.region is not None or args.dirty:
+            raise MutasiError("--regions writes into the project's region folders: drop --out, --region and --dirty")
+        project = find_project()
+        print(write_demo_regions(project.root, int(n), args.seed, fmt=args.format, scale=args.scale,
+                                 project=project).describe())
+        return 0
     result = write_demo_data(
         out=resolve_path(args.out, "raw"), seed=args.seed, region=resolve_path(args.region, "region"), fmt=args.format,
         dirty=args.dirty, scale=args.scale,
@@ -185,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--region", default=None, help=REGION_HELP)
     p.add_argument("--dirty", action="store_true", help="plant realistic faults and list them")
     p.add_argument("--scale", type=float, default=1.0, help="multiply staff and complaints (benchmarks)")
+    p.add_argument("--regions", default=None, metavar="N",
+                   help="write N demo regions (Kota Kupang's kecamatan, then made-up ones) into the project's "
+                   "region folders, with each one's truth and the pooled one")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser(

@@ -16,6 +16,10 @@ what next-wave planning should find: per unit and position group, the staff pres
 an unready group (staff rotated into a puskesmas answer ``kesiapan_tugas`` lower:
 ``truth["unready_groups"]``). The same seed gives the same bytes. ``dirty=True`` adds realistic faults and lists each in ``faults.json``.
 
+``write_demo_regions`` writes many such regions into a project of many regions (Kota Kupang's
+kecamatan, then made-up ones), each with its own rotation calendar and planted effect, and the
+truth of the pooled effect across them (issue 14).
+
 This module (with ingestion) is the only one that handles NIPs and names: it invents them.
 """
 
@@ -39,7 +43,7 @@ from .errors import MutasiError
 from .periods import period_of, periods_between
 from .workdays import add_working_days, calendar
 
-__all__ = ["write_demo_data", "DemoResult", "DEMO_START", "DEMO_END", "TABLES"]
+__all__ = ["write_demo_data", "DemoResult", "write_demo_regions", "RegionsDemoResult", "DEMO_START", "DEMO_END", "TABLES"]
 
 DEMO_START = dt.date(2022, 1, 1)
 DEMO_END = dt.date(2026, 6, 30)
@@ -207,8 +211,11 @@ class DemoResult:
 
 
 class _Generator:
-    def __init__(self, cfg: RegionConfig, seed: int, scale: float):
+    def __init__(self, cfg: RegionConfig, seed: int, scale: float, waves: tuple = WAVES,
+                 wave_effect: tuple = WAVE_EFFECT):
         self.cfg = cfg
+        # The rotation calendar ((month, share) per wave) and the planted effect of each wave.
+        self.plan, self.wave_effect = tuple(waves), tuple(wave_effect)
         self.rng = np.random.default_rng(seed)
         self.scale = scale
         self.units = {u.code: u for u in cfg.units}
@@ -336,7 +343,7 @@ class _Generator:
         rng = self.rng
         codes = list(self.units)
         treated = max(2, round(len(codes) * 11 / 17))
-        n_waves = min(len(WAVES), treated // 2)
+        n_waves = min(len(self.plan), treated // 2)
         sizes = [treated // n_waves + (1 if k < treated % n_waves else 0) for k in range(n_waves)]
         # Draw wave membership until no unit sends more than all others in its wave can take.
         for _ in range(1000):
@@ -346,7 +353,7 @@ class _Generator:
                 waves.append(order[i:i + size])
                 i += size
             ok = True
-            for (when, share), members in zip(WAVES, waves):
+            for (when, share), members in zip(self.plan, waves):
                 m = [math.ceil(share * self._headcount(c, when)) for c in members]
                 if max(m) > sum(m) - max(m):
                     ok = False
@@ -356,7 +363,7 @@ class _Generator:
             raise MutasiError("could not form rotation waves for this region's units")
         self.waves = waves
         cohorts = {}
-        for w, ((when, share), members) in enumerate(zip(WAVES, waves)):
+        for w, ((when, share), members) in enumerate(zip(self.plan, waves)):
             if self._in_freeze(when):
                 raise MutasiError(f"wave month {when} falls in a freeze window of the region config")
             movers, slots = [], []
@@ -423,10 +430,11 @@ class _Generator:
                 p.trained_before = False
                 self.individual_movers.append(p)
         # Post changes inside the unit a year after a first-wave move: breaks the minimum years.
-        first = [p for p in self.people if any(r["tmt_jabatan"] == WAVES[0][0] for r in p.records)]
+        change = _month_start(_month_index(self.plan[0][0]) + 12)
+        first = [p for p in self.people if any(r["tmt_jabatan"] == self.plan[0][0] for r in p.records)]
         first.sort(key=lambda p: p.nip)
-        for p in first[:3]:
-            self._record(p, p.unit, ("Pengelola Layanan Kependudukan", 4, None), dt.date(2024, 2, 1), "MJ")
+        for p in first[:3] if change <= DEMO_END else []:
+            self._record(p, self._unit_at(p, change), ("Pengelola Layanan Kependudukan", 4, None), change, "MJ")
         # Acting head (PLT) and an added task (TT): neither is a rotation.
         kel = [p for p in self.people if p.post[0] == "Sekretaris Lurah"]
         if kel:
@@ -473,7 +481,7 @@ class _Generator:
                 if u.code in cohorts:
                     e = m - _month_index(cohorts[u.code])
                     if e >= 0:
-                        tau = WAVE_EFFECT[wave_of[u.code]] * (1 - math.exp(-(e + 1) / 6))
+                        tau = self.wave_effect[wave_of[u.code]] * (1 - math.exp(-(e + 1) / 6))
                 lam = a + season[mon] + tau
                 frames.append(pd.DataFrame({"kode_unit": u.code, "month": m,
                                             "d": rng.poisson(lam, n), "r": rng.poisson(4.0, n)}))
@@ -513,11 +521,11 @@ class _Generator:
         effects = []
         last = _month_index(DEMO_END)
         for w, members in enumerate(self.waves):
-            g = _month_index(WAVES[w][0])
+            g = _month_index(self.plan[w][0])
             for e in range(last - g + 1):
                 effects.append({"outcome": "respon_hari_kerja_mean", "cohort": f"{g // 12}-{g % 12 + 1:02d}",
                                 "event_time": e, "n_units": len(members),
-                                "effect": WAVE_EFFECT[w] * (1 - math.exp(-(e + 1) / 6))})
+                                "effect": self.wave_effect[w] * (1 - math.exp(-(e + 1) / 6))})
         return out, effects
 
     def skm(self) -> tuple[pd.DataFrame, list[dict]]:
@@ -714,15 +722,17 @@ def _truth_cohorts(riw: pd.DataFrame, cfg: RegionConfig) -> dict[str, str | None
     d = r[r["jenis_penugasan"] == "D"]
     out = {}
     months = range(_month_index(DEMO_START), _month_index(DEMO_END) + 1)
+    # Only a month with an arrival can reach the threshold: count arrivals per (unit, month) once.
+    mu = d[d["cls"] == "mutasi_unor"]
+    arrived = pd.Series([t.year * 12 + t.month - 1 for t in mu["tmt_jabatan"]], index=mu.index)
+    counts = arrived.groupby([mu["kode_unit"], arrived]).size().to_dict()
     for code in cfg.unit_codes:
         out[code] = None
         for m in months:
-            start, nxt = _month_start(m), _month_start(m + 1)
-            end = nxt - dt.timedelta(days=1)
-            arrivals = ((d["cls"] == "mutasi_unor") & (d["kode_unit"] == code)
-                        & (d["tmt_jabatan"] >= start) & (d["tmt_jabatan"] <= end)).sum()
+            arrivals = counts.get((code, m), 0)
             if not arrivals:
                 continue
+            end = _month_start(m + 1) - dt.timedelta(days=1)
             cur = d[d["tmt_jabatan"] <= end].groupby("nip").tail(1)
             head = (cur["kode_unit"] == code).sum()
             if head and arrivals / head >= cfg.treatment.share_threshold:
@@ -952,11 +962,16 @@ def write_demo_data(out: Path | str = "data/raw", seed: int = 1, region: Path | 
     if not scale > 0:
         raise MutasiError(f"--scale must be positive, not {scale!r}")
     cfg = region if isinstance(region, RegionConfig) else load_config(region)
+    return _write_set(Path(out), int(seed), cfg, fmt, dirty, float(scale), WAVES, WAVE_EFFECT)
+
+
+def _write_set(out: Path, seed: int, cfg: RegionConfig, fmt: str, dirty: bool, scale: float,
+               waves: tuple, wave_effect: tuple) -> DemoResult:
+    """One region's demo raw set (:func:`write_demo_data`) under a given calendar and effects."""
     if len(cfg.units) < 3:
         raise MutasiError("the region config needs at least 3 units for a staggered design")
-    out = Path(out)
     _check_out(out)
-    gen = _Generator(cfg, int(seed), float(scale))
+    gen = _Generator(cfg, int(seed), float(scale), waves, wave_effect)
     gen.make_people()
     cohorts_planted = gen.make_waves()
     gen.make_individual_moves()
@@ -1019,3 +1034,244 @@ def write_demo_data(out: Path | str = "data/raw", seed: int = 1, region: Path | 
         faults_path.unlink()
     (out / MARKER).write_text("Written by `mutasi demo-data`; safe to overwrite.\n", encoding="utf-8")
     return DemoResult(out=out, files=files, rows=rows, faults=faults, truth=truth)
+
+
+# -- many regions ------------------------------------------------------------------------------
+#: First line of every region config written by :func:`write_demo_regions`: a config starting
+#: otherwise is never overwritten.
+REGION_CONFIG_MARK = "# mutasi demo-data --regions: a demo region config (made-up offices); safe to overwrite."
+#: Kota Kupang's six kecamatan (code, name), in the order the regions are written.
+KUPANG_KECAMATAN = (("alak", "Kecamatan Alak"), ("kelapa-lima", "Kecamatan Kelapa Lima"),
+                    ("kota-lama", "Kecamatan Kota Lama"), ("kota-raja", "Kecamatan Kota Raja"),
+                    ("maulafa", "Kecamatan Maulafa"), ("oebobo", "Kecamatan Oebobo"))
+#: The common grid of wave months of regions 2..n (outside the config's freeze windows, so that
+#: the pooled analysis has few distinct cohort months). Alak's three months are among them.
+WAVE_GRID = (dt.date(2023, 2, 1), dt.date(2023, 5, 1), dt.date(2023, 9, 1), dt.date(2023, 11, 1),
+             dt.date(2024, 1, 1), dt.date(2025, 10, 1))
+#: A region's effect multiplier: with this probability near zero, Uniform(0, NEAR_NULL_MAX) ...
+NEAR_NULL_SHARE, NEAR_NULL_MAX = 1 / 3, 0.15
+#: ... otherwise Uniform(*MULTIPLIER_RANGE). At most 1.25: the lowest mean response of an office
+#: is 3.0 - 0.4 (season), so a larger first-wave effect (-2.0 x m) could make it negative.
+MULTIPLIER_RANGE = (0.4, 1.25)
+_VOLUME = {"kantor_camat": 3000, "puskesmas": 15000, "pustu": 1500}
+_LABEL = {"kantor_camat": "Kantor Camat", "kantor_kelurahan": "Kantor Kelurahan", "puskesmas": "Puskesmas",
+          "pustu": "Pustu"}
+_PREFIX = {"kantor_camat": "KEC", "kantor_kelurahan": "KEL", "puskesmas": "PKM", "pustu": "PUSTU"}
+
+
+@dataclass(frozen=True)
+class RegionsDemoResult:
+    """What :func:`write_demo_regions` wrote.
+
+    Attributes
+    ----------
+    regions : list of dict
+        Per region, in order: ``code``, ``name``, ``config`` (Path), ``raw`` (Path),
+        ``multiplier``, ``waves`` (the calendar, ISO months) and ``result`` (its :class:`DemoResult`).
+    truth_path : Path
+        The pooled truth file, ``<data>/_gabungan/truth.json``.
+    truth : dict
+        Its content.
+    """
+
+    regions: list
+    truth_path: Path
+    truth: dict
+
+    def describe(self) -> str:
+        """One line per region and one for the pooled truth."""
+        lines = []
+        for r in self.regions:
+            t = r["result"].truth
+            lines.append(f"{r['code']:<12} {r['name']}: {len(t['cohorts'])} units, {t['treated_units']} treated in "
+                         f"waves {', '.join(r['waves'])}, multiplier {r['multiplier']:.2f}, "
+                         f"att_simple {t['att_simple']:+.3f} -> {r['raw']}")
+        lines.append(f"pooled truth: att_pooled {self.truth['att_pooled']:+.3f} over {len(self.regions)} regions "
+                     f"-> {self.truth_path}")
+        return "\n".join(lines)
+
+
+def _region_plan(seed: int, k: int, cfg: RegionConfig) -> tuple[tuple, tuple, float]:
+    """Region ``k``'s rotation calendar, wave effects and multiplier (region 1: today's, x1)."""
+    if k == 1:
+        return WAVES, WAVE_EFFECT, 1.0
+    rng = np.random.default_rng([seed, k])
+    grid = [m for m in WAVE_GRID if cfg.freeze_window_at(m) is None]
+    months = sorted(grid[i] for i in rng.choice(len(grid), size=len(WAVES), replace=False))
+    if rng.random() < NEAR_NULL_SHARE:
+        mult = float(rng.uniform(0.0, NEAR_NULL_MAX))
+    else:
+        mult = float(rng.uniform(*MULTIPLIER_RANGE))
+    waves = tuple((m, share) for m, (_, share) in zip(months, WAVES))
+    return waves, tuple(a * mult for a in WAVE_EFFECT), mult
+
+
+def _made_up_units(k: int) -> list[dict]:
+    """10 to 18 made-up offices (one kantor camat), drawn from ``k`` alone: a region keeps its offices."""
+    rng = np.random.default_rng([k, 17])
+    n = int(rng.integers(10, 19))
+    n_pkm, n_pustu = int(rng.integers(1, 4)), int(rng.integers(0, 3))
+    types = ["kantor_camat"] + ["kantor_kelurahan"] * (n - 1 - n_pkm - n_pustu) + ["puskesmas"] * n_pkm \
+        + ["pustu"] * n_pustu
+    units, seen = [], {}
+    for t in types:
+        seen[t] = seen.get(t, 0) + 1
+        i = seen[t]
+        kel = f"Kelurahan Fiktif {i if t == 'kantor_kelurahan' else int(rng.integers(1, 4))} (contoh)"
+        units.append({"code": f"R{k:02d}-{_PREFIX[t]}-F{i:02d}", "name": f"{_LABEL[t]} Fiktif {i} (contoh)",
+                      "type": t, "kelurahan": kel,
+                      "annual_service_volume": _VOLUME.get(t, int(rng.integers(8, 23)) * 100)})
+    return units
+
+
+def _region_toml(base_text: str, base_name: str, code: str, name: str, units: list[dict] | None) -> str:
+    """The base config's text with ``[region]`` code and name (and, unless None, the units) replaced."""
+    body = base_text[base_text.index("[region]"):]
+    body = re.sub(r'(?m)^code = ".*"$', f'code = "{code}"', body, count=1)
+    body = re.sub(r'(?m)^name = ".*"$', f'name = "{name}"', body, count=1)
+    head = [REGION_CONFIG_MARK,
+            f"# {name}: a region of the demo set written by `mutasi demo-data --regions`.",
+            f"# Everything but [region] code and name{' and the [[units]]' if units is not None else ''} "
+            f"is copied from the base config ({base_name})."]
+    if units is not None:
+        head.append("# The offices below are MADE UP (\"Fiktif ... (contoh)\"): no real office has these codes.")
+        start = re.search(r"(?m)^\[\[units\]\]", body).start()
+        end = re.search(r"(?m)^\[rotation\]", body).start()
+        blocks = ["# Made-up offices (fiktif, contoh) for the demo."]
+        for u in units:
+            blocks.append("[[units]]\n" + "\n".join(
+                f"{key} = {json.dumps(v) if isinstance(v, str) else v}" for key, v in u.items()) + "\n")
+        body = body[:start] + "\n".join(blocks) + "\n" + body[end:]
+    return "\n".join(head) + "\n\n" + body
+
+
+def _check_config(path: Path) -> None:
+    if path.exists():
+        first = path.read_text(encoding="utf-8").split("\n", 1)[0] if path.is_file() else ""
+        if first != REGION_CONFIG_MARK:
+            raise MutasiError(f"{path} exists and was not written by `mutasi demo-data --regions`; "
+                              f"refusing to overwrite a region config. Move it or choose another project.")
+
+
+def write_demo_regions(root: Path | str, n: int = 6, seed: int = 1, *, fmt: str = "csv", scale: float = 1.0,
+                       project=None, base: Path | str | None = None) -> RegionsDemoResult:
+    """Write ``n`` demo regions into a project of many regions, with each one's truth and the pooled one.
+
+    Region ``k`` (1-based) is Kota Kupang's ``k``-th kecamatan (:data:`KUPANG_KECAMATAN`: Alak,
+    Kelapa Lima, Kota Lama, Kota Raja, Maulafa, Oebobo), then ``contoh-07``, ``contoh-08``, ...
+    ("Kecamatan Contoh 07 (fiktif)"). Its config goes to the folder of the project's
+    ``regions`` glob (``config/regions/<code>.toml``), first line :data:`REGION_CONFIG_MARK`;
+    its raw set (as :func:`write_demo_data` writes it: the tables, ``truth.json``, the marker)
+    to ``Project.region_paths(code).raw``. Alak keeps the base config's real offices; every other
+    region gets 10 to 18 made-up ones ("Kantor Kelurahan Fiktif 3 (contoh)"), drawn from ``k``
+    only; everything else of the base config is copied.
+
+    **Calendar and effects.** Region 1 (Alak) has today's calendar and effects (:data:`WAVES`,
+    :data:`WAVE_EFFECT`) and seed ``seed``: its raw set is byte for byte
+    ``write_demo_data(seed=seed)`` with the base config. Region ``k >= 2`` draws from
+    ``np.random.default_rng([seed, k])``, in this order: three distinct wave months from
+    :data:`WAVE_GRID` (those outside the config's freeze windows), sorted, with the shares of
+    :data:`WAVES`; then a multiplier ``m_k``: with probability :data:`NEAR_NULL_SHARE`
+    ``Uniform(0, NEAR_NULL_MAX)`` (a region with about no effect), otherwise
+    ``Uniform(*MULTIPLIER_RANGE)``; its wave effects are ``m_k * WAVE_EFFECT``. Its data come
+    from seed ``seed + 1000 * (k - 1)``.
+
+    **Pooled truth.** ``att_pooled`` is the simple ATT that did's ``att_gt`` "simple"
+    aggregation gives on all regions' offices stacked, cohort = calendar month of the first
+    rotation. Each region's ``att_simple`` is the mean of its post-treatment cell effects
+    ATT(g, t) (t from g to June 2026) weighted by the cohort's number of offices; did weights
+    each post-treatment ATT(g, t) by the cohort's share of units, so that is did's aggregation
+    exactly, of the planted effects (no approximation). Stacked, a calendar month shared by
+    several regions is one cohort whose ATT(g, t) is the office-weighted mean of theirs, so::
+
+        att_pooled = sum_k sum_(g,e) n_kg * tau_k(g, e) / sum_k sum_(g,e) n_kg
+                   = sum_k W_k * att_simple_k / sum_k W_k,   W_k = sum_g n_kg * (T - g + 1)
+
+    with ``n_kg`` region k's offices in cohort g, ``T`` June 2026 and ``tau_k(g, e)`` its planted
+    effect ``m_k * A_w * (1 - exp(-(e + 1) / 6))``.
+
+    Parameters
+    ----------
+    root : Path
+        A folder inside the project (used when ``project`` is None).
+    n : int
+        Number of regions, at least 1.
+    seed : int
+        Random seed: the same seed gives the same bytes.
+    fmt : {"csv", "xlsx", "template"}
+        File format, as in :func:`write_demo_data`.
+    scale : float
+        Multiply staff and complaint volumes (each region).
+    project : Project, optional
+        The project; default ``find_project(root)``.
+    base : Path, optional
+        The config copied into each region's; default the project's ``region`` config (Alak's).
+
+    Returns
+    -------
+    RegionsDemoResult
+
+    Raises
+    ------
+    MutasiError
+        For a bad ``n``, ``seed``, ``fmt`` or ``scale``; for a region raw folder holding non-demo
+        files or a region config not written by this function (nothing is written then).
+    """
+    from .project import POOLED_CODE, find_project
+
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
+        raise MutasiError(f"--regions must be a whole number of at least 1, not {n!r}")
+    if fmt not in ("csv", "xlsx", "template"):
+        raise MutasiError(f"--format must be csv or xlsx, or template (the filled input templates), not {fmt!r}")
+    if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
+        raise MutasiError(f"--seed must be an integer, not {seed!r}")
+    if not scale > 0:
+        raise MutasiError(f"--scale must be positive, not {scale!r}")
+    project = project if project is not None else find_project(root)
+    base = Path(base) if base is not None else project.region
+    base_text = base.read_text(encoding="utf-8")
+    folder = project.root / Path(project.regions_glob).parent
+    regions = []
+    for k in range(1, int(n) + 1):
+        code, name = KUPANG_KECAMATAN[k - 1] if k <= len(KUPANG_KECAMATAN) else \
+            (f"contoh-{k:02d}", f"Kecamatan Contoh {k:02d} (fiktif)")
+        path = folder / f"{code}.toml"
+        raw = project.region_paths(code).raw
+        _check_config(path)
+        _check_out(raw)
+        regions.append({"k": k, "code": code, "name": name, "config": path, "raw": raw})
+    folder.mkdir(parents=True, exist_ok=True)
+    for r in regions:
+        k = r.pop("k")
+        text = _region_toml(base_text, base.name, r["code"], r["name"], None if k == 1 else _made_up_units(k))
+        r["config"].write_text(text, encoding="utf-8")
+        cfg = load_config(r["config"])
+        waves, effect, mult = _region_plan(int(seed), k, cfg)
+        r["multiplier"], r["wave_effects"] = mult, list(effect)
+        r["waves"] = [f"{m.year}-{m.month:02d}" for m, _ in waves]
+        r["result"] = _write_set(r["raw"], int(seed) + 1000 * (k - 1), cfg, fmt, False, float(scale), waves, effect)
+    last = _month_index(DEMO_END)
+    rows, num, den = [], 0.0, 0.0
+    for r in regions:
+        t = r["result"].truth
+        weight = sum(e["n_units"] for e in t["effects"])
+        num += sum(e["n_units"] * e["effect"] for e in t["effects"])
+        den += weight
+        rows.append({"code": r["code"], "name": r["name"],
+                     "config": r["config"].relative_to(project.root).as_posix(),
+                     "raw": r["raw"].relative_to(project.root).as_posix() if r["raw"].is_relative_to(project.root)
+                     else str(r["raw"]),
+                     "seed": t["seed"], "multiplier": r["multiplier"], "waves": r["waves"],
+                     "wave_effects": r["wave_effects"],
+                     "att_simple": t["att_simple"], "weight": weight, "units": len(t["cohorts"]),
+                     "treated_units": t["treated_units"], "cohorts": t["cohorts"]})
+    truth = {"seed": int(seed), "n": int(n), "scale": float(scale), "outcome": "respon_hari_kerja_mean",
+             "end": _month_start(last).isoformat()[:7],
+             "att_pooled": num / den if den else None,
+             "att_pooled_rule": "sum over regions and post-treatment (cohort, month) cells of n_units * effect, "
+                                "over the sum of n_units (did's simple aggregation, cohorts by calendar month)",
+             "regions": rows}
+    out = project.region_paths(POOLED_CODE).processed.parent / "truth.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(truth, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return RegionsDemoResult(regions=regions, truth_path=out, truth=truth)
