@@ -310,6 +310,9 @@ def build_parser() -> argparse.ArgumentParser:
         add_report_parser = None
     if add_report_parser is not None:
         add_report_parser(sub)
+    from .batch_cli import add_batch_parser
+
+    add_batch_parser(sub)
     return parser
 
 
