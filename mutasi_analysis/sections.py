@@ -14,6 +14,8 @@ notebook                  model                       read by
 ``04_ikm``                :class:`IkmRecord`          summary (IKM findings), Excel, index, tests
 ``05_umpan_balik_asn``    :class:`FeedbackRecord`     summary (readiness finding), Excel, tests
 ``06_perencanaan``        :class:`PlanRecord`         Excel (its tables), index, tests
+``01_gabungan``           :class:`PooledRecord`       Excel (its tables), index, tests (the pooled
+                                                      report, ``notebooks/gabungan/``)
 any other ``NN_name``     :class:`SectionRecord`      index, Excel (its ``tables``), PDF
 ========================  ==========================  ===========================================
 
@@ -39,7 +41,7 @@ from .errors import MutasiError
 __all__ = [
     "RECORD_SCHEMA", "Headline", "SectionRecord", "QualityRecord", "RotationRecord", "Compliance",
     "ImpactRecord", "GroupTimeEffect", "IkmRecord", "IkmUnit", "IkmChangeRow", "FeedbackRecord",
-    "PlanRecord", "PlanPower", "SummaryRecord", "MODELS", "model_for", "validate_record", "RecordError",
+    "PlanRecord", "PlanPower", "PooledRecord", "SummaryRecord", "MODELS", "POOLED_MODELS", "model_for", "validate_record", "RecordError",
 ]
 
 #: Version of the results-file layout. Version 1 was the untyped dict of the first round.
@@ -310,6 +312,52 @@ class PlanRecord(_Builtin):
     plan_file: str | None = None
 
 
+# ---------------------------------------------------------------------- pooled report 01
+class PooledRecord(_Builtin):
+    """``01_gabungan``: the pooled analysis of many regions (``notebooks/gabungan/``, rendered by
+    ``mutasi batch`` from the pooled inputs of :func:`mutasi_analysis.pooled.write_pooled_inputs`).
+
+    Codes and numbers only. ``att``, ``conf_low``, ``conf_high`` and ``pvalue`` are the pooled
+    simple ATT with its office-clustered inference; ``conf_low_region`` and ``conf_high_region``
+    the region-clustered check (t with G - 1 df); all None when ``did_error`` says why the
+    stacked panel could not be estimated. ``window`` holds the common months compared
+    (``start``, ``end`` as ``YYYY-MM``, ``months``, ``align``). ``by_region`` is each region's
+    own effect and its shrunken one (:func:`mutasi_analysis.reporting.pooled_pages.effects_table`);
+    ``not_estimated`` maps a region code to the reason code its own effect was not estimated
+    (:data:`mutasi_analysis.pooled.NOT_ESTIMATED_REASONS`). The league tables are recorded after
+    small-cell suppression (a hidden count or value is None).
+    """
+
+    outcome: str
+    regions: list[str]
+    n_regions: int = Field(ge=1)
+    n_units: int = Field(ge=0)
+    window: dict[str, Any]
+    did_error: str | None = None
+    att: float | None
+    conf_low: float | None
+    conf_high: float | None
+    pvalue: float | None
+    conf_low_region: float | None = None
+    conf_high_region: float | None = None
+    alpha: float
+    control: str | None
+    n_units_did: int | None = Field(None, ge=0)
+    n_treated: int | None = Field(None, ge=0)
+    n_control: int | None = Field(None, ge=0)
+    excluded_units: dict[str, str] = Field(default_factory=dict)
+    inference: Rows
+    event_study: Rows
+    tau2: float | None
+    re_mean: float | None
+    i2: float | None = None
+    by_region: Rows
+    not_estimated: dict[str, str] = Field(default_factory=dict)
+    league_ikm: Rows
+    league_kepatuhan: Rows
+    min_cell_size: int = Field(ge=1)
+
+
 # ------------------------------------------------------------------------------------ 00
 class SummaryRecord(_Builtin):
     """``00_ringkasan``: findings from the other sections of the same period, and the trend."""
@@ -332,12 +380,17 @@ MODELS: dict[str, type[SectionRecord]] = {
     "05_umpan_balik_asn": FeedbackRecord,
     "06_perencanaan": PlanRecord,
 }
+#: Model of each section of the pooled report (``notebooks/gabungan/``), apart from
+#: :data:`MODELS` so that a region's report never expects them.
+POOLED_MODELS: dict[str, type[SectionRecord]] = {
+    "01_gabungan": PooledRecord,
+}
 _NAME = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 def model_for(notebook: str) -> type[SectionRecord]:
     """The model a notebook's record must follow (:class:`SectionRecord` for a new notebook)."""
-    return MODELS.get(notebook, SectionRecord)
+    return MODELS.get(notebook) or POOLED_MODELS.get(notebook, SectionRecord)
 
 
 def validate_record(notebook: str, results: dict[str, Any], where: str | None = None) -> SectionRecord:

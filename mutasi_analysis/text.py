@@ -623,6 +623,84 @@ LABELS.update({
     "plan.row.version": {"id": "Versi mutasi-analysis", "en": "mutasi-analysis version"},
 })
 
+# -- the pooled report of many regions (notebooks/gabungan/01_gabungan.ipynb, mutasi batch) ----------
+LABELS.update({
+    "section_01_gabungan": {"id": "Analisis gabungan antarwilayah", "en": "Pooled analysis across regions"},
+    "pooled.title": {"id": "Laporan gabungan", "en": "Pooled report"},
+    "pooled.doc": {"id": "Laporan Gabungan Evaluasi Mutasi ASN", "en": "Pooled Civil-Servant Rotation Evaluation Report"},
+    # columns (reporting.pooled_pages, reporting.tables.pooled_tables)
+    "pooled.col.kode_wilayah": {"id": "Kode wilayah", "en": "Region code"},
+    "pooled.col.nama_wilayah": {"id": "Wilayah", "en": "Region"},
+    "pooled.col.n_unit": {"id": "Jumlah unit", "en": "Units"},
+    "pooled.col.n_treated": {"id": "Unit perlakuan", "en": "Treated units"},
+    "pooled.col.n_control": {"id": "Unit pembanding", "en": "Comparison units"},
+    "pooled.col.data_start": {"id": "Data mulai", "en": "Data from"},
+    "pooled.col.data_end": {"id": "Data sampai", "en": "Data up to"},
+    "pooled.col.inference": {"id": "Inferensi", "en": "Inference"},
+    "pooled.col.n_clusters": {"id": "Jumlah klaster", "en": "Clusters"},
+    "pooled.col.estimate": {"id": "Perkiraan", "en": "Estimate"},
+    "pooled.col.std_error": {"id": "Galat baku", "en": "Std. error"},
+    "pooled.col.conf_low": {"id": "Batas bawah SK", "en": "CI lower"},
+    "pooled.col.conf_high": {"id": "Batas atas SK", "en": "CI upper"},
+    "pooled.col.pvalue": {"id": "Nilai p", "en": "p-value"},
+    "pooled.col.rank": {"id": "Peringkat", "en": "Rank"},
+    "pooled.col.rank_low": {"id": "Peringkat terbaik yang mungkin", "en": "Best plausible rank"},
+    "pooled.col.rank_high": {"id": "Peringkat terburuk yang mungkin", "en": "Worst plausible rank"},
+    "pooled.col.n_responden": {"id": "Jumlah responden", "en": "Respondents"},
+    "pooled.col.ikm": {"id": "Nilai IKM", "en": "IKM score"},
+    "pooled.col.n_mutasi": {"id": "Mutasi antar unit", "en": "Unit moves"},
+    "pooled.col.share_patuh": {"id": "Proporsi mutasi yang patuh", "en": "Share of moves that broke no rule"},
+    "pooled.col.status": {"id": "Status", "en": "Status"},
+    "pooled.col.reason": {"id": "Alasan", "en": "Reason"},
+    "pooled.col.shrunk": {"id": "Perkiraan setelah penyusutan", "en": "Shrunken estimate"},
+    "pooled.col.shrunk_low": {"id": "Batas bawah SK (penyusutan)", "en": "CI lower (shrunken)"},
+    "pooled.col.shrunk_high": {"id": "Batas atas SK (penyusutan)", "en": "CI upper (shrunken)"},
+    "pooled.col.weight": {"id": "Bobot perkiraan wilayah sendiri", "en": "Weight of the region's own estimate"},
+    "pooled.col.event_time": {"id": "Bulan sejak rotasi", "en": "Months since rotation"},
+    # codes of pooled.PooledDiDResult.tidy() and pooled.ShrinkageResult
+    "pooled.inference.office": {"id": "Klaster unit layanan (analitik)", "en": "Clustered by office (analytic)"},
+    "pooled.inference.region_analytic": {"id": "Klaster wilayah (analitik, t dengan G - 1 derajat bebas)",
+                                         "en": "Clustered by region (analytic, t with G - 1 df)"},
+    "pooled.inference.region_wild_bootstrap": {"id": "Klaster wilayah (bootstrap wild klaster, ATT Sun-Abraham)",
+                                               "en": "Clustered by region (wild cluster bootstrap, Sun-Abraham ATT)"},
+    "pooled.status.ok": {"id": "diperkirakan", "en": "estimated"},
+    "pooled.status.not_estimated": {"id": "tidak diperkirakan", "en": "not estimated"},
+    "pooled.reason.few_treated": {"id": "unit perlakuan terlalu sedikit", "en": "too few treated units"},
+    "pooled.reason.few_control": {"id": "unit pembanding terlalu sedikit", "en": "too few comparison units"},
+    "pooled.reason.no_post_cells": {"id": "tidak ada bulan sesudah rotasi di dalam jendela bersama",
+                                    "en": "no month after rotation inside the common window"},
+    "pooled.reason.panel_error": {"id": "tidak ada data di dalam jendela bersama", "en": "no data inside the common window"},
+    "pooled.reason.treated_in_first_month": {"id": "sudah menerima mutasi pada bulan pertama jendela bersama",
+                                             "en": "rotated by the first month of the common window"},
+    "pooled.control.never": {"id": "unit yang tidak pernah menerima mutasi", "en": "never-rotated units"},
+    "pooled.control.notyet": {"id": "unit yang belum menerima mutasi", "en": "not-yet-rotated units"},
+    # figures
+    "pooled.plot.raw": {"id": "Perkiraan wilayah sendiri (SK 95%)", "en": "The region's own estimate (95% CI)"},
+    "pooled.plot.shrunk": {"id": "Setelah penyusutan (SK 95%)", "en": "After shrinkage (95% CI)"},
+    "pooled.plot.re_mean": {"id": "Rata-rata efek acak", "en": "Random-effects mean"},
+    "pooled.plot.ci": {"id": "SK 95%", "en": "95% CI"},
+    "pooled.plot.estimate": {"id": "Perkiraan", "en": "Estimate"},
+    # the workbook's tables (titles at most 31 characters: they name the sheets)
+    "table.gabungan_wilayah": {"id": "Wilayah yang digabung", "en": "Regions pooled"},
+    "table.gabungan_att": {"id": "Dampak gabungan (ATT)", "en": "Pooled effect (ATT)"},
+    "table.gabungan_studi_peristiwa": {"id": "Studi peristiwa gabungan", "en": "Pooled event study"},
+    "table.gabungan_ikm": {"id": "Peringkat IKM per wilayah", "en": "IKM league table"},
+    "table.gabungan_kepatuhan": {"id": "Peringkat kepatuhan mutasi", "en": "Compliance league table"},
+    "table.gabungan_efek": {"id": "Dampak per wilayah", "en": "Effect by region"},
+    "table.gabungan_efek.note": {
+        "id": "Perkiraan setelah penyusutan menarik perkiraan wilayah yang tidak pasti ke rata-rata efek acak "
+              "(empirical Bayes); wilayah yang tidak diperkirakan diberi rata-rata itu.",
+        "en": "The shrunken estimate pulls an uncertain region's estimate towards the random-effects mean "
+              "(empirical Bayes); regions not estimated are given that mean.",
+    },
+    "table.gabungan_league.note": {
+        "id": "Peringkat hanya untuk wilayah dengan sedikitnya {k} orang; peringkat terbaik dan terburuk yang mungkin "
+              "dihitung dari SK: dua wilayah hanya dapat dibedakan bila SK-nya tidak bertumpang tindih.",
+        "en": "Only regions with at least {k} people are ranked; the best and worst plausible ranks come from the "
+              "CIs: two regions can be told apart only when their CIs do not overlap.",
+    },
+})
+
 TEMPLATES: dict[str, dict[str, str]] = {
     # a figure's description for screen readers (reporting.charts.alt_text)
     "alt_figure": {"id": "Grafik: {what}", "en": "Chart: {what}"},

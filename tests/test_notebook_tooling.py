@@ -25,6 +25,8 @@ from .conftest import ROOT, require, require_module
 
 KERNEL = "mutasi-analysis"
 PATTERN = "notebooks/[0-9][0-9]_*.ipynb"
+#: The pooled report's notebooks (``mutasi batch`` renders them for the regions pooled).
+POOLED_PATTERN = "notebooks/gabungan/[0-9][0-9]_*.ipynb"
 #: Notebook metadata that changes with who ran it where (the filter strips it).
 VOLATILE_NB_METADATA = ("language_info", "widgets", "papermill", "vscode", "signature")
 VOLATILE_CELL_METADATA = ("ExecuteTime", "execution", "papermill", "collapsed", "scrolled")
@@ -50,10 +52,10 @@ IN_GIT = _in_git_checkout()
 def _notebook_paths() -> list[str]:
     """The report notebooks: as tracked by git in a checkout, else the files on disk."""
     if IN_GIT:
-        listed = _git("ls-files", "--", PATTERN).stdout.split()
+        listed = _git("ls-files", "--", PATTERN, POOLED_PATTERN).stdout.split()
         if listed:
             return sorted(listed)
-    return sorted(p.relative_to(ROOT).as_posix() for p in ROOT.glob(PATTERN))
+    return sorted(p.relative_to(ROOT).as_posix() for pattern in (PATTERN, POOLED_PATTERN) for p in ROOT.glob(pattern))
 
 
 NOTEBOOKS = _notebook_paths()

@@ -79,7 +79,7 @@ def test_one_name_for_a_confidence_interval_in_indonesian():
     import re
 
     notebooks = Path(__file__).resolve().parents[1] / "notebooks"
-    sources = [p.read_text(encoding="utf-8") for p in sorted(notebooks.glob("*.ipynb"))]
+    sources = [p.read_text(encoding="utf-8") for p in sorted(notebooks.glob("*.ipynb")) + sorted(notebooks.glob("gabungan/*.ipynb"))]
     sources += [p.read_text(encoding="utf-8") for p in sorted(PACKAGE.rglob("*.py"))]
     for src in sources:
         assert not re.search(r"\bIK\b", src), "write SK (selang kepercayaan), not IK"
@@ -108,7 +108,7 @@ def test_the_report_writes_none_of_the_terms_the_glossary_says_to_avoid():
             if m := pattern.search(entry["id"]):
                 found[key] = m.group(0)
     notebooks = Path(__file__).resolve().parents[1] / "notebooks"
-    for nb in sorted(notebooks.glob("*.ipynb")):
+    for nb in sorted(notebooks.glob("*.ipynb")) + sorted(notebooks.glob("gabungan/*.ipynb")):
         cells = json.loads(nb.read_text(encoding="utf-8"))["cells"]
         for i, cell in enumerate(cells):
             if m := pattern.search("".join(cell["source"])):

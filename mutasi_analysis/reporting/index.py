@@ -12,6 +12,7 @@ import html
 from pathlib import Path
 from typing import Any
 
+from ..project import POOLED_CODE
 from ..record import RecordError, read_sections
 from ..text import fmt_datetime, fmt_value, section_title
 from ..text import label as text_label
@@ -97,7 +98,11 @@ def _fmt(v: Any, lang: str = "id") -> str:
     return html.escape(fmt_value(v, lang))
 
 
-def write_index(reports: str | Path, title: str = "Laporan evaluasi mutasi ASN / Civil-servant rotation reports") -> Path:
+#: The heading of the index; the pooled report of many regions (code ``_gabungan``) gets ``pooled.title``.
+_TITLE = "Laporan evaluasi mutasi ASN / Civil-servant rotation reports"
+
+
+def write_index(reports: str | Path, title: str = _TITLE) -> Path:
     """Write ``reports/index.html`` (self-contained, no network assets).
 
     Parameters
@@ -192,6 +197,9 @@ def _lang_part(reports: Path, lang: str) -> list[str]:
 def _write_index(reports: Path, title: str) -> Path:
     every = [m for lang in LANG_ROOTS for _, _, m in report_folders(lang_root(reports, lang))]
     region = next((m.get("region", {}).get("name") for m in reversed(every) if m.get("region")), "")
+    code = next((m.get("region", {}).get("code") for m in reversed(every) if m.get("region")), "")
+    if code == POOLED_CODE and title == _TITLE:  # the pooled report of many regions
+        title = " / ".join(text_label("pooled.title", lang) for lang in LANG_ROOTS)
     esc = html.escape
     parts = [
         "<!DOCTYPE html>", f'<html lang="id"><head><meta charset="utf-8">{CSP_META}',

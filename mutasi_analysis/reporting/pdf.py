@@ -29,6 +29,7 @@ from typing import Any
 
 from ..environment import PDF_FIX, pdf_engine_problem
 from ..files import replaced_atomically
+from ..project import POOLED_CODE
 from ..errors import MutasiError
 from ..record import read_records
 from ..text import fmt_date, fmt_datetime, section_title
@@ -464,6 +465,8 @@ def report_html(report_dir: str | Path, manifest: dict[str, Any] | None = None, 
         raise MutasiError(f"{report_dir}: no section rendered successfully; nothing to put in a PDF")
     e = html.escape
     t = {k: v[lang] for k, v in _T.items()}
+    if (manifest.get("region") or {}).get("code") == POOLED_CODE:  # the pooled report of many regions
+        t["doc"] = text_label("pooled.doc", lang)
     period = period_name(manifest, lang) if manifest.get("period") else report_dir.name
     region = (manifest.get("region") or {}).get("name") or ""
     version = (manifest.get("packages") or {}).get("mutasi-analysis") or "-"

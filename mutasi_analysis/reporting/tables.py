@@ -37,7 +37,7 @@ from .. import text
 __all__ = [
     "HEADLINE_TABLES", "FORMATS", "TABLES_KEY", "table_payload", "impact_table",
     "findings_table", "check_payload", "column_label", "rotation_tables", "ikm_tables", "feedback_table",
-    "plan_tables",
+    "plan_tables", "pooled_tables",
 ]
 
 #: Results key under which a notebook records its tables.
@@ -460,3 +460,55 @@ def plan_tables(plan) -> dict[str, dict[str, Any]]:
                                            formats={"gelombang": "integer", "tanggal": "date", "unit": "text",
                                                     "mutasi": "integer"}),
     }
+
+
+def pooled_tables(result, data) -> dict[str, dict[str, Any]]:
+    """Tables of the pooled report (``notebooks/gabungan/01_gabungan.ipynb``) for the workbook.
+
+    ``gabungan_wilayah`` (the regions pooled), ``gabungan_att`` (the pooled ATT by inference),
+    ``gabungan_studi_peristiwa`` (the event study), ``gabungan_ikm`` and ``gabungan_kepatuhan``
+    (the league tables, small cells suppressed, see
+    :func:`~mutasi_analysis.reporting.pooled_pages.league_view`) and ``gabungan_efek`` (each
+    region's effect, its own and shrunken).
+
+    Parameters
+    ----------
+    result : mutasi_analysis.pooled.PooledResult
+    data : mutasi_analysis.pooled.PooledData
+        The inputs it was computed from (regions and the pooled config's thresholds).
+    """
+    from . import pooled_pages as pp
+
+    labels = text.namespace("pooled.col")
+    k = int(data.config.thresholds.min_cell_size)
+    days = text.both("unit.working_days")
+    regions = pp.regions_table(data)
+    att = pp.inference_table(result)
+    att = att.assign(inference=[text.both(f"pooled.inference.{c}") for c in att["inference"]])
+    event = pp.event_frame(result)
+    eff = pp.effects_table(result)
+    eff = eff.assign(status=[text.both(f"pooled.status.{c}") for c in eff["status"]],
+                     reason=[None if r is None or r != r else text.both(f"pooled.reason.{r}") for r in eff["reason"]])
+    league_note = {lang: text.label("table.gabungan_league.note", lang).format(k=k) for lang in text.LANGS}
+    out = {
+        "gabungan_wilayah": table_payload(regions, title=text.both("table.gabungan_wilayah"), labels=labels,
+                                          formats={"data_start": "date", "data_end": "date"}),
+        "gabungan_att": table_payload(att, title=text.both("table.gabungan_att"), labels=labels,
+                                      formats={"inference": "text", "pvalue": "pvalue"},
+                                      units={c: days for c in ("estimate", "std_error", "conf_low", "conf_high")}),
+        "gabungan_studi_peristiwa": table_payload(event, title=text.both("table.gabungan_studi_peristiwa"),
+                                                  labels=labels, formats={"event_time": "integer"},
+                                                  units={c: days for c in ("estimate", "conf_low", "conf_high")}),
+    }
+    for tid, measure, table, fmt in (("gabungan_ikm", "ikm", result.league_ikm, {"ikm": "number"}),
+                                     ("gabungan_kepatuhan", "kepatuhan", result.league_kepatuhan,
+                                      {"share_patuh": "percent", "conf_low": "percent", "conf_high": "percent"})):
+        view = pp.league_view(table, measure, k)
+        note = {lang: view.note(lang) + " " + league_note[lang] for lang in text.LANGS}
+        out[tid] = table_payload(view, title=text.both(f"table.{tid}"), labels=labels, note=note,
+                                 formats={"rank": "integer", "rank_low": "integer", "rank_high": "integer", **fmt})
+    out["gabungan_efek"] = table_payload(
+        eff, title=text.both("table.gabungan_efek"), labels=labels, note=text.both("table.gabungan_efek.note"),
+        formats={"status": "text", "reason": "text", "weight": "number"},
+        units={c: days for c in ("estimate", "conf_low", "conf_high", "shrunk", "shrunk_low", "shrunk_high")})
+    return out

@@ -35,6 +35,9 @@ from tests.conftest import INSTALL_SYSTEM_DEPS, require
 NOTEBOOK_DIR = REPO / "notebooks"
 EXPECTED = ["00_ringkasan", "01_kualitas_data", "02_mutasi", "03_dampak_layanan", "04_ikm", "05_umpan_balik_asn",
             "06_perencanaan"]
+#: The pooled report's notebooks (notebooks/gabungan/, rendered by `mutasi batch`): the same static
+#: rules; they are rendered in tests/reporting/test_pooled_report.py.
+POOLED = ["gabungan/01_gabungan"]
 PERIOD = "2026-S1"
 TODAY = dt.date(2026, 11, 28)
 
@@ -44,7 +47,7 @@ def test_every_report_notebook_is_committed():
     assert [p.stem for p in discover_notebooks(NOTEBOOK_DIR)] == EXPECTED
 
 
-@pytest.mark.parametrize("name", EXPECTED)
+@pytest.mark.parametrize("name", EXPECTED + POOLED)
 def test_notebook_is_valid_and_runs_on_the_project_kernel(name):
     # Outputs are checked on the committed version in tests/test_notebook_tooling.py: the
     # researcher's working copy may keep them (nbstripout strips them on commit).
@@ -58,7 +61,7 @@ def test_notebook_is_valid_and_runs_on_the_project_kernel(name):
 MAX_CELL_LINES = 45
 
 
-@pytest.mark.parametrize("name", EXPECTED)
+@pytest.mark.parametrize("name", EXPECTED + POOLED)
 def test_notebook_is_thin(name):
     nb = nbformat.read(str(NOTEBOOK_DIR / f"{name}.ipynb"), as_version=4)
     cells = [c.source for c in nb.cells if c.cell_type == "code"]
@@ -72,7 +75,7 @@ def test_notebook_is_thin(name):
             assert not re.search(r"^\s*(import|from \S+ import) ", src, re.M), f"{name} cell {i}: imports belong beside the context call"
 
 
-@pytest.mark.parametrize("name", EXPECTED)
+@pytest.mark.parametrize("name", EXPECTED + POOLED)
 def test_parameters_cell_is_first_typed_and_documented(name):
     nb = nbformat.read(str(NOTEBOOK_DIR / f"{name}.ipynb"), as_version=4)
     assert "parameters" in nb.cells[0].metadata.get("tags", [])
