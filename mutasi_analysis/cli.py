@@ -31,11 +31,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         n = args.regions.strip()
         if not n.isdigit() or int(n) < 1:
             raise MutasiError(f"--regions must be a whole number of at least 1, not {args.regions!r}")
-        if args.out is not None or args.region is not None or args.dirty:
-            raise MutasiError("--regions writes into the project's region folders: drop --out, --region and --dirty")
+        if args.out is not None or args.dirty:
+            raise MutasiError("--regions writes into the project's region folders: drop --out and --dirty")
         project = find_project()
+        # --region names the config the demo regions copy (Alak's offices, every other setting).
         print(write_demo_regions(project.root, int(n), args.seed, fmt=args.format, scale=args.scale,
-                                 project=project).describe())
+                                 project=project, base=Path(args.region) if args.region else None).describe())
         return 0
     result = write_demo_data(
         out=resolve_path(args.out, "raw"), seed=args.seed, region=resolve_path(args.region, "region"), fmt=args.format,
@@ -199,7 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--scale", type=float, default=1.0, help="multiply staff and complaints (benchmarks)")
     p.add_argument("--regions", default=None, metavar="N",
                    help="write N demo regions (Kota Kupang's kecamatan, then made-up ones) into the project's "
-                   "region folders, with each one's truth and the pooled one")
+                   "region folders, with each one's truth and the pooled one; --region then names the config they "
+                   "copy (default: the project's)")
     p.set_defaults(func=_cmd_demo)
 
     p = sub.add_parser(
