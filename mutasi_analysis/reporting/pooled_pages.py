@@ -19,7 +19,7 @@ from scipy import stats
 from .. import text
 from ..errors import MutasiError
 
-__all__ = ["POOLED_SECTION", "check_period", "regions_table", "window", "inference_table", "event_frame",
+__all__ = ["POOLED_SECTION", "check_period", "regions_table", "window", "inference_table", "region_check", "event_frame",
            "effects_table", "not_estimated", "league_view", "hidden_columns", "shown", "forest_plot", "event_plot", "pooled_record"]
 
 #: Notebook (and record) name of the pooled report's section.
@@ -77,6 +77,32 @@ def inference_table(result) -> pd.DataFrame:
     t = t.set_index("inference").reindex([i for i in _INFERENCES if i in set(t["inference"])]).reset_index()
     t["n_clusters"] = t["n_clusters"].astype("int64")
     return t[cols]
+
+
+def region_check(result) -> dict[str, Any]:
+    """The region-clustered check of the pooled ATT, in one place for the narrative.
+
+    Returns
+    -------
+    dict
+        ``n_regions``, ``df`` (G - 1), ``conf_low, conf_high`` (analytic, t with G - 1 df),
+        ``wild_low, wild_high`` (wild cluster bootstrap, None when not run) and ``excludes_zero``:
+        True when every region-clustered interval run excludes zero. Empty without a DiD or
+        without the analytic check (one region).
+    """
+    t = inference_table(result).set_index("inference")
+    if "region_analytic" not in t.index:
+        return {}
+    out = {"n_regions": int(result.did.n_regions), "df": int(result.did.n_regions) - 1,
+           "conf_low": float(t.loc["region_analytic", "conf_low"]), "conf_high": float(t.loc["region_analytic", "conf_high"]),
+           "wild_low": None, "wild_high": None}
+    if "region_wild_bootstrap" in t.index:
+        out.update(wild_low=float(t.loc["region_wild_bootstrap", "conf_low"]),
+                   wild_high=float(t.loc["region_wild_bootstrap", "conf_high"]))
+    pairs = [(out["conf_low"], out["conf_high"])] + ([(out["wild_low"], out["wild_high"])] if out["wild_low"] is not None
+                                                     else [])
+    out["excludes_zero"] = all(lo > 0 or hi < 0 for lo, hi in pairs)
+    return out
 
 
 def event_frame(result) -> pd.DataFrame:
