@@ -220,3 +220,31 @@ def test_no_personal_data_anywhere_under_reports(pooled_report):
             body = IMAGE_DATA.sub("", path.read_bytes().decode("utf-8", errors="replace"))
         hit = pattern.search(body)
         assert hit is None, f"{path.relative_to(pooled_report['reports'])} contains personal data: {hit.group(0)!r}"
+
+
+@pytest.mark.oracle
+def test_league_view_hides_small_counts_their_values_and_one_complement():
+    """Oracle by hand: respondents 30, 3, 12, 0 with min_cell 5. The 3 is hidden with its IKM and
+    interval; the column total is public, so one more count (the smallest other non-zero, 12) is
+    hidden to protect it, its IKM kept; the 0 (nobody to protect) stays."""
+    import numpy as np
+    import pandas as pd
+
+    from mutasi_analysis.reporting import pooled_pages as pp
+    from mutasi_analysis.reporting.tables import table_payload
+
+    league = pd.DataFrame({
+        "rank": pd.array([1, pd.NA, 2, pd.NA], dtype="Int64"), "kode_wilayah": list("abcd"),
+        "nama_wilayah": list("ABCD"), "n": [30, 3, 12, 0], "estimate": [82.0, np.nan, 80.0, np.nan],
+        "conf_low": [81.0, np.nan, 79.0, np.nan], "conf_high": [83.0, np.nan, 81.0, np.nan],
+        "small": [False, True, False, True], "rank_low": pd.array([1, pd.NA, 2, pd.NA], dtype="Int64"),
+        "rank_high": pd.array([1, pd.NA, 2, pd.NA], dtype="Int64")})
+    view = pp.league_view(league, "ikm", 5)
+    assert view.hidden["n_responden"].tolist() == [False, True, True, False]
+    assert view.hidden["ikm"].tolist() == [False, True, False, False]
+    assert view.table["n_responden"].isna().tolist() == [False, True, True, False]
+    assert view.table["ikm"].tolist()[2] == 80.0
+    payload = table_payload(view, title="t", labels={c: c for c in view.table.columns})
+    assert [r[3] for r in payload["rows"]] == [30, None, None, 0]
+    assert pp.hidden_columns(view) == ["pooled.col.n_responden", "pooled.col.ikm", "pooled.col.conf_low",
+                                       "pooled.col.conf_high"]
