@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import re
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 from typing import Iterator
@@ -38,12 +40,24 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def _host() -> str:
+    """This machine, as a short tag: snapshots are named by host and process id, because on a
+    shared file system (workers of ``mutasi batch`` on several machines) a process id means
+    something only on the machine that made it."""
+    return "h" + hashlib.sha256(socket.gethostname().encode("utf-8")).hexdigest()[:8]
+
+
 def _remove_stale(processed: Path) -> None:
-    """Snapshots left by runs that were killed (their process is gone)."""
-    pattern = re.compile(rf"^\.{re.escape(processed.name)}\.{SNAPSHOT_TAG}-(\d+)-")
+    """Snapshots left by runs on this machine that were killed (their process is gone).
+
+    Another machine's snapshots are left alone: whether their process lives cannot be told from
+    here (that machine removes them on its next report of this folder).
+    """
+    pattern = re.compile(rf"^\.{re.escape(processed.name)}\.{SNAPSHOT_TAG}-(?:(h[0-9a-f]{{8}})-)?(\d+)-")
+    here = _host()
     for d in processed.parent.glob(f".{processed.name}.{SNAPSHOT_TAG}-*"):
         m = pattern.match(d.name)
-        if m and not _alive(int(m.group(1))):
+        if m and m.group(1) in (None, here) and not _alive(int(m.group(2))):
             shutil.rmtree(d, ignore_errors=True)
 
 
@@ -82,7 +96,7 @@ def processed_snapshot(processed: str | Path, wait: float = 0.0) -> Iterator[Pat
     with period_lock(ingest_lock_path(processed), f"processed data {processed} (an ingestion is running)",
                      wait=wait, shared=True):
         _remove_stale(processed)
-        prefix = f".{processed.name}.{SNAPSHOT_TAG}-{os.getpid()}-"
+        prefix = f".{processed.name}.{SNAPSHOT_TAG}-{_host()}-{os.getpid()}-"
         try:  # beside the data: the same file system, so hard links
             snap = Path(tempfile.mkdtemp(prefix=prefix, dir=processed.parent))
         except PermissionError:  # a report run by a user who may not write there: copies

@@ -94,12 +94,20 @@ def test_a_running_ingestion_makes_the_report_wait_or_refuse(tmp_path, monkeypat
 def test_a_snapshot_left_by_a_killed_run_is_removed(tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "code_digest", lambda: "pinned-code-digest")
     processed, region = _project(tmp_path)
-    dead = tmp_path / ".processed.snapshot-999999999-x"  # no such process
-    dead.mkdir()
-    (dead / "t.parquet").write_bytes(b"old")
+    from mutasi_analysis.reporting.snapshot import _host
+
+    dead = tmp_path / ".processed.snapshot-999999999-x"  # no such process (a name from before hosts)
+    mine = tmp_path / f".processed.snapshot-{_host()}-999999999-x"  # this machine's, process gone
+    # Another machine's (a batch worker on a shared file system): its process id means nothing
+    # here, so it is left for that machine to judge.
+    theirs = tmp_path / ".processed.snapshot-h00000000-999999999-x"
+    for d in (dead, mine, theirs):
+        d.mkdir()
+        (d / "t.parquet").write_bytes(b"old")
     run_report("2026-S1", region=region, processed=processed, reports=tmp_path / "reports",
                notebooks=tmp_path / "notebooks", today=dt.date(2026, 11, 28), only="01", out=lambda s: None)
-    assert not dead.exists()
+    assert not dead.exists() and not mine.exists()
+    assert theirs.exists() or _host() == "h00000000"
 
 
 def test_a_notebook_that_declares_no_paths_reads_the_same_snapshot(tmp_path, monkeypatch):
