@@ -40,13 +40,15 @@ from .project import POOLED_CODE, Project, find_project
 
 __all__ = [
     "RegionTask", "RegionOutcome", "BatchOutcome", "find_regions", "run_region", "run_batch",
-    "STATUSES", "POOLED_NOTEBOOKS", "INGEST_STAMP",
+    "STATUSES", "POOLED_NOTEBOOKS", "INGEST_STAMP", "RESOURCE",
 ]
 
 #: A region's status at the end of a batch.
 STATUSES = ("done", "up to date", "failed")
 #: Sub-folder of the project's notebooks holding the pooled report's notebooks.
 POOLED_NOTEBOOKS = "gabungan"
+#: The Dask worker resource a region's task asks for when every worker offers it.
+RESOURCE = "region"
 #: Beside a region's processed folder: what its last ingestion by a batch read (hashes only).
 INGEST_STAMP = ".batch-ingest.json"
 # Exceptions raised by a task are retried this often by Dask (a full disk, a lost connection);
@@ -380,6 +382,7 @@ def _client(scheduler: str | None, workers: int | None, n_tasks: int, timeout: f
     # One thread per worker process: a region's render already runs its notebooks in kernels of
     # their own; two renders in one process would only contend for the same core.
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=":0",
+                           resources={RESOURCE: 1},
                            silence_logs=logging.ERROR)
     return Client(cluster), cluster
 
@@ -469,13 +472,17 @@ def run_batch(
     started = time.perf_counter()
     client, cluster = _client(scheduler, workers, len(tasks), connect_timeout)
     try:
-        n_workers = len(client.scheduler_info(n_workers=-1)["workers"]) if scheduler is None else \
-            len(client.scheduler_info()["workers"])
+        info = client.scheduler_info(n_workers=-1)["workers"]
+        n_workers = len(info)
+        # Workers that offer the `region` resource (`dask worker --resources region=1`) take one
+        # region at a time whatever their threads; without it, --nthreads 1 does the same.
+        resources = {RESOURCE: 1} if info and all(RESOURCE in (w.get("resources") or {}) for w in info.values()) \
+            else None
         address = client.scheduler.address
         out(f"batch {period}: {len(tasks)} region(s) on {n_workers} worker(s) of {address}"
             + (f"; dashboard: {client.dashboard_link}" if client.dashboard_link else ""))
         keys = [f"mutasi-region-{t.code}-{period}-{os.getpid()}-{time.time_ns()}" for t in tasks]
-        futures = client.map(run_region, tasks, key=keys, retries=retries, pure=False)
+        futures = client.map(run_region, tasks, key=keys, retries=retries, pure=False, resources=resources)
         code_of = {f.key: t.code for f, t in zip(futures, tasks)}
         results: dict[str, RegionOutcome] = {}
         from distributed import as_completed
@@ -491,7 +498,7 @@ def run_batch(
         pooled_outcome = None
         parts = [r.part for r in ordered if r.part is not None]
         if pooled and len(parts) >= 2:
-            pooled_outcome = _pooled(client, project, parts, ordered, tasks[0], retries, out)
+            pooled_outcome = _pooled(client, project, parts, ordered, tasks[0], retries, resources, out)
         elif pooled:
             out(f"batch {period}: no pooled report: it needs two regions that succeeded, "
                 f"{len(parts)} did")
@@ -509,14 +516,13 @@ def run_batch(
 
 
 def _pooled(client, project: Project, parts: list, ordered: list[RegionOutcome], first: RegionTask, retries: int,
-            out: Callable[[str], None]) -> RegionOutcome:
+            resources: dict | None, out: Callable[[str], None]) -> RegionOutcome:
     from .pooled import write_pooled_inputs
 
     paths = project.region_paths(POOLED_CODE)
-    periods = sorted({r.period for r in ordered if r.part is not None})
-    # The regions' periods agree unless `latest` met data that end in different periods: the
-    # pooled report takes the earliest, which every pooled region covers.
-    period = periods[0]
+    # The regions' periods agree unless `latest` met data ending in different periods; then
+    # write_pooled_inputs refuses, naming the regions of each period (pool one explicit period).
+    period = min(r.period for r in ordered if r.part is not None)
     try:
         folder = write_pooled_inputs(parts, paths.processed)
     except MutasiError as exc:
@@ -527,7 +533,8 @@ def _pooled(client, project: Project, parts: list, ordered: list[RegionOutcome],
         notebooks=str(Path(first.notebooks) / POOLED_NOTEBOOKS), period=period, lang=first.lang, only=None,
         force=first.force, today=first.today, pdf=first.pdf, ingest=False, pooled=False,
     )
-    fut = client.submit(run_region, task, key=f"mutasi-pooled-{period}-{time.time_ns()}", retries=retries, pure=False)
+    fut = client.submit(run_region, task, key=f"mutasi-pooled-{period}-{time.time_ns()}", retries=retries, pure=False,
+                        resources=resources)
     try:
         r = fut.result()
     except Exception as exc:
