@@ -21,7 +21,7 @@ opt = $(if $(2),$(1) $(2),)
 DEMO_SEED ?= 1
 PYTEST_ARGS ?=
 
-.PHONY: venv hooks lock doctor system-deps report-deps report demo ingest test lab bench golden api-docs clean-venv
+.PHONY: venv hooks lock doctor system-deps report-deps report batch demo ingest test lab bench golden api-docs clean-venv
 
 # The venv is synced to the lock only when the lock (or the project's metadata) changes.
 # tools/git-setup.sh then sets this checkout's git for the notebooks (nbstripout, nbdime, hook).
@@ -66,6 +66,18 @@ ingest: $(STAMP)
 report: report-deps demo ingest
 	$(BIN)/mutasi report --period $(PERIOD) $(call opt,--region,$(REGION)) $(call opt,--processed,$(PROCESSED)) --jobs 2
 	@echo "Open reports/index.html (all periods) or reports/<period>/ for this period's report."
+
+# Many regions: six demo kecamatan of Kota Kupang in a project of their own under
+# build/kota-kupang (git-ignored; it renders this checkout's notebooks), each region's report
+# and the pooled one rendered by `mutasi batch` on a local Dask cluster of WORKERS processes.
+MANY := build/kota-kupang
+WORKERS ?= 2
+batch: report-deps $(STAMP)
+	@mkdir -p $(MANY)
+	@printf '[tool.mutasi]\nregion = "config/regions/alak.toml"\nraw = "data/raw"\nprocessed = "data/processed"\nreports = "reports"\nrestricted = "restricted"\nnotebooks = "%s/notebooks"\n' "$(CURDIR)" > $(MANY)/pyproject.toml
+	cd $(MANY) && $(CURDIR)/$(BIN)/mutasi demo-data --regions 6 --seed $(DEMO_SEED) --region $(CURDIR)/config/alak.toml
+	cd $(MANY) && $(CURDIR)/$(BIN)/mutasi batch --period $(PERIOD) --workers $(WORKERS)
+	@echo "Open $(MANY)/reports/<region>/<period>/ for a region, $(MANY)/reports/_gabungan/<period>/ for the pooled report."
 
 # Two workers, one test file each (module fixtures such as the demo render are built once);
 # about 12 minutes of tests on the 2-core reference machine. PYTEST_ARGS="-n 0" runs serially.
