@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import importlib
 import os
+import shutil
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not on Windows: each xdist worker then writes its own demo sets
+    fcntl = None
 
 import pytest
 
@@ -29,6 +35,8 @@ DEMO_SEED = 1
 #: changes, never what runs; files not listed follow in their usual order.
 LONG_FILES = (
     "tests/test_researcher_workflow.py",
+    "tests/test_batch.py",  # regions on Dask: 1.5-2 min
+    "tests/reporting/test_pooled_report.py",  # the pooled report in both languages: 1.5-2 min
     "tests/test_impact.py",  # 2.5 min since the demo recovery runs the headline only
     "tests/reporting/test_report_notebooks.py",  # every notebook (now 7), both languages
     "tests/reporting/test_report_pipeline.py",
@@ -75,14 +83,67 @@ def region(region_path):
     return load_config(region_path)
 
 
+def shared_folder(tmp_path_factory) -> Path:
+    """The folder of this test run whose contents :func:`fill_once` fills once for everyone.
+
+    Under pytest-xdist each worker is a session of its own, so a session fixture alone does its
+    work once per worker: this folder sits in the run's common temporary folder (the parent of
+    the workers' own), shared by the workers and by the processes they start. Without xdist (or
+    without fcntl, to lock with) it is this session's own.
+    """
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER") and fcntl is not None:
+        base = base.parent
+    common = base / "once-per-run"
+    common.mkdir(exist_ok=True)
+    return common
+
+
+def fill_once(common: Path, name: str, make) -> Path:
+    """``common / name``, filled by ``make(folder)`` by the first process that asks (under an
+    exclusive lock; the others wait for it). Whoever gets it may only read it, or copy it."""
+    out, done = common / name, common / f"{name}.done"
+    with open(common / f"{name}.lock", "w") as lock:
+        if fcntl is not None:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            if not done.exists():
+                if out.exists():  # a process that failed half-way through filling it
+                    shutil.rmtree(out)
+                out.mkdir()
+                make(out)
+                done.touch()
+        finally:
+            if fcntl is not None:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+    return out
+
+
+def demo_set(common: Path, seed: int, dirty: bool = False) -> Path:
+    """The demo raw set (CSV) of ``seed`` for the default region, written once per test run into
+    ``common`` (:func:`shared_folder`); read only, like every demo raw set of the tests.
+
+    A demo set takes 10-25 s to write; its bytes are the seed's whoever writes it (tests/test_demo.py
+    checks that the same seed gives the same bytes). tests/test_impact.py's replications over demo
+    seeds read these too.
+    """
+    from mutasi_analysis.demo import write_demo_data
+
+    name = f"demo_seed{int(seed)}" + ("_dirty" if dirty else "")
+    return fill_once(common, name, lambda out: write_demo_data(out=out, seed=int(seed), region=DEFAULT_REGION,
+                                                                dirty=dirty))
+
+
 @pytest.fixture(scope="session")
 def demo_raw(tmp_path_factory) -> Path:
     """A clean demo raw data set (CSV) for the default region, generated once."""
-    from mutasi_analysis.demo import write_demo_data
+    return demo_set(shared_folder(tmp_path_factory), DEMO_SEED)
 
-    out = tmp_path_factory.mktemp("demo_raw")
-    write_demo_data(out=out, seed=DEMO_SEED, region=DEFAULT_REGION)
-    return out
+
+@pytest.fixture(scope="session")
+def demo_raw_next_seed(tmp_path_factory) -> Path:
+    """The clean demo raw data set of seed DEMO_SEED + 1 (default region, CSV), generated once."""
+    return demo_set(shared_folder(tmp_path_factory), DEMO_SEED + 1)
 
 
 @pytest.fixture(scope="session")
@@ -94,12 +155,8 @@ def demo_truth(demo_raw) -> dict:
 
 @pytest.fixture(scope="session")
 def dirty_raw(tmp_path_factory) -> Path:
-    """A demo raw data set with planted faults (faults.json lists them)."""
-    from mutasi_analysis.demo import write_demo_data
-
-    out = tmp_path_factory.mktemp("dirty_raw")
-    write_demo_data(out=out, seed=DEMO_SEED, region=DEFAULT_REGION, dirty=True)
-    return out
+    """A demo raw data set with planted faults (faults.json lists them), generated once."""
+    return demo_set(shared_folder(tmp_path_factory), DEMO_SEED, dirty=True)
 
 
 # ---------------------------------------------------------------------------------------------

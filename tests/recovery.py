@@ -200,11 +200,17 @@ def _demo_headline(args) -> dict:
     from mutasi_analysis.ingest import ingest
     from mutasi_analysis.processed import load_processed
 
-    region, seed, folder, B, n_perm = args
+    region, seed, folder, B, n_perm, *shared = args
     os.environ["MUTASI_PSEUDONYM_KEY"] = "recovery-test-key-0123456789abcdef0123456789"
     cfg = load_config(region)
     raw, proc = Path(folder) / f"raw{seed}", Path(folder) / f"proc{seed}"
-    write_demo_data(out=raw, seed=seed, region=region)
+    if shared and shared[0]:
+        from tests.conftest import DEFAULT_REGION, demo_set
+
+        assert Path(region) == DEFAULT_REGION, "the shared demo sets are the default region's"
+        raw = demo_set(Path(shared[0]), seed)  # written once per test run, read only
+    else:
+        write_demo_data(out=raw, seed=seed, region=region)
     ingest(raw, proc, region)
     truth = json.loads((raw / "truth.json").read_text(encoding="utf-8"))["att_simple"]
     p = load_processed(proc)
@@ -218,6 +224,12 @@ def _demo_headline(args) -> dict:
             "inference": r.inference, "status": r.status}
 
 
-def replicate_demo(region, seeds, folder, B=99, n_perm=199, workers=2) -> pd.DataFrame:
-    """The headline on the demo data of each seed, end to end through ingestion."""
-    return _map(_demo_headline, [(region, int(s), str(folder), B, n_perm) for s in seeds], workers)
+def replicate_demo(region, seeds, folder, B=99, n_perm=199, workers=2, shared=None) -> pd.DataFrame:
+    """The headline on the demo data of each seed, end to end through ingestion.
+
+    With ``shared`` (tests/conftest.py's ``shared_folder``; default region only) each seed's demo
+    set is the test run's (``demo_set``: written once, by whichever test or worker first needs
+    it, the same bytes) instead of one written into ``folder``; each seed is ingested here either way.
+    """
+    return _map(_demo_headline, [(region, int(s), str(folder), B, n_perm, str(shared or "")) for s in seeds],
+                workers)

@@ -14,13 +14,12 @@ import pytest
 
 from tests._raw_factory import HEADERS, NIP_A, NIP_B, NIP_C, clean_rows, write_raw, write_region
 from mutasi_analysis.cli import main
-from mutasi_analysis.demo import write_demo_data
 from mutasi_analysis.ingest import ingest
 from mutasi_analysis.processed import PROCESSED_COLUMNS, load_processed
 from mutasi_analysis.schemas import POSITION_GROUP_OF_JENIS, POSITION_GROUPS, SPECS
 from mutasi_analysis.templates import GUIDE_SHEET
 
-from .conftest import DEFAULT_REGION
+from .conftest import DEFAULT_REGION, DEMO_SEED
 
 TODAY = dt.date(2026, 11, 28)
 KEY = "f" * 40
@@ -68,12 +67,17 @@ def _present(p, as_of: pd.Timestamp) -> pd.Series:
 
 
 @pytest.mark.parametrize("seed", [1, 2])
-def test_demo_formasi_round_trip_and_present_staff(tmp_path, seed):
-    demo = write_demo_data(out=tmp_path / "raw", seed=seed, region=DEFAULT_REGION)
-    summary = ingest(tmp_path / "raw", tmp_path / "out", DEFAULT_REGION, today=TODAY)
-    truth = demo.truth["formasi"]
+def test_demo_formasi_round_trip_and_present_staff(request, tmp_path, seed):
+    # The session's demo sets of seeds 1 and 2 (default region, CSV; tests/conftest.py), read only:
+    # the same files write_demo_data(seed=seed, region=DEFAULT_REGION) writes.
+    assert DEMO_SEED == 1
+    raw = request.getfixturevalue("demo_raw" if seed == DEMO_SEED else "demo_raw_next_seed")
+    demo_truth = json.loads((raw / "truth.json").read_text(encoding="utf-8"))
+    assert demo_truth["seed"] == seed and demo_truth["scale"] == 1.0
+    summary = ingest(raw, tmp_path / "out", DEFAULT_REGION, today=TODAY)
+    truth = demo_truth["formasi"]
     assert truth["year"] == 2026 and truth["as_of"] == "2026-06-30"
-    assert demo.truth["unready_groups"] == [{"column": "jenis_unit", "value": "puskesmas"}]
+    assert demo_truth["unready_groups"] == [{"column": "jenis_unit", "value": "puskesmas"}]
     c = summary.tables["formasi"]
     assert c.read == c.accepted == len(truth["rows"]) > 10 and c.rejected == 0
 

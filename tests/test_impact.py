@@ -277,7 +277,9 @@ def test_demo_cohorts_and_counts_match_truth(cfg, demo_raw):
                              data_end=truth["export_date"])
     got = pan.groupby("kode_unit")["cohort"].first()
     assert {u: (rot_label(c) if c else None) for u, c in got.items()} == truth["cohorts"]
-    r = impact.analyse(pan, cfg, n_boot=999, n_perm=199)
+    # Without the sensitivity analysis, which nothing here reads: it runs on the demo panel in
+    # test_demo_end_to_end_through_ingestion below (and in notebook 03's render on the demo).
+    r = impact.analyse(pan, cfg, n_boot=999, n_perm=199, sensitivity_window=0)
     assert r.status == "ok" and r.control == "never"
     assert (r.n_treated, r.n_never) == (truth["treated_units"], truth["never_treated_units"])
 
@@ -323,8 +325,10 @@ def test_demo_end_to_end_through_ingestion(cfg, demo_raw, tmp_path, monkeypatch)
 
 def test_bootstrap_bands_are_seeded(cfg):
     data = simulate(cfg)
-    a = impact.analyse(data, cfg, n_boot=999, n_perm=199, n_boot_bands=199, seed=7)
-    b = impact.analyse(data, cfg, n_boot=999, n_perm=199, n_boot_bands=199, seed=7)
+    # The sensitivity analysis (the costliest step, not read here) is left out of both: it runs
+    # on this panel in the module's ``planted``; the bands come from att_gt alone.
+    a = impact.analyse(data, cfg, n_boot=999, n_perm=199, n_boot_bands=199, seed=7, sensitivity_window=0)
+    b = impact.analyse(data, cfg, n_boot=999, n_perm=199, n_boot_bands=199, seed=7, sensitivity_window=0)
     ev = a.event_study.table
     assert {"uband_low", "uband_high"} <= set(ev.columns)
     # uniform bands are wider than pointwise intervals
@@ -384,7 +388,8 @@ def test_pretrend_rejection_is_flagged_in_the_verdict(cfg, planted, monkeypatch)
     assert clean.caveat is None and "Service got better after rotation" in clean.verdict["en"]
     # a test whose measured size is out of range never enters the verdict
     monkeypatch.setattr(impact.did, "pretrend_size", lambda res: {"usable": False, "reason": "size 0.33"})
-    gated = impact.analyse(trended, cfg, n_boot=999, n_perm=199)
+    # the same panel as ``r``: its sensitivity analysis (not read, and unchanged by the gate) is not repeated
+    gated = impact.analyse(trended, cfg, n_boot=999, n_perm=199, sensitivity_window=0)
     assert gated.pretrend.pvalue == r.pretrend.pvalue and "parallel trends" not in gated.verdict["en"]
     assert gated.caveat is None
 
@@ -408,7 +413,7 @@ DEMO_SEEDS = range(1, 7)
 
 @pytest.mark.simulation
 @pytest.mark.slow
-def test_demo_generator_effect_recovered_across_seeds(tmp_path):
+def test_demo_generator_effect_recovered_across_seeds(tmp_path, tmp_path_factory):
     """End to end over demo seeds 1-6: raw files -> ingest -> panel -> analyse, against truth.json.
 
     Checks that the generator's planted simple ATT is what the pipeline estimates. The tolerance
@@ -420,10 +425,12 @@ def test_demo_generator_effect_recovered_across_seeds(tmp_path):
     """
     from scipy import stats
 
-    from .conftest import DEFAULT_REGION
+    from .conftest import DEFAULT_REGION, shared_folder
     from .recovery import replicate_demo
 
-    reps = replicate_demo(DEFAULT_REGION, DEMO_SEEDS, tmp_path)
+    # The demo sets are the test run's (tests/conftest.py demo_set: the seed's bytes, written once
+    # whichever test needs them first: seeds 1-3 are read by other tests too); each is ingested here.
+    reps = replicate_demo(DEFAULT_REGION, DEMO_SEEDS, tmp_path, shared=shared_folder(tmp_path_factory))
     assert (reps["status"] == "ok").all() and (reps["inference"] == "randomization").all()
     truth = reps["truth"].iloc[0]
     assert (reps["truth"] == truth).all()  # the planted effects do not depend on the seed
@@ -580,7 +587,9 @@ def test_only_not_enough_data_becomes_not_run(cfg, monkeypatch):
         raise did.PanelDataError("needs a balanced panel")
 
     monkeypatch.setattr(did, "bacon", no_data)
-    r = impact.analyse(simulate(cfg), cfg, n_boot=99, n_perm=19)
+    # Without the sensitivity step: on this panel it runs, with no note, in the module's ``planted``
+    # (test_planted_effect_recovered asserts that no method there is 'not run').
+    r = impact.analyse(simulate(cfg), cfg, n_boot=99, n_perm=19, sensitivity_window=0)
     assert r.ok and r.bacon is None
     note = [n for n in r.notes if n.code == "not_run"]
     assert [(n["method"], n["detail"]) for n in note] == [("bacon", "needs a balanced panel")]
@@ -619,9 +628,10 @@ def test_notes_are_codes_worded_at_the_presentation_layer(cfg):
 
 def test_renamed_draws_keyword(cfg):
     data = simulate(cfg)
-    new = impact.analyse(data, cfg, n_boot=99, n_perm=19)
+    # without the sensitivity analysis (not read; on this panel it runs in the module's ``planted``)
+    new = impact.analyse(data, cfg, n_boot=99, n_perm=19, sensitivity_window=0)
     with pytest.warns(DeprecationWarning, match="'B' is deprecated.*'n_boot'"):
-        old = impact.analyse(data, cfg, B=99, n_perm=19)
+        old = impact.analyse(data, cfg, B=99, n_perm=19, sensitivity_window=0)
     assert old.wild_bootstrap.pvalue == new.wild_bootstrap.pvalue
     assert new.wild_bootstrap.n_boot == 99 and new.att_gt.call["n_boot"] == 0
 
@@ -723,7 +733,8 @@ def test_next_wave_power_uses_the_headline_test_and_balanced_offices(cfg):
     pw = impact.next_wave_power(data, r, n_sim=100, n_perm=99, seed=1)
     assert pw is not None and pw.n_units == r.n_units - 1
     fallback = simulate(cfg, cohorts=(14, 20, 45), sizes=(5, 5, 5))
-    r2 = impact.analyse(fallback, cfg, n_boot=99, n_perm=99)
+    # the panel of test_fallback_to_not_yet_treated, whose analysis runs the sensitivity step (not read here)
+    r2 = impact.analyse(fallback, cfg, n_boot=99, n_perm=99, sensitivity_window=0)
     assert r2.control == "notyet" and r2.randomization.term == "twfe"
     assert impact.next_wave_power(fallback, r2, n_sim=100, n_perm=99, seed=1).term == "twfe"
 

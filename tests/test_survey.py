@@ -301,11 +301,11 @@ def test_training_link_counts_one_sheet_per_rotation_and_reports_too_few():
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from mutasi_analysis import demo as demo_mod
+    """The demo set of seed 3 (default region, CSV), written once per test run (tests/conftest.py
+    ``demo_set``; tests/test_impact.py's replications over demo seeds read it too); read only."""
+    from .conftest import demo_set, shared_folder
 
-    out = tmp_path_factory.mktemp("demo")
-    demo_mod.write_demo_data(out, seed=3)
-    return out
+    return demo_set(shared_folder(tmp_path_factory), 3)
 
 
 @pytest.mark.slow
