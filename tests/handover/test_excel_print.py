@@ -98,20 +98,62 @@ def _recorded(folder) -> dict:
 
 
 # ------------------------------------------------------------------ LibreOffice prints it
-def _to_pdf(xlsx, tmp_path):
-    """The workbook printed to PDF by LibreOffice Calc (headless); skips without it or poppler."""
+def _to_pdfs(xlsxs: list[Path], tmp_path) -> list[Path]:
+    """The workbooks (in one folder, names distinct) printed to PDF by LibreOffice Calc (headless),
+    each on its own, in one run of it (its start-up is much of a conversion's time); skips without
+    it or poppler."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     require(soffice is not None, "LibreOffice Calc (soffice)",
             f"apt-get install -y --no-install-recommends libreoffice-calc-nogui, or {INSTALL_SYSTEM_DEPS}")
     missing = [t for t in ("pdfinfo", "pdftotext") if shutil.which(t) is None]
     require(not missing, f"poppler-utils ({', '.join(missing)})", INSTALL_SYSTEM_DEPS)
+    (folder,) = {x.parent for x in xlsxs}
     # A profile of its own: no clash with a running LibreOffice or a parallel test.
     run = subprocess.run([soffice, f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-                          "--convert-to", "pdf", "--outdir", str(xlsx.parent), str(xlsx)],
+                          "--convert-to", "pdf", "--outdir", str(folder), *map(str, xlsxs)],
                          capture_output=True, text=True, timeout=300)
-    pdf = xlsx.with_suffix(".pdf")
-    assert run.returncode == 0 and pdf.exists(), run.stdout + run.stderr
-    return pdf
+    pdfs = [x.with_suffix(".pdf") for x in xlsxs]
+    assert run.returncode == 0 and all(p.exists() for p in pdfs), run.stdout + run.stderr
+    return pdfs
+
+
+@pytest.fixture(scope="module")
+def fixture_pdfs(workbooks, tmp_path_factory):
+    """The fixture's workbook in each language printed by LibreOffice (both in one run of it)."""
+    folder = tmp_path_factory.mktemp("printed")
+    xlsxs = []
+    for lang in ("id", "en"):
+        xlsx = folder / f"tabel-{lang}.xlsx"
+        xlsx.write_bytes(workbooks[f"{lang}_bytes"])
+        xlsxs.append(xlsx)
+    return dict(zip(("id", "en"), _to_pdfs(xlsxs, folder)))
+
+
+DEMO_MANIFEST = {"period": "2026-S1", "period_kind": "semester", "period_start": "2026-01-01",
+                 "period_end": "2026-06-30", "region": {"code": "alak", "name": "Kecamatan Alak"}}
+
+
+@pytest.fixture(scope="module")
+def demo_workbooks(tmp_path_factory):
+    """The demo period's workbook in each language, built from the committed golden records."""
+    out = {}
+    for lang in ("id", "en"):
+        folder = tmp_path_factory.mktemp(f"demo_{lang}") / "2026-S1"
+        shutil.copytree(GOLDEN, folder)
+        out[lang] = build_excel(folder, lang, manifest=DEMO_MANIFEST)
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo_pdfs(demo_workbooks, tmp_path_factory):
+    """The demo period's workbook in each language printed by LibreOffice (both in one run of it)."""
+    folder = tmp_path_factory.mktemp("demo_printed")
+    xlsxs = []
+    for lang, path in demo_workbooks.items():
+        xlsx = folder / f"tabel-demo-{lang}.xlsx"
+        shutil.copy(path, xlsx)
+        xlsxs.append(xlsx)
+    return dict(zip(demo_workbooks, _to_pdfs(xlsxs, folder)))
 
 
 def _first_word(head) -> re.Pattern:
@@ -191,10 +233,8 @@ def test_header_line_is_the_header_row_not_words_anywhere():
 @pytest.mark.render
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_libreoffice_prints_every_sheet_one_page_wide(rendered, workbooks, tmp_path, lang):
-    xlsx = tmp_path / f"tabel-{lang}.xlsx"
-    xlsx.write_bytes(workbooks[f"{lang}_bytes"])
-    pdf = _to_pdf(xlsx, tmp_path)
+def test_libreoffice_prints_every_sheet_one_page_wide(rendered, workbooks, fixture_pdfs, lang):
+    pdf = fixture_pdfs[lang]  # the bytes of workbooks[f"{lang}_bytes"], printed
     wb = workbooks[lang]
     pages = _printed_pages(pdf, wb, lang, rendered["manifest"]["region"]["name"])
     _within_page_limit(pages, lang)
@@ -205,18 +245,15 @@ def test_libreoffice_prints_every_sheet_one_page_wide(rendered, workbooks, tmp_p
 
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["id", "en"])
-def test_the_demo_report_prints_within_the_page_limit(tmp_path, lang):
+def test_the_demo_report_prints_within_the_page_limit(demo_workbooks, request, lang):
     """The committed golden records of the demo period (a real report's tables: 17 units, the
     IKM of nine elements per unit, 88 impact rows) print within the issue's page limit."""
-    folder = tmp_path / "2026-S1"
-    shutil.copytree(GOLDEN, folder)
-    manifest = {"period": "2026-S1", "period_kind": "semester", "period_start": "2026-01-01",
-                "period_end": "2026-06-30", "region": {"code": "alak", "name": "Kecamatan Alak"}}
-    path = build_excel(folder, lang, manifest=manifest)
+    path = demo_workbooks[lang]
     wb = openpyxl.load_workbook(path)
     ikm = HEADLINE_TABLES["ikm_unsur"][lang]
     assert ikm in wb.sheetnames and len(_rows(wb[ikm])[1]) > 100, "the golden records hold the long per-cell IKM table"
-    pages = _printed_pages(_to_pdf(path, tmp_path), wb, lang, "Kecamatan Alak")
+    # printed after the checks above, as before (demo_pdfs skips without LibreOffice)
+    pages = _printed_pages(request.getfixturevalue("demo_pdfs")[lang], wb, lang, "Kecamatan Alak")
     _within_page_limit(pages, lang)
     headline = [n for n in wb.sheetnames if n not in (DETAILS[lang], HEADLINE_TABLES["ikm_unsur"][lang])]
     assert all(len(pages[n]) == 1 for n in headline), {n: pages[n] for n in headline}
