@@ -92,7 +92,10 @@ def shared_folder(tmp_path_factory) -> Path:
     without fcntl, to lock with) it is this session's own.
     """
     base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER") and fcntl is not None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    # an xdist worker's own folder is <the run's>/popen-<worker> (a pytest started by a test
+    # inherits the variable, not the folder)
+    if worker and base.name == f"popen-{worker}" and fcntl is not None:
         base = base.parent
     common = base / "once-per-run"
     common.mkdir(exist_ok=True)
