@@ -22,6 +22,7 @@ not retried: the data would be as wrong the second time) while the others publis
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import glob as globmod
 import hashlib
@@ -37,6 +38,7 @@ from typing import Any, Callable
 from .errors import MutasiError
 from .files import replaced_atomically
 from .project import POOLED_CODE, Project, find_project
+from .pseudonym import KEY_FILE_ENV
 
 __all__ = [
     "RegionTask", "RegionOutcome", "BatchOutcome", "find_regions", "run_region", "run_batch",
@@ -76,6 +78,7 @@ class RegionTask:
     ingest: bool = True
     pooled: bool = True
     parameters: tuple = ()
+    key_id: str | None = None
 
 
 @dataclass
@@ -250,6 +253,14 @@ def _maybe_ingest(task: RegionTask, log: list) -> bool:
     from .ingest import ingest
 
     raw, processed, config = Path(task.raw), Path(task.processed), Path(task.config)
+    if task.key_id is not None and raw.is_dir():
+        # Pseudonyms are comparable across regions (and the pooled report) only under one key:
+        # a worker holding another key, or none (ingestion would make a new one), is refused.
+        theirs = _key_fingerprint()
+        if theirs != task.key_id:
+            held = f"holds pseudonym key {theirs}" if theirs else "holds no pseudonym key"
+            raise MutasiError(f"{task.code}: the worker {_worker_address() or 'here'} {held}, the batch uses "
+                              f"{task.key_id}; give every worker the same key ({KEY_FILE_ENV})")
     if not raw.is_dir():
         if (processed / "ingest_summary.json").is_file():
             log.append(f"{task.code}: no raw folder {raw}; the processed data in {processed} are used as they are")
@@ -273,6 +284,36 @@ def _maybe_ingest(task: RegionTask, log: list) -> bool:
     with replaced_atomically(stamp) as tmp:
         tmp.write_text(json.dumps(_ingest_inputs(raw, config), indent=1) + "\n", encoding="utf-8")
     return True
+
+
+def _key_fingerprint() -> str | None:
+    """The fingerprint of this process's pseudonym key (never the key), None without one."""
+    from .pseudonym import PseudonymKeyError, key_id, load_key
+
+    try:
+        return key_id(load_key(create=False))
+    except PseudonymKeyError:
+        return None
+
+
+def _batch_key(client, local: bool) -> str | None:
+    """The one key every worker must hold, checked before any task starts.
+
+    A local cluster's workers share this machine's key (made here, once, if there is none yet:
+    what `mutasi ingest` would do). A cluster's workers are asked (``Client.run``): they must agree
+    with each other and with this machine's key when it has one.
+    """
+    from .pseudonym import key_id, load_key
+
+    mine = key_id(load_key(create=True)) if local else _key_fingerprint()
+    held = client.run(_key_fingerprint)
+    found = sorted({k for k in held.values() if k is not None} | ({mine} if mine else set()))
+    if len(found) > 1:
+        said = "; ".join(f"{addr}: {k or 'none'}" for addr, k in sorted(held.items()))
+        raise MutasiError(f"the workers do not hold one pseudonym key ({said}"
+                          + (f"; this machine: {mine}" if mine else "") + f"); give every worker the same key "
+                          f"({KEY_FILE_ENV}) before running the batch")
+    return found[0] if found else None
 
 
 def _exports(pdf: bool | None, config: Path, log: list) -> dict:
@@ -479,6 +520,8 @@ def run_batch(
         resources = {RESOURCE: 1} if info and all(RESOURCE in (w.get("resources") or {}) for w in info.values()) \
             else None
         address = client.scheduler.address
+        key = _batch_key(client, local=scheduler is None)
+        tasks = [dataclasses.replace(t, key_id=key) for t in tasks]
         out(f"batch {period}: {len(tasks)} region(s) on {n_workers} worker(s) of {address}"
             + (f"; dashboard: {client.dashboard_link}" if client.dashboard_link else ""))
         keys = [f"mutasi-region-{t.code}-{period}-{os.getpid()}-{time.time_ns()}" for t in tasks]

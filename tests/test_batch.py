@@ -231,6 +231,52 @@ def test_a_worker_killed_mid_batch_and_a_failing_region(project, serial, cluster
         shutil.rmtree(raw.parent)
 
 
+def test_workers_with_another_pseudonym_key_are_refused_before_any_task(project, cluster, tmp_path):
+    """A worker joining with another key: the batch stops before any region runs, naming both."""
+    from distributed import Client
+
+    from mutasi_analysis.batch import run_batch
+    from mutasi_analysis.pseudonym import key_id
+
+    other = tmp_path / "other.key"
+    other.write_text("x" * 64 + "\n", encoding="utf-8")
+    other.chmod(0o600)
+    env = {**os.environ, "MUTASI_PSEUDONYM_KEY_FILE": str(other)}
+    env.pop("MUTASI_PSEUDONYM_KEY", None)
+    joined = subprocess.Popen([str(BIN / "dask"), "worker", cluster["address"], "--nthreads", "1", "--no-nanny",
+                               "--no-dashboard", "--host", "127.0.0.1", "--name", "other-key"],
+                              cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        with Client(cluster["address"], timeout="60s") as client:
+            alive = sum(1 for w in cluster["workers"] if w.poll() is None)
+            client.wait_for_workers(alive + 1, timeout=120)
+        before = sorted(p.stat().st_mtime_ns for p in (project / "reports").rglob("manifest.json"))
+        with pytest.raises(MutasiError, match=f"do not hold one pseudonym key.*{key_id(b'x' * 64)}"):
+            run_batch(PERIOD, scheduler=cluster["address"], force=True, pooled=False,
+                      project=find_project(project), out=lambda line: None)
+        assert sorted(p.stat().st_mtime_ns for p in (project / "reports").rglob("manifest.json")) == before
+    finally:
+        joined.send_signal(signal.SIGTERM)
+        joined.wait(timeout=30)
+
+
+def test_a_region_task_refuses_to_ingest_under_another_key(project, monkeypatch):
+    """The worker-side check: a task made for another key fails its region before ingesting."""
+    from mutasi_analysis.batch import RegionTask, run_region
+
+    proj = find_project(project)
+    paths = proj.region_paths("alak")
+    stamp = paths.processed.parent / ".batch-ingest.json"
+    before = stamp.read_bytes()
+    task = RegionTask(code="alak", config=str(project / "config" / "regions" / "alak.toml"), raw=str(paths.raw),
+                      processed=str(paths.processed), reports=str(paths.reports), restricted=str(proj.restricted),
+                      notebooks=str(proj.notebooks), period=PERIOD, key_id="0" * 16)
+    outcome = run_region(task)
+    assert outcome.status == "failed" and not outcome.ingested
+    assert "holds pseudonym key" in outcome.reason and "0" * 16 in outcome.reason
+    assert stamp.read_bytes() == before
+
+
 def test_mutasi_batch_command_reports_a_failing_region_in_one_line(project):
     """The command on a local cluster: exit 1, the region's reason in the table, no traceback."""
     proj = find_project(project)
