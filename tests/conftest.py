@@ -42,6 +42,7 @@ LONG_FILES = (
     "tests/reporting/test_report_pipeline.py",
     "tests/test_faults.py",
     "tests/reporting/test_report_sections.py",
+    "tests/reporting/test_report_restricted.py",  # three renders of the restricted list (about 85 s)
     "tests/test_demo.py",
     "tests/test_templates.py",  # fills and ingests two demo sets (about 45 s)
     "tests/test_fuzz.py",
