@@ -42,7 +42,7 @@ from .pseudonym import KEY_FILE_ENV
 
 __all__ = [
     "RegionTask", "RegionOutcome", "BatchOutcome", "find_regions", "run_region", "run_batch",
-    "STATUSES", "POOLED_NOTEBOOKS", "INGEST_STAMP", "RESOURCE",
+    "STATUSES", "POOLED_NOTEBOOKS", "INGEST_STAMP", "RESOURCE", "ingest_stamp",
 ]
 
 #: A region's status at the end of a batch.
@@ -51,7 +51,8 @@ STATUSES = ("done", "up to date", "failed")
 POOLED_NOTEBOOKS = "gabungan"
 #: The Dask worker resource a region's task asks for when every worker offers it.
 RESOURCE = "region"
-#: Beside a region's processed folder: what its last ingestion by a batch read (hashes only).
+#: Suffix of the stamp beside a region's processed folder (``.processed.batch-ingest.json``):
+#: what its last ingestion by a batch read (hashes only); see :func:`ingest_stamp`.
 INGEST_STAMP = ".batch-ingest.json"
 # Exceptions raised by a task are retried this often by Dask (a full disk, a lost connection);
 # a region's data errors are not exceptions here: they end the task as "failed" at once.
@@ -238,14 +239,22 @@ def _sha(path: Path) -> str:
     return h.hexdigest()
 
 
-def _ingest_inputs(raw: Path, config: Path) -> dict:
-    """What an ingestion reads: the raw files, the config, the package's code and the key in use."""
+def _ingest_inputs(raw: Path, config: Path, today: str | None) -> dict:
+    """What an ingestion reads: the raw files, the config, the package's code, the key in use and
+    the day it runs on (rows dated after it are rejected, so a later day may accept more)."""
     from .pseudonym import key_id, load_key
     from .reporting.manifest import code_digest
 
     files = {p.name: _sha(p) for p in sorted(raw.iterdir()) if p.is_file() and not p.name.startswith(".")} \
         if raw.is_dir() else {}
-    return {"raw": files, "config": _sha(config), "code": code_digest(), "key": key_id(load_key(create=False))}
+    return {"raw": files, "config": _sha(config), "code": code_digest(), "key": key_id(load_key(create=False)),
+            "today": today or dt.date.today().isoformat()}
+
+
+def ingest_stamp(processed: str | Path) -> Path:
+    """The stamp beside a region's processed folder: what its last ingestion by a batch read."""
+    processed = Path(processed)
+    return processed.parent / f".{processed.name}{INGEST_STAMP}"
 
 
 def _maybe_ingest(task: RegionTask, log: list) -> bool:
@@ -266,9 +275,9 @@ def _maybe_ingest(task: RegionTask, log: list) -> bool:
             log.append(f"{task.code}: no raw folder {raw}; the processed data in {processed} are used as they are")
             return False
         raise MutasiError(f"{task.code}: raw data folder {raw} does not exist; put the region's exports there")
-    stamp = processed.parent / INGEST_STAMP
+    stamp = ingest_stamp(processed)
     try:
-        inputs = _ingest_inputs(raw, config)
+        inputs = _ingest_inputs(raw, config, task.today)
     except MutasiError:
         inputs = None  # no key yet: the ingestion makes one (or says why not)
     try:
@@ -281,8 +290,10 @@ def _maybe_ingest(task: RegionTask, log: list) -> bool:
     summary = ingest(raw=raw, out=processed, region=config,
                      today=dt.date.fromisoformat(task.today) if task.today else None)
     log.extend(summary.to_text().splitlines())
+    # The inputs as hashed before the ingestion read them: a file changed meanwhile is read again next time.
+    inputs = inputs if inputs is not None else _ingest_inputs(raw, config, task.today)
     with replaced_atomically(stamp) as tmp:
-        tmp.write_text(json.dumps(_ingest_inputs(raw, config), indent=1) + "\n", encoding="utf-8")
+        tmp.write_text(json.dumps(inputs, indent=1) + "\n", encoding="utf-8")
     return True
 
 
@@ -313,6 +324,9 @@ def _batch_key(client, local: bool) -> str | None:
         raise MutasiError(f"the workers do not hold one pseudonym key ({said}"
                           + (f"; this machine: {mine}" if mine else "") + f"); give every worker the same key "
                           f"({KEY_FILE_ENV}) before running the batch")
+    if not found and not local:
+        raise MutasiError("no pseudonym key on this machine or on any worker: the first ingestion on each machine "
+                          f"would make a key of its own; give every worker the same key ({KEY_FILE_ENV}) first")
     return found[0] if found else None
 
 
@@ -408,6 +422,18 @@ def run_region(task: RegionTask) -> RegionOutcome:
 
 
 # --------------------------------------------------------------------------------- the batch
+def _check_options(found, project: Project, period: str, only, parameters, today) -> None:
+    """What every region's task would refuse, refused once before a cluster starts (exit 2)."""
+    from .config import load_config
+    from .reporting.pipeline import _build_parameters, discover_notebooks, resolve_period, select_notebooks
+
+    selected = select_notebooks(discover_notebooks(project.notebooks), only)
+    _build_parameters(selected, {}, parameters)
+    for _code, config in found:
+        resolve_period(period, load_config(config).period.kind, today=today)
+
+
+
 def _client(scheduler: str | None, workers: int | None, n_tasks: int, timeout: float):
     import logging
 
@@ -415,10 +441,20 @@ def _client(scheduler: str | None, workers: int | None, n_tasks: int, timeout: f
 
     if scheduler:
         try:
-            return Client(scheduler, timeout=f"{timeout}s"), None
+            client = Client(scheduler, timeout=f"{timeout}s")
+        except ValueError as exc:  # not an address at all
+            raise MutasiError(f"--scheduler {scheduler}: not a scheduler address ({exc}); write it as "
+                              "tcp://HOST:8786") from None
         except (OSError, TimeoutError) as exc:
             raise MutasiError(f"--scheduler {scheduler}: cannot reach a Dask scheduler there ({exc}); "
                               "start one with `dask scheduler` (docs/en/many-regions.md)") from None
+        try:
+            client.wait_for_workers(1, timeout=timeout)
+        except TimeoutError:
+            client.close()
+            raise MutasiError(f"--scheduler {scheduler}: the scheduler has no worker after {timeout:g} s; start "
+                              f"workers with `dask worker {scheduler} --nthreads 1`") from None
+        return client, None
     n = workers or max(1, min(n_tasks, os.cpu_count() or 1))
     # One thread per worker process: a region's render already runs its notebooks in kernels of
     # their own; two renders in one process would only contend for the same core.
@@ -501,6 +537,7 @@ def run_batch(
         raise MutasiError("--period is required: a period id (2026-S1) or 'latest'")
     project = project or find_project()
     found = find_regions(regions, project)
+    _check_options(found, project, period, only, parameters, today)
     tasks = []
     for code, config in found:
         paths = project.region_paths(code)

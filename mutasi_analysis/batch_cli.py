@@ -7,7 +7,7 @@ import argparse
 __all__ = ["add_batch_parser"]
 
 _EPILOG = """examples:
-  mutasi demo-data --regions 6            # six demo kecamatan of Kota Kupang
+  mutasi demo-data --regions 6            # six demo kecamatan (demo_regions.toml)
   mutasi batch --period 2026-S1           # a local cluster, one worker per core
   mutasi batch --period latest --workers 2 --only 03
   mutasi batch --period 2026-S1 --scheduler tcp://10.0.0.5:8786

@@ -34,7 +34,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         if args.out is not None or args.dirty:
             raise MutasiError("--regions writes into the project's region folders: drop --out and --dirty")
         project = find_project()
-        # --region names the config the demo regions copy (Alak's offices, every other setting).
+        # --region names the config the demo regions copy (region 1's offices, every other setting).
         print(write_demo_regions(project.root, int(n), args.seed, fmt=args.format, scale=args.scale,
                                  project=project, base=Path(args.region) if args.region else None).describe())
         return 0
@@ -199,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dirty", action="store_true", help="plant realistic faults and list them")
     p.add_argument("--scale", type=float, default=1.0, help="multiply staff and complaints (benchmarks)")
     p.add_argument("--regions", default=None, metavar="N",
-                   help="write N demo regions (Kota Kupang's kecamatan, then made-up ones) into the project's "
+                   help="write N demo regions (a kota's kecamatan, then made-up ones) into the project's "
                    "region folders, with each one's truth and the pooled one; --region then names the config they "
                    "copy (default: the project's)")
     p.set_defaults(func=_cmd_demo)

@@ -16,7 +16,7 @@ what next-wave planning should find: per unit and position group, the staff pres
 an unready group (staff rotated into a puskesmas answer ``kesiapan_tugas`` lower:
 ``truth["unready_groups"]``). The same seed gives the same bytes. ``dirty=True`` adds realistic faults and lists each in ``faults.json``.
 
-``write_demo_regions`` writes many such regions into a project of many regions (Kota Kupang's
+``write_demo_regions`` writes many such regions into a project of many regions (the demo kota's
 kecamatan, then made-up ones), each with its own rotation calendar and planted effect, and the
 truth of the pooled effect across them (issue 14).
 
@@ -1040,12 +1040,19 @@ def _write_set(out: Path, seed: int, cfg: RegionConfig, fmt: str, dirty: bool, s
 #: First line of every region config written by :func:`write_demo_regions`: a config starting
 #: otherwise is never overwritten.
 REGION_CONFIG_MARK = "# mutasi demo-data --regions: a demo region config (made-up offices); safe to overwrite."
-#: Kota Kupang's six kecamatan (code, name), in the order the regions are written.
-KUPANG_KECAMATAN = (("alak", "Kecamatan Alak"), ("kelapa-lima", "Kecamatan Kelapa Lima"),
-                    ("kota-lama", "Kecamatan Kota Lama"), ("kota-raja", "Kecamatan Kota Raja"),
-                    ("maulafa", "Kecamatan Maulafa"), ("oebobo", "Kecamatan Oebobo"))
+def _demo_kecamatan() -> tuple[tuple[str, str], ...]:
+    import importlib.resources
+    import tomllib
+
+    data = tomllib.loads(importlib.resources.files(__package__).joinpath("demo_regions.toml").read_text("utf-8"))
+    return tuple((k["code"], k["name"]) for k in data["kecamatan"])
+
+
+#: The demo set's kecamatan (code, name), in the order the regions are written: package data
+#: (``demo_regions.toml``), since region facts are data, not code.
+DEMO_KECAMATAN = _demo_kecamatan()
 #: The common grid of wave months of regions 2..n (outside the config's freeze windows, so that
-#: the pooled analysis has few distinct cohort months). Alak's three months are among them.
+#: the pooled analysis has few distinct cohort months). Region 1's three months are among them.
 WAVE_GRID = (dt.date(2023, 2, 1), dt.date(2023, 5, 1), dt.date(2023, 9, 1), dt.date(2023, 11, 1),
              dt.date(2024, 1, 1), dt.date(2025, 10, 1))
 #: A region's effect multiplier: with this probability near zero, Uniform(0, NEAR_NULL_MAX) ...
@@ -1157,16 +1164,16 @@ def write_demo_regions(root: Path | str, n: int = 6, seed: int = 1, *, fmt: str 
                        project=None, base: Path | str | None = None) -> RegionsDemoResult:
     """Write ``n`` demo regions into a project of many regions, with each one's truth and the pooled one.
 
-    Region ``k`` (1-based) is Kota Kupang's ``k``-th kecamatan (:data:`KUPANG_KECAMATAN`: Alak,
+    Region ``k`` (1-based) is the demo kota's ``k``-th kecamatan (:data:`DEMO_KECAMATAN`,
     Kelapa Lima, Kota Lama, Kota Raja, Maulafa, Oebobo), then ``contoh-07``, ``contoh-08``, ...
     ("Kecamatan Contoh 07 (fiktif)"). Its config goes to the folder of the project's
     ``regions`` glob (``config/regions/<code>.toml``), first line :data:`REGION_CONFIG_MARK`;
     its raw set (as :func:`write_demo_data` writes it: the tables, ``truth.json``, the marker)
-    to ``Project.region_paths(code).raw``. Alak keeps the base config's real offices; every other
+    to ``Project.region_paths(code).raw``. Region 1 keeps the base config's real offices; every other
     region gets 10 to 18 made-up ones ("Kantor Kelurahan Fiktif 3 (contoh)"), drawn from ``k``
     only; everything else of the base config is copied.
 
-    **Calendar and effects.** Region 1 (Alak) has today's calendar and effects (:data:`WAVES`,
+    **Calendar and effects.** Region 1 has today's calendar and effects (:data:`WAVES`,
     :data:`WAVE_EFFECT`) and seed ``seed``: its raw set is byte for byte
     ``write_demo_data(seed=seed)`` with the base config. Region ``k >= 2`` draws from
     ``np.random.default_rng([seed, k])``, in this order: three distinct wave months from
@@ -1205,7 +1212,7 @@ def write_demo_regions(root: Path | str, n: int = 6, seed: int = 1, *, fmt: str 
     project : Project, optional
         The project; default ``find_project(root)``.
     base : Path, optional
-        The config copied into each region's; default the project's ``region`` config (Alak's).
+        The config copied into each region's; default the project's ``region`` config.
 
     Returns
     -------
@@ -1233,7 +1240,7 @@ def write_demo_regions(root: Path | str, n: int = 6, seed: int = 1, *, fmt: str 
     folder = project.root / Path(project.regions_glob).parent
     regions = []
     for k in range(1, int(n) + 1):
-        code, name = KUPANG_KECAMATAN[k - 1] if k <= len(KUPANG_KECAMATAN) else \
+        code, name = DEMO_KECAMATAN[k - 1] if k <= len(DEMO_KECAMATAN) else \
             (f"contoh-{k:02d}", f"Kecamatan Contoh {k:02d} (fiktif)")
         path = folder / f"{code}.toml"
         raw = project.region_paths(code).raw

@@ -368,7 +368,6 @@ def _summary(frames: dict[str, pd.DataFrame]) -> dict:
         "regions": [{"kode_wilayah": r["kode_wilayah"], "nama_wilayah": r["nama_wilayah"], "n_unit": r["n_unit"],
                      "data_start": r["data_start"], "data_end": r["data_end"], "inputs_sha256": r["inputs_sha256"]}
                     for _, r in w.iterrows()],
-        "written": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
     })
 
 
@@ -685,6 +684,10 @@ def pooled_did(data, outcome: str | None = None, *, control: str = "auto", align
                                             weights="webb" if n_regions < 12 else "rademacher")
             except did.PanelDataError as exc:
                 notes.append(f"region_check_not_run:{exc}")
+            if wcb is not None and not np.all(np.isfinite(np.asarray(wcb.conf_int(), dtype=float))):
+                # With very few regions (two) the inverted test finds no bound: no interval to show.
+                wcb = None
+                notes.append("region_check_not_run:unbounded_interval")
     elif region_check:
         notes.append("region_check_not_run:one_region")
     call = {"outcome": outcome, "control": control, "align": align, "alpha": alpha, "region_check": region_check,
@@ -895,7 +898,7 @@ def shrink_by_region(data, outcome: str | None = None, *, method_re: str = "pm",
         res = combine_effects(y, v, method_re=method_re)
         tau2, mu = float(res.tau2), float(res.mean_effect_re)
         var_mu = float(res.sd_eff_w_re) ** 2  # SE of the random-effects mean
-        i2 = float(res.i2)
+        i2 = max(0.0, float(res.i2))  # statsmodels gives 1 - 1/H^2 uncut; I^2 is max(0, (Q - df) / Q)
     elif ok.sum() == 1:
         tau2, mu, var_mu, i2 = float("nan"), float(y[0]), float(v[0]), float("nan")
     else:

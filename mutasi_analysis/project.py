@@ -155,11 +155,21 @@ def _load(root: Path, table: dict) -> Project:
         if key not in table:
             continue
         value = table[key]
-        if not isinstance(value, str) or not value.strip() or (key != "regions" and "{code}" not in value):
-            need = "a glob of region configs" if key == "regions" else "a path holding {code}"
+        ok = isinstance(value, str) and value.strip() and (key == "regions" or "{code}" in value)
+        if ok and key != "regions":
+            try:  # {code} and nothing else to fill in
+                ok = value.format(code="x") != value.format(code="y")
+            except (KeyError, IndexError, ValueError):
+                ok = False
+        if not ok:
+            need = "a glob of region configs" if key == "regions" else "a path holding {code} (and no other {...})"
             raise MutasiError(f"{where} [tool.mutasi] {key} = {value!r}: write {need} relative to {root}, "
                               f"e.g. {REGION_KEYS[key]!r}")
         layout[key] = value
+    filled = {k: dict(layout).get(k, REGION_KEYS[k]).format(code="x") for k in REGION_KEYS if k != "regions"}
+    if len({os.path.normpath(v) for v in filled.values()}) < len(filled):
+        raise MutasiError(f"{where} [tool.mutasi]: region_raw, region_processed and region_reports must name three "
+                          "different folders")
     return Project(root=root, **{k: (root / table[k]).resolve() for k in PATH_KEYS},
                    layout=tuple(sorted(layout.items())))
 

@@ -11,6 +11,7 @@ batch around the render, and every section is rendered the same way by the same 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import shutil
@@ -146,7 +147,8 @@ def _leftovers(project: Path) -> list[Path]:
     for code in _codes(project):
         found += [p for p in (project / "reports" / code).glob(".tmp-*")]
         found += [p for p in (project / "reports" / code).glob(".old-*")]
-        found += [p for p in (project / "data" / code).glob(".processed.*")]
+        found += [p for pattern in (".processed.snapshot-*", ".processed.tmp-*", ".processed.old-*")
+                  for p in (project / "data" / code).glob(pattern)]
     return found
 
 
@@ -266,7 +268,9 @@ def test_a_region_task_refuses_to_ingest_under_another_key(project, monkeypatch)
 
     proj = find_project(project)
     paths = proj.region_paths("alak")
-    stamp = paths.processed.parent / ".batch-ingest.json"
+    from mutasi_analysis.batch import ingest_stamp
+
+    stamp = ingest_stamp(paths.processed)
     before = stamp.read_bytes()
     task = RegionTask(code="alak", config=str(project / "config" / "regions" / "alak.toml"), raw=str(paths.raw),
                       processed=str(paths.processed), reports=str(paths.reports), restricted=str(proj.restricted),
@@ -301,6 +305,8 @@ def test_mutasi_batch_command_reports_a_failing_region_in_one_line(project):
 def _tmp_project(tmp_path: Path, extra: str = "") -> Path:
     (tmp_path / "pyproject.toml").write_text(PYPROJECT + extra, encoding="utf-8")
     (tmp_path / "config" / "regions").mkdir(parents=True)
+    (tmp_path / "notebooks").mkdir()
+    shutil.copy(ROOT / "notebooks" / f"{SECTION}.ipynb", tmp_path / "notebooks")
     return tmp_path
 
 
@@ -323,9 +329,14 @@ def test_region_layout_defaults_and_overrides(tmp_path):
         proj.region_paths("../x")
 
 
-def test_a_layout_path_without_the_code_is_refused(tmp_path):
-    _tmp_project(tmp_path, 'region_processed = "data/processed"\n')
-    with pytest.raises(MutasiError, match=r"region_processed = 'data/processed'.*\{code\}"):
+@pytest.mark.parametrize("line, says", [
+    ('region_processed = "data/processed"', r"region_processed = 'data/processed'.*\{code\}"),
+    ('region_raw = "data/{kode}/{code}/raw"', r"region_raw = .*no other"),
+    ('region_raw = "data/{code}/processed"', "three different folders"),
+])
+def test_a_layout_path_without_the_code_is_refused(tmp_path, line, says):
+    _tmp_project(tmp_path, line + "\n")
+    with pytest.raises(MutasiError, match=says):
         find_project(tmp_path)
 
 
@@ -351,6 +362,12 @@ def test_region_configs_are_checked_before_any_work(tmp_path, region_path):
                             ({"lang": "fr"}, "--lang 'fr'")):
         with pytest.raises(MutasiError, match=message):
             run_batch(PERIOD, project=proj, **kwargs)
+    # What every region's task would refuse is refused once, before a cluster starts.
+    (tmp_path / "config" / "regions" / "b.toml").unlink()
+    for kwargs, message in (({"only": "99"}, "99"), ({"parameters": {"nonsense": "1"}}, "unknown parameter"),
+                            ({"period": "2026-X9"}, "2026-X9"), ({"period": "2099-S1"}, "has not ended")):
+        with pytest.raises(MutasiError, match=message):
+            run_batch(**{"period": PERIOD, **kwargs}, project=proj, scheduler="tcp://127.0.0.1:9", connect_timeout=1)
 
 
 def test_an_unreachable_scheduler_is_one_line(tmp_path, region_path):
@@ -360,3 +377,34 @@ def test_an_unreachable_scheduler_is_one_line(tmp_path, region_path):
     (tmp_path / "config" / "regions" / "a.toml").write_text(region_path.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(MutasiError, match=r"--scheduler tcp://127\.0\.0\.1:9: cannot reach a Dask scheduler"):
         run_batch(PERIOD, project=proj, scheduler="tcp://127.0.0.1:9", connect_timeout=3)
+    with pytest.raises(MutasiError, match="--scheduler nonsense: not a scheduler address"):
+        run_batch(PERIOD, project=proj, scheduler="nonsense", connect_timeout=3)
+
+
+def test_a_scheduler_without_workers_is_one_line_not_a_hang(tmp_path, region_path):
+    from distributed import LocalCluster
+
+    from mutasi_analysis.batch import run_batch
+
+    proj = find_project(_tmp_project(tmp_path))
+    (tmp_path / "config" / "regions" / "a.toml").write_text(region_path.read_text(encoding="utf-8"), encoding="utf-8")
+    with LocalCluster(n_workers=0, processes=False, dashboard_address=None) as empty:
+        with pytest.raises(MutasiError, match="the scheduler has no worker after 2 s"):
+            run_batch(PERIOD, project=proj, scheduler=empty.scheduler_address, connect_timeout=2)
+
+
+def test_the_ingest_stamp_notices_a_new_day(project):
+    """Rows dated after the ingestion's day are rejected, so the next day ingests again; the same
+    day does not. The stamp is named by its processed folder (two regions never share one)."""
+    from mutasi_analysis.batch import RegionTask, _maybe_ingest, ingest_stamp
+
+    proj = find_project(project)
+    paths = proj.region_paths("kota-lama")
+    assert ingest_stamp(paths.processed) == paths.processed.parent / ".processed.batch-ingest.json"
+    task = RegionTask(code="kota-lama", config=str(project / "config" / "regions" / "kota-lama.toml"),
+                      raw=str(paths.raw), processed=str(paths.processed), reports=str(paths.reports),
+                      restricted=str(proj.restricted), notebooks=str(proj.notebooks), period=PERIOD, today=TODAY)
+    _maybe_ingest(task, [])  # whatever the earlier tests left: now stamped for TODAY
+    assert _maybe_ingest(task, []) is False
+    assert _maybe_ingest(dataclasses.replace(task, today="2026-11-29"), []) is True
+    assert json.loads(ingest_stamp(paths.processed).read_text(encoding="utf-8"))["today"] == "2026-11-29"

@@ -438,10 +438,13 @@ def test_pooled_inputs_folder_contract(demo_sets):
     facts = res.facts()
     assert facts["n_regions"] == DEMO_REGIONS and facts["att"] == pytest.approx(res.did.estimate)
     json.dumps(res.to_dict())
-    # Written again: the folder is replaced whole, a README kept.
+    # Written again: the folder is replaced whole, a README kept, and the same parts give the same
+    # bytes (the report hashes this folder: a rerun of the batch must find its pooled report up to date).
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
     (out / "README.md").write_text("x", encoding="utf-8")
     pooled.write_pooled_inputs(d["parts"], out)
     assert (out / "README.md").is_file() and not list(out.parent.glob(f".{out.name}.tmp-*"))
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.name != "README.md"} == before
 
 
 def test_mismatched_period_kinds_refused_in_one_line(demo_sets):
@@ -460,3 +463,17 @@ def test_personal_columns_refused():
         pooled.RegionPart(code="a", meta=pd.DataFrame(), panel=pd.DataFrame({"pid": ["x"]}), ikm=pd.DataFrame(),
                           kepatuhan=pd.DataFrame())
 
+
+
+@pytest.mark.oracle
+def test_two_regions_give_finite_intervals_or_say_why_not():
+    """With two regions the wild cluster bootstrap finds no bound: it is left out with a note, so
+    that every interval the report shows is finite (the record refuses infinite numbers); the
+    I^2 of the shrinkage is never negative."""
+    panel, _ = simulate_regions(3, n_regions=2)
+    r = pooled.pooled_did(sim_data(panel), n_boot=999, seed=3)
+    t = r.tidy()
+    assert np.isfinite(t[["estimate", "conf_low", "conf_high"]].to_numpy(dtype=float)).all()
+    assert "region_wild_bootstrap" in set(t["inference"]) or "region_check_not_run:unbounded_interval" in r.notes
+    sh = pooled.shrink_by_region(sim_data(panel))
+    assert np.isnan(sh.i2) or 0.0 <= sh.i2 <= 1.0
