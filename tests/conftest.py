@@ -35,18 +35,19 @@ DEMO_SEED = 1
 #: changes, never what runs; files not listed follow in their usual order.
 LONG_FILES = (
     "tests/test_researcher_workflow.py",
-    "tests/test_batch.py",  # regions on Dask: 1.5-2 min
-    "tests/reporting/test_pooled_report.py",  # the pooled report in both languages: 1.5-2 min
+    "tests/test_batch.py",  # regions on Dask: 2.5-3 min
     "tests/test_impact.py",  # 2.5 min since the demo recovery runs the headline only
     "tests/reporting/test_report_notebooks.py",  # every notebook (now 7), both languages
     "tests/reporting/test_report_pipeline.py",
     "tests/test_faults.py",
     "tests/reporting/test_report_sections.py",
     "tests/reporting/test_report_restricted.py",  # three renders of the restricted list (about 85 s)
+    "tests/reporting/test_pooled_report.py",  # the pooled report in both languages (about 75 s)
     "tests/test_demo.py",
     "tests/test_templates.py",  # fills and ingests two demo sets (about 45 s)
     "tests/test_fuzz.py",
     "tests/test_planning_demo.py",  # the plan on the demo, three more demo seeds
+    "tests/test_pooled.py",  # coverage across 30 regions, the shared demo regions (about 60 s)
     "tests/test_notebook_tooling.py",
     "tests/handover/test_pdf.py",
     "tests/test_ingest.py",
@@ -56,6 +57,7 @@ LONG_FILES = (
     "tests/test_environment.py",
     "tests/test_services.py",
     "tests/test_recovery.py",  # 40 s since its replications run the headline only (2 processes)
+    "tests/test_demo_regions.py",  # three small demo regions, twice (about 30 s)
 )
 
 
@@ -161,6 +163,65 @@ def demo_truth(demo_raw) -> dict:
 def dirty_raw(tmp_path_factory) -> Path:
     """A demo raw data set with planted faults (faults.json lists them), generated once."""
     return demo_set(shared_folder(tmp_path_factory), DEMO_SEED, dirty=True)
+
+
+#: The pseudonym key of the shared many-region demo (its pids never leave the test folder).
+POOLED_DEMO_KEY = "pooled-demo-test-key-0123456789abcdef0123456"
+POOLED_DEMO_PYPROJECT = ('[tool.mutasi]\nregion = "config/alak.toml"\nraw = "data/raw"\nprocessed = "data/processed"\n'
+                         'reports = "reports"\nrestricted = "restricted"\nnotebooks = "notebooks"\n')
+
+
+def pooled_demo(common: Path, n: int = 3, seed: int = DEMO_SEED, period: str = "2026-S1") -> dict:
+    """``n`` demo regions of ``seed`` written, ingested, reduced to their parts and pooled, as
+    ``mutasi batch`` does, once per test run (:func:`fill_once`; read only: copy what you change).
+
+    Returns ``root`` (the project), ``parts`` (the regions' :class:`~mutasi_analysis.pooled.RegionPart`),
+    ``configs`` (by code), ``out`` (the pooled inputs folder), ``truth`` (the pooled truth), ``raws``
+    and ``processed`` (the regions' folders). tests/test_pooled.py and
+    tests/reporting/test_pooled_report.py read the same one.
+    """
+    import json
+    import pickle
+
+    from mutasi_analysis.config import load_config
+    from mutasi_analysis.project import POOLED_CODE, find_project
+
+    def make(root: Path) -> None:
+        from mutasi_analysis import pooled
+        from mutasi_analysis.demo import write_demo_regions
+        from mutasi_analysis.ingest import ingest
+
+        (root / "config").mkdir()
+        shutil.copy(DEFAULT_REGION, root / "config" / "alak.toml")
+        (root / "pyproject.toml").write_text(POOLED_DEMO_PYPROJECT, encoding="utf-8")
+        proj = find_project(root)
+        demo = write_demo_regions(root, n=n, seed=seed, project=proj)
+        old = os.environ.get("MUTASI_PSEUDONYM_KEY")
+        os.environ["MUTASI_PSEUDONYM_KEY"] = POOLED_DEMO_KEY
+        try:
+            parts = []
+            for r in demo.truth["regions"]:
+                cfg = load_config(root / r["config"])
+                paths = proj.region_paths(cfg.region.code)
+                ingest(paths.raw, paths.processed, cfg.source)
+                parts.append(pooled.region_part(cfg, paths.processed, period, ikm_boot=200, seed=seed))
+        finally:
+            if old is None:
+                os.environ.pop("MUTASI_PSEUDONYM_KEY", None)
+            else:
+                os.environ["MUTASI_PSEUDONYM_KEY"] = old
+        pooled.write_pooled_inputs(parts, proj.region_paths(POOLED_CODE).processed)
+        (root / "parts.pkl").write_bytes(pickle.dumps(parts))
+        (root / "truth.json").write_text(json.dumps(demo.truth), encoding="utf-8")
+
+    root = fill_once(common, f"pooled_demo_n{n}_seed{seed}_{period}", make)
+    proj = find_project(root)
+    parts = pickle.loads((root / "parts.pkl").read_bytes())
+    configs = {p.code: load_config(root / "config" / "regions" / f"{p.code}.toml") for p in parts}
+    return {"root": root, "parts": parts, "configs": configs, "out": proj.region_paths(POOLED_CODE).processed,
+            "truth": json.loads((root / "truth.json").read_text(encoding="utf-8")),
+            "raws": [proj.region_paths(p.code).raw for p in parts],
+            "processed": [proj.region_paths(p.code).processed for p in parts]}
 
 
 # ---------------------------------------------------------------------------------------------

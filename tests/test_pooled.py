@@ -39,7 +39,6 @@ see benchmarks/README.md).
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from functools import lru_cache
 from pathlib import Path
@@ -54,7 +53,7 @@ from mutasi_analysis.config import RegionConfig, load_config
 from mutasi_analysis.errors import MutasiError
 from mutasi_analysis.processed import data_end
 
-from .conftest import DEFAULT_REGION, require_module
+from .conftest import require_module
 from .recovery import check, inject
 
 FALSE_ALARM = 0.001  # per check, fixed before any replication was run
@@ -64,7 +63,6 @@ DEMO_SEEDS = (1,)
 DEMO_REGIONS = 3
 T0 = 2022 * 12
 OUTCOME = "respon_hari_kerja_mean"
-KEY = "pooled-test-key-0123456789abcdef0123456789"
 
 
 # --------------------------------------------------------------------------------------
@@ -327,47 +325,13 @@ def test_league_table_ranks_flags_and_suppresses_small_regions():
 # --------------------------------------------------------------------------------------
 # end to end on the demo regions
 # --------------------------------------------------------------------------------------
-def _project(root: Path):
-    from mutasi_analysis.project import find_project
-
-    (root / "config").mkdir(parents=True)
-    shutil.copy(DEFAULT_REGION, root / "config" / "alak.toml")
-    (root / "pyproject.toml").write_text(
-        '[tool.mutasi]\nregion = "config/alak.toml"\nraw = "data/raw"\nprocessed = "data/processed"\n'
-        'reports = "reports"\nrestricted = "restricted"\nnotebooks = "notebooks"\n', encoding="utf-8")
-    return find_project(root)
-
-
-def _demo_set(root: Path, seed: int) -> dict:
-    """Demo regions -> ingestion -> parts -> pooled inputs, in a fresh project under ``root``."""
-    from mutasi_analysis.demo import write_demo_regions
-    from mutasi_analysis.ingest import ingest
-    from mutasi_analysis.project import POOLED_CODE
-
-    os.environ["MUTASI_PSEUDONYM_KEY"] = KEY
-    proj = _project(root)
-    demo = write_demo_regions(root, n=DEMO_REGIONS, seed=seed, project=proj)
-    parts, configs = [], {}
-    for r in demo.truth["regions"]:
-        cfg = load_config(proj.root / r["config"])
-        paths = proj.region_paths(cfg.region.code)
-        ingest(paths.raw, paths.processed, cfg.source)
-        parts.append(pooled.region_part(cfg, paths.processed, "2026-S1", ikm_boot=200, seed=seed))
-        configs[cfg.region.code] = cfg
-    out = pooled.write_pooled_inputs(parts, proj.region_paths(POOLED_CODE).processed)
-    return {"parts": parts, "configs": configs, "out": out, "truth": demo.truth}
-
-
 @pytest.fixture(scope="module")
 def demo_sets(tmp_path_factory):
-    old = os.environ.get("MUTASI_PSEUDONYM_KEY")
-    try:
-        yield {s: _demo_set(tmp_path_factory.mktemp(f"pooled-demo-{s}"), s) for s in DEMO_SEEDS}
-    finally:
-        if old is None:
-            os.environ.pop("MUTASI_PSEUDONYM_KEY", None)
-        else:
-            os.environ["MUTASI_PSEUDONYM_KEY"] = old
+    """Demo regions -> ingestion -> parts -> pooled inputs (conftest.pooled_demo: made once per
+    test run and shared with tests/reporting/test_pooled_report.py; read only)."""
+    from .conftest import pooled_demo, shared_folder
+
+    return {s: pooled_demo(shared_folder(tmp_path_factory), DEMO_REGIONS, s) for s in DEMO_SEEDS}
 
 
 @pytest.mark.simulation
@@ -418,11 +382,12 @@ def test_region_part_panel_is_the_section_03_panel(demo_sets):
 
 
 @pytest.mark.slow
-def test_pooled_inputs_folder_contract(demo_sets):
+def test_pooled_inputs_folder_contract(demo_sets, tmp_path):
     from mutasi_analysis.reporting.pipeline import data_span
 
     d = demo_sets[DEMO_SEEDS[0]]
-    out = Path(d["out"])
+    out = tmp_path / "processed"  # a copy: the shared folder is read only
+    shutil.copytree(d["out"], out, ignore=shutil.ignore_patterns(".*"))
     assert sorted(p.name for p in out.iterdir()) == sorted(pooled.POOLED_FILES)
     cfg = load_config(out / "region.toml")
     assert cfg.region.code == "_gabungan" and cfg.region.name == f"Gabungan {DEMO_REGIONS} wilayah"
@@ -447,13 +412,13 @@ def test_pooled_inputs_folder_contract(demo_sets):
     assert {p.name: p.read_bytes() for p in out.iterdir() if p.name != "README.md"} == before
 
 
-def test_mismatched_period_kinds_refused_in_one_line(demo_sets):
+def test_mismatched_period_kinds_refused_in_one_line(demo_sets, tmp_path):
     parts = demo_sets[DEMO_SEEDS[0]]["parts"]
     other = parts[1]
     meta = other.meta.assign(jenis_periode="quarter")
     odd = pooled.RegionPart(code=other.code, meta=meta, panel=other.panel, ikm=other.ikm, kepatuhan=other.kepatuhan)
     with pytest.raises(MutasiError) as exc:
-        pooled.write_pooled_inputs([parts[0], odd], Path(demo_sets[DEMO_SEEDS[0]]["out"]).parent / "x")
+        pooled.write_pooled_inputs([parts[0], odd], tmp_path / "x")
     msg = str(exc.value)
     assert "\n" not in msg and other.code in msg and parts[0].code in msg and "period kinds" in msg
 

@@ -44,6 +44,8 @@ Inputs from this package: ``att_gt(..., base_period="universal").aggregate("even
 
 from __future__ import annotations
 
+import functools
+
 import itertools
 import math
 from dataclasses import dataclass, field
@@ -223,12 +225,14 @@ class HonestDiDResult(DiDResult):
 # ---------------------------------------------------------------------------------------------
 # R's random normals
 # ---------------------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=4)
 def _r_rnorm(n: int, seed: int) -> np.ndarray:
     """``set.seed(seed); rnorm(n)`` of R (default kinds: Mersenne-Twister, Inversion).
 
     Written by hand because no Python library reproduces R's stream, and R HonestDiD's
     least-favourable critical value is a quantile of simulated draws: the same draws give the
-    same critical value, hence the same intervals.
+    same critical value, hence the same intervals. Cached (read-only): a sensitivity analysis
+    asks for the same draws once per grid point.
     """
     s = int(seed) & 0xFFFFFFFF
     for _ in range(50):  # R's initial scrambling
@@ -245,7 +249,9 @@ def _r_rnorm(n: int, seed: int) -> np.ndarray:
     u = np.where(raw <= 0.0, 0.5 * i2_32m1, np.where(1.0 - raw <= 0.0, 1.0 - 0.5 * i2_32m1, raw))
     big = 134217728.0  # 2^27: R's norm_rand(INVERSION) combines two uniforms for precision
     v = np.floor(big * u[0::2]) + u[1::2]
-    return special.ndtri(v / big)
+    out = special.ndtri(v / big)
+    out.flags.writeable = False
+    return out
 
 
 def _r_rmvnorm(n: int, sigma: np.ndarray, seed: int) -> np.ndarray:

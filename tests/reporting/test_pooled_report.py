@@ -1,16 +1,17 @@
 """The pooled report of many regions (``notebooks/gabungan/``), rendered as ``mutasi batch`` renders it.
 
-One module fixture builds a pooled inputs folder as the batch does (``write_demo_regions`` with
-three regions in a fresh project, ``ingest`` and ``pooled.region_part`` per region,
-``pooled.write_pooled_inputs``) and renders the pooled section with the report pipeline, in
+The pooled inputs folder is built as the batch builds it (``write_demo_regions`` with three
+regions, ``ingest`` and ``pooled.region_part`` per region, ``pooled.write_pooled_inputs``) once per
+test run by ``tests/conftest.py::pooled_demo`` (tests/test_pooled.py reads the same); the module
+fixture renders the pooled section from it with the report pipeline, in
 Indonesian (with the workbook and, when the PDF engine is installed, the PDF) and in English
 (workbook only). Checks: the record follows :class:`~mutasi_analysis.sections.PooledRecord`;
 its pooled ATT is :func:`mutasi_analysis.pooled.analyse_pooled` on the same folder (oracle: the
 package's own function, called here); the pages name the regions; the hand-over workbook has the
 pooled sheets; nothing under ``reports/`` holds a pid, NIP, name or birth date.
 
-Runtime: about 15 s for the demo regions, 10 s for their ingestion and parts, 15 to 20 s per
-language rendered (the region-clustered wild bootstrap draws are cut to 99).
+Runtime: about 15 s for the demo regions and 10 s for their ingestion and parts (when this file
+makes them), 15 to 20 s per language rendered (the region-clustered wild bootstrap draws are cut to 99).
 """
 
 from __future__ import annotations
@@ -19,13 +20,10 @@ import csv
 import datetime as dt
 import json
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 
 from mutasi_analysis import pooled
-from mutasi_analysis.config import load_config
 from mutasi_analysis.record import read_section
 from mutasi_analysis.reporting.pipeline import run_report
 from mutasi_analysis.sections import PooledRecord, model_for
@@ -38,7 +36,6 @@ N_REGIONS = 3
 SEED = 1
 N_BOOT = 99
 SECTION = "01_gabungan"
-KEY = "pooled-report-test-key-0123456789abcdef0123"
 SHEETS = ("gabungan_wilayah", "gabungan_att", "gabungan_studi_peristiwa", "gabungan_ikm", "gabungan_kepatuhan",
           "gabungan_efek")
 
@@ -48,53 +45,32 @@ IMAGE_DATA = re.compile(r'(?:data:image/[a-z+]+;base64,|"image/png": ")[A-Za-z0-
 pytestmark = [pytest.mark.render, pytest.mark.slow]
 
 
-def _project(root: Path):
-    from mutasi_analysis.project import find_project
-
-    (root / "config").mkdir(parents=True)
-    shutil.copy(REPO / "config" / "alak.toml", root / "config" / "alak.toml")
-    (root / "pyproject.toml").write_text(
-        '[tool.mutasi]\nregion = "config/alak.toml"\nraw = "data/raw"\nprocessed = "data/processed"\n'
-        'reports = "reports"\nrestricted = "restricted"\nnotebooks = "notebooks"\n', encoding="utf-8")
-    return find_project(root)
-
-
 @pytest.fixture(scope="module")
 def pooled_report(tmp_path_factory):
-    from mutasi_analysis.demo import write_demo_regions
-    from mutasi_analysis.ingest import ingest
+    """The pooled inputs of tests/conftest.py's shared demo regions (made once per run, as the
+    batch makes them), rendered here in both languages into this module's own reports folder."""
     from mutasi_analysis.project import POOLED_CODE
     from mutasi_analysis.reporting.handover import build_handover
     from mutasi_analysis.reporting.pdf import pdf_engine_problem
 
-    mp = pytest.MonkeyPatch()
-    mp.setenv("MUTASI_PSEUDONYM_KEY", KEY)
+    from ..conftest import pooled_demo, shared_folder
+
+    demo = pooled_demo(shared_folder(tmp_path_factory), N_REGIONS, SEED, PERIOD)
     root = tmp_path_factory.mktemp("pooled_report")
-    proj = _project(root)
-    demo = write_demo_regions(root, n=N_REGIONS, seed=SEED, project=proj)
-    parts, raws, processed = [], [], []
-    for r in demo.truth["regions"]:
-        cfg = load_config(proj.root / r["config"])
-        paths = proj.region_paths(cfg.region.code)
-        ingest(paths.raw, paths.processed, cfg.source)
-        parts.append(pooled.region_part(cfg, paths.processed, PERIOD, ikm_boot=200, seed=SEED))
-        raws.append(paths.raw)
-        processed.append(paths.processed)
-    paths = proj.region_paths(POOLED_CODE)
-    folder = pooled.write_pooled_inputs(parts, paths.processed)
+    folder = demo["out"]
+    reports = root / "reports" / POOLED_CODE
     pdf = pdf_engine_problem() is None
     lines: list[str] = []
     outcomes = {}
     for lang in ("id", "en"):
         want_pdf = pdf and lang == "id"
         outcomes[lang] = run_report(
-            PERIOD, region=folder / "region.toml", processed=folder, reports=paths.reports,
+            PERIOD, region=folder / "region.toml", processed=folder, reports=reports,
             notebooks=REPO / "notebooks" / "gabungan", restricted=root / "restricted", lang=lang,
             parameters={"n_boot": N_BOOT}, today=TODAY, out=lines.append,
             exports={"handover": lambda f, lang, p=want_pdf: build_handover(f, lang=lang, pdf=p)})
-    yield {"root": root, "folder": folder, "reports": paths.reports, "outcomes": outcomes, "raws": raws,
-           "processed": processed, "parts": parts, "pdf": pdf, "log": "\n".join(lines)}
-    mp.undo()
+    yield {"root": root, "folder": folder, "reports": reports, "outcomes": outcomes, "raws": demo["raws"],
+           "processed": demo["processed"], "parts": demo["parts"], "pdf": pdf, "log": "\n".join(lines)}
 
 
 def _record(report, lang: str) -> dict:
