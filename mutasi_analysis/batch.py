@@ -352,9 +352,16 @@ def _exports(pdf: bool | None, config: Path, log: list) -> dict:
 
 
 def _memory(outcome: RegionOutcome) -> None:
-    # ru_maxrss is in KiB on Linux, bytes on macOS.
+    # ru_maxrss is in KiB on Linux, bytes on macOS. For the process itself Linux's VmHWM is
+    # better: a spawned worker's ru_maxrss may carry its parent's peak across fork and exec.
     unit = 1 if sys.platform == "darwin" else 1024
     outcome.peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * unit / 2**20
+    try:
+        with open("/proc/self/status", encoding="ascii") as f:
+            hwm = next(line for line in f if line.startswith("VmHWM:"))
+        outcome.peak_rss_mb = int(hwm.split()[1]) / 1024
+    except (OSError, StopIteration, ValueError, IndexError):
+        pass
     outcome.kernels_peak_rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * unit / 2**20
 
 
