@@ -59,6 +59,7 @@ import pandera.pandas as pa
 
 from .config import Limits, RegionConfig, load_config
 from .errors import DataError
+from .files import replace_folder
 from .locking import ingest_lock_path, period_lock
 from .nip import birth_years
 from .processed import PROCESSED_COLUMNS, REJECTS_FILE, SUMMARY_FILE
@@ -623,28 +624,4 @@ def _refuse_nested(out: Path) -> None:
 
 def _swap(tmp: Path, out: Path) -> None:
     """Replace ``out`` by ``tmp``, carrying over files that are not ingestion outputs (README)."""
-    if out.exists():
-        if not out.is_dir():
-            raise DataError(f"--out {out} exists and is not a folder; choose a folder")
-        for p in out.iterdir():
-            if p.name in _OUTPUT_FILES:
-                continue
-            if p.is_dir():
-                shutil.copytree(p, tmp / p.name, symlinks=True)
-            else:
-                shutil.copy2(p, tmp / p.name, follow_symlinks=False)
-        os.chmod(tmp, out.stat().st_mode & 0o7777)
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-        os.rmdir(old)
-        os.rename(out, old)
-        try:
-            os.rename(tmp, out)
-        except BaseException:
-            os.rename(old, out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o777 & ~umask)
-        os.rename(tmp, out)
+    replace_folder(tmp, out, _OUTPUT_FILES)

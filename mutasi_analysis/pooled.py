@@ -41,7 +41,6 @@ import functools
 import hashlib
 import json
 import math
-import os
 import shutil
 import tempfile
 import warnings
@@ -57,6 +56,7 @@ from scipy import stats
 from . import did
 from .config import RegionConfig, load_config
 from .errors import DataError, MutasiError
+from .files import replace_folder
 from .periods import Period, parse_period
 
 __all__ = ["POOLED_FILES", "NOT_ESTIMATED_REASONS", "RegionPart", "PooledData", "PooledDiDResult",
@@ -425,26 +425,8 @@ def write_pooled_inputs(parts: Sequence[RegionPart], out: str | Path) -> Path:
 
 
 def _swap(tmp: Path, out: Path) -> None:
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(tmp, 0o777 & ~umask)
-    if not out.exists():
-        os.rename(tmp, out)
-        return
-    if not out.is_dir():
-        raise DataError(f"{out} exists and is not a folder; choose a folder for the pooled inputs")
-    for f in out.iterdir():
-        if f.name not in POOLED_FILES and not (tmp / f.name).exists():
-            (shutil.copytree if f.is_dir() else shutil.copy2)(f, tmp / f.name)
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.rmdir(old)
-    os.rename(out, old)
-    try:
-        os.rename(tmp, out)
-    except BaseException:
-        os.rename(old, out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+    """Replace ``out`` by ``tmp``, carrying over files that are not pooled inputs (README)."""
+    replace_folder(tmp, out, POOLED_FILES, what="the pooled inputs folder")
 
 
 def load_pooled(folder: str | Path) -> PooledData:
